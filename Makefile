@@ -1,0 +1,35 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+KB     ?= knowledge_base
+INDEX  ?= var/index
+
+.PHONY: install run index test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first and pinned: pip then takes the CPU build instead of a multi-GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(PY) -m indexer build --kb $(KB) --index $(INDEX)
+
+run: index
+	$(PY) -m bot serve --kb $(KB) --index $(INDEX)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check bot indexer tests bench scripts
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) var
