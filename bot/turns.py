@@ -1,0 +1,43 @@
+"""What flows between the channel (botbuilder) and the assistant: no botbuilder types here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """Who is asking, as the channel knows it. The assistant maps it to a directory person."""
+
+    key: str  # stable id: Teams AAD object id / user id, or "web:<session>" in the web chat
+    name: str | None = None
+    email: str | None = None
+    teams_id: str | None = None
+    person_id: str | None = None  # set by the local web chat's "Sie sind:" choice
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One incoming message (or card submit) after the channel stripped mentions."""
+
+    text: str
+    user: UserRef
+    conversation_id: str
+    value: dict[str, Any] | None = None  # data of a card action (Action.Submit), untrusted
+    is_group: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outgoing message: plain text always (fallback), an Adaptive Card where there is one."""
+
+    text: str
+    card: dict[str, Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict)  # structured answer for the web chat
+
+
+class Notifier(Protocol):
+    """Sends messages later, outside a turn (reindex progress and summary)."""
+
+    async def notify(self, conversation_id: str, replies: list[Reply]) -> None: ...
