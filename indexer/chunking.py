@@ -1,7 +1,7 @@
 """Chunking: Sections -> Chunks that fit the embedding model's token window.
 
 Text is cut at Section borders (headings, PDF pages), then at paragraphs; a paragraph larger
-than the target is cut at lines, then sentences, then words, then characters. Pieces are
+than the target is cut at sentences, then lines, then words, then characters. Pieces are
 packed up to ``target_tokens``. The hard rule: ``count_tokens(chunk.embed_text) <= max_tokens``
 for every chunk, title and heading path included, so the model never truncates a chunk
 silently. Each piece is counted once and every packed chunk once more to verify it, so the
@@ -21,12 +21,13 @@ from indexer.model import Chunk, DocumentMeta, Section
 CountTokens = Callable[[str], int]
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n+")
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
-# How each level is cut, and the joiner that puts its pieces back together.
-_LEVELS: tuple[tuple[Callable[[str], list[str]], str], ...] = (
-    (lambda t: t.split("\n"), "\n"),
-    (lambda t: _SENTENCE.split(t), " "),
-    (lambda t: t.split(), " "),
+# Finer and finer borders for a paragraph that is too large. Each pattern captures the
+# whitespace it cuts at, which joins the pieces again: sentences first (PDF pages are one
+# "paragraph" whose line breaks are layout), then lines (tables, lists), then words.
+_LEVELS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"((?<=[.!?;:])\s+)"),
+    re.compile(r"(\s*\n\s*)"),
+    re.compile(r"(\s+)"),
 )
 
 
@@ -176,13 +177,16 @@ class _Packer:
             return [_Piece(text, tokens, joiner)]
         if level >= len(_LEVELS):
             return self._cut_characters(text, joiner, tokens, budget)
-        split, inner = _LEVELS[level]
-        parts = [p.strip() for p in split(text) if p.strip()]
+        parts = _LEVELS[level].split(text)
         if len(parts) <= 1:
             return self._fit(text, joiner, level + 1, budget)
         pieces: list[_Piece] = []
-        for i, part in enumerate(parts):
-            pieces.extend(self._fit(part, joiner if i == 0 else inner, level + 1, budget))
+        separator = joiner
+        for index, part in enumerate(parts):
+            if index % 2:  # a captured separator: it joins the next part
+                separator = part
+            elif part:
+                pieces.extend(self._fit(part, separator, level + 1, budget))
         return pieces
 
     def _cut_characters(self, text: str, joiner: str, tokens: int, budget: int) -> list[_Piece]:

@@ -27,3 +27,12 @@ def copy_fixture(name: str, kb_root: Path, as_name: str | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(FORMATS / name, target)
     return target
+
+
+def shared_data(folder: str) -> Path | None:
+    """A folder of the shared test data (never copied into the repo), or None when absent."""
+    repo = Path(__file__).resolve().parents[3]
+    for base in (repo.parent / "shared" / "data", Path("/work/shared/data")):
+        if (base / folder).is_dir():
+            return base / folder
+    return None

@@ -47,7 +47,11 @@ def test_zero_byte_file_of_every_format_is_empty(kb: Path, suffix: str) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("formular.docx", b"<html><body>Fehler 404</body></html>", "not a DOCX file (looks like HTML)"),
+        (
+            "formular.docx",
+            b"<html><body>Fehler 404</body></html>",
+            "not a DOCX file (looks like HTML)",
+        ),
         ("verfahren.odt", b"%PDF-1.4\n...", "not an ODT file (looks like a PDF)"),
         ("archiv.pdf", b"PK\x03\x04" + b"\x00" * 40, "not a PDF (looks like a ZIP archive)"),
         ("notiz.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary content, not text"),
