@@ -63,6 +63,7 @@ def chunk_sections(
     ordinals: dict[str, int] = {}
     chunks: list[Chunk] = []
     for frame, text in _merge_empty_headings(sections):
+        frame = packer.fitted(frame)
         for chunk_text in packer.pack(frame, text):
             ordinal = ordinals.get(frame.source, 0)
             ordinals[frame.source] = ordinal + 1
@@ -128,7 +129,7 @@ class _Packer:
         self.overhead = _fixed_overhead(count_tokens)
 
     def pack(self, frame: _Frame, text: str) -> list[str]:
-        frame = self._fitted(frame)
+        """Chunk texts of one Section; ``frame`` must come from ``fitted``."""
         frame_cost = self._context_cost(frame)
         budget = max(1, self.target - frame_cost)
         pieces = [
@@ -150,7 +151,7 @@ class _Packer:
             out.extend(self._verified(frame, current))
         return out
 
-    def _fitted(self, frame: _Frame) -> _Frame:
+    def fitted(self, frame: _Frame) -> _Frame:
         """Shorten a title/heading path that would eat more than half of the window."""
         limit = self.max_tokens // 2
         while self._context_cost(frame) > limit:
@@ -170,16 +171,19 @@ class _Packer:
         probe = Chunk(frame.source, frame.title, frame.heading_path, "", None, 0).embed_text
         return self.count(probe) - self.overhead
 
-    def _fit(self, text: str, joiner: str, level: int, budget: int) -> list[_Piece]:
+    def _fit(
+        self, text: str, joiner: str, level: int, budget: int, tokens: int | None = None
+    ) -> list[_Piece]:
         """Cut ``text`` at ever finer borders until every piece fits ``budget``."""
-        tokens = self.count(text) - self.overhead
+        if tokens is None:
+            tokens = self.count(text) - self.overhead
         if tokens <= budget:
             return [_Piece(text, tokens, joiner)]
         if level >= len(_LEVELS):
             return self._cut_characters(text, joiner, tokens, budget)
         parts = _LEVELS[level].split(text)
-        if len(parts) <= 1:
-            return self._fit(text, joiner, level + 1, budget)
+        if len(parts) <= 1:  # no border of this kind: try the next one, no recount
+            return self._fit(text, joiner, level + 1, budget, tokens)
         pieces: list[_Piece] = []
         separator = joiner
         for index, part in enumerate(parts):
