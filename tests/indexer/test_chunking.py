@@ -117,6 +117,16 @@ def test_counter_that_is_not_additive_is_still_bounded() -> None:
     assert squashed("".join(c.text for c in chunks)) == squashed(text)
 
 
+def test_character_counter_where_word_sums_underestimate() -> None:
+    def characters(text: str) -> int:  # spaces and newlines cost too: words alone look cheap
+        return len(text) // 4 + 2
+
+    text = german_text(seed=9, paragraphs=20)
+    chunks = chunk_sections([section(text, "Kapitel")], characters, 100, 90)
+    assert_within(chunks, characters, 100)
+    assert squashed("".join(c.text for c in chunks)) == squashed(text)
+
+
 def test_heading_without_body_merges_into_what_follows() -> None:
     sections = [
         section("Einleitung."),
