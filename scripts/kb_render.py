@@ -255,7 +255,8 @@ def render_odt(doc: Any) -> bytes:
     tables = 0
     for block in doc.blocks:
         if block.kind == "h":
-            document.text.addElement(H(outlinelevel=block.level, stylename=styles[f"h{block.level}"],
+            heading_style = styles[f"h{block.level}"]
+            document.text.addElement(H(outlinelevel=block.level, stylename=heading_style,
                                        text=plain(block.text)))
         elif block.kind == "p":
             document.text.addElement(_odt_paragraph(block.text, styles))
