@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot import texts_directory as texts
 from bot.directory_csv import (
@@ -26,7 +27,7 @@ from bot.directory_csv import (
     report_overlaps,
 )
 from bot.directory_errors import UnknownTask
-from bot.directory_match import TaskMatcher
+from bot.directory_match import TaskEmbedding, TaskMatcher
 from bot.directory_model import (
     DEPUTY,
     FALLBACK,
@@ -72,7 +73,7 @@ class Directory:
         self.problems: list[Problem] = list(problems)
         self.fallback_contact = fallback_contact if fallback_contact in self.people else None
         self._matcher: TaskMatcher | None = None
-        self._embedded: object | None = None
+        self._embedded: TaskEmbedding | None = None
 
     # --- building ---------------------------------------------------------------------
 
@@ -164,12 +165,24 @@ class Directory:
 
     # --- finding the task ------------------------------------------------------------------
 
-    def match_tasks(self, question: str, k: int = 3) -> list[tuple[Task, float]]:
-        """Tasks the question is about, best first, with a calibrated score in [0, 1]
-        (``bot.directory_match.MATCH`` and ``GUESS`` are the thresholds)."""
+    def prepare(self, embedder: Any) -> None:
+        """Optional warm-up: embed the tasks so paraphrases without a shared word can still
+        be offered (at "guess" level). ``embedder``: an ``indexer.embedding.Embedder``."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()))
-        return self._matcher.match(question, k)
+        self._embedded = TaskEmbedding(list(self.tasks.values()), embedder)
+
+    def match_tasks(
+        self, question: str, k: int = 3, query_vector: Any = None
+    ) -> list[tuple[Task, float]]:
+        """Tasks the question is about, best first, with a calibrated score in [0, 1]
+        (``bot.directory_match.MATCH`` and ``GUESS`` are the thresholds). After
+        ``prepare(embedder)`` an embedding comparison adds paraphrases; ``query_vector``
+        reuses the question's vector when the caller already has it."""
+        if self._matcher is None:
+            self._matcher = TaskMatcher(list(self.tasks.values()))
+        dense = self._embedded.scores(question, query_vector) if self._embedded else None
+        return self._matcher.match(question, k, dense)
 
     # --- the chain walk ---------------------------------------------------------------------
 
