@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bot.directory import Directory
     from bot.state import State
 
+ADMIN_GROUP = "admins"
 ABSENT = "absent"
 BACK = "back"
 
@@ -120,12 +121,15 @@ def _parse_sentence(text: str, today: date) -> AbsenceRequest | None:
 
 
 def is_admin(admins: Collection[str], person: Person | None, *keys: str | None) -> bool:
-    """Whether the user is an admin: ``admins`` (settings) lists person ids, e-mails or
-    Teams ids; ``keys`` are further ids the channel knows for the user."""
+    """Whether the user is an admin: in the group ``admins`` of ``personen.csv``, or listed
+    in ``admins`` (settings: person ids, e-mails or Teams ids); ``keys`` are further ids the
+    channel knows for the user."""
     wanted = {a.strip().casefold() for a in admins if a.strip()}
     own = {k.casefold() for k in keys if k}
     if person is not None:
         own |= {v.casefold() for v in (person.id, person.email, person.teams_id) if v}
+        if ADMIN_GROUP in person.groups:  # personen.csv: group "admins"
+            return True
     return bool(wanted & own)
 
 

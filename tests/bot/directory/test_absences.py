@@ -66,6 +66,10 @@ TODAY = date(2026, 7, 20)
                            "Frau Schneider"),
         ),
         ("abwesend morgen", AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 21))),
+        (
+            "Ich bin nächste Woche auf Fortbildung",
+            AbsenceRequest(ABSENT, date(2026, 7, 27), date(2026, 7, 31), reason="Fortbildung"),
+        ),
         ("zurück", AbsenceRequest(BACK)),
         ("Ich bin wieder da!", AbsenceRequest(BACK)),
         ("zurueck für Birgit Schneider", AbsenceRequest(BACK, person="Birgit Schneider")),
@@ -118,6 +122,10 @@ def test_admins_from_settings_match_id_email_or_teams_id(fixture_dir: Path) -> N
     assert is_admin(["29:aad-x"], None, "29:aad-x")
     assert not is_admin(["hbraun"], directory.person("tkoch"), "29:aad-tkoch")
     assert not is_admin([], hans)
+    (fixture_dir / "personen.csv").write_text(
+        (fixture_dir / "personen.csv").read_text(encoding="utf-8").replace(
+            "kaemmerei,personalamt", "kaemmerei,admins"), encoding="utf-8")
+    assert is_admin([], Directory.load(fixture_dir).person("hbraun"))
 
 
 def test_carry_out_writes_own_absence_and_chain_uses_it(fixture_dir: Path, tmp_path: Path) -> None:
