@@ -171,6 +171,10 @@ def carry_out(
     if absence.end < today:
         raise AbsenceInPast(absence.end)
     created_by = actor.id if actor else "admin"
+    replaced = [a for a in state.absences() if a.person == target.id and a.id is not None
+                and a.start <= absence.end and absence.start <= a.end]
+    for old in replaced:  # the latest statement wins: "vom 3. bis 12." corrects "bis 14."
+        state.remove_absence(old.id or 0)
     state.add_absence(target.id, absence.start, absence.end, absence.stand_in, created_by,
                       request.reason)
-    return texts.absence_saved(target, absence, stand_in, own)
+    return texts.absence_saved(target, absence, stand_in, own, replaced=len(replaced))

@@ -101,7 +101,9 @@ def date_error(value: str, reason: str) -> str:
     )
 
 
-def absence_saved(person: Person, absence: Absence, stand_in: Person | None, own: bool) -> str:
+def absence_saved(
+    person: Person, absence: Absence, stand_in: Person | None, own: bool, replaced: int = 0
+) -> str:
     who = "Sie sind" if own else f"{person.name} ist"
     span = (
         f"am {fmt_date(absence.start)}"
@@ -111,6 +113,8 @@ def absence_saved(person: Person, absence: Absence, stand_in: Person | None, own
     text = f"Eingetragen: {who} {span} abwesend."
     if stand_in is not None:
         text += f" Vertretung: {stand_in.name}."
+    if replaced:
+        text += " Der frühere Eintrag für diesen Zeitraum wurde ersetzt."
     return text
 
 

@@ -203,3 +203,23 @@ def test_unknown_writer_cannot_set_own_absence(fixture_dir: Path, tmp_path: Path
     with pytest.raises(UnknownSelf) as caught:
         carry_out(request, None, False, directory, state, TODAY)
     assert "keiner Person im Verzeichnis" in error_message(caught.value)
+
+
+def test_a_new_statement_replaces_an_overlapping_chat_absence(
+    fixture_dir: Path, tmp_path: Path
+) -> None:
+    directory = Directory.load(fixture_dir)
+    state = State(tmp_path / "state.sqlite")
+    birgit = directory.person("bschneider")
+    first = parse_absence_request("abwesend 03.08.-14.08.", TODAY)
+    fix = parse_absence_request("abwesend 03.08.-12.08. vertretung Maria Weber", TODAY)
+    later = parse_absence_request("abwesend 01.09.-02.09.", TODAY)
+    assert first and fix and later
+    carry_out(first, birgit, False, directory, state, TODAY)
+    carry_out(later, birgit, False, directory, state, TODAY)
+    reply = carry_out(fix, birgit, False, directory, state, TODAY)
+    assert reply.endswith("Der frühere Eintrag für diesen Zeitraum wurde ersetzt.")
+    assert [(a.start, a.end, a.stand_in) for a in state.absences()] == [
+        (date(2026, 8, 3), date(2026, 8, 12), "mweber"),
+        (date(2026, 9, 1), date(2026, 9, 2), None),
+    ]
