@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -136,7 +137,7 @@ class Directory:
 
     def find_people(self, query: str) -> list[Person]:
         """People matching an id, e-mail, Teams id or name ("Frau Schneider", "Tobias")."""
-        key = query.strip().removeprefix("@").casefold()
+        key = unicodedata.normalize("NFC", query.strip().removeprefix("@")).casefold()
         if not key:
             return []
         for field in ("id", "email", "teams_id", "name"):
@@ -230,7 +231,9 @@ class Directory:
         if not links:
             return [texts.no_responsible_line(task)]
         if contact is not None and links[0].available:
-            return [texts.responsible_line(contact)]
+            if links[0].role == RESPONSIBLE:
+                return [texts.responsible_line(contact)]
+            return [texts.no_responsible_line(task), texts.deputy_line(contact)]
         lines = [texts.away_line(k.person, k.absence) for k in links if k.absence is not None]
         if contact is not None:
             own = links[-1].role == STAND_IN
@@ -268,7 +271,7 @@ class Directory:
 
 
 def _name_matches(full_name: str, key: str) -> bool:
-    parts = full_name.casefold().split()
+    parts = unicodedata.normalize("NFC", full_name).casefold().split()
     wanted = key.split()
     return bool(wanted) and all(w in parts for w in wanted)
 

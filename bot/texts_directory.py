@@ -43,6 +43,10 @@ def responsible_line(person: Person) -> str:
     return f"Zuständig: {contact_details(person)}"
 
 
+def deputy_line(person: Person) -> str:
+    return f"Vertretung: {contact_details(person)}"
+
+
 def away_line(person: Person, absence: Absence) -> str:
     return f"{person.name} ist bis {fmt_date(absence.end)} abwesend"
 
