@@ -47,12 +47,17 @@ _STAND_IN_CMD = re.compile(r"\bvertretung\s*:?\s+(?P<name>.+?)\s*(?=\b(?:für|fu
                            re.IGNORECASE | re.DOTALL)
 _FIRST_PERSON = re.compile(r"\b(?:ich\s+bin|bin\s+ich)\b", re.IGNORECASE)
 _AWAY_WORDS = {
-    "urlaub": "Urlaub", "krank": "Krankheit", "fortbildung": "Fortbildung",
-    "schulung": "Fortbildung", "dienstreise": "Dienstreise", "elternzeit": "Elternzeit",
-    "kur": "Kur", "abwesend": "", "nicht da": "", "nicht im haus": "", "nicht im büro": "",
-    "frei": "", "weg": "", "unterwegs": "",
+    "urlaub": "Urlaub", "krank": "Krankheit", "krankgeschrieben": "Krankheit",
+    "fortbildung": "Fortbildung", "schulung": "Fortbildung", "seminar": "Fortbildung",
+    "dienstreise": "Dienstreise", "elternzeit": "Elternzeit", "mutterschutz": "Mutterschutz",
+    "kur": "Kur", "reha": "Kur", "abwesend": "", "nicht da": "", "nicht im haus": "",
+    "nicht im büro": "", "nicht erreichbar": "", "außer haus": "", "ausser haus": "",
+    "verreist": "", "frei": "", "weg": "", "unterwegs": "",
 }
-_AWAY = re.compile(r"\b(" + "|".join(re.escape(w) for w in _AWAY_WORDS) + r")\b", re.I)
+# "Sonderurlaub", "Resturlaub", "Bildungsurlaub" are Urlaub too
+_AWAY = re.compile(
+    r"\b(\w*urlaub|" + "|".join(re.escape(w) for w in _AWAY_WORDS) + r")\b", re.I
+)
 _NAME = r"(?:(?i:frau|herr|herrn)\s+)?(?P<name>[A-ZÄÖÜ][\w'-]*(?:\s+[A-ZÄÖÜ][\w'-]*){0,2})"
 _STAND_IN_TEXT = re.compile(
     r"(?i:vertretung(?:\s+(?:ist|hat|übernimmt|macht))?\s*:?|vertreten\s+(?:werde\s+ich\s+)?"
@@ -116,8 +121,13 @@ def _parse_sentence(text: str, today: date) -> AbsenceRequest | None:
     return AbsenceRequest(
         ABSENT, span.start, span.end or span.start,
         stand_in=stand_in.group("name").strip() if stand_in else None,
-        reason=_AWAY_WORDS[away.group(1).lower()],
+        reason=_reason(away.group(1)),
     )
+
+
+def _reason(word: str) -> str:
+    lowered = word.lower()
+    return _AWAY_WORDS.get(lowered, word.capitalize() if lowered.endswith("urlaub") else "")
 
 
 def is_admin(admins: Collection[str], person: Person | None, *keys: str | None) -> bool:

@@ -50,7 +50,7 @@ _ATOM = re.compile(
     r"|(?P<day>(?P<od>\d{1,2})\.)"
     rf"|(?P<rel>{'|'.join(RELATIVE)})"
     rf"|(?P<wd>{'|'.join(WEEKDAYS)})"
-    r")(?![\w])",
+    r")(?![\w])(?!\s*uhr\b)",  # "8.30 Uhr" is a time, not the 8th of a 30th month
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(

@@ -70,6 +70,14 @@ TODAY = date(2026, 7, 20)
             "Ich bin nächste Woche auf Fortbildung",
             AbsenceRequest(ABSENT, date(2026, 7, 27), date(2026, 7, 31), reason="Fortbildung"),
         ),
+        (
+            "Ich bin vom 1. bis 5. Juni in Sonderurlaub",
+            AbsenceRequest(ABSENT, date(2027, 6, 1), date(2027, 6, 5), reason="Sonderurlaub"),
+        ),
+        (
+            "Ich bin morgen ab 8.30 Uhr nicht erreichbar",
+            AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 21)),
+        ),
         ("zurück", AbsenceRequest(BACK)),
         ("Ich bin wieder da!", AbsenceRequest(BACK)),
         ("zurueck für Birgit Schneider", AbsenceRequest(BACK, person="Birgit Schneider")),

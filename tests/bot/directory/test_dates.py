@@ -77,6 +77,12 @@ def test_range_found_inside_a_sentence() -> None:
     assert text[found.span[0] : found.span[1]] == "3. bis 14. August"
 
 
+def test_a_time_is_no_date() -> None:
+    assert find_range("Ich bin ab 8.30 Uhr weg", TODAY) is None
+    found = find_range("am 3.8. ab 8.30 Uhr", TODAY)
+    assert found is not None and found.start == found.end == date(2026, 8, 3)
+
+
 def test_open_start() -> None:
     found = parse_range("ab 03.08.", TODAY)
     assert found.start == date(2026, 8, 3) and found.end is None
