@@ -143,9 +143,10 @@ class LexicalIndex:
         vocab = getattr(bm25, "vocab_dict", None) or {}
         self._vocab: dict[str, int] = {t: i for t, i in vocab.items() if t}
         matrix = getattr(bm25, "scores", None) or {}
-        self._data, self._indices, self._indptr = (
-            matrix.get("data"), matrix.get("indices"), matrix.get("indptr"),
-        )
+        empty = np.zeros(0)
+        self._data: np.ndarray = matrix.get("data", empty)
+        self._indices: np.ndarray = matrix.get("indices", empty)
+        self._indptr: np.ndarray = matrix.get("indptr", empty)
 
     @classmethod
     def build(
@@ -185,7 +186,7 @@ class LexicalIndex:
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row (zeros where no term matched)."""
         terms = self.query_tokens(query)
-        if self._bm25 is None or not terms or self._indptr is None:
+        if self._bm25 is None or not terms:
             return np.zeros(self.size, dtype=np.float32)
         # Sum the precomputed per-term scores of the query's columns; bincount is several
         # times faster than bm25s' numpy path (np.add.at) on a large index.
