@@ -132,7 +132,8 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
     finally:
         cache.close()
     now = datetime.now(UTC)
-    version_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    # Sortable by name (fixed width, microseconds): pruning keeps the newest by name.
+    version_id = now.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(3)
     manifest = {
         "format": 1, "version_id": version_id, "model": model.name,
         "dimension": model.dimension, **recipe,
