@@ -33,6 +33,10 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MIN_HEAD = 3  # shortest first part of a compound ("Amt" is too short as a tail, fine as head)
 _MIN_TAIL = 4  # shortest last part: shorter tails are mostly suffixes ("-ung", "-heit")
 _MIN_COMPOUND = 7
+_MIN_OPEN_HEAD, _MIN_OPEN_TAIL = 4, 5  # an unknown tail needs a longer, known head
+OPEN_TAIL = True
+NGRAM_WEIGHT = 0.5  # weight of a character n-gram match relative to a word match
+MAX_GRAM_DF = 1.0  # query n-grams found in more than this share of chunks are not scored
 _LINKS = ("", "s", "es", "n", "en", "e", "er")  # Fugenelemente between compound parts
 
 # Our own list: function words, auxiliaries, question words and office filler that carry no
@@ -95,25 +99,40 @@ def char_ngrams(word: str, n: int) -> list[str]:
     return ["~" + marked[i : i + n] for i in range(max(1, len(marked) - n + 1))]
 
 
-def split_compound(word: str, vocabulary: set[str] | dict[str, int]) -> tuple[str, ...]:
+def _known_head(head: str, vocabulary: set[str] | dict[str, int], shortest: int) -> str | None:
+    """Stem of ``head`` (minus a linking element) when it is a known word."""
+    for link in _LINKS:
+        if link and not head.endswith(link):
+            continue
+        base = head[: len(head) - len(link)]
+        if len(base) >= shortest and stem(base) in vocabulary:
+            return stem(base)
+    return None
+
+
+def split_compound(
+    word: str, vocabulary: set[str] | dict[str, int], open_tail: bool = False
+) -> tuple[str, ...]:
     """The stems of the two parts of ``word`` when both are known words, else ``()``.
 
     Among the possible splits the one with the longest tail wins ("hunde|steuer" over
-    "hundes|teuer"); the head may carry a linking element ("Gewerbe-s-ordnung").
+    "hundes|teuer"); the head may carry a linking element ("Gewerbe-s-ordnung"). With
+    ``open_tail`` a known head of 4+ letters also splits off an unknown tail of 5+ letters
+    ("Hundesteuer" in a corpus that never says "Steuer" alone).
     """
     if len(word) < _MIN_COMPOUND or not word.isalpha():
         return ()
     for cut in range(_MIN_HEAD, len(word) - _MIN_TAIL + 1):
         tail = stem(word[cut:])
-        if len(word) - cut < _MIN_TAIL or tail not in vocabulary:
-            continue
-        head = word[:cut]
-        for link in _LINKS:
-            if link and not head.endswith(link):
-                continue
-            base = head[: len(head) - len(link)]
-            if len(base) >= _MIN_HEAD and stem(base) in vocabulary:
-                return (stem(base), tail)
+        if tail in vocabulary:
+            head = _known_head(word[:cut], vocabulary, _MIN_HEAD)
+            if head:
+                return (head, tail)
+    if open_tail:
+        for cut in range(len(word) - _MIN_OPEN_TAIL, _MIN_OPEN_HEAD - 1, -1):
+            head = _known_head(word[:cut], vocabulary, _MIN_OPEN_HEAD)
+            if head:
+                return (head, stem(word[cut:]))
     return ()
 
 
@@ -192,8 +211,16 @@ class LexicalIndex:
         # times faster than bm25s' numpy path (np.add.at) on a large index.
         term_ids = np.fromiter((self._vocab[t] for t in terms), dtype=np.int64)
         starts, ends = self._indptr[term_ids], self._indptr[term_ids + 1]
+        is_gram = np.fromiter((t.startswith("~") for t in terms), dtype=bool)
+        keep = ~is_gram | (ends - starts <= MAX_GRAM_DF * self.size)
+        weight = np.where(is_gram, NGRAM_WEIGHT, 1.0)[keep]
+        starts, ends = starts[keep], ends[keep]
+        if not len(starts):
+            return np.zeros(self.size, dtype=np.float32)
         rows = np.concatenate([self._indices[a:b] for a, b in zip(starts, ends, strict=True)])
-        values = np.concatenate([self._data[a:b] for a, b in zip(starts, ends, strict=True)])
+        values = np.concatenate(
+            [self._data[a:b] * w for a, b, w in zip(starts, ends, weight, strict=True)]
+        )
         return np.bincount(rows, weights=values, minlength=self.size).astype(np.float32)
 
     def search(
@@ -246,7 +273,7 @@ def _document_tokens(
         tokens.append(stem(word))
         if split:
             if word not in parts:
-                parts[word] = split_compound(word, known)
+                parts[word] = split_compound(word, known, OPEN_TAIL)
             tokens.extend(parts[word])
     return tokens
 
