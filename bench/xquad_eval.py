@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
 def run(data: Path, work: Path, args: argparse.Namespace) -> int:
     questions, tune_titles = write_knowledge_base(data, work / "knowledge_base")
     embedder = load_embedder(args.model)
+    # A reused --work folder is rebuilt from its embedding cache, so the lexical index always
+    # comes from the code of this run (a "nothing changed" build would keep the old one).
+    (work / "index" / "CURRENT").unlink(missing_ok=True)
     started = time.monotonic()
     settings = IndexSettings(kb_dir=work / "knowledge_base", index_dir=work / "index",
                              model=args.model)

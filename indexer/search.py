@@ -64,6 +64,7 @@ class Searcher:
 
     def _open(self) -> None:
         version = open_current(self._index_dir, expect_model=self._embedder.name)
+        _ = version.dense, version.lexical  # load both now, not during the first question
         self._version: IndexVersion = version
         self._rows: RowTable = load_rows(version)
         self._weight = (
