@@ -17,14 +17,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.build_steps import (DocumentChunks, code_version, load_changed, reusable_previous,
-                                 vectors_for)
+from indexer.build_steps import (
+    DocumentChunks,
+    code_version,
+    load_changed,
+    reusable_previous,
+    vectors_for,
+)
 from indexer.embedding import Embedder, load_embedder
 from indexer.embedding_cache import EmbeddingCache
 from indexer.errors import IndexerError
 from indexer.scan import ScanResult, SkippedFile, scan_knowledge_base
 from indexer.settings import IndexSettings
-from indexer.store import IndexVersion, open_current
+from indexer.store import FileRecord, IndexVersion, open_current
 from indexer.version_writer import BuildLock, prune_versions, set_current, write_version
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,10 @@ Progress = Callable[[str, int, int], None]  # phase ("scan", "load", "embed", "w
 
 class KnowledgeBaseMissing(IndexerError):
     """The knowledge base folder does not exist or is not a folder."""
+
+
+class KnowledgeBaseEmpty(IndexerError):
+    """No document could be indexed although the serving version has some: kept serving."""
 
 
 @dataclass(frozen=True)
@@ -84,38 +93,50 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         report_progress("scan", 0, 1)
         scan = scan_knowledge_base(kb_dir, int(settings.max_file_mb * 1_000_000))
         report_progress("scan", 1, 1)
-        report = _build(settings, model, previous, scan, report_progress)
+        report = _build(settings, model, previous, scan, report_progress, started)
     return replace(report, seconds=time.monotonic() - started)
 
 
 def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | None,
-           scan: ScanResult, progress: Progress) -> BuildReport:
+           scan: ScanResult, progress: Progress, started: float) -> BuildReport:
     chunking = {"chunk_tokens": settings.chunk_tokens, "max_tokens": model.max_tokens}
     code = code_version()
     reuse = reusable_previous(previous, model, chunking, code)
     docs, skipped = load_changed(settings, scan, reuse, model, progress)
     old = previous.file_records() if previous is not None else {}
-    new = tuple(d.source for d in docs if d.source not in old)
-    changed = tuple(d.source for d in docs if d.source in old and old[d.source].sha256 != d.sha256)
-    unchanged = tuple(d.source for d in docs if d.source in old and old[d.source].sha256 == d.sha256)
-    present = {d.source for d in docs}
-    removed = tuple(sorted(s for s in old if s not in present))
-    files = dict(new=new, changed=changed, unchanged=unchanged, removed=removed,
-                 skipped=tuple(skipped))
+    if not docs and old:
+        raise KnowledgeBaseEmpty(
+            f"no document in {settings.kb_dir} could be indexed ({len(skipped)} skipped), but "
+            f"the serving version has {len(old)}: not replacing it (is the folder mounted?)")
+    new, changed, unchanged, removed = _classify(docs, old)
     if (previous is not None and reuse is previous and not new and not changed and not removed
             and _same_skips(previous, skipped)):
         log.info("nothing changed: version %s keeps serving", previous.version_id)
-        return BuildReport(previous.version_id, chunks=previous.chunk_count, published=False,
-                           **files)  # type: ignore[arg-type]
+        return BuildReport(previous.version_id, (), (), unchanged, (), tuple(skipped),
+                           chunks=previous.chunk_count, published=False)
     version_id, counts = _publish(settings, model, docs, skipped, previous,
-                                  {"chunking": chunking, "code_version": code}, progress)
-    return BuildReport(version_id, **files, **counts)  # type: ignore[arg-type]
+                                  {"chunking": chunking, "code_version": code}, progress,
+                                  started)
+    return BuildReport(version_id, new, changed, unchanged, removed, tuple(skipped),
+                       chunks=counts["chunks"], embedded=counts["embedded"],
+                       cached=counts["cached"], duplicates=counts["duplicates"])
+
+
+def _classify(docs: list[DocumentChunks], old: dict[str, FileRecord]
+              ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """new, changed, unchanged and removed sources, compared with the previous version."""
+    same = {d.source for d in docs if d.source in old and old[d.source].sha256 == d.sha256}
+    new = tuple(d.source for d in docs if d.source not in old)
+    changed = tuple(d.source for d in docs if d.source in old and d.source not in same)
+    unchanged = tuple(d.source for d in docs if d.source in same)
+    present = {d.source for d in docs}
+    return new, changed, unchanged, tuple(sorted(s for s in old if s not in present))
 
 
 def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks],
              skipped: list[SkippedFile], previous: IndexVersion | None,
-             recipe: dict[str, Any], progress: Progress) -> tuple[str, dict[str, int]]:
-    started = time.monotonic()
+             recipe: dict[str, Any], progress: Progress, started: float
+             ) -> tuple[str, dict[str, int]]:
     index_dir = Path(settings.index_dir)
     chunks = [c for d in docs for c in d.chunks]
     cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite")
@@ -124,12 +145,13 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
     finally:
         cache.close()
     now = datetime.now(UTC)
-    version_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    # Sortable by name (fixed width, microseconds): pruning keeps the newest by name.
+    version_id = now.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(3)
     manifest = {
         "format": 1, "version_id": version_id, "model": model.name,
         "dimension": model.dimension, **recipe,
         "built_at": now.isoformat(timespec="seconds"),
-        "embed_seconds": round(time.monotonic() - started, 3),
+        "build_seconds": round(time.monotonic() - started, 3),  # until the version is written
         "kb_dir": str(Path(settings.kb_dir).resolve()),
         "counts": {"files": len(docs), "chunks": len(chunks), "skipped": len(skipped), **counts},
     }

@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,9 @@ class DocumentChunks:
     chunks: tuple[Chunk, ...]
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
+    """Version + hash of the chunking code as this process loaded it (read once)."""
     from indexer import __version__
 
     digest = hashlib.sha256()
@@ -81,7 +84,10 @@ def load_changed(settings: IndexSettings, scan: ScanResult, reuse: IndexVersion 
             docs.append(DocumentChunks(found.source, found.sha256, found.size, meta, chunks))
         else:
             loaded = _load_one(settings, found, model)
-            (skipped if isinstance(loaded, SkippedFile) else docs).append(loaded)
+            if isinstance(loaded, SkippedFile):
+                skipped.append(loaded)
+            else:
+                docs.append(loaded)
         progress("load", done, total)
     skipped.sort(key=lambda s: s.file)
     return docs, skipped
