@@ -16,7 +16,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class SkippedFile:
 @dataclass(frozen=True)
 class ScanResult:
     files: tuple[ScannedFile, ...] = ()
-    skipped: tuple[SkippedFile, ...] = field(default_factory=tuple)
+    skipped: tuple[SkippedFile, ...] = ()
 
 
 def read_ignore_patterns(kb_root: Path) -> list[str]:
