@@ -146,10 +146,15 @@ class Reindexer:
         )
         assert process.stdout is not None and process.stderr is not None
         errors: deque[str] = deque(maxlen=20)
-        drain = asyncio.create_task(_collect(process.stderr, errors))
-        report = await self._follow(process.stdout, notify)
-        await drain
-        code = await process.wait()
+        try:
+            drain = asyncio.create_task(_collect(process.stderr, errors))
+            report = await self._follow(process.stdout, notify)
+            await drain
+            code = await process.wait()
+        except asyncio.CancelledError:  # the bot shuts down: do not leave an orphan build
+            process.kill()
+            await process.wait()
+            raise
         if code != 0 or report is None:
             reason = _last_error(errors) or f"exit code {code}"
             log.warning("reindex failed (exit %s): %s", code, reason)
