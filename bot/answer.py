@@ -6,31 +6,18 @@ Extractive only: steps are lines copied from the best matching section, never ne
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from bot.sections import DocumentChunks, best_section, quote_steps
 from indexer.model import Chunk, Hit
 
 log = logging.getLogger(__name__)
 
-MAX_STEPS = 10
-MAX_STEP_CHARS = 500
 TOPIC_COUNT = 3
-
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
-_HOW_QUESTION = re.compile(
-    r"\b(wie|was\s+muss|was\s+ist\s+zu\s+tun|welche\s+schritte|ablauf|vorgehen|verfahren)\b",
-    re.IGNORECASE,
-)
-_PROCEDURE_HEADING = re.compile(
-    r"ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung", re.IGNORECASE
-)
-_PARTICLES = ("ab", "an", "um", "aus", "zu", "weg", "nach", "vor", "ein", "zurück", "auf")
-_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 
 
 class TaskDirectory(Protocol):
@@ -94,10 +81,6 @@ class Answer:
     answer_id: str | None = None
 
 
-def is_how_question(question: str) -> bool:
-    return bool(_HOW_QUESTION.search(question))
-
-
 def confidence_of(hits: Sequence[Hit]) -> float:
     """The best cosine similarity of the question to a retrieved chunk (0 when none)."""
     scores = [h.dense_score for h in hits if h.dense_score is not None]
@@ -105,9 +88,17 @@ def confidence_of(hits: Sequence[Hit]) -> float:
 
 
 def compose_answer(
-    question: str, hits: Sequence[Hit], directory: TaskDirectory | None, day: date, settings: Any
+    question: str,
+    hits: Sequence[Hit],
+    directory: TaskDirectory | None,
+    day: date,
+    settings: Any,
+    document_chunks: DocumentChunks | None = None,
 ) -> Answer:
-    """The answer to ``question`` from ranked ``hits`` and the directory, for ``day``."""
+    """The answer to ``question`` from ranked ``hits`` and the directory, for ``day``.
+
+    ``document_chunks(source)`` (all chunks of a document) lets the answer quote a section
+    that the chunker cut into several chunks in full."""
     confidence = confidence_of(hits)
     topics = closest_topics(hits)
     if not hits or confidence < settings.min_confidence:
@@ -118,7 +109,7 @@ def compose_answer(
         task = directory.task(task_id)
         task_name = getattr(task, "name", None) if task is not None else None
         who = responsibility(directory, task_id, day)
-    chunk = best_section(question, hits)
+    chunk = best_section(question, hits, document_chunks)
     steps = quote_steps(chunk.text)
     base_url = getattr(settings, "doc_base_url", "")
     return Answer(
@@ -184,73 +175,6 @@ def _contact(person: Any) -> Contact:
         email=field("email"),
         department=field("department", "abteilung"),
     )
-
-
-def _candidates(hits: Sequence[Hit]) -> list[Chunk]:
-    """Chunks of the best document, in rank order (its hits and their further chunks)."""
-    best_source = hits[0].source
-    chunks: list[Chunk] = []
-    for hit in hits:
-        if hit.source != best_source:
-            continue
-        for chunk in (hit.chunk, *hit.more_in_document):
-            if chunk not in chunks:
-                chunks.append(chunk)
-    return chunks
-
-
-def question_terms(question: str) -> set[str]:
-    """Lower-case word stems of the question, with German separable verbs re-joined
-    ("melde ... ab" -> "abmeld"), to recognise the section a question is about."""
-    words = [w.lower() for w in _WORD.findall(question)]
-    terms = {w[:-1] if w.endswith("e") else w for w in words if len(w) >= 4}
-    if words and words[-1] in _PARTICLES:
-        for word in words[:-1]:
-            if len(word) >= 3:
-                terms.add(words[-1] + (word[:-1] if word.endswith("e") else word))
-    return terms
-
-
-def best_section(question: str, hits: Sequence[Hit]) -> Chunk:
-    """The section to quote: for a how-question prefer a procedure (numbered list, "Ablauf")
-    of the best document whose heading names what is asked."""
-    candidates = _candidates(hits)
-    if not is_how_question(question):
-        return candidates[0]
-    terms = question_terms(question)
-
-    def score(item: tuple[int, Chunk]) -> float:
-        position, chunk = item
-        heading = " ".join(chunk.heading_path).lower()
-        value = 1.0 / (1 + position)
-        if _list_items(chunk.text):
-            value += 1.0
-        if _PROCEDURE_HEADING.search(heading):
-            value += 0.5
-        value += sum(1.0 for term in terms if term in heading)
-        return value
-
-    return max(enumerate(candidates), key=score)[1]
-
-
-def _list_items(text: str) -> list[str]:
-    return [m.group("text").strip() for line in text.splitlines() if (m := _LIST_ITEM.match(line))]
-
-
-def quote_steps(text: str) -> tuple[str, ...]:
-    """The list items of a section, or its first lines: quoted verbatim, shortened only."""
-    items = _list_items(text)
-    if not items:
-        items = [
-            line.strip()
-            for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
-    return tuple(_shorten(item) for item in items[:MAX_STEPS])
-
-
-def _shorten(line: str) -> str:
-    return line if len(line) <= MAX_STEP_CHARS else line[: MAX_STEP_CHARS - 1].rstrip() + "…"
 
 
 def _section_title(chunk: Chunk) -> str:

@@ -1,10 +1,7 @@
-from bot.answer import (
-    best_section,
-    compose_answer,
-    is_how_question,
-    question_terms,
-    quote_steps,
-)
+from dataclasses import replace
+
+from bot.answer import compose_answer
+from bot.sections import best_section, is_how_question, question_terms, quote_steps
 from bot.settings import Settings
 from indexer.model import Hit
 
@@ -14,7 +11,7 @@ TITLE = "Übergabe Hundesteuer"
 ANMELDUNG = chunk("steueramt/hund.md", "Anmeldung", "1. Hund anmelden\n2. Marke ausgeben", TITLE,
                   ("hundesteuer",))  # fmt: skip
 ABMELDUNG = chunk("steueramt/hund.md", "Abmeldung", "Vorab prüfen.\n1. Formular prüfen\n"
-                  "2) Marke zurücknehmen\n- Steuer erstatten", TITLE, ("hundesteuer",))  # fmt: skip
+                  "2) Marke zurücknehmen\n3. Steuer erstatten\n- Randnotiz", TITLE, ("hundesteuer",))  # fmt: skip
 ALLGEMEIN = chunk("steueramt/hund.md", "Allgemeines", "Die Hundesteuer ist eine Gemeindesteuer.",
                   TITLE, ("hundesteuer",))  # fmt: skip
 
@@ -33,6 +30,27 @@ def test_steps_are_quoted_verbatim_list_items() -> None:
     )
 
 
+def test_list_items_keep_continuations_and_nested_bullets() -> None:
+    text = (
+        "Einleitung.\n\n1. Erster Schritt,\n   weiter im Satz.\n2. Nachweis:\n   - Tod: Bescheinigung\n"
+        "   - Abgabe: Name\n3. Dritter\n\nDie Frist ist kurz.\n- kein Schritt"
+    )
+    assert quote_steps(text) == (
+        "Erster Schritt, weiter im Satz.",
+        "Nachweis:\n- Tod: Bescheinigung\n- Abgabe: Name",
+        "Dritter",
+    )
+
+
+def test_a_section_cut_into_chunks_is_quoted_whole(settings: Settings) -> None:
+    first = chunk("steueramt/hund.md", "Abmeldung", "1. Formular prüfen\n2. Nachweis", TITLE)
+    second = chunk("steueramt/hund.md", "Abmeldung", "3. Marke zurückfordern", TITLE)
+    second = replace(second, ordinal=1)
+    answer = compose_answer("Wie melde ich einen Hund ab?", hits((second, 0.9)), None, FIXED_DAY,
+                            settings, document_chunks=lambda source: [first, second])  # fmt: skip
+    assert answer.steps == ("Formular prüfen", "Nachweis", "Marke zurückfordern")
+
+
 def test_separable_verbs_are_joined() -> None:
     assert "abmeld" in question_terms("Wie melde ich einen Hund ab?")
     assert is_how_question("Wie melde ich einen Hund ab?")
@@ -43,6 +61,8 @@ def test_how_question_prefers_the_section_it_names() -> None:
     found = hits((ANMELDUNG, 0.88), (ALLGEMEIN, 0.87), (ABMELDUNG, 0.86))
     assert best_section("Wie melde ich einen Hund ab?", found) == ABMELDUNG
     assert best_section("Wie melde ich einen Hund an?", found) == ANMELDUNG
+    assert best_section("Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?",
+                        found) == ABMELDUNG  # fmt: skip
     # not a how-question: the best hit's section
     assert best_section("Was ist die Hundesteuer?", found) == ANMELDUNG
 
