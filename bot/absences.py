@@ -42,25 +42,14 @@ _BACK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _FOR = re.compile(r"\b(?:für|fuer)\s+(?P<name>.+?)\s*(?=\bvertretung\b|$)", re.I | re.DOTALL)
-_STAND_IN_CMD = re.compile(
-    r"\bvertretung\s*:?\s+(?P<name>.+?)\s*(?=\b(?:für|fuer)\b|$)", re.IGNORECASE | re.DOTALL
-)
+_STAND_IN_CMD = re.compile(r"\bvertretung\s*:?\s+(?P<name>.+?)\s*(?=\b(?:für|fuer)\b|$)",
+                           re.IGNORECASE | re.DOTALL)
 _FIRST_PERSON = re.compile(r"\b(?:ich\s+bin|bin\s+ich)\b", re.IGNORECASE)
 _AWAY_WORDS = {
-    "urlaub": "Urlaub",
-    "krank": "Krankheit",
-    "fortbildung": "Fortbildung",
-    "schulung": "Fortbildung",
-    "dienstreise": "Dienstreise",
-    "elternzeit": "Elternzeit",
-    "kur": "Kur",
-    "abwesend": "",
-    "nicht da": "",
-    "nicht im haus": "",
-    "nicht im büro": "",
-    "frei": "",
-    "weg": "",
-    "unterwegs": "",
+    "urlaub": "Urlaub", "krank": "Krankheit", "fortbildung": "Fortbildung",
+    "schulung": "Fortbildung", "dienstreise": "Dienstreise", "elternzeit": "Elternzeit",
+    "kur": "Kur", "abwesend": "", "nicht da": "", "nicht im haus": "", "nicht im büro": "",
+    "frei": "", "weg": "", "unterwegs": "",
 }
 _AWAY = re.compile(r"\b(" + "|".join(re.escape(w) for w in _AWAY_WORDS) + r")\b", re.I)
 _NAME = r"(?:(?i:frau|herr|herrn)\s+)?(?P<name>[A-ZÄÖÜ][\w'-]*(?:\s+[A-ZÄÖÜ][\w'-]*){0,2})"
@@ -98,9 +87,8 @@ def parse_absence_request(text: str, today: date) -> AbsenceRequest | None:
 
 
 def _parse_command(rest: str, today: date) -> AbsenceRequest:
-    cut = min(
-        [m.start() for m in (_FOR.search(rest), _STAND_IN_CMD.search(rest)) if m], default=len(rest)
-    )
+    cut = min([m.start() for m in (_FOR.search(rest), _STAND_IN_CMD.search(rest)) if m],
+              default=len(rest))
     span = find_range(rest[:cut], today)
     if span is None:
         raise DateError(rest[:cut].strip() or rest.strip())
@@ -108,9 +96,7 @@ def _parse_command(rest: str, today: date) -> AbsenceRequest:
     stand_in = _STAND_IN_CMD.search(rest)
     target = _FOR.search(rest)
     return AbsenceRequest(
-        ABSENT,
-        span.start,
-        end,
+        ABSENT, span.start, end,
         stand_in=stand_in.group("name").strip(" .") if stand_in else None,
         person=target.group("name").strip(" .") if target else None,
     )
@@ -127,9 +113,7 @@ def _parse_sentence(text: str, today: date) -> AbsenceRequest | None:
         return None
     stand_in = _STAND_IN_TEXT.search(text)
     return AbsenceRequest(
-        ABSENT,
-        span.start,
-        span.end or span.start,
+        ABSENT, span.start, span.end or span.start,
         stand_in=stand_in.group("name").strip() if stand_in else None,
         reason=_AWAY_WORDS[away.group(1).lower()],
     )
@@ -163,12 +147,8 @@ def resolve_person(directory: Directory, name: str) -> Person:
 
 
 def carry_out(
-    request: AbsenceRequest,
-    actor: Person | None,
-    admin: bool,
-    directory: Directory,
-    state: State,
-    today: date,
+    request: AbsenceRequest, actor: Person | None, admin: bool, directory: Directory,
+    state: State, today: date,
 ) -> str:
     """Check and store the request; the German confirmation for the writer."""
     target = resolve_person(directory, request.person) if request.person else actor
@@ -182,18 +162,11 @@ def carry_out(
     stand_in = resolve_person(directory, request.stand_in) if request.stand_in else None
     if stand_in is not None and stand_in.id == target.id:
         raise StandInIsSelf(target.id)
-    absence = Absence(
-        target.id,
-        request.start,
-        request.end,
-        stand_in.id if stand_in else None,
-        request.reason,
-        "chat",
-    )
+    absence = Absence(target.id, request.start, request.end,
+                      stand_in.id if stand_in else None, request.reason, "chat")
     if absence.end < today:
         raise AbsenceInPast(absence.end)
     created_by = actor.id if actor else "admin"
-    state.add_absence(
-        target.id, absence.start, absence.end, absence.stand_in, created_by, request.reason
-    )
+    state.add_absence(target.id, absence.start, absence.end, absence.stand_in, created_by,
+                      request.reason)
     return texts.absence_saved(target, absence, stand_in, own)

@@ -44,15 +44,8 @@ from bot.directory_model import (
 from indexer.model import DocumentMeta
 
 __all__ = [
-    "Absence",
-    "Availability",
-    "ChainLink",
-    "Department",
-    "Directory",
-    "Person",
-    "Problem",
-    "Task",
-    "UnknownTask",
+    "Absence", "Availability", "ChainLink", "Department", "Directory", "Person", "Problem",
+    "Task", "UnknownTask",
 ]
 
 log = logging.getLogger(__name__)
@@ -108,27 +101,16 @@ class Directory:
             )
         for problem in problems:
             log.warning("directory problem: %s", problem)
-        log.info(
-            "directory: %d people, %d tasks, %d absences, %d problems",
-            len(people),
-            len(tasks),
-            len(absences),
-            len(problems),
-        )
-        return cls(
-            people, tasks, departments, [*absences, *extra_absences], problems, fallback_contact
-        )
+        log.info("directory: %d people, %d tasks, %d absences, %d problems",
+                 len(people), len(tasks), len(absences), len(problems))
+        return cls(people, tasks, departments, [*absences, *extra_absences], problems,
+                   fallback_contact)
 
     def with_absences(self, extra: Iterable[Absence]) -> Directory:
         """A copy with chat absences added (cheap: call it before each question)."""
-        copy = Directory(
-            self.people,
-            self.tasks,
-            self.departments,
-            [*(a for a in self.absences if a.origin != "chat"), *extra],
-            self.problems,
-            self.fallback_contact,
-        )
+        copy = Directory(self.people, self.tasks, self.departments,
+                         [*(a for a in self.absences if a.origin != "chat"), *extra],
+                         self.problems, self.fallback_contact)
         copy._matcher, copy._embedded = self._matcher, self._embedded
         return copy
 
@@ -292,27 +274,17 @@ def merge_documents(
 
 
 def _task_from_document(
-    task_id: str,
-    source: str,
-    meta: DocumentMeta,
-    people: Mapping[str, Person],
+    task_id: str, source: str, meta: DocumentMeta, people: Mapping[str, Person],
     problems: list[Problem],
 ) -> Task:
     for pid in (meta.responsible, *meta.deputies):
         if pid and pid not in people:
             problems.append(Problem(source, None, f"front matter names unknown person {pid!r}"))
     if not meta.responsible:
-        problems.append(
-            Problem(
-                source,
-                None,
-                f"task {task_id!r} is in no table and the document names no responsible",
-            )
-        )
+        problems.append(Problem(source, None, f"task {task_id!r} is in no table and the "
+                                              "document names no responsible"))
     return Task(
-        id=task_id,
-        name=meta.title or task_id,
-        keywords=meta.keywords,
+        id=task_id, name=meta.title or task_id, keywords=meta.keywords,
         department=meta.department or "",
         responsible=meta.responsible if meta.responsible in people else None,
         deputies=tuple(d for d in meta.deputies if d in people),
@@ -321,23 +293,15 @@ def _task_from_document(
 
 def _report_conflict(task: Task, source: str, meta: DocumentMeta, problems: list[Problem]) -> None:
     if meta.responsible and meta.responsible != task.responsible:
-        problems.append(
-            Problem(
-                source,
-                None,
-                f"task {task.id!r}: front matter names responsible "
-                f"{meta.responsible!r}, zustaendigkeiten.csv {task.responsible!r}",
-            )
-        )
+        problems.append(Problem(
+            source, None, f"task {task.id!r}: front matter names responsible "
+            f"{meta.responsible!r}, zustaendigkeiten.csv {task.responsible!r}",
+        ))
     if meta.deputies and tuple(meta.deputies) != task.deputies:
-        problems.append(
-            Problem(
-                source,
-                None,
-                f"task {task.id!r}: front matter names deputies "
-                f"{list(meta.deputies)}, zustaendigkeiten.csv {list(task.deputies)}",
-            )
-        )
+        problems.append(Problem(
+            source, None, f"task {task.id!r}: front matter names deputies "
+            f"{list(meta.deputies)}, zustaendigkeiten.csv {list(task.deputies)}",
+        ))
 
 
 def _name_matches(full_name: str, key: str) -> bool:

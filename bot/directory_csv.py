@@ -24,26 +24,10 @@ TASKS_FILE = "zustaendigkeiten.csv"
 DEPARTMENTS_FILE = "abteilungen.csv"
 ABSENCES_FILE = "abwesenheiten.csv"
 
-PEOPLE_COLUMNS = (
-    "id",
-    "name",
-    "abteilung",
-    "telefon",
-    "raum",
-    "email",
-    "teams_id",
-    "gruppen",
-    "austritt",
-)
-TASK_COLUMNS = (
-    "aufgabe_id",
-    "aufgabe",
-    "stichwoerter",
-    "abteilung",
-    "zustaendig",
-    "vertretung1",
-    "vertretung2",
-)
+PEOPLE_COLUMNS = ("id", "name", "abteilung", "telefon", "raum", "email", "teams_id", "gruppen",
+                  "austritt")
+TASK_COLUMNS = ("aufgabe_id", "aufgabe", "stichwoerter", "abteilung", "zustaendig",
+                "vertretung1", "vertretung2")
 DEPARTMENT_COLUMNS = ("abteilung", "leitung", "telefon")
 ABSENCE_COLUMNS = ("person", "von", "bis", "vertretung", "grund")
 
@@ -77,7 +61,7 @@ def read_rows(
         if not any(v.strip() for v in values):
             continue
         if len(values) < len(header):
-            missing = header[len(values) :]
+            missing = header[len(values):]
             problems.append(Problem(name, line, f"row lacks column(s) {', '.join(missing)}"))
             continue
         row = {h: v.strip() for h, v in zip(header, values, strict=False)}
@@ -100,15 +84,9 @@ def read_people(folder: Path, problems: list[Problem]) -> dict[str, Person]:
             continue
         leaving = _optional_date(row["austritt"], PEOPLE_FILE, line, problems)
         people[row["id"]] = Person(
-            id=row["id"],
-            name=row["name"],
-            department=row["abteilung"],
-            phone=row["telefon"],
-            room=row["raum"],
-            email=row["email"],
-            teams_id=row["teams_id"],
-            groups=split_list(row["gruppen"]),
-            leaving=leaving,
+            id=row["id"], name=row["name"], department=row["abteilung"], phone=row["telefon"],
+            room=row["raum"], email=row["email"], teams_id=row["teams_id"],
+            groups=split_list(row["gruppen"]), leaving=leaving,
         )
     return people
 
@@ -144,11 +122,8 @@ def read_tasks(folder: Path, people: dict[str, Person], problems: list[Problem])
             for c in ("vertretung1", "vertretung2")
         ]
         tasks[task_id] = Task(
-            id=task_id,
-            name=row["aufgabe"],
-            keywords=split_list(row["stichwoerter"]),
-            department=row["abteilung"],
-            responsible=responsible,
+            id=task_id, name=row["aufgabe"], keywords=split_list(row["stichwoerter"]),
+            department=row["abteilung"], responsible=responsible,
             deputies=tuple(d for d in deputies if d),
         )
     return tasks
@@ -185,13 +160,10 @@ def report_overlaps(absences: list[Absence], problems: list[Problem]) -> None:
         same_file = before.origin.split(":")[0] == after.origin.split(":")[0]
         if before.person == after.person and same_file and after.start <= before.end:
             file, _, line = after.origin.partition(":")
-            problems.append(
-                Problem(
-                    file,
-                    int(line) if line.isdigit() else None,
-                    f"absence of {after.person!r} overlaps the one from {before.origin}",
-                )
-            )
+            problems.append(Problem(
+                file, int(line) if line.isdigit() else None,
+                f"absence of {after.person!r} overlaps the one from {before.origin}",
+            ))
 
 
 def _person_ref(
@@ -213,3 +185,4 @@ def _optional_date(value: str, file: str, line: int, problems: list[Problem]) ->
     except DateError:
         problems.append(Problem(file, line, f"unreadable date {value!r}"))
         return None
+

@@ -70,20 +70,15 @@ def _coverage(word: str, query: Sequence[str]) -> float:
     """Share of ``word``'s letters covered by query stems (compound parts count)."""
     covered = [False] * len(word)
     for q in query:
-        if q == word or (
-            len(word) >= 4
-            and len(q) > len(word)
-            and q.startswith(word)
-            or len(word) >= 4
-            and q.endswith(word)
-        ):
+        if q == word or (len(word) >= 4 and len(q) > len(word) and q.startswith(word)
+                         or len(word) >= 4 and q.endswith(word)):
             return 1.0  # the query word is the task word, or a compound containing it
         if len(q) < 4:
             continue
         if word.startswith(q):
             covered[: len(q)] = [True] * len(q)
         if word.endswith(q):
-            covered[len(word) - len(q) :] = [True] * len(q)
+            covered[len(word) - len(q):] = [True] * len(q)
         at = word.find(q, 1)
         if len(q) >= 5 and at > 0:
             covered[at : at + len(q)] = [True] * len(q)
@@ -106,11 +101,8 @@ def _field(words: Sequence[str], query: Sequence[str]) -> float:
 
 def _explained(q: str, words: set[str]) -> bool:
     return any(
-        q == w
-        or len(q) >= 4
-        and (w.startswith(q) or w.endswith(q))
-        or len(w) >= 4
-        and (q.startswith(w) or q.endswith(w))
+        q == w or len(q) >= 4 and (w.startswith(q) or w.endswith(q))
+        or len(w) >= 4 and (q.startswith(w) or q.endswith(w))
         for w in words
     )
 

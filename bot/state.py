@@ -105,12 +105,7 @@ class State:
     # --- absences --------------------------------------------------------------------------
 
     def add_absence(
-        self,
-        person_id: str,
-        start: date,
-        end: date,
-        stand_in: str | None,
-        created_by: str,
+        self, person_id: str, start: date, end: date, stand_in: str | None, created_by: str,
         reason: str = "",
     ) -> int:
         if end < start:
@@ -119,15 +114,8 @@ class State:
             cursor = connection.execute(
                 'INSERT INTO absences (person_id, start, "end", stand_in, reason, created_by, '
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    person_id,
-                    start.isoformat(),
-                    end.isoformat(),
-                    stand_in,
-                    reason,
-                    created_by,
-                    _now(),
-                ),
+                (person_id, start.isoformat(), end.isoformat(), stand_in, reason, created_by,
+                 _now()),
             )
             return int(cursor.lastrowid or 0)
 
@@ -138,8 +126,7 @@ class State:
         yesterday = (today - timedelta(days=1)).isoformat()
         with self._write() as connection:
             gone = connection.execute(
-                "DELETE FROM absences WHERE person_id = ? AND start = ?",
-                (person_id, day),
+                'DELETE FROM absences WHERE person_id = ? AND start = ?', (person_id, day),
             ).rowcount
             cut = connection.execute(
                 'UPDATE absences SET "end" = ? WHERE person_id = ? AND start < ? AND "end" >= ?',
@@ -149,9 +136,8 @@ class State:
 
     def remove_absence(self, absence_id: int) -> bool:
         with self._write() as connection:
-            return (
-                connection.execute("DELETE FROM absences WHERE id = ?", (absence_id,)).rowcount > 0
-            )
+            return connection.execute("DELETE FROM absences WHERE id = ?",
+                                      (absence_id,)).rowcount > 0
 
     def absences(self) -> list[Absence]:
         with self._connect() as connection:
@@ -160,16 +146,8 @@ class State:
                 "FROM absences ORDER BY start, id"
             ).fetchall()
         return [
-            Absence(
-                person,
-                date.fromisoformat(start),
-                date.fromisoformat(end),
-                stand_in or None,
-                reason,
-                "chat",
-                row_id,
-                created_by,
-            )
+            Absence(person, date.fromisoformat(start), date.fromisoformat(end), stand_in or None,
+                    reason, "chat", row_id, created_by)
             for row_id, person, start, end, stand_in, reason, created_by in rows
         ]
 
@@ -193,9 +171,8 @@ class State:
         if vote not in VOTES:
             raise ValueError(f"vote must be one of {VOTES}, not {vote!r}")
         with self._write() as connection:
-            if not connection.execute(
-                "SELECT 1 FROM answers WHERE id = ?", (answer_id,)
-            ).fetchone():
+            if not connection.execute("SELECT 1 FROM answers WHERE id = ?",
+                                      (answer_id,)).fetchone():
                 return False
             connection.execute(
                 "INSERT INTO feedback VALUES (?, ?, ?, ?) ON CONFLICT (answer_id, user_key) "
@@ -225,7 +202,6 @@ class State:
 
     def feedback_counts(self) -> dict[str, int]:
         with self._connect() as connection:
-            rows = dict(
-                connection.execute("SELECT vote, COUNT(*) FROM feedback GROUP BY vote").fetchall()
-            )
+            rows = dict(connection.execute(
+                "SELECT vote, COUNT(*) FROM feedback GROUP BY vote").fetchall())
         return {vote: int(rows.get(vote, 0)) for vote in VOTES}

@@ -87,7 +87,6 @@ def no_responsible_line(task: Task) -> str:
 
 # --- dates and absences ------------------------------------------------------------------
 
-
 def date_error(value: str, reason: str) -> str:
     """German message for a date that could not be read (``reason`` is a DateError kind)."""
     if reason == "no_such_day":
@@ -149,7 +148,8 @@ def stand_in_is_self() -> str:
 
 def absence_in_past(end: date) -> str:
     return (
-        f"Der Zeitraum bis {fmt_date(end)} liegt in der Vergangenheit. Bitte prüfen Sie die Daten."
+        f"Der Zeitraum bis {fmt_date(end)} liegt in der Vergangenheit. "
+        "Bitte prüfen Sie die Daten."
     )
 
 
