@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -26,7 +26,10 @@ from bot.reindex import Reindexer, build_command
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
-from indexer.model import Hit
+from indexer.model import Chunk, Hit
+
+if TYPE_CHECKING:
+    from indexer.store import IndexVersion
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ class Assistant:
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
+        self._version: IndexVersion | None = None
         self._admins = {a.strip().lower() for a in settings.admins if a.strip()}
 
     # -- entry points -------------------------------------------------------------------
@@ -151,8 +155,8 @@ class Assistant:
         self.reload_absences()
         person = self.person_of(turn.user)
         groups = frozenset(_groups_of(person))
-        hits = await asyncio.to_thread(self._search, question, groups)
-        answer = compose_answer(question, hits, self.directory, self.today(), self.settings)
+        day = self.today()
+        answer, hits = await asyncio.to_thread(self._search_and_compose, question, groups, day)
         log.info(
             "question answered=%s confidence=%.3f hits=%d task=%s",
             answer.found, answer.confidence, len(hits), answer.task_id,
@@ -163,10 +167,33 @@ class Assistant:
             self.state.record_unanswered(question, turn.user.key)
         return [self._answer_reply(answer)]
 
-    def _search(self, question: str, groups: frozenset[str]) -> list[Hit]:
+    def _search_and_compose(
+        self, question: str, groups: frozenset[str], day: date
+    ) -> tuple[Answer, list[Hit]]:
         with self._search_lock:  # the embedder and the index swap are not shared across threads
             self.searcher.refresh()
-            return self.searcher.search(question, k=SEARCH_K, groups=groups)
+            hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
+            answer = compose_answer(
+                question, hits, self.directory, day, self.settings, self._document_chunks
+            )
+        return answer, hits
+
+    def _document_chunks(self, source: str) -> list[Chunk]:
+        """All chunks of a document in the version the searcher serves (to quote a section
+        whole); empty when that version cannot be read."""
+        version_id = getattr(self.searcher, "version_id", None)
+        if not version_id:
+            return []
+        if self._version is None or self._version.version_id != version_id:
+            from indexer.store import IndexVersion, version_path
+
+            path = version_path(self.settings.index_dir, version_id)
+            if not path.is_dir():
+                return []
+            previous, self._version = self._version, IndexVersion(path)
+            if previous is not None:
+                previous.close()
+        return self._version.chunks_of(source)
 
     def _record(self, answer: Answer, user: UserRef) -> Answer:
         answer_id = self.state.record_answer(
@@ -293,7 +320,7 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
     def load_directory() -> Directory:
         return Directory.load(
             settings.directory_path,
-            _documents_meta(settings),
+            documents_meta(settings),
             extra_absences=state.absences(),
             fallback_contact=settings.fallback_contact or None,
         )
@@ -305,11 +332,16 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
     return assistant
 
 
-def _documents_meta(settings: Settings) -> dict[str, Any]:
+def documents_meta(settings: Settings) -> dict[str, Any]:
+    """Front matter of the indexed documents (the directory merges their tasks)."""
     from indexer.store import open_current
 
     try:
-        return dict(open_current(settings.index_dir, expect_model=None).document_meta())
+        version = open_current(settings.index_dir, expect_model=None)
     except IndexerError:
         log.warning("no index to read document metadata from", exc_info=True)
         return {}
+    try:
+        return dict(version.document_meta())
+    finally:
+        version.close()
