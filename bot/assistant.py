@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -78,13 +78,17 @@ class Assistant:
         self._notifier = notifier
 
     def health(self) -> dict[str, Any]:
-        manifest = getattr(self.searcher, "manifest", None) or {}
+        manifest: Mapping[str, Any] = getattr(self.searcher, "manifest", None) or {}
         return {
             "index_version": getattr(self.searcher, "version_id", None),
             "documents": _document_count(manifest),
             "model": manifest.get("model", self.settings.model),
             "reindex_running": self.reindexer.running,
         }
+
+    def people(self) -> list[tuple[str, str]]:
+        """(person id, name) of the directory, for the local web chat's "Sie sind:" choice."""
+        return [(p.id, p.name) for p in self.directory.people.values()] if self.directory else []
 
     def welcome(self, user: UserRef) -> list[Reply]:
         lines = texts.welcome_lines()
@@ -287,14 +291,13 @@ def _groups_of(person: Any | None) -> tuple[str, ...]:
     return tuple(getattr(person, "groups", ()) or ()) if person is not None else ()
 
 
-def _document_count(manifest: dict[str, Any]) -> int | None:
-    for key in ("documents", "document_count", "files"):
-        value = manifest.get(key)
-        if isinstance(value, int):
-            return value
-        if isinstance(value, list | dict):
-            return len(value)
-    return None
+def _document_count(manifest: Mapping[str, Any]) -> int | None:
+    """Documents in the index: the manifest's ``counts.files`` (or a top-level count)."""
+    counts = manifest.get("counts")
+    if isinstance(counts, Mapping) and isinstance(counts.get("files"), int):
+        return int(counts["files"])
+    value = manifest.get("documents")
+    return value if isinstance(value, int) else None
 
 
 def _answer_data(answer: Answer) -> dict[str, Any]:
