@@ -1,7 +1,7 @@
 from dataclasses import replace
 from typing import Any
 
-from bot.answer import compose_answer
+from bot.answer import CALIBRATED_MIN_CONFIDENCE, compose_answer, min_confidence
 from bot.sections import best_section, is_how_question, question_terms, quote_steps
 from bot.settings import Settings
 from indexer.model import Hit
@@ -107,3 +107,8 @@ def test_below_the_threshold_nothing_is_found(settings: Settings) -> None:
     assert not answer.found
     assert answer.topics == ("Kantine", TITLE)
     assert compose_answer("x", [], None, FIXED_DAY, settings).found is False
+
+
+def test_calibrated_threshold_applies_only_while_the_setting_is_default() -> None:
+    assert min_confidence(Settings(_env_file=None)) == CALIBRATED_MIN_CONFIDENCE
+    assert min_confidence(Settings(_env_file=None, min_confidence=0.5)) == 0.5

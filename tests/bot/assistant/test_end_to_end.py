@@ -114,12 +114,12 @@ def test_out_of_domain_question_records_a_gap(live: Any) -> None:
 
 
 def test_threshold_separates_in_domain_from_out_of_domain(live: Any) -> None:
-    from bot.answer import confidence_of
+    from bot.answer import confidence_of, min_confidence
 
     def confidence(question: str) -> float:
         return confidence_of(live.searcher.search(question, k=8, groups=None))
 
-    threshold = live.settings.min_confidence
+    threshold = min_confidence(live.settings)
     inside = [confidence(q) for q in in_domain(KB)]
     outside = [confidence(q) for q in OUT_OF_DOMAIN]
     assert inside and sum(s >= threshold for s in inside) >= 0.9 * len(inside)
