@@ -125,7 +125,8 @@ def compose_answer(
         task = directory.task(task_id)
         task_name = task.name if task is not None else None
         who = responsibility(directory, task_id, day)
-    if not docs_ok:  # the directory knows the task, no document says how it is done
+    hits = documents_for_task(hits, task_id, threshold) if docs_ok else []
+    if not hits:  # the directory knows the task, no document says how it is done
         return Answer(question, True, confidence, task_id, task_name, who)
     chunk = best_section(question, hits, document_chunks)
     return Answer(
@@ -141,21 +142,32 @@ def compose_answer(
     )
 
 
+def documents_for_task(hits: Sequence[Hit], task_id: str | None, threshold: float) -> list[Hit]:
+    """The hits to quote from: a confident document about the task first. When the best
+    document is about other tasks and none is about this one, there is nothing to quote."""
+    if task_id is None or not hits[0].chunk.meta.tasks or task_id in hits[0].chunk.meta.tasks:
+        return list(hits)
+    for hit in hits[1:]:
+        if task_id in hit.chunk.meta.tasks and (hit.dense_score or 0.0) >= threshold:
+            return [hit, *(h for h in hits if h is not hit)]
+    return []
+
+
 def choose_task(
     hits: Sequence[Hit], matches: Sequence[tuple[Any, float]], docs_ok: bool
 ) -> str | None:
-    """The task the question is about: a directory match the documents confirm, else the best
-    document's task, else a strong directory match."""
+    """The task the question is about: a directory match the documents confirm, else a strong
+    directory match (the task named in the question), else the best document's task."""
     hit_tasks: list[str] = []
     for hit in hits[:3] if docs_ok else ():
         hit_tasks.extend(t for t in hit.chunk.meta.tasks if t not in hit_tasks)
     for task, score in matches:
         if score >= TASK_GUESS and task.id in hit_tasks:
             return str(task.id)
-    if hit_tasks:
-        return hit_tasks[0]
     strong = [task for task, score in matches if score >= TASK_MATCH]
-    return str(strong[0].id) if strong else None
+    if strong:
+        return str(strong[0].id)
+    return hit_tasks[0] if hit_tasks else None
 
 
 def responsibility(directory: TaskDirectory, task_id: str, day: date) -> Responsibility:
@@ -164,7 +176,9 @@ def responsibility(directory: TaskDirectory, task_id: str, day: date) -> Respons
     person = availability.contact
     contact = _contact(person) if person is not None else None
     stand_in = availability.contact_role != RESPONSIBLE
-    return Responsibility(contact, tuple(availability.lines), stand_in)
+    # the reason lines matter when someone else than the responsible person is the contact
+    reasons = tuple(availability.lines) if stand_in else ()
+    return Responsibility(contact, reasons, stand_in)
 
 
 def _contact(person: Person) -> Contact:

@@ -22,7 +22,8 @@ MAX_LINES = 6
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\d")
 _HOW_QUESTION = re.compile(
-    r"\b(wie|was\s+muss|was\s+ist\s+zu\s+tun|welche\s+schritte|ablauf|vorgehen|verfahren)\b",
+    r"\b(wie|was\s+muss|was\s+braucht|was\s+ist\s+zu\s+tun|wo\s+kann|welche\s+schritte|ablauf|"
+    r"vorgehen|verfahren)\b",
     re.IGNORECASE,
 )
 _PROCEDURE_HEADING = re.compile(
@@ -95,26 +96,27 @@ def best_section(
 
 
 def list_items(text: str) -> list[str]:
-    """Top-level list items (numbered ones when there are any), each with its continuation
-    lines joined and nested items kept as "- ..." lines."""
+    """Top-level list items (the numbered ones when there are any), each with its
+    continuation lines joined and its bullets kept as "- ..." lines. Loaders strip
+    indentation, so an item runs until a blank line or the next item."""
+    lines = text.splitlines()
+    numbered = any((m := _ITEM.match(line)) and _NUMBERED.match(m["marker"]) for line in lines)
     items: list[list[str]] = []
-    numbered = any(
-        (m := _ITEM.match(line)) and not m["indent"] and _NUMBERED.match(m["marker"])
-        for line in text.splitlines()
-    )
     current: list[str] | None = None
-    for line in text.splitlines():
+    for line in lines:
         match = _ITEM.match(line)
-        top = match is not None and not match["indent"]
-        if top and (not numbered or _NUMBERED.match(match["marker"])):  # type: ignore[index]
-            current = [match["text"].strip()]  # type: ignore[index]
+        if match is not None and (not numbered or _NUMBERED.match(match["marker"])):
+            if match["indent"] and current is not None and not numbered:
+                current.append("\n- " + match["text"].strip())
+                continue
+            current = [match["text"].strip()]
             items.append(current)
-        elif current is not None and match is not None and match["indent"]:
+        elif not line.strip():
+            current = None
+        elif current is not None and match is not None:
             current.append("\n- " + match["text"].strip())
-        elif current is not None and line[:1] in (" ", "\t") and line.strip():
+        elif current is not None:
             current.append(" " + line.strip())
-        elif line.strip():
-            current = None  # a paragraph after the list ends the last item
     return ["".join(parts) for parts in items]
 
 
