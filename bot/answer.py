@@ -21,6 +21,7 @@ from indexer.model import Chunk, Hit
 log = logging.getLogger(__name__)
 
 TOPIC_COUNT = 3
+MAX_SOURCES = 3
 # Calibrated for multilingual-e5-small on the sample knowledge base (fragen.jsonl against 22
 # out-of-domain questions): used while Settings.min_confidence is left at its default.
 CALIBRATED_MIN_CONFIDENCE = 0.83
@@ -138,7 +139,7 @@ def compose_answer(
         who=who,
         steps=quote_steps(chunk.text),
         steps_title=_section_title(chunk),
-        sources=sources_of(hits, chunk, settings.doc_base_url, threshold),
+        sources=sources_of(hits, chunk, settings.doc_base_url, task_id),
     )
 
 
@@ -197,16 +198,16 @@ def _section_title(chunk: Chunk) -> str:
 
 
 def sources_of(
-    hits: Sequence[Hit], quoted: Chunk, base_url: str, min_score: float
+    hits: Sequence[Hit], quoted: Chunk, base_url: str, task_id: str | None
 ) -> tuple[SourceRef, ...]:
-    """The quoted section first, then other confident documents of the top hits (one each)."""
+    """The quoted section first, then other found documents about the same task (one each)."""
     refs = [_source(quoted, base_url)]
     seen = {quoted.source}
-    for hit in hits[:3]:
-        if hit.source not in seen and (hit.dense_score or 0.0) >= min_score:
+    for hit in hits:
+        if hit.source not in seen and task_id is not None and task_id in hit.chunk.meta.tasks:
             seen.add(hit.source)
             refs.append(_source(hit.chunk, base_url))
-    return tuple(refs)
+    return tuple(refs[:MAX_SOURCES])
 
 
 def _source(chunk: Chunk, base_url: str) -> SourceRef:

@@ -139,3 +139,15 @@ def test_a_document_about_the_task_is_preferred_for_the_steps(
     assert answer.task_id == "hundesteuer"
     assert answer.sources[0].path == "steueramt/hund.md"
     assert answer.steps[0] == "Formular prüfen"
+
+
+def test_sources_are_the_quoted_section_and_documents_on_the_same_task(
+    settings: Settings, directory: Any
+) -> None:
+    statute = chunk("steueramt/satzung.pdf", "", "§ 11 Meldepflichten", "Hundesteuersatzung",
+                    ("hundesteuer",), page=4)  # fmt: skip
+    unrelated = chunk("bau/winter.md", "Streuplan", "Streuen", "Winterdienst")
+    found = hits((ABMELDUNG, 0.9), (unrelated, 0.88), (statute, 0.87))
+    answer = compose_answer("Wie melde ich einen Hund ab?", found, directory, FIXED_DAY, settings)
+    assert [s.path for s in answer.sources] == ["steueramt/hund.md", "steueramt/satzung.pdf"]
+    assert answer.sources[1].page == 4
