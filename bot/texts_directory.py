@@ -43,6 +43,10 @@ def responsible_line(person: Person) -> str:
     return f"Zuständig: {contact_details(person)}"
 
 
+def deputy_line(person: Person) -> str:
+    return f"Vertretung: {contact_details(person)}"
+
+
 def away_line(person: Person, absence: Absence) -> str:
     return f"{person.name} ist bis {fmt_date(absence.end)} abwesend"
 
@@ -101,7 +105,9 @@ def date_error(value: str, reason: str) -> str:
     )
 
 
-def absence_saved(person: Person, absence: Absence, stand_in: Person | None, own: bool) -> str:
+def absence_saved(
+    person: Person, absence: Absence, stand_in: Person | None, own: bool, replaced: int = 0
+) -> str:
     who = "Sie sind" if own else f"{person.name} ist"
     span = (
         f"am {fmt_date(absence.start)}"
@@ -111,6 +117,8 @@ def absence_saved(person: Person, absence: Absence, stand_in: Person | None, own
     text = f"Eingetragen: {who} {span} abwesend."
     if stand_in is not None:
         text += f" Vertretung: {stand_in.name}."
+    if replaced:
+        text += " Der frühere Eintrag für diesen Zeitraum wurde ersetzt."
     return text
 
 
@@ -174,3 +182,70 @@ def error_message(error: DirectoryError, names: dict[str, str] | None = None) ->
     if isinstance(error, UnknownTask):
         return f"Die Aufgabe „{error.task_id}“ kenne ich nicht."
     return "Das hat leider nicht geklappt. Bitte versuchen Sie es noch einmal."
+
+
+# --- knowledge-gap report (admins) ---------------------------------------------------------
+
+GAP_TITLES = {
+    "ohne_vertretung": "Aufgaben ohne Vertretung",
+    "kette_abwesend": "Aufgaben, deren ganze Vertretungskette abwesend sein wird",
+    "austritt": "Ausscheidende Personen und Aufgaben, die nur sie halten",
+    "ohne_dokument": "Aufgaben ohne Übergabedokument",
+    "veraltet": "Dokumente, die lange nicht geprüft wurden",
+    "unbeantwortet": "Fragen, die der Bot nicht beantworten konnte",
+    "datenfehler": "Fehler in den Verzeichnisdaten",
+}
+GAP_CSV_HEADER = ("kategorie", "schluessel", "bezeichnung", "details", "datum", "anzahl")
+
+
+def gap_heading(today: date, horizon_days: int) -> str:
+    return f"Lückenbericht vom {fmt_date(today)} (Vorschau: {horizon_days} Tage)"
+
+
+def gap_nobody() -> str:
+    return "niemand zuständig"
+
+
+def gap_only(person_name: str) -> str:
+    return f"nur {person_name}"
+
+
+def gap_all_away(days: str, chain: str) -> str:
+    return f"alle abwesend: {days} (Kette: {chain})"
+
+
+def gap_leaving(day: date, past: bool, only_tasks: list[str], responsible: int) -> str:
+    when = f"ausgeschieden am {fmt_date(day)}" if past else f"Austritt {fmt_date(day)}"
+    held = f"hält allein: {', '.join(only_tasks)}" if only_tasks else "hält keine Aufgabe allein"
+    return f"{when}; {held}; zuständig für {responsible} Aufgabe(n)"
+
+
+def gap_no_document(responsible: str) -> str:
+    return f"Zuständig: {responsible}"
+
+
+def gap_stale(day: date | None, days: int | None) -> str:
+    if day is None:
+        return "kein Prüfdatum (zuletzt_geprueft) angegeben"
+    return f"zuletzt geprüft am {fmt_date(day)} (vor {days} Tagen)"
+
+
+def gap_docs_unknown() -> str:
+    return ("Dokumentdaten nicht verfügbar (kein Index, Wissensbasis nicht lesbar): "
+            "Aufgaben ohne Dokument und veraltete Dokumente fehlen in diesem Bericht.")
+
+
+def gap_no_state() -> str:
+    return "Keine Laufzeitdaten (state_db) vorhanden: unbeantwortete Fragen fehlen."
+
+
+def gap_feedback(up: int, down: int) -> str:
+    return f"Rückmeldungen zu Antworten: {up} × hilfreich, {down} × nicht hilfreich"
+
+
+def gap_none() -> str:
+    return "keine"
+
+
+def gap_count_line(title: str, count: int) -> str:
+    return f"{title}: {count}"
