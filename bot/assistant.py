@@ -26,7 +26,7 @@ from bot.reindex import Reindexer, build_command
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
-from indexer.model import Chunk, Hit
+from indexer.model import Chunk, DocumentMeta, Hit
 
 if TYPE_CHECKING:
     from indexer.store import IndexVersion
@@ -59,6 +59,7 @@ class Assistant:
         today: Callable[[], date] | None = None,
         reindexer: Reindexer | None = None,
         reload_directory: Callable[[], Any] | None = None,
+        docs_meta: Mapping[str, DocumentMeta] | None = None,
     ) -> None:
         self.settings = settings
         self.searcher = searcher
@@ -67,6 +68,7 @@ class Assistant:
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
+        self.docs_meta = docs_meta  # front matter of the indexed documents (gap report)
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
@@ -278,13 +280,15 @@ class Assistant:
         self.directory = self.directory.with_absences(self.state.absences())
 
     def reload_directory(self) -> None:
-        """Re-read the directory (after a reindex or a new absence), keeping the old on error."""
+        """Re-read the directory and the documents' metadata (after a reindex), keeping the
+        previous ones on error."""
         if self._reload_directory is None:
             return
         try:
-            self.directory = self._reload_directory()
+            self.directory, self.docs_meta = self._reload_directory()
         except Exception:
             log.exception("directory reload failed; keeping the previous one")
+        self.reload_absences()
 
 
 def _groups_of(person: Any | None) -> tuple[str, ...]:
@@ -320,22 +324,26 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
     searcher = Searcher(settings.index_dir, embedder)
     state = State(settings.state_db)
 
-    def load_directory() -> Directory:
-        return Directory.load(
+    def load_directory() -> tuple[Directory, dict[str, DocumentMeta]]:
+        meta = documents_meta(settings)
+        directory = Directory.load(
             settings.directory_path,
-            documents_meta(settings),
+            meta,
             extra_absences=state.absences(),
             fallback_contact=settings.fallback_contact or None,
         )
+        return directory, meta
 
+    directory, meta = load_directory()
     assistant = Assistant(
-        settings, searcher, load_directory(), state, today, reload_directory=load_directory
-    )
+        settings, searcher, directory, state, today, reload_directory=load_directory,
+        docs_meta=meta,
+    )  # fmt: skip
     log.info("assistant ready: %s", assistant.health())
     return assistant
 
 
-def documents_meta(settings: Settings) -> dict[str, Any]:
+def documents_meta(settings: Settings) -> dict[str, DocumentMeta]:
     """Front matter of the indexed documents (the directory merges their tasks)."""
     from indexer.store import open_current
 

@@ -137,12 +137,20 @@ def _own_absences(assistant: Any, person: Any) -> list[str]:
 
 
 def gap_lines(assistant: Any) -> list[str]:
-    unanswered = assistant.state.unanswered(20)
-    lines = [texts.GAPS_UNANSWERED if unanswered else texts.GAPS_NO_UNANSWERED]
-    lines += [f"{count} × {question}" for question, count in unanswered]
-    counts = assistant.state.feedback_counts()
-    lines.append(texts.GAPS_FEEDBACK.format(up=counts.get("up", 0), down=counts.get("down", 0)))
-    return lines
+    """The gap report of ``bot.gaps`` in short (tasks without deputy, chains away, people
+    leaving, tasks without document, stale documents, unanswered questions, feedback)."""
+    from bot.gaps import format_summary, gap_report
+
+    settings = assistant.settings
+    report = gap_report(
+        assistant.directory,
+        assistant.today(),
+        assistant.docs_meta,
+        assistant.state,
+        leaving_days=settings.gap_leaving_days,
+        review_days=settings.gap_review_days,
+    )
+    return [line for line in format_summary(report).splitlines() if line.strip()]
 
 
 def absence(assistant: Any, turn: Turn, text: str, free_text: bool) -> list[Reply]:

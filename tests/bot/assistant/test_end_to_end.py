@@ -58,8 +58,10 @@ def live(kb_index: Path, embedder: Any, tmp_path: Path) -> Any:
     settings = Settings(_env_file=None, kb_dir=KB, index_dir=kb_index,
                         state_db=tmp_path / "state.sqlite", admins=["ukeller"])  # fmt: skip
     state = State(settings.state_db)
-    directory = Directory.load(settings.directory_path, documents_meta(settings))
-    return Assistant(settings, Searcher(kb_index, embedder), directory, state, today=lambda: DAY)
+    meta = documents_meta(settings)
+    directory = Directory.load(settings.directory_path, meta)
+    searcher = Searcher(kb_index, embedder)
+    return Assistant(settings, searcher, directory, state, today=lambda: DAY, docs_meta=meta)
 
 
 def ask(assistant: Any, text: str, user: UserRef = OUTSIDER) -> Reply:
