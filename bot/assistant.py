@@ -13,14 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.answer import Answer, compose_answer
-from bot.cards import answer_card, answer_text, message_card
-from bot.commands import (
-    Command,
-    CommandKind,
-    absence,
-    parse_command,
-    run_command,
-)
+from bot.cards import answer_card, answer_text, welcome_card
+from bot.commands import Command, CommandKind, absence, feedback, parse_command, run_command
 from bot.errors import InvalidAction, NotAllowed, ReindexBusy
 from bot.reindex import Reindexer, build_command
 from bot.settings import Settings
@@ -94,11 +88,7 @@ class Assistant:
 
     def welcome(self, user: UserRef) -> list[Reply]:
         lines = texts.welcome_lines()
-        card = message_card(texts.WELCOME_TITLE, lines)
-        card["actions"] = [
-            {"type": "Action.Submit", "title": q, "data": {"action": "ask", "text": q}}
-            for q in texts.EXAMPLE_QUESTIONS
-        ]
+        card = welcome_card(texts.WELCOME_TITLE, lines, texts.EXAMPLE_QUESTIONS)
         return [Reply("\n".join([texts.WELCOME_TITLE, *lines]), card, {"kind": "welcome"})]
 
     async def handle(self, turn: Turn) -> list[Reply]:
@@ -134,7 +124,7 @@ class Assistant:
         action = value.get("action") if isinstance(value, dict) else None
         try:
             if action == "feedback":
-                return [self._feedback(turn.user, value)]
+                return [feedback(self.state, turn.user, value)]
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():
@@ -144,17 +134,6 @@ class Assistant:
         except InvalidAction as exc:
             log.info("card action refused: %s", exc)
             return [Reply(texts.ACTION_INVALID, data={"kind": "invalid_action"})]
-
-    def _feedback(self, user: UserRef, value: dict[str, Any]) -> Reply:
-        answer_id, vote = value.get("answer_id"), value.get("vote")
-        if not isinstance(answer_id, str) or not answer_id or len(answer_id) > 100:
-            raise InvalidAction("feedback without a valid answer id")
-        if vote not in ("up", "down"):
-            raise InvalidAction("feedback with an invalid vote")
-        if not self.state.record_feedback(answer_id, vote, user.key):
-            return Reply(texts.FEEDBACK_UNKNOWN, data={"kind": "feedback", "stored": False})
-        text = texts.FEEDBACK_THANKS_UP if vote == "up" else texts.FEEDBACK_THANKS_DOWN
-        return Reply(text, data={"kind": "feedback", "stored": True})
 
     # -- questions ------------------------------------------------------------------------
     async def answer_question(self, turn: Turn, question: str) -> list[Reply]:

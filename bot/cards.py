@@ -170,3 +170,10 @@ def answer_text(answer: Answer) -> str:
 def _plain_source(source: SourceRef) -> str:
     line = source_line(source, markdown=False)
     return f"{line} {source.url}" if source.url else line
+
+
+def welcome_card(title: str, lines: Sequence[str], questions: Sequence[str]) -> dict[str, Any]:
+    """The welcome message: what the bot does, and example questions to click."""
+    card = message_card(title, lines)
+    card["actions"] = [ask_action(question) for question in questions]
+    return card

@@ -13,7 +13,8 @@ from typing import Any
 
 from bot import texts
 from bot.cards import message_card
-from bot.turns import Reply, Turn
+from bot.errors import InvalidAction
+from bot.turns import Reply, Turn, UserRef
 
 
 class CommandKind(Enum):
@@ -134,6 +135,19 @@ def _own_absences(assistant: Any, person: Any) -> list[str]:
                 start=texts.format_date(absence.start), end=texts.format_date(absence.end)
             ))  # fmt: skip
     return lines
+
+
+def feedback(state: Any, user: UserRef, value: dict[str, Any]) -> Reply:
+    """Store a 👍/👎 of a card; forged data raises InvalidAction, an unknown id is said so."""
+    answer_id, vote = value.get("answer_id"), value.get("vote")
+    if not isinstance(answer_id, str) or not answer_id or len(answer_id) > 100:
+        raise InvalidAction("feedback without a valid answer id")
+    if vote not in ("up", "down"):
+        raise InvalidAction("feedback with an invalid vote")
+    if not state.record_feedback(answer_id, vote, user.key):
+        return Reply(texts.FEEDBACK_UNKNOWN, data={"kind": "feedback", "stored": False})
+    text = texts.FEEDBACK_THANKS_UP if vote == "up" else texts.FEEDBACK_THANKS_DOWN
+    return Reply(text, data={"kind": "feedback", "stored": True})
 
 
 def gap_lines(assistant: Any) -> list[str]:

@@ -162,7 +162,7 @@ class Reindexer:
             log.warning("reindex failed (exit %s): %s", code, reason)
             failed = texts.REINDEX_FAILED.format(reason=reason)
             return False, Reply(failed, data={"reindex": "failed"})
-        self._on_success()
+        await asyncio.to_thread(self._on_success)  # opening the new version takes a moment
         log.info("reindex done: version %s", report.get("version_id"))
         return True, summary_replies(report)
 
