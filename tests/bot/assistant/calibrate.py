@@ -44,9 +44,9 @@ def report(inside: Sequence[float], outside: Sequence[float]) -> str:
 
     return "\n".join([
         f"in-domain  n={len(inside)} min={min(inside):.3f} p5={q(inside, 5):.3f} "
-        f"median={statistics.median(inside):.3f}",
+        f"median={statistics.median(inside):.3f} max={max(inside):.3f}",
         f"out-domain n={len(outside)} max={max(outside):.3f} p95={q(outside, 95):.3f} "
-        f"median={statistics.median(outside):.3f}",
+        f"median={statistics.median(outside):.3f} min={min(outside):.3f}",
         f"gap (in min - out max) = {min(inside) - max(outside):+.3f}",
         f"best threshold {threshold:.3f}: {wrong} of {len(inside) + len(outside)} misjudged",
     ])  # fmt: skip
