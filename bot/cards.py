@@ -7,10 +7,10 @@ from typing import Any
 
 from bot import texts
 from bot.answer import Answer, Contact, SourceRef
+from bot.sections import SUBITEM
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
-SUBITEM = "\n- "  # how bot.sections keeps a step's own bullet points
 
 Element = dict[str, Any]
 

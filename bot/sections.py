@@ -18,6 +18,7 @@ DocumentChunks = Callable[[str], Sequence[Chunk]]
 MAX_STEPS = 10
 MAX_STEP_CHARS = 900
 MAX_LINES = 6
+SUBITEM = "\n- "  # joins a step and its own bullet points
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\d")
@@ -107,14 +108,14 @@ def list_items(text: str) -> list[str]:
         match = _ITEM.match(line)
         if match is not None and (not numbered or _NUMBERED.match(match["marker"])):
             if match["indent"] and current is not None and not numbered:
-                current.append("\n- " + match["text"].strip())
+                current.append(SUBITEM + match["text"].strip())
                 continue
             current = [match["text"].strip()]
             items.append(current)
         elif not line.strip():
             current = None
         elif current is not None and match is not None:
-            current.append("\n- " + match["text"].strip())
+            current.append(SUBITEM + match["text"].strip())
         elif current is not None:
             current.append(" " + line.strip())
     return ["".join(parts) for parts in items]
