@@ -5,8 +5,13 @@ import sys
 import numpy as np
 import pytest
 
-from indexer.embedding import (Embedder, EmbedderUnavailable, FakeEmbedder,
-                               canonical_model_name, load_embedder)
+from indexer.embedding import (
+    Embedder,
+    EmbedderUnavailable,
+    FakeEmbedder,
+    canonical_model_name,
+    load_embedder,
+)
 
 
 def test_fake_is_deterministic_normalised_and_an_embedder() -> None:
