@@ -221,7 +221,8 @@ def test_document_data_comes_from_the_index_when_there_is_one(tmp_path: Path) ->
     doc.write_text("---\ntitel: Übergabe Hundesteuer\naufgaben: [hundesteuer]\n"
                    "zuletzt_geprueft: 2023-05-01\n---\n# Übergabe\n\nDie Hundemarke kostet.\n",
                    encoding="utf-8")
-    build_index(IndexSettings(kb_dir=kb, index_dir=index), embedder=FakeEmbedder())
+    settings = IndexSettings(kb_dir=kb, index_dir=index)  # type: ignore[call-arg]
+    build_index(settings, embedder=FakeEmbedder())
     doc.unlink()  # from now on only the index knows the document
     metas = load_docs_meta(index, kb)
     assert metas is not None and metas["steueramt/hund.md"].tasks == ("hundesteuer",)
