@@ -24,7 +24,7 @@ TOPIC_COUNT = 3
 MAX_SOURCES = 3
 # Calibrated for multilingual-e5-small on the sample knowledge base (fragen.jsonl against 22
 # out-of-domain questions): used while Settings.min_confidence is left at its default.
-CALIBRATED_MIN_CONFIDENCE = 0.83
+CALIBRATED_MIN_CONFIDENCE = 0.827
 
 
 class TaskDirectory(Protocol):
