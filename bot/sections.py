@@ -22,13 +22,14 @@ SUBITEM = "\n- "  # joins a step and its own bullet points
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\d")
+_MARKER_ONLY = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])$")
 _HOW_QUESTION = re.compile(
     r"\b(wie|was\s+muss|was\s+braucht|was\s+ist\s+zu\s+tun|wo\s+kann|welche\s+schritte|ablauf|"
     r"vorgehen|verfahren)\b",
     re.IGNORECASE,
 )
 _PROCEDURE_HEADING = re.compile(
-    r"ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung", re.IGNORECASE
+    r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
 )
 _PARTICLES = ("ab", "an", "um", "aus", "zu", "weg", "nach", "vor", "ein", "zurück", "auf")
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
@@ -68,9 +69,18 @@ def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | Non
         if known is None:
             merged[chunk.heading_path] = chunk
         elif chunk.page == known.page:
-            merged[chunk.heading_path] = replace(known, text=known.text + "\n" + chunk.text)
+            merged[chunk.heading_path] = replace(known, text=_joined(known.text, chunk.text))
     order = {c.heading_path: i for i, c in reversed(list(enumerate(ranked)))}
     return sorted(merged.values(), key=lambda c: order.get(c.heading_path, len(ranked)))
+
+
+def _joined(first: str, second: str) -> str:
+    """Two consecutive chunks of a section as one text. The chunker may cut after a list
+    marker ("5." | "Bargeld ..."): then the pieces belong on one line."""
+    last_line = first.rstrip().rsplit("\n", 1)[-1]
+    if _MARKER_ONLY.match(last_line):
+        return first.rstrip() + " " + second.lstrip()
+    return first + "\n" + second
 
 
 def best_section(
@@ -90,7 +100,7 @@ def best_section(
         if list_items(section.text):
             value += 1.0
         if _PROCEDURE_HEADING.search(heading):
-            value += 0.5
+            value += 1.0  # a how-question wants the procedure
         return value + sum(1.0 for term in terms if term in heading)
 
     return max(enumerate(sections), key=score)[1]

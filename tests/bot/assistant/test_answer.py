@@ -54,6 +54,15 @@ def test_a_section_cut_into_chunks_is_quoted_whole(settings: Settings) -> None:
     assert answer.steps == ("Formular prüfen", "Nachweis", "Marke zurückfordern")
 
 
+def test_a_chunk_cut_after_a_list_marker_is_rejoined(settings: Settings) -> None:
+    first = chunk("fund.md", "Annehmen", "4. Prüfen:\n   - Fahrrad: abgleichen.\n5.", "Fund")
+    second = replace(chunk("fund.md", "Annehmen", "Bargeld in die Kasse.\n6. Lagern.", "Fund"),
+                     ordinal=1)  # fmt: skip
+    answer = compose_answer("Wie nehme ich einen Fund an?", hits((first, 0.9)), None, FIXED_DAY,
+                            settings, document_chunks=lambda source: [first, second])  # fmt: skip
+    assert answer.steps == ("Prüfen:\n- Fahrrad: abgleichen.", "Bargeld in die Kasse.", "Lagern.")
+
+
 def test_separable_verbs_are_joined() -> None:
     assert "abmeld" in question_terms("Wie melde ich einen Hund ab?")
     assert is_how_question("Wie melde ich einen Hund ab?")

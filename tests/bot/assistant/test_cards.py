@@ -14,8 +14,11 @@ ANSWER = Answer(
         ("Berta Schneider ist bis 14.08.2026 abwesend; Vertretung: Tom Koch",),
         True,
     ),
-    steps=("Abmeldeformular prüfen", "Hundemarke zurücknehmen",
-           "Nachweis anfordern:\n- Tod: Bescheinigung\n- Abgabe: Name"),  # fmt: skip
+    steps=(
+        "Abmeldeformular prüfen",
+        "Hundemarke zurücknehmen",
+        "Nachweis anfordern:\n- Tod: Bescheinigung\n- Abgabe: Name",
+    ),  # fmt: skip
     steps_title="Übergabe Hundesteuer > Abmeldung",
     sources=(
         SourceRef(
