@@ -50,19 +50,27 @@ class _Candidates:
 class Searcher:
     """Answers queries from the current index version; ``refresh`` follows new versions."""
 
-    def __init__(self, index_dir: Path, embedder: QueryEmbedder) -> None:
+    def __init__(
+        self, index_dir: Path, embedder: QueryEmbedder, *, dense_weight: float | None = None
+    ) -> None:
+        """``dense_weight`` overrides the fusion weight of the index (for tuning runs)."""
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads cost more than they save
         self._index_dir = Path(index_dir)
         self._embedder = embedder
+        self._weight_override = dense_weight
         self._open()
 
     def _open(self) -> None:
         version = open_current(self._index_dir, expect_model=self._embedder.name)
+        _ = version.dense, version.lexical  # load both now, not during the first question
         self._version: IndexVersion = version
         self._rows: RowTable = load_rows(version)
-        self._weight = dense_weight(version.manifest)
+        self._weight = (
+            dense_weight(version.manifest)
+            if self._weight_override is None else self._weight_override
+        )
         self._masks: dict[tuple[Any, ...], np.ndarray | None] = {}
         log.info(
             "search: version %s, %d chunks, dense weight %.2f",
@@ -72,6 +80,14 @@ class Searcher:
     @property
     def version_id(self) -> str:
         return self._version.version_id
+
+    @property
+    def dense_weight(self) -> float:
+        return self._weight
+
+    @dense_weight.setter
+    def dense_weight(self, weight: float) -> None:
+        self._weight = self._weight_override = min(1.0, max(0.0, float(weight)))
 
     @property
     def manifest(self) -> Mapping[str, Any]:
