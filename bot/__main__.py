@@ -49,7 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--out", type=Path, default=Path("wissenslotse-teams.zip"))
     package.add_argument("--version", default="1.0.0", help="app version (semver)")
     package.add_argument("--domain", action="append", default=[],
-                         help="extra valid domain (e.g. the document share); repeatable")
+                         help="valid domain for links (e.g. the document share); repeatable")
+    package.add_argument("--developer-name", default="Stadtverwaltung",
+                         help="publisher shown in Teams (max. 32 characters)")
+    package.add_argument("--website-url", default="https://example.org/wissenslotse",
+                         help="https URL of an info page (also used for privacy/terms)")
+    package.add_argument("--privacy-url", default="", help="https URL of the privacy notice")
+    package.add_argument("--terms-url", default="", help="https URL of the terms of use")
     commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
     return parser
 
@@ -87,10 +93,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _teams_package(args: argparse.Namespace) -> int:
-    from bot.teams_package import PackageError, write_package
+    from bot.teams_package import AppInfo, PackageError, write_package
 
+    info = AppInfo(developer_name=args.developer_name, website_url=args.website_url,
+                   privacy_url=args.privacy_url, terms_url=args.terms_url, domains=args.domain)
     try:
-        path = write_package(args.app_id, args.out, version=args.version, domains=args.domain)
+        path = write_package(args.app_id, args.out, version=args.version, info=info)
     except PackageError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2

@@ -312,6 +312,8 @@ class MessageEndpoint:
             return _problem(400, "body is not valid JSON")
         if not isinstance(body, dict):
             return _problem(400, "body must be a JSON object (an activity)")
+        if not isinstance(body.get("text", ""), str | None):
+            return _problem(400, "text must be a string")
         try:
             activity = Activity().deserialize(body)
         except Exception:
@@ -330,6 +332,8 @@ class MessageEndpoint:
         invoke = await self._adapter.process_activity(result, activity, self._bot.on_turn)
         if invoke is None:
             return web.Response(status=201)
+        if invoke.status >= 500:  # an invoke this bot does not implement (the SDK says 501)
+            return _problem(400, f"unsupported invoke: {activity.name}")
         body_out = invoke.body if isinstance(invoke.body, dict | list) or invoke.body is None \
             else serializer_helper(invoke.body)
         return web.json_response(body_out, status=invoke.status)
