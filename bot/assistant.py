@@ -1,0 +1,307 @@
+"""The brain of the bot: a Turn in, replies out. Commands and questions; no botbuilder here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.answer import Answer, compose_answer
+from bot.cards import answer_card, answer_text, message_card
+from bot.commands import (
+    Command,
+    CommandKind,
+    absence,
+    looks_like_absence,
+    parse_command,
+    run_command,
+)
+from bot.errors import InvalidAction, NotAllowed, ReindexBusy
+from bot.reindex import Reindexer, build_command
+from bot.settings import Settings
+from bot.turns import Notifier, Reply, Turn, UserRef
+from indexer.errors import IndexerError
+from indexer.model import Hit
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+SEARCH_K = 8
+
+
+class SearchBackend(Protocol):
+    version_id: str | None
+    manifest: dict[str, Any]
+
+    def refresh(self) -> bool: ...
+    def search(
+        self, query: str, k: int = 5, mode: str = "hybrid", groups: Collection[str] | None = None
+    ) -> list[Hit]: ...
+
+
+class Assistant:
+    """Turns a Turn into replies. Every dependency is injected (tests use fixed dates)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        searcher: SearchBackend,
+        directory: Any,
+        state: Any,
+        today: Callable[[], date] | None = None,
+        reindexer: Reindexer | None = None,
+        reload_directory: Callable[[], Any] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.searcher = searcher
+        self.directory = directory
+        self.state = state
+        zone = ZoneInfo(settings.timezone)
+        self.today = today or (lambda: datetime.now(zone).date())
+        self._reload_directory = reload_directory
+        self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
+        self._notifier: Notifier | None = None
+        self._search_lock = threading.Lock()
+        self._admins = {a.strip().lower() for a in settings.admins if a.strip()}
+
+    # -- entry points -------------------------------------------------------------------
+    def set_notifier(self, notifier: Notifier) -> None:
+        self._notifier = notifier
+
+    def health(self) -> dict[str, Any]:
+        manifest = getattr(self.searcher, "manifest", None) or {}
+        return {
+            "index_version": getattr(self.searcher, "version_id", None),
+            "documents": _document_count(manifest),
+            "model": manifest.get("model", self.settings.model),
+            "reindex_running": self.reindexer.running,
+        }
+
+    def welcome(self, user: UserRef) -> list[Reply]:
+        lines = texts.welcome_lines()
+        card = message_card(texts.WELCOME_TITLE, lines)
+        card["actions"] = [
+            {"type": "Action.Submit", "title": q, "data": {"action": "ask", "text": q}}
+            for q in texts.EXAMPLE_QUESTIONS
+        ]
+        return [Reply("\n".join([texts.WELCOME_TITLE, *lines]), card, {"kind": "welcome"})]
+
+    async def handle(self, turn: Turn) -> list[Reply]:
+        """Never raises: an unexpected error becomes a German apology (and a log entry)."""
+        try:
+            return await self._dispatch(turn)
+        except IndexerError:
+            log.exception("index unavailable")
+            return [Reply(texts.ERROR_NO_INDEX, data={"kind": "error"})]
+        except Exception:
+            log.exception("turn failed")
+            return [Reply(texts.ERROR_GENERIC, data={"kind": "error"})]
+
+    # -- dispatch -------------------------------------------------------------------------
+    async def _dispatch(self, turn: Turn) -> list[Reply]:
+        if turn.value is not None:
+            return await self._card_action(turn)
+        text = (turn.text or "").strip()
+        if not text:
+            return [Reply(texts.EMPTY_MESSAGE, data={"kind": "empty"})]
+        if len(text) > MAX_MESSAGE_CHARS:
+            return [Reply(texts.TOO_LONG.format(limit=MAX_MESSAGE_CHARS), data={"kind": "error"})]
+        command = parse_command(text)
+        if command is not None:
+            return await self._command(turn, command)
+        if looks_like_absence(text):
+            replies = self._absence(turn, text, free_text=True)
+            if replies:
+                return replies
+        return await self.answer_question(turn, text)
+
+    async def _card_action(self, turn: Turn) -> list[Reply]:
+        value = turn.value or {}
+        action = value.get("action") if isinstance(value, dict) else None
+        try:
+            if action == "feedback":
+                return [self._feedback(turn.user, value)]
+            if action == "ask":
+                question = value.get("text")
+                if not isinstance(question, str) or not question.strip():
+                    raise InvalidAction("ask without text")
+                return await self._dispatch(replace(turn, text=question, value=None))
+            raise InvalidAction(f"unknown action {str(action)[:40]!r}")
+        except InvalidAction as exc:
+            log.info("card action refused: %s", exc)
+            return [Reply(texts.ACTION_INVALID, data={"kind": "invalid_action"})]
+
+    def _feedback(self, user: UserRef, value: dict[str, Any]) -> Reply:
+        answer_id, vote = value.get("answer_id"), value.get("vote")
+        if not isinstance(answer_id, str) or not answer_id or len(answer_id) > 100:
+            raise InvalidAction("feedback without a valid answer id")
+        if vote not in ("up", "down"):
+            raise InvalidAction("feedback with an invalid vote")
+        if not self.state.record_feedback(answer_id, vote, user.key):
+            return Reply(texts.FEEDBACK_UNKNOWN, data={"kind": "feedback", "stored": False})
+        text = texts.FEEDBACK_THANKS_UP if vote == "up" else texts.FEEDBACK_THANKS_DOWN
+        return Reply(text, data={"kind": "feedback", "stored": True})
+
+    # -- questions ------------------------------------------------------------------------
+    async def answer_question(self, turn: Turn, question: str) -> list[Reply]:
+        person = self.person_of(turn.user)
+        groups = frozenset(_groups_of(person))
+        hits = await asyncio.to_thread(self._search, question, groups)
+        answer = compose_answer(question, hits, self.directory, self.today(), self.settings)
+        log.info(
+            "question answered=%s confidence=%.3f hits=%d task=%s",
+            answer.found, answer.confidence, len(hits), answer.task_id,
+        )  # fmt: skip
+        if answer.found:
+            answer = self._record(answer, turn.user)
+        else:
+            self.state.record_unanswered(question, turn.user.key)
+        return [self._answer_reply(answer)]
+
+    def _search(self, question: str, groups: frozenset[str]) -> list[Hit]:
+        with self._search_lock:  # the embedder and the index swap are not shared across threads
+            self.searcher.refresh()
+            return self.searcher.search(question, k=SEARCH_K, groups=groups)
+
+    def _record(self, answer: Answer, user: UserRef) -> Answer:
+        answer_id = self.state.record_answer(
+            answer.question,
+            [source.key for source in answer.sources],
+            getattr(self.searcher, "version_id", None) or "",
+            user.key,
+        )
+        return replace(answer, answer_id=answer_id)
+
+    @staticmethod
+    def _answer_reply(answer: Answer) -> Reply:
+        data = {"kind": "answer" if answer.found else "not_found", "answer": _answer_data(answer)}
+        return Reply(answer_text(answer), answer_card(answer), data)
+
+    # -- people ---------------------------------------------------------------------------
+    def person_of(self, user: UserRef) -> Any | None:
+        """The directory person behind a chat user (web chat choice, e-mail, Teams id)."""
+        if self.directory is None:
+            return None
+        if user.person_id:
+            person = self.directory.person(user.person_id)
+            if person is not None:
+                return person
+        for ident in (user.email, user.teams_id, user.key):
+            if ident:
+                person = self.directory.find_person(ident)
+                if person is not None:
+                    return person
+        return None
+
+    def is_admin(self, user: UserRef, person: Any | None) -> bool:
+        idents = [user.key, user.email, user.teams_id]
+        if person is not None:
+            idents += [getattr(person, n, None) for n in ("id", "email", "teams_id")]
+        return any(i and i.strip().lower() in self._admins for i in idents)
+
+    # -- commands -------------------------------------------------------------------------
+    async def _command(self, turn: Turn, command: Command) -> list[Reply]:
+        person = self.person_of(turn.user)
+        admin = self.is_admin(turn.user, person)
+        try:
+            if command.admin_only and not admin:
+                raise NotAllowed(command.kind.value)
+            if command.kind is CommandKind.REINDEX:
+                return self._reindex(turn)
+            if command.kind is CommandKind.ABSENT:
+                return self._absence(turn, command.args, free_text=False)
+            return run_command(self, command, turn, admin)
+        except NotAllowed:
+            return [Reply(texts.ADMIN_ONLY, data={"kind": "not_allowed"})]
+
+    def _absence(self, turn: Turn, text: str, free_text: bool) -> list[Reply]:
+        return absence(self, turn, text, free_text)
+
+    def _reindex(self, turn: Turn) -> list[Reply]:
+        notifier = self._notifier
+        if notifier is None:
+            return [Reply(texts.REINDEX_NO_NOTIFIER, data={"kind": "reindex"})]
+        conversation = turn.conversation_id
+
+        async def notify(replies: list[Reply]) -> None:
+            await notifier.notify(conversation, replies)
+
+        try:
+            self.reindexer.start(notify)
+        except ReindexBusy:
+            return [Reply(texts.REINDEX_BUSY, data={"kind": "reindex", "started": False})]
+        return [Reply(texts.REINDEX_STARTED, data={"kind": "reindex", "started": True})]
+
+    def _after_reindex(self) -> None:
+        with self._search_lock:
+            self.searcher.refresh()
+        self.reload_directory()
+
+    def reload_directory(self) -> None:
+        """Re-read the directory (after a reindex or a new absence), keeping the old on error."""
+        if self._reload_directory is None:
+            return
+        try:
+            self.directory = self._reload_directory()
+        except Exception:
+            log.exception("directory reload failed; keeping the previous one")
+
+
+def _groups_of(person: Any | None) -> tuple[str, ...]:
+    return tuple(getattr(person, "groups", ()) or ()) if person is not None else ()
+
+
+def _document_count(manifest: dict[str, Any]) -> int | None:
+    for key in ("documents", "document_count", "files"):
+        value = manifest.get(key)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, list | dict):
+            return len(value)
+    return None
+
+
+def _answer_data(answer: Answer) -> dict[str, Any]:
+    """The structured answer for the web chat (JSON-safe)."""
+    from dataclasses import asdict
+
+    return asdict(answer)
+
+
+def build_assistant(settings: Settings, today: Callable[[], date] | None = None) -> Assistant:
+    """The warm-up: loads the embedder, the searcher, the directory and the state."""
+    from indexer.embedding import load_embedder
+    from indexer.search import Searcher
+
+    from bot.directory import Directory
+    from bot.state import State
+
+    settings.state_db.parent.mkdir(parents=True, exist_ok=True)
+    embedder = load_embedder(settings.model)
+    searcher = Searcher(settings.index_dir, embedder)
+    state = State(settings.state_db)
+
+    def load_directory() -> Any:
+        return Directory.load(settings.directory_path, _documents_meta(settings))
+
+    assistant = Assistant(
+        settings, searcher, load_directory(), state, today, reload_directory=load_directory
+    )
+    log.info("assistant ready: %s", assistant.health())
+    return assistant
+
+
+def _documents_meta(settings: Settings) -> dict[str, Any]:
+    from indexer.store import open_current
+
+    try:
+        return dict(open_current(settings.index_dir, expect_model=None).document_meta())
+    except IndexerError:
+        log.warning("no index to read document metadata from", exc_info=True)
+        return {}

@@ -1,0 +1,143 @@
+"""Finding the task a question is about: "wer ist für die Steuer für meinen Hund zuständig?"
+finds the task "Hundesteuer".
+
+Lexical, with German stemming (Snowball) and compound handling: a query stem that is the
+head or the tail of a task word covers that part of it ("hund" + "steu" cover "hundesteu";
+short gaps between covered parts are linking elements such as the "s" of "Geburtsurkunde").
+
+The score is calibrated to [0, 1] so the caller can tell a match from noise:
+``score = field_coverage * (0.6 + 0.4 * query_coverage)`` where ``field_coverage`` is how much
+of the task's name (or of its best keyword, times 0.95) the question covers, and
+``query_coverage`` how much of the question's content words the task explains.
+Rule of thumb (see tests): >= 0.6 a match, 0.35-0.6 a guess worth offering, below: noise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.directory_model import Task
+
+MATCH = 0.6  # from here on the task is the question's topic
+GUESS = 0.35  # worth offering as "meinten Sie ...?"
+
+STOPWORDS = frozenset(
+    """
+    wer wen wem wessen wie was wo wohin woher wann warum welche welcher welches welchen
+    ist sind war waren bin bist seid sein wird werden wurde kann koennen können könnte muss
+    müssen soll sollen darf hat habe haben hatte gibt geht
+    der die das den dem des ein eine einen einem einer eines kein keine
+    ich du er sie es wir ihr mich mir dich dir uns euch sich man
+    mein meine meinen meinem meiner meines unser unsere unseren ihre ihren ihrem
+    für fuer von vom bei beim mit zu zum zur im in an am auf aus um über ueber unter nach vor
+    und oder aber wenn dann solange noch auch da hier dort so nur schon mal denn doch
+    nicht nichts gerade heute aktuell momentan derzeit jetzt bitte hallo danke gern gerne
+    zuständig zustaendig zuständige zuständigen zuständigkeit zuständigkeiten
+    kümmert kuemmert kümmern macht machen mache bearbeitet bearbeiten erledigt erledigen
+    verantwortlich ansprechpartner ansprechpartnerin ansprechperson frage fragen
+    vertretung vertritt vertreten jemand jemanden person thema themen sache sachen
+    """.split()
+)
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Callable[[list[str]], list[str]]:
+    import Stemmer  # PyStemmer: imported on first use
+
+    return Stemmer.Stemmer("german").stemWords  # type: ignore[no-any-return]
+
+
+def analyze(text: str) -> list[str]:
+    """Content stems of a German text: lower-cased, stop words out, Snowball-stemmed."""
+    words = [w for w in _WORD.findall(text.lower().replace("ß", "ss")) if w not in STOPWORDS]
+    words = [w for w in words if len(w) >= 2]
+    return [s for s in _stemmer()(words) if len(s) >= 2]
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    task: Task
+    name: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]  # keywords and the task id, each analysed
+
+
+def _coverage(word: str, query: Sequence[str]) -> float:
+    """Share of ``word``'s letters covered by query stems (compound parts count)."""
+    covered = [False] * len(word)
+    for q in query:
+        if q == word or (len(word) >= 4 and len(q) > len(word) and q.startswith(word)
+                         or len(word) >= 4 and q.endswith(word)):
+            return 1.0  # the query word is the task word, or a compound containing it
+        if len(q) < 4:
+            continue
+        if word.startswith(q):
+            covered[: len(q)] = [True] * len(q)
+        if word.endswith(q):
+            covered[len(word) - len(q):] = [True] * len(q)
+        at = word.find(q, 1)
+        if len(q) >= 5 and at > 0:
+            covered[at : at + len(q)] = [True] * len(q)
+    return _close_gaps(covered) / len(word) if word else 0.0
+
+
+def _close_gaps(covered: list[bool]) -> int:
+    """Count covered letters, bridging gaps of up to 2 letters between covered parts
+    (German linking elements: Hund-e-steuer, Geburt-s-urkunde)."""
+    text = "".join("x" if c else "." for c in covered)
+    text = re.sub(r"(?<=x)\.{1,2}(?=x)", lambda m: "x" * len(m.group(0)), text)
+    return text.count("x")
+
+
+def _field(words: Sequence[str], query: Sequence[str]) -> float:
+    if not words:
+        return 0.0
+    return sum(_coverage(w, query) for w in words) / len(words)
+
+
+def _explained(q: str, words: set[str]) -> bool:
+    return any(
+        q == w or len(q) >= 4 and (w.startswith(q) or w.endswith(q))
+        or len(w) >= 4 and (q.startswith(w) or q.endswith(w))
+        for w in words
+    )
+
+
+class TaskMatcher:
+    """Scores tasks against a question; built once per directory (cheap: no model)."""
+
+    def __init__(self, tasks: Sequence[Task]) -> None:
+        self._tasks = [
+            _Indexed(
+                task,
+                tuple(analyze(task.name)),
+                tuple(p for p in (tuple(analyze(x)) for x in (*task.keywords, task.id)) if p),
+            )
+            for task in tasks
+        ]
+
+    def score(self, question: str, entry: _Indexed) -> float:
+        query = analyze(question)
+        return self._score(query, entry)
+
+    def _score(self, query: Sequence[str], entry: _Indexed) -> float:
+        if not query:
+            return 0.0
+        name = _field(entry.name, query)
+        keyword = max((_field(p, query) for p in entry.phrases), default=0.0) * 0.95
+        field = max(name, keyword)
+        if field == 0.0:
+            return 0.0
+        words = set(entry.name).union(*entry.phrases)
+        explained = sum(1 for q in query if _explained(q, words)) / len(query)
+        return round(field * (0.6 + 0.4 * explained), 4)
+
+    def match(self, question: str, k: int = 3) -> list[tuple[Task, float]]:
+        query = analyze(question)
+        scored = [(e.task, self._score(query, e)) for e in self._tasks]
+        ranked = sorted((s for s in scored if s[1] > 0), key=lambda s: (-s[1], s[0].name))
+        return ranked[:k]

@@ -1,0 +1,192 @@
+"""Walk the knowledge base: which files to index, with their content hash, and which to skip.
+
+Ignored (nothing wrong with them, not reported): every path component starting with ``_`` or
+``.``, and the fnmatch patterns of ``<kb>/.indexignore`` (matched against the relative POSIX
+path and against the name). Skipped (reported with a reason): files over the size limit,
+unreadable files, broken links, symlink loops, names that are not valid UTF-8, special files.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import hashlib
+import logging
+import os
+import stat
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+IGNORE_FILE = ".indexignore"
+SIDECAR_SUFFIX = ".meta.yaml"  # metadata of the file beside it: hashed with it, not indexed
+_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    path: Path  # where to read it (the name on disk)
+    source: str  # relative POSIX path, NFC-normalised: the document's id in the index
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    files: tuple[ScannedFile, ...] = ()
+    skipped: tuple[SkippedFile, ...] = field(default_factory=tuple)
+
+
+def read_ignore_patterns(kb_root: Path) -> list[str]:
+    try:
+        lines = (Path(kb_root) / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("cannot read %s (%s): no ignore patterns used", IGNORE_FILE, exc)
+        return []
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def is_ignored(relative: str, patterns: list[str]) -> bool:
+    parts = relative.split("/")
+    if any(part.startswith(("_", ".")) for part in parts):
+        return True
+    if parts[-1].lower().endswith(SIDECAR_SUFFIX):
+        return True
+    name = parts[-1]
+    return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(name, p)
+               for p in patterns)
+
+
+def scan_knowledge_base(kb_root: Path, max_bytes: int) -> ScanResult:
+    """Every file to index (sorted by source) and every file that has to be skipped."""
+    kb_root = Path(kb_root)
+    patterns = read_ignore_patterns(kb_root)
+    files: list[ScannedFile] = []
+    skipped: list[SkippedFile] = []
+    root_stat = os.stat(kb_root)
+    for item in _walk(kb_root, "", patterns, {(root_stat.st_dev, root_stat.st_ino)}):
+        (skipped if isinstance(item, SkippedFile) else files).append(item)
+    files.sort(key=lambda f: f.source)
+    files, clashes = _unique_sources(files)
+    skipped.extend(clashes)
+    checked = [_check_file(f, max_bytes) for f in files]
+    return ScanResult(
+        files=tuple(f for f in checked if isinstance(f, ScannedFile)),
+        skipped=tuple(sorted([*skipped, *(f for f in checked if isinstance(f, SkippedFile))],
+                             key=lambda s: s.file)),
+    )
+
+
+def _walk(folder: Path, prefix: str, patterns: list[str], seen: set[tuple[int, int]]
+          ) -> Iterator[ScannedFile | SkippedFile]:
+    """Depth first; ``seen`` holds the folders on the current path, to break symlink loops."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield SkippedFile(prefix.rstrip("/") or ".", f"cannot list folder: {_why(exc)}")
+        return
+    for entry in entries:
+        source = _source_name(prefix, entry.name)
+        if source is None:
+            yield SkippedFile(prefix + _printable(entry.name), "file name is not valid UTF-8")
+            continue
+        if is_ignored(source, patterns):
+            continue
+        yield from _visit(entry, source, patterns, seen)
+
+
+def _visit(entry: os.DirEntry[str], source: str, patterns: list[str],
+           seen: set[tuple[int, int]]) -> Iterator[ScannedFile | SkippedFile]:
+    try:
+        info = entry.stat(follow_symlinks=True)
+    except OSError as exc:
+        if entry.is_symlink() and exc.errno == errno.ELOOP:
+            yield SkippedFile(source, "symlink loop")
+        elif entry.is_symlink():
+            yield SkippedFile(source, "broken symlink")
+        else:
+            yield SkippedFile(source, f"cannot read: {_why(exc)}")
+        return
+    if stat.S_ISDIR(info.st_mode):
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            yield SkippedFile(source, "symlink loop (folder links back to a parent)")
+            return
+        yield from _walk(Path(entry.path), source + "/", patterns, seen | {key})
+    elif stat.S_ISREG(info.st_mode):
+        yield ScannedFile(Path(entry.path), source, "", info.st_size, info.st_mtime_ns)
+    else:
+        yield SkippedFile(source, "not a regular file (device, pipe or socket)")
+
+
+def _check_file(found: ScannedFile, max_bytes: int) -> ScannedFile | SkippedFile:
+    if found.size > max_bytes:
+        return SkippedFile(found.source, f"file too large ({found.size / 1e6:.1f} MB, "
+                                         f"limit {max_bytes / 1e6:.1f} MB: max_file_mb)")
+    try:
+        digest = file_sha256(found.path, _sidecar_of(found.path))
+    except OSError as exc:
+        return SkippedFile(found.source, f"cannot read: {_why(exc)}")
+    return ScannedFile(found.path, found.source, digest, found.size, found.mtime_ns)
+
+
+def file_sha256(path: Path, sidecar: Path | None = None) -> str:
+    """Hash of the content, and of its metadata sidecar if one exists (both shape the index)."""
+    digest = hashlib.sha256()
+    for part in (path, sidecar):
+        if part is None:
+            continue
+        with open(part, "rb") as handle:
+            while block := handle.read(_BLOCK):
+                digest.update(block)
+        digest.update(b"\0sidecar\0")
+    return digest.hexdigest()
+
+
+def _sidecar_of(path: Path) -> Path | None:
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    return sidecar if sidecar.is_file() else None
+
+
+def _unique_sources(files: list[ScannedFile]) -> tuple[list[ScannedFile], list[SkippedFile]]:
+    """Two names that differ only in Unicode normalisation would share one source."""
+    unique: dict[str, ScannedFile] = {}
+    clashes: list[SkippedFile] = []
+    for found in files:
+        if found.source in unique:
+            clashes.append(SkippedFile(found.source, "another file has the same name in a "
+                                                     "different Unicode normalisation"))
+        else:
+            unique[found.source] = found
+    return list(unique.values()), clashes
+
+
+def _source_name(prefix: str, name: str) -> str | None:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates
+        return None
+    # macOS and some copies store names decomposed (NFD); the index uses one spelling.
+    return prefix + unicodedata.normalize("NFC", name)
+
+
+def _printable(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or type(exc).__name__

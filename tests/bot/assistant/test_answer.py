@@ -1,0 +1,106 @@
+from dataclasses import replace
+
+from bot.answer import compose_answer
+from bot.sections import best_section, is_how_question, question_terms, quote_steps
+from bot.settings import Settings
+from indexer.model import Hit
+
+from .conftest import FIXED_DAY, FakeDirectory, chunk
+
+TITLE = "Übergabe Hundesteuer"
+ANMELDUNG = chunk("steueramt/hund.md", "Anmeldung", "1. Hund anmelden\n2. Marke ausgeben", TITLE,
+                  ("hundesteuer",))  # fmt: skip
+ABMELDUNG = chunk("steueramt/hund.md", "Abmeldung", "Vorab prüfen.\n1. Formular prüfen\n"
+                  "2) Marke zurücknehmen\n3. Steuer erstatten\n- Randnotiz", TITLE, ("hundesteuer",))  # fmt: skip
+ALLGEMEIN = chunk("steueramt/hund.md", "Allgemeines", "Die Hundesteuer ist eine Gemeindesteuer.",
+                  TITLE, ("hundesteuer",))  # fmt: skip
+
+
+def hits(*pairs: tuple) -> list[Hit]:
+    return [Hit(c, s, rank, dense_score=s) for rank, (c, s) in enumerate(pairs)]
+
+
+def test_steps_are_quoted_verbatim_list_items() -> None:
+    assert quote_steps(ABMELDUNG.text) == ("Formular prüfen", "Marke zurücknehmen",
+                                           "Steuer erstatten")  # fmt: skip
+    # without a list: the section's lines, headings left out
+    assert quote_steps("# Titel\nErste Zeile.\n\nZweite Zeile.") == (
+        "Erste Zeile.",
+        "Zweite Zeile.",
+    )
+
+
+def test_list_items_keep_continuations_and_nested_bullets() -> None:
+    text = (
+        "Einleitung.\n\n1. Erster Schritt,\n   weiter im Satz.\n2. Nachweis:\n   - Tod: Bescheinigung\n"
+        "   - Abgabe: Name\n3. Dritter\n\nDie Frist ist kurz.\n- kein Schritt"
+    )
+    assert quote_steps(text) == (
+        "Erster Schritt, weiter im Satz.",
+        "Nachweis:\n- Tod: Bescheinigung\n- Abgabe: Name",
+        "Dritter",
+    )
+
+
+def test_a_section_cut_into_chunks_is_quoted_whole(settings: Settings) -> None:
+    first = chunk("steueramt/hund.md", "Abmeldung", "1. Formular prüfen\n2. Nachweis", TITLE)
+    second = chunk("steueramt/hund.md", "Abmeldung", "3. Marke zurückfordern", TITLE)
+    second = replace(second, ordinal=1)
+    answer = compose_answer("Wie melde ich einen Hund ab?", hits((second, 0.9)), None, FIXED_DAY,
+                            settings, document_chunks=lambda source: [first, second])  # fmt: skip
+    assert answer.steps == ("Formular prüfen", "Nachweis", "Marke zurückfordern")
+
+
+def test_separable_verbs_are_joined() -> None:
+    assert "abmeld" in question_terms("Wie melde ich einen Hund ab?")
+    assert is_how_question("Wie melde ich einen Hund ab?")
+    assert not is_how_question("Wer ist für die Hundesteuer zuständig?")
+
+
+def test_how_question_prefers_the_section_it_names() -> None:
+    found = hits((ANMELDUNG, 0.88), (ALLGEMEIN, 0.87), (ABMELDUNG, 0.86))
+    assert best_section("Wie melde ich einen Hund ab?", found) == ABMELDUNG
+    assert best_section("Wie melde ich einen Hund an?", found) == ANMELDUNG
+    assert best_section("Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?",
+                        found) == ABMELDUNG  # fmt: skip
+    # not a how-question: the best hit's section
+    assert best_section("Was ist die Hundesteuer?", found) == ANMELDUNG
+
+
+def test_answer_names_task_person_steps_and_source(
+    settings: Settings, fake_directory: FakeDirectory
+) -> None:
+    found = hits((ABMELDUNG, 0.9), (ANMELDUNG, 0.85))
+    answer = compose_answer("Wie melde ich einen Hund ab? Hundesteuer", found, fake_directory,
+                            FIXED_DAY, settings)  # fmt: skip
+    assert answer.found
+    assert answer.task_id == "hundesteuer" and answer.task_name == "Hundesteuer"
+    assert answer.who is not None and answer.who.contact is not None
+    assert answer.who.contact.name == "Tom Koch" and answer.who.contact.phone == "0815-23"
+    assert answer.steps == ("Formular prüfen", "Marke zurücknehmen", "Steuer erstatten")
+    assert answer.sources[0].path == "steueramt/hund.md"
+    assert answer.sources[0].section == "Abmeldung"
+    assert answer.sources[0].url == ""
+
+
+def test_every_step_is_text_of_the_document(settings: Settings) -> None:
+    found = hits((ABMELDUNG, 0.9))
+    answer = compose_answer("Wie melde ich einen Hund ab?", found, None, FIXED_DAY, settings)
+    assert answer.steps and all(step in ABMELDUNG.text for step in answer.steps)
+
+
+def test_links_when_a_base_url_is_set(settings: Settings) -> None:
+    linked = settings.model_copy(update={"doc_base_url": "https://share.example/kb/"})
+    pdf = chunk("bau/Bauantrag Formular.pdf", "", "Seite drei", "Bauantrag", page=3)
+    answer = compose_answer("Bauantrag", hits((pdf, 0.9)), None, FIXED_DAY, linked)
+    assert answer.sources[0].url == "https://share.example/kb/bau/Bauantrag%20Formular.pdf#page=3"
+    assert answer.sources[0].page == 3
+
+
+def test_below_the_threshold_nothing_is_found(settings: Settings) -> None:
+    brot = chunk("kantine.md", "Kantine", "Brot", "Kantine")
+    answer = compose_answer("Wie backe ich Brot?", hits((brot, 0.79), (ANMELDUNG, 0.75)), None,
+                            FIXED_DAY, settings)  # fmt: skip
+    assert not answer.found
+    assert answer.topics == ("Kantine", TITLE)
+    assert compose_answer("x", [], None, FIXED_DAY, settings).found is False
