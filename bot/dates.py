@@ -127,7 +127,7 @@ def find_range(text: str, today: date) -> DateRange | None:
         return None
     first = atoms[0]
     if len(atoms) > 1 and _CONNECTOR.match(text[first.span[1] : atoms[1].span[0]]):
-        return _resolve_range(first, atoms[1], today)
+        return _resolve_range(first, atoms[1], today, text[first.span[0] : atoms[1].span[1]])
     if first.day is not None and first.month is None:
         raise DateError(first.text)  # "3." alone: which month?
     if _UNTIL.search(text[: first.span[0]]):
@@ -205,9 +205,8 @@ def _valid_in(atom: _Atom, year: int) -> date:
             year += 1
 
 
-def _resolve_range(first: _Atom, second: _Atom, today: date) -> DateRange:
+def _resolve_range(first: _Atom, second: _Atom, today: date, text: str) -> DateRange:
     span = (first.span[0], second.span[1])
-    text = f"{first.text}{'' if first.text.endswith('-') else ' - '}{second.text}"
     if first.month is None and first.day is not None:  # "3. bis 14. August"
         first = _Atom(first.text, first.span, first.day, second.month, second.year)
     start_rel = _relative(first, today)

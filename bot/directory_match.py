@@ -42,6 +42,7 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -53,8 +54,10 @@ def _stemmer() -> Callable[[list[str]], list[str]]:
 
 
 def analyze(text: str) -> list[str]:
-    """Content stems of a German text: lower-cased, stop words out, Snowball-stemmed."""
-    words = [w for w in _WORD.findall(text.lower().replace("ß", "ss")) if w not in STOPWORDS]
+    """Content stems of a German text: lower-cased, stop words out, Snowball-stemmed.
+    Hyphenated compounds are joined ("B-Plan" -> "bplan"), so no fragment stands alone."""
+    text = _HYPHEN.sub("", text.lower().replace("ß", "ss"))
+    words = [w for w in _WORD.findall(text) if w not in STOPWORDS]
     words = [w for w in words if len(w) >= 2]
     return [s for s in _stemmer()(words) if len(s) >= 2]
 
@@ -69,10 +72,15 @@ class _Indexed:
 def _coverage(word: str, query: Sequence[str]) -> float:
     """Share of ``word``'s letters covered by query stems (compound parts count)."""
     covered = [False] * len(word)
+    best = 0.0
     for q in query:
-        if q == word or (len(word) >= 4 and len(q) > len(word) and q.startswith(word)
-                         or len(word) >= 4 and q.endswith(word)):
-            return 1.0  # the query word is the task word, or a compound containing it
+        if q == word:
+            return 1.0
+        if len(word) >= 4 and (q.startswith(word) or q.endswith(word)):
+            # a query compound containing the task word ("Hundesteuerbescheid"); a short
+            # word inside a long one ("Plan" in "Speiseplan") says less
+            best = max(best, 1.0 if len(word) >= 5 else 0.7)
+            continue
         if len(q) < 4:
             continue
         if word.startswith(q):
@@ -82,7 +90,7 @@ def _coverage(word: str, query: Sequence[str]) -> float:
         at = word.find(q, 1)
         if len(q) >= 5 and at > 0:
             covered[at : at + len(q)] = [True] * len(q)
-    return _close_gaps(covered) / len(word) if word else 0.0
+    return max(best, _close_gaps(covered) / len(word)) if word else 0.0
 
 
 def _close_gaps(covered: list[bool]) -> int:

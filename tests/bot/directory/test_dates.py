@@ -1,0 +1,130 @@
+"""German dates and ranges, with the year inferred relative to a fixed today."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.dates import find_range, parse_date, parse_full_date, parse_range
+from bot.directory_errors import DateError
+
+TODAY = date(2026, 7, 20)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03.08.", date(2026, 8, 3)),
+        ("3.8.", date(2026, 8, 3)),
+        ("3.8.2026", date(2026, 8, 3)),
+        ("03.08.26", date(2026, 8, 3)),
+        ("3. August", date(2026, 8, 3)),
+        ("3 August 2027", date(2027, 8, 3)),
+        ("3. Aug.", date(2026, 8, 3)),
+        ("12. März", date(2027, 3, 12)),  # already passed this year: next year
+        ("12. Maerz 2026", date(2026, 3, 12)),  # a written year is taken as written
+        ("2026-08-03", date(2026, 8, 3)),
+        ("20.07.", date(2026, 7, 20)),  # today is not "passed"
+        ("19.07.", date(2027, 7, 19)),
+        ("heute", TODAY),
+        ("morgen", date(2026, 7, 21)),
+        ("übermorgen", date(2026, 7, 22)),
+        ("Freitag", date(2026, 7, 24)),
+        ("Montag", TODAY),  # today is a Monday
+        ("29.02.", date(2028, 2, 29)),  # the next 29 February
+    ],
+)
+def test_single_dates(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("vom 3. bis 14. August", date(2026, 8, 3), date(2026, 8, 14)),
+        ("03.08.-14.08.", date(2026, 8, 3), date(2026, 8, 14)),
+        ("03.08. - 14.08.2026", date(2026, 8, 3), date(2026, 8, 14)),
+        ("3.-14.8.", date(2026, 8, 3), date(2026, 8, 14)),
+        ("vom 3.8. bis zum 14.8.", date(2026, 8, 3), date(2026, 8, 14)),
+        ("3. August – 14. August 2026", date(2026, 8, 3), date(2026, 8, 14)),
+        ("2026-08-03 bis 2026-08-14", date(2026, 8, 3), date(2026, 8, 14)),
+        ("28.12.-06.01.", date(2026, 12, 28), date(2027, 1, 6)),  # over New Year
+        ("28.12.2026 bis 6.1.", date(2026, 12, 28), date(2027, 1, 6)),
+        ("ab morgen bis Freitag", date(2026, 7, 21), date(2026, 7, 24)),
+        ("bis Freitag", TODAY, date(2026, 7, 24)),
+        ("bis 14.08.", TODAY, date(2026, 8, 14)),
+        ("von Mittwoch bis Dienstag", date(2026, 7, 22), date(2026, 7, 28)),
+        ("am 12.09.", date(2026, 9, 12), date(2026, 9, 12)),
+        # a running absence whose start already passed stays in this year
+        ("13.07.-24.07.", date(2026, 7, 13), date(2026, 7, 24)),
+        # a range that is entirely over means next year
+        ("01.07.-05.07.", date(2027, 7, 1), date(2027, 7, 5)),
+    ],
+)
+def test_ranges(text: str, start: date, end: date) -> None:
+    found = parse_range(text, TODAY)
+    assert (found.start, found.end) == (start, end)
+
+
+def test_range_found_inside_a_sentence() -> None:
+    text = "Ich bin vom 3. bis 14. August im Urlaub, meine Vertretung ist Tobias Koch"
+    found = find_range(text, TODAY)
+    assert found is not None
+    assert (found.start, found.end) == (date(2026, 8, 3), date(2026, 8, 14))
+    assert text[found.span[0] : found.span[1]] == "3. bis 14. August"
+
+
+def test_open_start() -> None:
+    found = parse_range("ab 03.08.", TODAY)
+    assert found.start == date(2026, 8, 3) and found.end is None
+
+
+def test_no_date_in_text() -> None:
+    assert find_range("Wer macht die Hundesteuer?", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("31.02.", "no_such_day"),
+        ("30.02.2027", "no_such_day"),
+        ("31.04.-03.05.", "no_such_day"),
+        ("32.08.", "no_such_day"),
+        ("3.13.", "no_such_day"),
+        ("14.08.-03.08.", "inverted"),
+        ("14.08.2026-03.08.2026", "inverted"),
+        ("01.01.2026-31.12.2027", "too_long"),
+        ("3.", "unreadable"),
+        ("irgendwann", "unreadable"),
+    ],
+)
+def test_invalid_dates_are_rejected_with_a_reason(text: str, kind: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_range(text, TODAY)
+    assert caught.value.kind == kind
+
+
+def test_date_error_message_is_german_and_names_the_input() -> None:
+    from bot.texts_directory import error_message
+
+    with pytest.raises(DateError) as caught:
+        parse_date("31.02.", TODAY)
+    assert error_message(caught.value) == (
+        "Das Datum „31.02.“ gibt es nicht. Bitte prüfen Sie Tag und Monat."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("03.08.2026", date(2026, 8, 3)), ("3.8.2026", date(2026, 8, 3)),
+     ("2026-08-03", date(2026, 8, 3)), (" 14.08.2026 ", date(2026, 8, 14))],
+)
+def test_full_dates_of_csv_files(text: str, expected: date) -> None:
+    assert parse_full_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["03.08.", "3. August", "2026-02-30", "14/08/2026", ""])
+def test_full_dates_need_a_year_and_a_real_day(text: str) -> None:
+    with pytest.raises(DateError):
+        parse_full_date(text)

@@ -1,0 +1,117 @@
+"""Runtime state in SQLite: durable across re-open, shared by threads and processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.directory_errors import StateError
+from bot.state import SCHEMA_VERSION, State
+
+
+def test_everything_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "state.sqlite"
+    state = State(path)
+    absence_id = state.add_absence("bschneider", date(2026, 8, 3), date(2026, 8, 14), "tkoch",
+                                   "bschneider", "Urlaub")
+    answer = state.record_answer("Wer macht die Hundesteuer?", ["steueramt/hund.md"], "v1", "u1")
+    assert state.record_feedback(answer, "up", "u1")
+    state.record_unanswered("Wo ist die Kantine?", "u1")
+    del state
+
+    again = State(path)
+    [absence] = again.absences()
+    assert (absence.id, absence.person, absence.start, absence.end, absence.stand_in,
+            absence.origin, absence.created_by, absence.reason) == (
+        absence_id, "bschneider", date(2026, 8, 3), date(2026, 8, 14), "tkoch", "chat",
+        "bschneider", "Urlaub")
+    assert again.feedback_counts() == {"up": 1, "down": 0}
+    assert again.unanswered(10) == [("Wo ist die Kantine?", 1)]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_feedback_unknown_answer_and_revote(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.sqlite")
+    assert not state.record_feedback("nicht-da", "up", "u1")
+    answer = state.record_answer(None, [], "v1", "u1")
+    assert state.record_feedback(answer, "up", "u1")
+    assert state.record_feedback(answer, "down", "u1")  # replaces the first vote
+    assert state.record_feedback(answer, "down", "u2")
+    assert state.feedback_counts() == {"up": 0, "down": 2}
+    with pytest.raises(ValueError):
+        state.record_feedback(answer, "meh", "u1")
+
+
+def test_unanswered_most_frequent_first(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.sqlite")
+    for question in ("Wo ist die Kantine?", "Parkausweis?", "wo ist die kantine",
+                     "Wo ist die  Kantine!", "Parkausweis", "WLAN-Passwort?"):
+        state.record_unanswered(question, "u")
+    assert state.unanswered(2) == [("Wo ist die  Kantine!", 3), ("Parkausweis", 2)]
+    assert len(state.unanswered(10)) == 3
+
+
+def test_end_absence(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.sqlite")
+    state.add_absence("a", date(2026, 8, 3), date(2026, 8, 14), None, "a")  # running
+    state.add_absence("a", date(2026, 8, 10), date(2026, 8, 12), None, "a")  # starts today
+    state.add_absence("a", date(2026, 9, 1), date(2026, 9, 5), None, "a")  # later: stays
+    state.add_absence("b", date(2026, 8, 1), date(2026, 8, 20), None, "b")  # someone else
+    assert state.end_absence("a", date(2026, 8, 10)) == 2
+    assert sorted((a.person, a.start, a.end) for a in state.absences()) == [
+        ("a", date(2026, 8, 3), date(2026, 8, 9)),
+        ("a", date(2026, 9, 1), date(2026, 9, 5)),
+        ("b", date(2026, 8, 1), date(2026, 8, 20)),
+    ]
+    assert state.end_absence("a", date(2026, 8, 10)) == 0
+
+
+def test_inverted_absence_is_refused(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.sqlite")
+    with pytest.raises(ValueError):
+        state.add_absence("a", date(2026, 8, 14), date(2026, 8, 3), None, "a")
+    assert state.absences() == []
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    State(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StateError):
+        State(path)
+
+
+def test_threads_share_one_state(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.sqlite")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda n: state.record_unanswered(f"Frage {n % 5}", f"u{n}"), range(40)))
+    assert sorted(count for _, count in state.unanswered(10)) == [8, 8, 8, 8, 8]
+
+
+def _write_many(path: str, worker: int) -> None:
+    state = State(Path(path))
+    for n in range(25):
+        state.record_unanswered(f"Frage {worker}", f"u{n}")
+        state.add_absence(f"p{worker}", date(2026, 8, 1), date(2026, 8, 2), None, "x")
+
+
+def test_processes_share_one_state(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_write_many, args=(str(path), w)) for w in range(3)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    state = State(path)
+    assert sorted(state.unanswered(10)) == [("Frage 0", 25), ("Frage 1", 25), ("Frage 2", 25)]
+    assert len(state.absences()) == 75
