@@ -51,7 +51,11 @@ def create_app(
     notifier = ConversationNotifier(adapter, settings.app_id)
     bot = WissenslotseBot(lambda: app[ASSISTANT], notifier)
     endpoint = MessageEndpoint(
-        adapter, auth, bot, (channel_config or ChannelConfig()).auth_timeout_seconds
+        adapter,
+        auth,
+        bot,
+        (channel_config or ChannelConfig()).auth_timeout_seconds,
+        auth_required=not settings.local_mode,
     )
     outbound: Notifier = notifier
     if settings.web_chat_enabled:

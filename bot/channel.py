@@ -103,7 +103,18 @@ def create_authentication(
     )
 
 
+def _speed_up_msrest_retry_policy() -> None:
+    """The SDK builds two msrest clients per turn; each scans a 500-item *list* 999 times
+    (``ClientRetryPolicy.safe_codes``), ~8 ms of CPU. A frozenset with the same codes keeps the
+    behaviour and makes it ~0.05 ms."""
+    from msrest.universal_http.requests import ClientRetryPolicy
+
+    if isinstance(ClientRetryPolicy.safe_codes, list):
+        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
+
+
 def create_adapter(auth: ConfigurationBotFrameworkAuthentication) -> CloudAdapter:
+    _speed_up_msrest_retry_policy()
     adapter = CloudAdapter(auth)
 
     async def on_error(context: TurnContext, error: Exception) -> None:
@@ -272,9 +283,8 @@ class WissenslotseBot(ActivityHandler):
                 TeamsInfo.get_member(turn_context, account.id), MEMBER_LOOKUP_SECONDS
             )
             email = getattr(member, "email", None) or None
-        except Exception as error:  # roster lookups are best effort
+        except Exception as error:  # best effort; remembered so a failing roster costs once
             log.info("member lookup failed: %s", type(error).__name__)
-            return None
         self._emails[account.id] = email
         while len(self._emails) > 5000:
             self._emails.popitem(last=False)
@@ -294,11 +304,13 @@ class MessageEndpoint:
         auth: ConfigurationBotFrameworkAuthentication,
         bot: ActivityHandler,
         auth_timeout: float = 20.0,
+        auth_required: bool = True,
     ) -> None:
         self._adapter = adapter
         self._auth = auth
         self._bot = bot
         self._auth_timeout = auth_timeout
+        self._auth_required = auth_required
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bot-auth")
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -343,6 +355,9 @@ class MessageEndpoint:
     ) -> AuthenticateRequestResult:
         # None, not "": the SDK treats only a missing header as "no credentials given".
         header = header or None
+        if header is None and not self._auth_required:
+            # local mode: nothing to fetch or verify, so no thread hop
+            return await self._auth.authenticate_request(activity, header)  # type: ignore[arg-type]
         loop = asyncio.get_running_loop()
         job = loop.run_in_executor(
             self._pool, lambda: asyncio.run(self._auth.authenticate_request(activity, header))  # type: ignore[arg-type]

@@ -85,14 +85,19 @@ class WebChat:
         })
 
     def _people(self) -> list[dict[str, str]]:
-        people = getattr(self._assistant(), "people", None)
-        if not callable(people):
-            return []
+        """``assistant.people()`` -> (id, name) pairs, else the directory's ``people`` mapping."""
+        assistant = self._assistant()
         try:
-            return [{"id": str(pid), "name": str(name)} for pid, name in people()]
+            if callable(getattr(assistant, "people", None)):
+                pairs = list(assistant.people())
+            else:
+                mapping = getattr(getattr(assistant, "directory", None), "people", None) or {}
+                pairs = [(pid, getattr(p, "name", pid)) for pid, p in mapping.items()]
+            people = [{"id": str(pid), "name": str(name)} for pid, name in pairs]
         except Exception as error:  # the choice is a convenience; the chat works without it
             log.warning("people list failed: %s", type(error).__name__)
             return []
+        return sorted(people, key=lambda p: p["name"])
 
     async def chat(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
