@@ -12,6 +12,9 @@ from datetime import date
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from bot.directory_match import GUESS as TASK_GUESS
+from bot.directory_match import MATCH as TASK_MATCH
+from bot.directory_model import RESPONSIBLE, Availability, Person, Task
 from bot.sections import DocumentChunks, best_section, quote_steps
 from indexer.model import Chunk, Hit
 
@@ -23,9 +26,9 @@ TOPIC_COUNT = 3
 class TaskDirectory(Protocol):
     """What compose_answer needs of bot.directory.Directory."""
 
-    def match_tasks(self, question: str, k: int = 3) -> list[tuple[Any, float]]: ...
-    def task(self, task_id: str) -> Any: ...
-    def who_handles(self, task_id: str, day: date) -> Any: ...
+    def match_tasks(self, question: str, k: int = 3) -> list[tuple[Task, float]]: ...
+    def task(self, task_id: str) -> Task | None: ...
+    def who_handles(self, task_id: str, day: date) -> Availability: ...
 
 
 @dataclass(frozen=True)
@@ -100,18 +103,19 @@ def compose_answer(
     ``document_chunks(source)`` (all chunks of a document) lets the answer quote a section
     that the chunker cut into several chunks in full."""
     confidence = confidence_of(hits)
-    topics = closest_topics(hits)
-    if not hits or confidence < settings.min_confidence:
-        return Answer(question, False, confidence, topics=topics)
-    task_id = choose_task(question, hits, directory)
+    docs_ok = bool(hits) and confidence >= settings.min_confidence
+    matches = directory.match_tasks(question, k=3) if directory is not None else []
+    task_id = choose_task(hits, matches, docs_ok)
+    if not docs_ok and task_id is None:
+        return Answer(question, False, confidence, topics=closest_topics(hits, matches))
     task_name, who = None, None
     if task_id is not None and directory is not None:
         task = directory.task(task_id)
-        task_name = getattr(task, "name", None) if task is not None else None
+        task_name = task.name if task is not None else None
         who = responsibility(directory, task_id, day)
+    if not docs_ok:  # the directory knows the task, no document says how it is done
+        return Answer(question, True, confidence, task_id, task_name, who)
     chunk = best_section(question, hits, document_chunks)
-    steps = quote_steps(chunk.text)
-    base_url = getattr(settings, "doc_base_url", "")
     return Answer(
         question=question,
         found=True,
@@ -119,61 +123,46 @@ def compose_answer(
         task_id=task_id,
         task_name=task_name,
         who=who,
-        steps=steps,
+        steps=quote_steps(chunk.text),
         steps_title=_section_title(chunk),
-        sources=sources_of(hits, chunk, base_url, settings.min_confidence),
-        topics=topics,
+        sources=sources_of(hits, chunk, settings.doc_base_url, settings.min_confidence),
     )
 
 
-def choose_task(question: str, hits: Sequence[Hit], directory: TaskDirectory | None) -> str | None:
-    """The task the question is about: the directory's match confirmed by the documents."""
+def choose_task(
+    hits: Sequence[Hit], matches: Sequence[tuple[Any, float]], docs_ok: bool
+) -> str | None:
+    """The task the question is about: a directory match the documents confirm, else the best
+    document's task, else a strong directory match."""
     hit_tasks: list[str] = []
-    for hit in hits[:3]:
+    for hit in hits[:3] if docs_ok else ():
         hit_tasks.extend(t for t in hit.chunk.meta.tasks if t not in hit_tasks)
-    matched: list[str] = []
-    if directory is not None:
-        matched = [_task_id(task) for task, _score in directory.match_tasks(question, k=3)]
-    for task_id in matched:
-        if task_id in hit_tasks:
-            return task_id
+    for task, score in matches:
+        if score >= TASK_GUESS and task.id in hit_tasks:
+            return str(task.id)
     if hit_tasks:
         return hit_tasks[0]
-    return matched[0] if matched else None
-
-
-def _task_id(task: Any) -> str:
-    return str(getattr(task, "id", None) or task.task_id)
+    strong = [task for task, score in matches if score >= TASK_MATCH]
+    return str(strong[0].id) if strong else None
 
 
 def responsibility(directory: TaskDirectory, task_id: str, day: date) -> Responsibility:
-    """The directory's chain walk for today as contact data and reason lines."""
+    """The directory's chain walk for ``day``: the contact and the reason lines."""
     availability = directory.who_handles(task_id, day)
-    person = getattr(availability, "person", None)
-    reasons = getattr(availability, "reasons", None)
-    if reasons is None:
-        reason = getattr(availability, "reason", "")
-        reasons = [reason] if reason else []
+    person = availability.contact
     contact = _contact(person) if person is not None else None
-    stand_in = bool(getattr(availability, "is_stand_in", False) or len(reasons) > 0)
-    return Responsibility(contact, tuple(str(r) for r in reasons if r), stand_in)
+    stand_in = availability.contact_role != RESPONSIBLE
+    return Responsibility(contact, tuple(availability.lines), stand_in)
 
 
-def _contact(person: Any) -> Contact:
-    def field(*names: str) -> str:
-        for name in names:
-            value = getattr(person, name, None)
-            if value:
-                return str(value)
-        return ""
-
+def _contact(person: Person) -> Contact:
     return Contact(
-        person_id=field("id", "person_id"),
-        name=field("name"),
-        phone=field("phone", "telefon"),
-        room=field("room", "raum"),
-        email=field("email"),
-        department=field("department", "abteilung"),
+        person_id=person.id,
+        name=person.name,
+        phone=person.phone,
+        room=person.room,
+        email=person.email,
+        department=person.department,
     )
 
 
@@ -209,13 +198,14 @@ def _source(chunk: Chunk, base_url: str) -> SourceRef:
     )
 
 
-def closest_topics(hits: Sequence[Hit]) -> tuple[str, ...]:
-    """Up to three distinct document titles of the best hits: what the user may have meant."""
-    topics: list[str] = []
+def closest_topics(
+    hits: Sequence[Hit], matches: Sequence[tuple[Any, float]] = ()
+) -> tuple[str, ...]:
+    """Up to three topics the user may have meant: directory tasks that half match the
+    question, then the titles of the best documents."""
+    topics = [task.name for task, score in matches if score >= TASK_GUESS]
     for hit in hits:
         title = hit.chunk.title or hit.source
         if title not in topics:
             topics.append(title)
-        if len(topics) == TOPIC_COUNT:
-            break
-    return tuple(topics)
+    return tuple(topics[:TOPIC_COUNT])

@@ -18,7 +18,6 @@ from bot.commands import (
     Command,
     CommandKind,
     absence,
-    looks_like_absence,
     parse_command,
     run_command,
 )
@@ -115,10 +114,9 @@ class Assistant:
         command = parse_command(text)
         if command is not None:
             return await self._command(turn, command)
-        if looks_like_absence(text):
-            replies = self._absence(turn, text, free_text=True)
-            if replies:
-                return replies
+        replies = absence(self, turn, text, free_text=True)  # "Ich bin vom 3. bis ..."
+        if replies:
+            return replies
         return await self.answer_question(turn, text)
 
     async def _card_action(self, turn: Turn) -> list[Reply]:
@@ -150,6 +148,7 @@ class Assistant:
 
     # -- questions ------------------------------------------------------------------------
     async def answer_question(self, turn: Turn, question: str) -> list[Reply]:
+        self.reload_absences()
         person = self.person_of(turn.user)
         groups = frozenset(_groups_of(person))
         hits = await asyncio.to_thread(self._search, question, groups)
@@ -215,13 +214,13 @@ class Assistant:
             if command.kind is CommandKind.REINDEX:
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
-                return self._absence(turn, command.args, free_text=False)
+                return absence(self, turn, f"abwesend {command.args}", free_text=False)
+            if command.kind is CommandKind.BACK:
+                replies = absence(self, turn, f"zurück {command.args}", free_text=True)
+                return replies or await self.answer_question(turn, turn.text.strip())
             return run_command(self, command, turn, admin)
         except NotAllowed:
             return [Reply(texts.ADMIN_ONLY, data={"kind": "not_allowed"})]
-
-    def _absence(self, turn: Turn, text: str, free_text: bool) -> list[Reply]:
-        return absence(self, turn, text, free_text)
 
     def _reindex(self, turn: Turn) -> list[Reply]:
         notifier = self._notifier
@@ -242,6 +241,10 @@ class Assistant:
         with self._search_lock:
             self.searcher.refresh()
         self.reload_directory()
+
+    def reload_absences(self) -> None:
+        """Take in absences entered in chat (by this or another bot process)."""
+        self.directory = self.directory.with_absences(self.state.absences())
 
     def reload_directory(self) -> None:
         """Re-read the directory (after a reindex or a new absence), keeping the old on error."""
@@ -276,19 +279,24 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
 
 def build_assistant(settings: Settings, today: Callable[[], date] | None = None) -> Assistant:
     """The warm-up: loads the embedder, the searcher, the directory and the state."""
-    from indexer.embedding import load_embedder
     from indexer.search import Searcher
 
     from bot.directory import Directory
     from bot.state import State
+    from indexer.embedding import load_embedder
 
     settings.state_db.parent.mkdir(parents=True, exist_ok=True)
     embedder = load_embedder(settings.model)
     searcher = Searcher(settings.index_dir, embedder)
     state = State(settings.state_db)
 
-    def load_directory() -> Any:
-        return Directory.load(settings.directory_path, _documents_meta(settings))
+    def load_directory() -> Directory:
+        return Directory.load(
+            settings.directory_path,
+            _documents_meta(settings),
+            extra_absences=state.absences(),
+            fallback_contact=settings.fallback_contact or None,
+        )
 
     assistant = Assistant(
         settings, searcher, load_directory(), state, today, reload_directory=load_directory

@@ -6,10 +6,8 @@ unknown command: "Hundesteuer" alone is a (short) question, "/hundesteuer" is no
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -38,7 +36,6 @@ _NAMES: dict[str, CommandKind] = {
     "befehle": CommandKind.HELP,
     "status": CommandKind.STATUS,
     "abwesend": CommandKind.ABSENT,
-    "abwesenheit": CommandKind.ABSENT,
     "zurück": CommandKind.BACK,
     "zurueck": CommandKind.BACK,
     "wieder da": CommandKind.BACK,
@@ -51,13 +48,7 @@ _NAMES: dict[str, CommandKind] = {
     "indexieren": CommandKind.REINDEX,
 }
 # Commands that take arguments; the others must stand alone (so "status der Akte?" is a question).
-_WITH_ARGS = frozenset({CommandKind.ABSENT})
-
-_ABSENCE_SENTENCE = re.compile(
-    r"^\s*(ich\s+bin|ich\s+werde|bin)\b.*\b(urlaub|abwesend|krank|nicht\s+da|nicht\s+im\s+dienst|"
-    r"dienstreise|fortbildung|elternzeit|kur|weg|frei)\b",
-    re.IGNORECASE | re.DOTALL,
-)
+_WITH_ARGS = frozenset({CommandKind.ABSENT, CommandKind.BACK})
 
 
 @dataclass(frozen=True)
@@ -93,11 +84,6 @@ def parse_command(text: str) -> Command | None:
     return None
 
 
-def looks_like_absence(text: str) -> bool:
-    """A first-person sentence about being away ("Ich bin vom 3. bis 14. August im Urlaub")."""
-    return bool(_ABSENCE_SENTENCE.search(text)) and bool(re.search(r"\d", text))
-
-
 # -- running the commands (the assistant passes itself; no botbuilder, no globals) --------
 
 
@@ -108,8 +94,6 @@ def run_command(assistant: Any, command: Command, turn: Turn, admin: bool) -> li
         return [_message(texts.HELP_TITLE, lines, "help")]
     if command.kind is CommandKind.STATUS:
         return [_message(texts.STATUS_TITLE, status_lines(assistant, turn, admin), "status")]
-    if command.kind is CommandKind.BACK:
-        return [back(assistant, turn)]
     if command.kind is CommandKind.GAPS:
         return [_message(texts.GAPS_TITLE, gap_lines(assistant), "gaps")]
     return [Reply(texts.unknown_command(command.name, admin), data={"kind": "unknown_command"})]
@@ -144,25 +128,12 @@ def status_lines(assistant: Any, turn: Turn, admin: bool) -> list[str]:
 def _own_absences(assistant: Any, person: Any) -> list[str]:
     today = assistant.today()
     lines = []
-    for absence in assistant.state.absences():
-        who = getattr(absence, "person_id", None) or getattr(absence, "person", None)
-        end = getattr(absence, "end", None)
-        if who == getattr(person, "id", None) and isinstance(end, date) and end >= today:
-            start = absence.start
+    for absence in assistant.directory.absences_of(person.id):
+        if absence.person == person.id and absence.end >= today:
             lines.append(texts.STATUS_ABSENT.format(
-                start=texts.format_date(start), end=texts.format_date(end)
+                start=texts.format_date(absence.start), end=texts.format_date(absence.end)
             ))  # fmt: skip
     return lines
-
-
-def back(assistant: Any, turn: Turn) -> Reply:
-    person = assistant.person_of(turn.user)
-    if person is None:
-        return Reply(texts.ABSENCE_UNKNOWN_PERSON, data={"kind": "absence"})
-    ended = assistant.state.end_absence(person.id, assistant.today())
-    assistant.reload_directory()
-    text = texts.BACK_DONE if ended else texts.BACK_NONE
-    return Reply(text, data={"kind": "back", "ended": ended})
 
 
 def gap_lines(assistant: Any) -> list[str]:
@@ -175,48 +146,27 @@ def gap_lines(assistant: Any) -> list[str]:
 
 
 def absence(assistant: Any, turn: Turn, text: str, free_text: bool) -> list[Reply]:
-    """Store an absence from "abwesend ..." or a sentence; only admins may set someone else's.
+    """Store or end an absence ("abwesend ...", "zurück", or a sentence) through
+    ``bot.absences``: a person sets only their own absence, admins anyone's.
 
-    For a free-text sentence that turns out not to be an absence request, returns [] so the
-    message is answered as a question instead.
+    Returns [] when the text turns out to be no absence request (it is then a question).
     """
-    person = assistant.person_of(turn.user)
-    request = _parse_absence(assistant, text)
-    if request is None:
-        return [] if free_text else [Reply(texts.ABSENCE_NOT_UNDERSTOOD, data={"kind": "absence"})]
-    if person is None:
-        return [Reply(texts.ABSENCE_UNKNOWN_PERSON, data={"kind": "absence"})]
-    target = getattr(request, "person_id", None) or person.id
-    if target != person.id and not assistant.is_admin(turn.user, person):
-        return [Reply(texts.ABSENCE_NOT_OWN, data={"kind": "absence", "stored": False})]
-    stand_in = getattr(request, "stand_in", None)
-    assistant.state.add_absence(target, request.start, request.end, stand_in, person.id)
-    assistant.reload_directory()
-    text = _absence_saved(assistant, target, request)
-    return [Reply(text, data={"kind": "absence", "stored": True})]
+    from bot.absences import carry_out, parse_absence_request
+    from bot.directory_errors import DirectoryError
+    from bot.texts_directory import error_message
 
-
-def _parse_absence(assistant: Any, text: str) -> Any | None:
-    from bot.absences import parse_absence_request
-
+    today = assistant.today()
     try:
-        return parse_absence_request(text, assistant.today(), assistant.directory)
-    except ValueError:
-        return None
-
-
-def _absence_saved(assistant: Any, person_id: str, request: Any) -> str:
-    directory = assistant.directory
-    target = directory.person(person_id) if directory is not None else None
-    stand_in = getattr(request, "stand_in", None)
-    stand_in_person = directory.person(stand_in) if stand_in and directory is not None else None
-    stand_in_text = ""
-    if stand_in:
-        name = getattr(stand_in_person, "name", stand_in)
-        stand_in_text = texts.ABSENCE_STAND_IN.format(name=name)
-    return texts.ABSENCE_SAVED.format(
-        name=getattr(target, "name", person_id),
-        start=texts.format_date(request.start),
-        end=texts.format_date(request.end),
-        stand_in=stand_in_text,
-    )
+        request = parse_absence_request(text, today)
+        if request is None:
+            if free_text:
+                return []
+            return [Reply(texts.ABSENCE_NOT_UNDERSTOOD, data={"kind": "absence", "stored": False})]
+        person = assistant.person_of(turn.user)
+        admin = assistant.is_admin(turn.user, person)
+        message = carry_out(request, person, admin, assistant.directory, assistant.state, today)
+    except DirectoryError as error:
+        names = {p.id: p.name for p in assistant.directory.people.values()}
+        return [Reply(error_message(error, names), data={"kind": "absence", "stored": False})]
+    assistant.reload_absences()
+    return [Reply(message, data={"kind": "absence", "stored": True})]

@@ -17,7 +17,9 @@ from indexer.settings import IndexSettings
 class Settings(IndexSettings):
     host: str | None = Field(None, description="bind address; default 127.0.0.1 in local mode")
     port: int = Field(3978, description="HTTP port")
-    app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID"))
+    app_id: str = Field(
+        "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID")
+    )
     app_password: str = Field(
         "", validation_alias=AliasChoices("MicrosoftAppPassword", "WISSENSLOTSE_APP_PASSWORD")
     )

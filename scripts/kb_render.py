@@ -88,7 +88,8 @@ def _pdf_heading(pdf: Any, level: int, text: str) -> None:
         pdf.add_page()
     pdf.ln(4 if level > 1 else 0)
     pdf.set_font(pdf.font_family_name, "B", size)
-    pdf.multi_cell(0, size * 0.5, _pdf_text(pdf, plain(text)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, _pdf_text(pdf, plain(text)), align="L",
+                   new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(pdf.font_family_name, "", 10.5)
 
@@ -98,7 +99,7 @@ def _pdf_list(pdf: Any, items: tuple[str, ...], numbered: bool) -> None:
         label = f"{number}." if numbered else "•" if pdf.font_family_name != "Helvetica" else "-"
         pdf.set_x(pdf.l_margin + 3)
         pdf.cell(7, 5.5, label)
-        pdf.multi_cell(0, 5.5, _pdf_text(pdf, item), markdown=True,
+        pdf.multi_cell(0, 5.5, _pdf_text(pdf, item), markdown=True, align="L",
                        new_x="LMARGIN", new_y="NEXT")
         pdf.ln(0.8)
     pdf.ln(1.5)
@@ -122,7 +123,7 @@ def render_pdf(doc: Any) -> bytes:
         if block.kind == "h":
             _pdf_heading(pdf, block.level, block.text)
         elif block.kind == "p":
-            pdf.multi_cell(0, 5.5, _pdf_text(pdf, block.text), markdown=True,
+            pdf.multi_cell(0, 5.5, _pdf_text(pdf, block.text), markdown=True, align="L",
                            new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2.5)
         elif block.kind in ("ul", "ol"):

@@ -179,10 +179,15 @@ def main(argv: list[str]) -> int:
         print(f"no sources in {args.sources}", file=sys.stderr)
         return 1
     try:
-        for path in sources:
-            doc = read_source(path)
+        # Read and check every source before writing anything: a bad source changes nothing.
+        docs = [read_source(path) for path in sources]
+        targets = [doc.target for doc in docs]
+        duplicates = sorted({t for t in targets if targets.count(t) > 1})
+        if duplicates:
+            raise SourceError(f"several sources write {duplicates}")
+        for doc in docs:
             render(doc, args.kb / doc.target)
-            print(f"{doc.target}")
+            print(doc.target)
     except (SourceError, yaml.YAMLError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ def settings(tmp_path: Path) -> Settings:
         index_dir=tmp_path / "index",
         state_db=tmp_path / "state.sqlite",
         admins=["admin@musterstadt.de"],
+        directory_dir=tmp_path / "verzeichnis",
         min_confidence=0.8,
     )
 
@@ -82,68 +83,39 @@ class RecordingNotifier:
         self.sent.append((conversation_id, replies))
 
 
-@dataclass(frozen=True)
-class FakePerson:
-    id: str
-    name: str
-    email: str = ""
-    teams_id: str = ""
-    phone: str = ""
-    room: str = ""
-    department: str = ""
-    groups: tuple[str, ...] = ()
+PEOPLE = """id;name;abteilung;telefon;raum;email;teams_id;gruppen;austritt
+bschneider;Berta Schneider;Steueramt;07000 1-231;1.10;berta.schneider@test.example;aad-bs;steueramt;
+tkoch;Tom Koch;Steueramt;07000 1-232;1.11;tom.koch@test.example;aad-tkoch;steueramt;
+pamt;Paula Personal;Personalamt;07000 1-250;2.01;paula@test.example;aad-pamt;personalamt;
+admin;Ada Admin;IT;07000 1-290;0.01;admin@musterstadt.de;aad-admin;it;
+ukeller;Uwe Keller;Steueramt;07000 1-230;1.01;uwe.keller@test.example;;steueramt,leitung;
+"""
+TASKS = """aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2
+hundesteuer;Hundesteuer;Hund,Hundesteuer,Hundemarke,Hund abmelden;Steueramt;bschneider;tkoch;
+gehaelter;Gehaltsabrechnung;Gehalt,Lohn,Bezüge,Gehaltstabelle;Personalamt;pamt;;
+"""
+DEPARTMENTS = "abteilung;leitung;telefon\nSteueramt;ukeller;07000 1-230\n"
+ABSENCES = "person;von;bis;vertretung;grund\nbschneider;01.08.2026;14.08.2026;;Urlaub\n"
 
 
-@dataclass(frozen=True)
-class FakeTask:
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class FakeAvailability:
-    person: FakePerson | None
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass
-class FakeDirectory:
-    """People and one task; the real chain walk is tested with the real Directory."""
-
-    people: dict[str, FakePerson]
-    tasks: dict[str, tuple[FakeTask, str]]  # task id -> (task, person id handling it)
-
-    def person(self, pid: str) -> FakePerson | None:
-        return self.people.get(pid)
-
-    def find_person(self, ident: str) -> FakePerson | None:
-        for person in self.people.values():
-            if ident.lower() in (person.email.lower(), person.teams_id.lower()):
-                return person
-        return None
-
-    def match_tasks(self, question: str, k: int = 3) -> list[tuple[FakeTask, float]]:
-        q = question.lower()
-        return [(t, 1.0) for t, _ in self.tasks.values() if t.name.lower() in q][:k]
-
-    def task(self, task_id: str) -> FakeTask | None:
-        pair = self.tasks.get(task_id)
-        return pair[0] if pair else None
-
-    def who_handles(self, task_id: str, day: date) -> FakeAvailability:
-        return FakeAvailability(self.people[self.tasks[task_id][1]])
+def write_directory(folder: Path) -> Path:
+    """Our own small directory: the Hundesteuer owner is away 01.-14.08.2026."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (
+        ("personen.csv", PEOPLE),
+        ("zustaendigkeiten.csv", TASKS),
+        ("abteilungen.csv", DEPARTMENTS),
+        ("abwesenheiten.csv", ABSENCES),
+    ):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
 
 
 @pytest.fixture
-def fake_directory() -> FakeDirectory:
-    people = {
-        "tkoch": FakePerson("tkoch", "Tom Koch", "tkoch@musterstadt.de", "29:tkoch", "0815-23",
-                            "2.14", "Steueramt"),
-        "admin": FakePerson("admin", "Ada Admin", "admin@musterstadt.de", "29:admin"),
-        "pa": FakePerson("pa", "Paula Personal", "pa@musterstadt.de", groups=("personalamt",)),
-    }  # fmt: skip
-    tasks = {"hundesteuer": (FakeTask("hundesteuer", "Hundesteuer"), "tkoch")}
-    return FakeDirectory(people, tasks)
+def directory(settings: Settings) -> Any:
+    from bot.directory import Directory
+
+    return Directory.load(write_directory(settings.directory_path))
 
 
 @pytest.fixture
@@ -171,11 +143,11 @@ def state(settings: Settings) -> Any:
 @pytest.fixture
 def assistant(
     settings: Settings,
-    fake_directory: FakeDirectory,
+    directory: Any,
     hund_chunks: list[tuple[Chunk, float]],
     state: Any,
 ) -> Any:
     from bot.assistant import Assistant
 
     searcher = ScriptedSearcher(hund_chunks)
-    return Assistant(settings, searcher, fake_directory, state, today=lambda: FIXED_DAY)
+    return Assistant(settings, searcher, directory, state, today=lambda: FIXED_DAY)

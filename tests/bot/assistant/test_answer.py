@@ -1,17 +1,19 @@
 from dataclasses import replace
+from typing import Any
 
 from bot.answer import compose_answer
 from bot.sections import best_section, is_how_question, question_terms, quote_steps
 from bot.settings import Settings
 from indexer.model import Hit
 
-from .conftest import FIXED_DAY, FakeDirectory, chunk
+from .conftest import FIXED_DAY, chunk
 
 TITLE = "Übergabe Hundesteuer"
 ANMELDUNG = chunk("steueramt/hund.md", "Anmeldung", "1. Hund anmelden\n2. Marke ausgeben", TITLE,
                   ("hundesteuer",))  # fmt: skip
 ABMELDUNG = chunk("steueramt/hund.md", "Abmeldung", "Vorab prüfen.\n1. Formular prüfen\n"
-                  "2) Marke zurücknehmen\n3. Steuer erstatten\n- Randnotiz", TITLE, ("hundesteuer",))  # fmt: skip
+                  "2) Marke zurücknehmen\n3. Steuer erstatten\n- Randnotiz", TITLE,
+                  ("hundesteuer",))  # fmt: skip
 ALLGEMEIN = chunk("steueramt/hund.md", "Allgemeines", "Die Hundesteuer ist eine Gemeindesteuer.",
                   TITLE, ("hundesteuer",))  # fmt: skip
 
@@ -32,8 +34,9 @@ def test_steps_are_quoted_verbatim_list_items() -> None:
 
 def test_list_items_keep_continuations_and_nested_bullets() -> None:
     text = (
-        "Einleitung.\n\n1. Erster Schritt,\n   weiter im Satz.\n2. Nachweis:\n   - Tod: Bescheinigung\n"
-        "   - Abgabe: Name\n3. Dritter\n\nDie Frist ist kurz.\n- kein Schritt"
+        "Einleitung.\n\n1. Erster Schritt,\n   weiter im Satz.\n2. Nachweis:\n"
+        "   - Tod: Bescheinigung\n   - Abgabe: Name\n3. Dritter\n\n"
+        "Die Frist ist kurz.\n- kein Schritt"
     )
     assert quote_steps(text) == (
         "Erster Schritt, weiter im Satz.",
@@ -67,16 +70,16 @@ def test_how_question_prefers_the_section_it_names() -> None:
     assert best_section("Was ist die Hundesteuer?", found) == ANMELDUNG
 
 
-def test_answer_names_task_person_steps_and_source(
-    settings: Settings, fake_directory: FakeDirectory
-) -> None:
+def test_answer_names_task_person_steps_and_source(settings: Settings, directory: Any) -> None:
     found = hits((ABMELDUNG, 0.9), (ANMELDUNG, 0.85))
-    answer = compose_answer("Wie melde ich einen Hund ab? Hundesteuer", found, fake_directory,
+    answer = compose_answer("Wie melde ich einen Hund ab? Hundesteuer", found, directory,
                             FIXED_DAY, settings)  # fmt: skip
     assert answer.found
     assert answer.task_id == "hundesteuer" and answer.task_name == "Hundesteuer"
     assert answer.who is not None and answer.who.contact is not None
-    assert answer.who.contact.name == "Tom Koch" and answer.who.contact.phone == "0815-23"
+    assert answer.who.contact.name == "Tom Koch" and answer.who.contact.phone == "07000 1-232"
+    assert answer.who.is_stand_in
+    assert any("Berta Schneider ist bis 14.08.2026 abwesend" in r for r in answer.who.reasons)
     assert answer.steps == ("Formular prüfen", "Marke zurücknehmen", "Steuer erstatten")
     assert answer.sources[0].path == "steueramt/hund.md"
     assert answer.sources[0].section == "Abmeldung"
