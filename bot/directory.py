@@ -100,7 +100,9 @@ class Directory:
                 Problem("settings", None, f"unknown fallback contact {fallback_contact!r}")
             )
         for problem in problems:
-            log.warning("directory problem: %s", problem)
+            log.info("directory problem: %s", problem)
+        if problems:
+            log.warning("directory data has %d problem(s), first: %s", len(problems), problems[0])
         log.info("directory: %d people, %d tasks, %d absences, %d problems",
                  len(people), len(tasks), len(absences), len(problems))
         return cls(people, tasks, departments, [*absences, *extra_absences], problems,

@@ -174,3 +174,70 @@ def error_message(error: DirectoryError, names: dict[str, str] | None = None) ->
     if isinstance(error, UnknownTask):
         return f"Die Aufgabe „{error.task_id}“ kenne ich nicht."
     return "Das hat leider nicht geklappt. Bitte versuchen Sie es noch einmal."
+
+
+# --- knowledge-gap report (admins) ---------------------------------------------------------
+
+GAP_TITLES = {
+    "ohne_vertretung": "Aufgaben ohne Vertretung",
+    "kette_abwesend": "Aufgaben, deren ganze Vertretungskette abwesend sein wird",
+    "austritt": "Ausscheidende Personen und Aufgaben, die nur sie halten",
+    "ohne_dokument": "Aufgaben ohne Übergabedokument",
+    "veraltet": "Dokumente, die lange nicht geprüft wurden",
+    "unbeantwortet": "Fragen, die der Bot nicht beantworten konnte",
+    "datenfehler": "Fehler in den Verzeichnisdaten",
+}
+GAP_CSV_HEADER = ("kategorie", "schluessel", "bezeichnung", "details", "datum", "anzahl")
+
+
+def gap_heading(today: date, horizon_days: int) -> str:
+    return f"Lückenbericht vom {fmt_date(today)} (Vorschau: {horizon_days} Tage)"
+
+
+def gap_nobody() -> str:
+    return "niemand zuständig"
+
+
+def gap_only(person_name: str) -> str:
+    return f"nur {person_name}"
+
+
+def gap_all_away(days: str, chain: str) -> str:
+    return f"alle abwesend: {days} (Kette: {chain})"
+
+
+def gap_leaving(day: date, past: bool, only_tasks: list[str], responsible: int) -> str:
+    when = f"ausgeschieden am {fmt_date(day)}" if past else f"Austritt {fmt_date(day)}"
+    held = f"hält allein: {', '.join(only_tasks)}" if only_tasks else "hält keine Aufgabe allein"
+    return f"{when}; {held}; zuständig für {responsible} Aufgabe(n)"
+
+
+def gap_no_document(responsible: str) -> str:
+    return f"Zuständig: {responsible}"
+
+
+def gap_stale(day: date | None, days: int | None) -> str:
+    if day is None:
+        return "kein Prüfdatum (zuletzt_geprueft) angegeben"
+    return f"zuletzt geprüft am {fmt_date(day)} (vor {days} Tagen)"
+
+
+def gap_docs_unknown() -> str:
+    return ("Dokumentdaten nicht verfügbar (kein Index, Wissensbasis nicht lesbar): "
+            "Aufgaben ohne Dokument und veraltete Dokumente fehlen in diesem Bericht.")
+
+
+def gap_no_state() -> str:
+    return "Keine Laufzeitdaten (state_db) vorhanden: unbeantwortete Fragen fehlen."
+
+
+def gap_feedback(up: int, down: int) -> str:
+    return f"Rückmeldungen zu Antworten: {up} × hilfreich, {down} × nicht hilfreich"
+
+
+def gap_none() -> str:
+    return "keine"
+
+
+def gap_count_line(title: str, count: int) -> str:
+    return f"{title}: {count}"

@@ -1,0 +1,84 @@
+"""Finding the task a question is about, with calibrated scores (match vs noise)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.directory import Directory
+from bot.directory_match import GUESS, MATCH, analyze
+
+
+@pytest.fixture(scope="module")
+def sample(request: pytest.FixtureRequest) -> Directory:
+    folder = Path(__file__).resolve().parents[3] / "knowledge_base" / "_verzeichnis"
+    if not (folder / "zustaendigkeiten.csv").is_file():
+        pytest.skip("the sample knowledge base is not merged")
+    return Directory.load(folder)
+
+
+@pytest.mark.parametrize(
+    ("question", "task_id"),
+    [
+        ("Wer ist für Hundesteuer zuständig?", "hundesteuer"),
+        ("wer ist für die Steuer für meinen Hund zuständig", "hundesteuer"),
+        ("Wo melde ich meinen Hund an?", "hundesteuer"),
+        ("Hundesteuerbescheid falsch", "hundesteuer"),
+        ("Wer kümmert sich um die Hundesteuer, solange die Kollegin im Steueramt im Urlaub ist?",
+         "hundesteuer"),
+        ("Wie beantrage ich einen Reisepass?", "reisepass"),
+        ("Wer macht den B-Plan?", "bauleitplanung"),
+        ("Wer ist für die Abmeldung ins Ausland zuständig?", "meldewesen_abmeldung"),
+        ("Grabstelle verlängern", "grabstellen"),
+        ("Gewerbe anmelden", "gewerbe"),
+        ("Wer genehmigt meinen Urlaub?", "urlaub_zeiterfassung"),
+    ],
+)
+def test_questions_find_their_task(sample: Directory, question: str, task_id: str) -> None:
+    matches = sample.match_tasks(question)
+    assert matches, question
+    best, score = matches[0]
+    assert best.id == task_id, matches
+    assert score >= MATCH
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Wie spät ist es?", "Kantine Speiseplan", "Hallo, wer bist du?", "Danke!", ""],
+)
+def test_noise_scores_below_a_guess(sample: Directory, question: str) -> None:
+    assert all(score < GUESS for _, score in sample.match_tasks(question))
+
+
+def test_a_vague_question_is_a_guess_not_a_match(sample: Directory) -> None:
+    matches = sample.match_tasks("Steuer", k=5)
+    assert matches and all(score < MATCH for _, score in matches)
+    assert {"hundesteuer", "grundsteuer"} & {task.id for task, _ in matches}
+
+
+def test_scores_are_ordered_and_bounded(sample: Directory) -> None:
+    matches = sample.match_tasks("Wer stellt eine Geburtsurkunde aus?", k=3)
+    scores = [score for _, score in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 < score <= 1.0 for score in scores)
+    assert len(matches) <= 3
+
+
+def test_analyze_drops_stop_words_and_joins_hyphenated_words() -> None:
+    assert analyze("Wer ist für die Hundesteuer zuständig?") == ["hundesteu"]
+    assert analyze("B-Plan") == ["bplan"]
+
+
+def test_end_to_end_question_about_absent_owner_names_the_deputy(sample: Directory) -> None:
+    """A question about a task whose owner is away on a fixed day: the deputy and contact."""
+    [(task, score)] = sample.match_tasks("Wer macht gerade die Hundesteuer?", k=1)
+    assert task.id == "hundesteuer" and score >= MATCH
+    who = sample.who_handles(task.id, date(2026, 11, 26))
+    owner = sample.person(task.responsible or "")
+    assert owner is not None and who.chain[0].person == owner and not who.chain[0].available
+    assert who.contact is not None and who.contact.id == task.deputies[0]
+    text = "\n".join(who.lines)
+    assert f"{owner.name} ist bis" in text
+    assert f"Vertretung: {who.contact.name}, Tel. {who.contact.phone}" in text
