@@ -36,6 +36,10 @@ class KnowledgeBaseMissing(IndexerError):
     """The knowledge base folder does not exist or is not a folder."""
 
 
+class KnowledgeBaseEmpty(IndexerError):
+    """No document could be indexed although the serving version has some: kept serving."""
+
+
 @dataclass(frozen=True)
 class BuildReport:
     version_id: str  # the version serving after the build
@@ -98,6 +102,10 @@ def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | No
     new = tuple(d.source for d in docs if d.source not in old)
     changed = tuple(d.source for d in docs if d.source in old and old[d.source].sha256 != d.sha256)
     unchanged = tuple(d.source for d in docs if d.source in old and old[d.source].sha256 == d.sha256)
+    if not docs and old:
+        raise KnowledgeBaseEmpty(
+            f"no document in {settings.kb_dir} could be indexed ({len(skipped)} skipped), but "
+            f"the serving version has {len(old)}: not replacing it (is the folder mounted?)")
     present = {d.source for d in docs}
     removed = tuple(sorted(s for s in old if s not in present))
     files = dict(new=new, changed=changed, unchanged=unchanged, removed=removed,

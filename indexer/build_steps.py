@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,9 @@ class DocumentChunks:
     chunks: tuple[Chunk, ...]
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
+    """Version + hash of the chunking code as this process loaded it (read once)."""
     from indexer import __version__
 
     digest = hashlib.sha256()

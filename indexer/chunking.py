@@ -1,7 +1,7 @@
 """Chunking: Sections -> Chunks that fit the embedding model's token window.
 
 Text is cut at Section borders (headings, PDF pages), then at paragraphs; a paragraph larger
-than the target is cut at lines, then sentences, then words, then characters. Pieces are
+than the target is cut at sentences, then lines, then words, then characters. Pieces are
 packed up to ``target_tokens``. The hard rule: ``count_tokens(chunk.embed_text) <= max_tokens``
 for every chunk, title and heading path included, so the model never truncates a chunk
 silently. Each piece is counted once and every packed chunk once more to verify it, so the
@@ -21,12 +21,13 @@ from indexer.model import Chunk, DocumentMeta, Section
 CountTokens = Callable[[str], int]
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n+")
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
-# How each level is cut, and the joiner that puts its pieces back together.
-_LEVELS: tuple[tuple[Callable[[str], list[str]], str], ...] = (
-    (lambda t: t.split("\n"), "\n"),
-    (lambda t: _SENTENCE.split(t), " "),
-    (lambda t: t.split(), " "),
+# Finer and finer borders for a paragraph that is too large. Each pattern captures the
+# whitespace it cuts at, which joins the pieces again: sentences first (PDF pages are one
+# "paragraph" whose line breaks are layout), then lines (tables, lists), then words.
+_LEVELS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"((?<=[.!?;:])\s+)"),
+    re.compile(r"(\s*\n\s*)"),
+    re.compile(r"(\s+)"),
 )
 
 
@@ -124,7 +125,7 @@ class _Packer:
         self.count = count_tokens
         self.max_tokens = max_tokens
         self.target = target
-        self.overhead = count_tokens("")  # special tokens / prefix the counter always adds
+        self.overhead = _fixed_overhead(count_tokens)
 
     def pack(self, frame: _Frame, text: str) -> list[str]:
         frame = self._fitted(frame)
@@ -176,13 +177,16 @@ class _Packer:
             return [_Piece(text, tokens, joiner)]
         if level >= len(_LEVELS):
             return self._cut_characters(text, joiner, tokens, budget)
-        split, inner = _LEVELS[level]
-        parts = [p.strip() for p in split(text) if p.strip()]
+        parts = _LEVELS[level].split(text)
         if len(parts) <= 1:
             return self._fit(text, joiner, level + 1, budget)
         pieces: list[_Piece] = []
-        for i, part in enumerate(parts):
-            pieces.extend(self._fit(part, joiner if i == 0 else inner, level + 1, budget))
+        separator = joiner
+        for index, part in enumerate(parts):
+            if index % 2:  # a captured separator: it joins the next part
+                separator = part
+            elif part:
+                pieces.extend(self._fit(part, separator, level + 1, budget))
         return pieces
 
     def _cut_characters(self, text: str, joiner: str, tokens: int, budget: int) -> list[_Piece]:
@@ -219,6 +223,17 @@ class _Packer:
 
     def _verified_all(self, frame: _Frame, pieces: list[_Piece]) -> list[str]:
         return [text for piece in pieces for text in self._verified(frame, [piece])]
+
+
+def _fixed_overhead(count_tokens: CountTokens) -> int:
+    """Tokens the counter adds to any text (special tokens, e5's "passage: " prefix).
+
+    ``count("")`` can overstate it (e5 counts a lone word marker), which would make every
+    piece look one token cheaper than it is; two words against one measure it exactly for
+    an additive tokenizer, and the final check of each chunk covers the rest.
+    """
+    one, two = count_tokens("x"), count_tokens("x x")
+    return max(0, min(count_tokens(""), 2 * one - two))
 
 
 def _join(pieces: list[_Piece]) -> str:

@@ -10,6 +10,8 @@ such instead of as a pypdf stack trace), runs the loader, and applies a sidecar
 from __future__ import annotations
 
 import logging
+import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +34,7 @@ LOADERS: dict[str, Callable[[Path, str], list[Section]]] = {
 }
 SIDECAR_SUFFIX = ".meta.yaml"
 _TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".csv"}
-_ZIP_SUFFIXES = {".docx": "DOCX", ".odt": "ODT"}
+_ZIP_SUFFIXES = {".docx": "a DOCX", ".odt": "an ODT"}
 _SNIFF_BYTES = 4096
 
 
@@ -68,10 +70,15 @@ def load_file(path: Path, kb_root: Path) -> list[Section]:
 
 
 def _source_of(path: Path, kb_root: Path) -> str:
+    """Relative POSIX path, NFC-normalised (macOS writes umlauts in names decomposed)."""
     try:
-        return path.relative_to(kb_root).as_posix()
+        relative = path.relative_to(kb_root)
     except ValueError:
-        raise LoaderError(f"file is not inside the knowledge base {kb_root}") from None
+        try:  # one side relative, the other absolute; symlinks are not resolved on purpose
+            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(kb_root))
+        except ValueError:
+            raise LoaderError(f"file is not inside the knowledge base {kb_root}") from None
+    return unicodedata.normalize("NFC", relative.as_posix())
 
 
 def _check_content(path: Path, suffix: str) -> None:
@@ -86,7 +93,7 @@ def _check_content(path: Path, suffix: str) -> None:
         raise LoaderError(f"not a PDF (looks like {describe_content(head)})")
     if suffix in _ZIP_SUFFIXES and not head.startswith(b"PK\x03\x04"):
         kind = _ZIP_SUFFIXES[suffix]
-        raise LoaderError(f"not a {kind} file (looks like {describe_content(head)})")
+        raise LoaderError(f"not {kind} file (looks like {describe_content(head)})")
     if suffix in _TEXT_SUFFIXES and (b"\x00" in head or head.startswith((b"%PDF-", b"PK\x03\x04"))):
         raise LoaderError("binary content, not text")
 

@@ -8,6 +8,7 @@ Title and keywords come from the document's core properties.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,8 @@ def _open(path: Path) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    if not zipfile.is_zipfile(path):
+        raise LoaderError("corrupt DOCX: damaged or truncated ZIP container")
     try:
         return docx.Document(str(path))
     except PackageNotFoundError as exc:

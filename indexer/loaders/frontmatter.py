@@ -149,6 +149,9 @@ def load_yaml_mapping(text: str, what: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         where = f" at line {mark.line + 1}" if mark is not None else ""
+        opened = getattr(exc, "context_mark", None)
+        if mark is not None and opened is not None and opened.line != mark.line:
+            where += f" (in what starts at line {opened.line + 1})"
         raise LoaderError(f"invalid YAML in {what}{where}: {problem}") from exc
     if data is None:
         return {}

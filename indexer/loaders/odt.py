@@ -6,6 +6,7 @@ Tables become lines "a | b | c". Title and keywords come from the document's met
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,13 +48,15 @@ def load(path: Path, source: str) -> list[Section]:
 def _open(path: Path) -> Any:
     from odf.opendocument import load as load_odf
 
+    if not zipfile.is_zipfile(path):
+        raise LoaderError("corrupt ODT: damaged or truncated ZIP container")
     try:
         document = load_odf(str(path))
     except OSError:
         raise
     except Exception as exc:  # zipfile.BadZipFile, KeyError for a missing content.xml, XML errors
         raise LoaderError(f"corrupt ODT: {str(exc)[:160] or type(exc).__name__}") from exc
-    if document.text is None:
+    if getattr(document, "text", None) is None:
         raise LoaderError("not an ODT text document (spreadsheet or presentation?)")
     return document
 

@@ -1,0 +1,197 @@
+"""Indexing throughput on the Hamburg corpus: pipeline vs bare embedder, rebuild, cache.
+
+In one run on the same chunks it reports
+  * chunks/s of the full build (embedded texts / wall time of ``build_index``) and chunks/s of
+    the bare embedder (the same texts / time spent inside ``embed_passages`` during that
+    build), plus a separate bare pass over a sample of the same texts as a cross-check;
+  * the no-change rebuild time as a share of the full build;
+  * how many embeddings the cache saved: duplicate texts within the build, and a build from
+    scratch into a new index that shares the cache.
+
+Reads ../shared/data/hamburg_service (relative to the repository) or
+/work/shared/data/hamburg_service and exits with a message when neither exists.
+
+    python bench/index_throughput.py --limit 40 --model e5
+    nice -n 10 python bench/index_throughput.py --json bench/out/hamburg.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from indexer.build import build_index  # noqa: E402
+from indexer.embedding import Embedder, FakeEmbedder, load_embedder  # noqa: E402
+from indexer.scan import scan_knowledge_base  # noqa: E402
+from indexer.settings import IndexSettings  # noqa: E402
+from indexer.store import open_current  # noqa: E402
+
+CANDIDATES = (REPO.parent / "shared/data/hamburg_service", Path("/work/shared/data/hamburg_service"))
+
+
+class TimedEmbedder:
+    """Passes everything to the real embedder and adds up the time spent embedding."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name, self.dimension, self.max_tokens = inner.name, inner.dimension, inner.max_tokens
+        self.seconds = 0.0
+        self.texts = 0
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = self.inner.embed_passages(texts)
+        self.seconds += time.perf_counter() - started
+        self.texts += len(texts)
+        return vectors
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+def corpus_dir(given: Path | None) -> Path | None:
+    for candidate in ([given] if given else CANDIDATES):
+        if candidate is not None and candidate.is_dir():
+            return candidate
+    return None
+
+
+def limited_copy(corpus: Path, limit: int, workdir: Path) -> Path:
+    """A knowledge base of symlinks to the first ``limit`` files (PDFs first, then pages)."""
+    files = [f.path for f in scan_knowledge_base(corpus, 10**12).files]
+    pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+    others = [p for p in files if p.suffix.lower() != ".pdf"]
+    random.Random(7).shuffle(others)
+    kb = workdir / "kb"
+    for path in (pdfs[: max(1, limit // 10)] + others)[:limit]:
+        link = kb / path.relative_to(corpus)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(path)
+    return kb
+
+
+def log_progress(phase: str, done: int, total: int) -> None:
+    step = max(1, total // 20)
+    if done == total or done % step < (16 if phase == "embed" else 1):
+        print(f"{time.strftime('%H:%M:%S')} {phase} {done}/{total}", file=sys.stderr, flush=True)
+
+
+def timed_build(settings: IndexSettings, embedder: Embedder) -> tuple[Any, float]:
+    started = time.perf_counter()
+    report = build_index(settings, embedder=embedder, progress=log_progress)
+    return report, time.perf_counter() - started
+
+
+def bare_sample(embedder: Embedder, index_dir: Path, size: int, batch: int) -> dict[str, float]:
+    """Embed a sample of the build's own texts again, straight through the embedder."""
+    version = open_current(index_dir, None)
+    chunks = version.chunks(range(version.chunk_count))
+    texts = list(dict.fromkeys(c.embed_text for c in chunks))
+    sample = random.Random(11).sample(texts, min(size, len(texts)))
+    started = time.perf_counter()
+    for start in range(0, len(sample), batch):
+        embedder.embed_passages(sample[start:start + batch])
+    seconds = time.perf_counter() - started
+    return {"texts": len(sample), "seconds": seconds, "chunks_per_s": len(sample) / seconds}
+
+
+def pdf_pages(index_dir: Path) -> dict[str, int]:
+    version = open_current(index_dir, None)
+    db = sqlite3.connect(version.path / "chunks.sqlite")
+    rows = db.execute("SELECT source, count(DISTINCT page) FROM chunks WHERE lower(source) "
+                      "LIKE '%.pdf' GROUP BY source").fetchall()
+    return {source: pages for source, pages in rows}
+
+
+def distinct_bodies(index_dir: Path) -> int:
+    version = open_current(index_dir, None)
+    db = sqlite3.connect(version.path / "chunks.sqlite")
+    return int(db.execute("SELECT count(DISTINCT text) FROM chunks").fetchone()[0])
+
+
+def run(args: argparse.Namespace, corpus: Path, workdir: Path) -> dict[str, Any]:
+    kb = limited_copy(corpus, args.limit, workdir) if args.limit else corpus
+    # 'fake' measures the pipeline's own overhead (no model), for development only
+    inner = FakeEmbedder() if args.model == "fake" else load_embedder(args.model)
+    embedder = TimedEmbedder(inner)
+    settings = IndexSettings(kb_dir=kb, index_dir=workdir / "index", model=embedder.name)
+    full, full_s = timed_build(settings, embedder)
+    embed_s, embedded = embedder.seconds, embedder.texts
+    rebuild, rebuild_s = timed_build(settings, embedder)
+    fresh = IndexSettings(kb_dir=kb, index_dir=workdir / "index2", model=embedder.name)
+    (workdir / "index2" / "cache").mkdir(parents=True)
+    (workdir / "index2" / "cache" / "embeddings.sqlite").symlink_to(
+        workdir / "index" / "cache" / "embeddings.sqlite")
+    scratch, scratch_s = timed_build(fresh, embedder)
+    bare = bare_sample(embedder.inner, settings.index_dir, args.bare_sample, 16)
+    pages = pdf_pages(settings.index_dir)
+    pipeline_rate = embedded / full_s if full_s else 0.0
+    inner_rate = embedded / embed_s if embed_s else 0.0
+    return {
+        "corpus": str(corpus), "files_limit": args.limit, "model": embedder.name,
+        "files_indexed": len(full.new), "skipped": [[s.file, s.reason] for s in full.skipped],
+        "chunks": full.chunks, "embedded": full.embedded, "duplicates_in_build": full.duplicates,
+        "distinct_chunk_bodies": distinct_bodies(settings.index_dir),
+        "full_build_s": round(full_s, 2), "embed_s_inside_build": round(embed_s, 2),
+        "pipeline_chunks_per_s": round(pipeline_rate, 3),
+        "bare_embedder_chunks_per_s_same_run": round(inner_rate, 3),
+        "pipeline_share_of_bare": round(pipeline_rate / inner_rate, 4) if inner_rate else None,
+        "bare_sample": {k: round(v, 3) for k, v in bare.items()},
+        "pipeline_share_of_bare_sample": round(pipeline_rate / bare["chunks_per_s"], 4),
+        "nochange_rebuild_s": round(rebuild_s, 3),
+        "nochange_share_of_full": round(rebuild_s / full_s, 5),
+        "nochange_embedded": rebuild.embedded, "nochange_published": rebuild.published,
+        "scratch_with_cache_s": round(scratch_s, 2), "scratch_embedded": scratch.embedded,
+        "scratch_cached": scratch.cached, "pdf_pages_indexed": pages,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, help="default: the shared Hamburg corpus")
+    parser.add_argument("--limit", type=int, default=0, help="index only N files (0 = all)")
+    parser.add_argument("--model", default="e5")
+    parser.add_argument("--bare-sample", type=int, default=128,
+                        help="texts embedded again outside the pipeline as a cross-check")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--workdir", type=Path,
+                        help="keep the indexes here (must be empty) instead of a temp folder")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    corpus = corpus_dir(args.corpus)
+    if corpus is None:
+        print("skipped: Hamburg corpus not found (../shared/data/hamburg_service)")
+        return 0
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        figures = run(args, corpus, args.workdir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+            figures = run(args, corpus, Path(tmp))
+    text = json.dumps(figures, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
