@@ -38,7 +38,14 @@
     for (const line of lines) {
       const bullet = line.match(/^\s*[-*]\s+(.*)$/), numbered = line.match(/^\s*\d+\.\s+(.*)$/);
       const kind = bullet ? "ul" : numbered ? "ol" : null;
-      if (kind !== list) { if (list) html += `</${list}>`; if (kind) html += `<${kind}>`; list = kind; }
+      if (kind !== list) {
+        if (list) html += `</${list}>`;
+        // a step numbered "3." in its own TextBlock keeps its number
+        if (kind === "ol") html += `<ol start="${parseInt(line, 10) || 1}">`;
+        else if (kind === "ul" && /^\s{2,}/.test(line)) html += '<ul class="sub">';
+        else if (kind) html += `<${kind}>`;
+        list = kind;
+      }
       const body = inline((bullet || numbered || [null, line])[1]);
       html += kind ? `<li>${body}</li>` : body + "<br>";
     }
@@ -55,14 +62,17 @@
 
   function renderElement(item, parent) {
     if (!item || typeof item !== "object") return;
-    const sep = item.separator || item.spacing === "large" || item.spacing === "extraLarge";
+    const sep = item.separator || ["large", "extralarge"].includes(String(item.spacing || "").toLowerCase());
     switch (item.type) {
       case "TextBlock": {
         const classes = ["ac-text"];
-        if (item.size) classes.push("size-" + item.size);
-        if (item.weight === "bolder") classes.push("bold");
+        const lower = (value) => String(value || "").toLowerCase();
+        if (item.size) classes.push("size-" + lower(item.size));
+        if (lower(item.weight) === "bolder") classes.push("bold");
         if (item.isSubtle) classes.push("subtle");
-        if (item.color) classes.push("color-" + String(item.color).toLowerCase());
+        if (item.color) classes.push("color-" + lower(item.color));
+        if (lower(item.style) === "heading") classes.push("heading");
+        if (["medium", "large", "extralarge"].includes(lower(item.spacing))) classes.push("spaced");
         const node = el("div", classes.join(" "));
         node.innerHTML = markdown(item.text || "");
         parent.appendChild(node);
@@ -70,12 +80,12 @@
       }
       case "RichTextBlock": {
         const node = el("div", "ac-text");
-        for (const run of item.inlines || []) node.appendChild(el("span", run.weight === "bolder" ? "bold" : "", typeof run === "string" ? run : run.text || ""));
+        for (const run of item.inlines || []) node.appendChild(el("span", String(run.weight || "").toLowerCase() === "bolder" ? "bold" : "", typeof run === "string" ? run : run.text || ""));
         parent.appendChild(node);
         break;
       }
       case "Container": {
-        const node = el("div", "ac-container" + (sep ? " separator" : "") + (item.style ? " style-" + item.style : ""));
+        const node = el("div", "ac-container" + (sep ? " separator" : "") + (item.style ? " style-" + String(item.style).toLowerCase() : ""));
         (item.items || []).forEach((child) => renderElement(child, node));
         if (item.selectAction) renderActions([item.selectAction], node);
         parent.appendChild(node);
