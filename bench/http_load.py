@@ -31,6 +31,7 @@ from aiohttp import ClientSession, TCPConnector, web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as `python -m bot serve` does
 
 from bot.app import create_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
