@@ -39,7 +39,8 @@ from indexer.scan import scan_knowledge_base  # noqa: E402
 from indexer.settings import IndexSettings  # noqa: E402
 from indexer.store import open_current  # noqa: E402
 
-CANDIDATES = (REPO.parent / "shared/data/hamburg_service", Path("/work/shared/data/hamburg_service"))
+CANDIDATES = (REPO.parent / "shared/data/hamburg_service",
+              Path("/work/shared/data/hamburg_service"))
 
 
 class TimedEmbedder:

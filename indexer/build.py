@@ -17,8 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.build_steps import (DocumentChunks, code_version, load_changed, reusable_previous,
-                                 vectors_for)
+from indexer.build_steps import (
+    DocumentChunks,
+    code_version,
+    load_changed,
+    reusable_previous,
+    vectors_for,
+)
 from indexer.embedding import Embedder, load_embedder
 from indexer.embedding_cache import EmbeddingCache
 from indexer.errors import IndexerError
@@ -100,8 +105,9 @@ def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | No
     docs, skipped = load_changed(settings, scan, reuse, model, progress)
     old = previous.file_records() if previous is not None else {}
     new = tuple(d.source for d in docs if d.source not in old)
-    changed = tuple(d.source for d in docs if d.source in old and old[d.source].sha256 != d.sha256)
-    unchanged = tuple(d.source for d in docs if d.source in old and old[d.source].sha256 == d.sha256)
+    same = {d.source for d in docs if d.source in old and old[d.source].sha256 == d.sha256}
+    changed = tuple(d.source for d in docs if d.source in old and d.source not in same)
+    unchanged = tuple(d.source for d in docs if d.source in same)
     if not docs and old:
         raise KnowledgeBaseEmpty(
             f"no document in {settings.kb_dir} could be indexed ({len(skipped)} skipped), but "
@@ -132,7 +138,8 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
     finally:
         cache.close()
     now = datetime.now(UTC)
-    version_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    # Sortable by name (fixed width, microseconds): pruning keeps the newest by name.
+    version_id = now.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(3)
     manifest = {
         "format": 1, "version_id": version_id, "model": model.name,
         "dimension": model.dimension, **recipe,

@@ -84,7 +84,10 @@ def load_changed(settings: IndexSettings, scan: ScanResult, reuse: IndexVersion 
             docs.append(DocumentChunks(found.source, found.sha256, found.size, meta, chunks))
         else:
             loaded = _load_one(settings, found, model)
-            (skipped if isinstance(loaded, SkippedFile) else docs).append(loaded)
+            if isinstance(loaded, SkippedFile):
+                skipped.append(loaded)
+            else:
+                docs.append(loaded)
         progress("load", done, total)
     skipped.sort(key=lambda s: s.file)
     return docs, skipped

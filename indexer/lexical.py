@@ -26,12 +26,17 @@ from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+CHAR_NGRAMS = 3  # 0 switches character n-grams off (see docs/search.md for the measurements)
 _PARAMS_FILE = "lexical.json"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MIN_HEAD = 3  # shortest first part of a compound ("Amt" is too short as a tail, fine as head)
 _MIN_TAIL = 4  # shortest last part: shorter tails are mostly suffixes ("-ung", "-heit")
 _MIN_COMPOUND = 7
+_MIN_OPEN_HEAD, _MIN_OPEN_TAIL = 4, 5  # an unknown tail needs a longer, known head
+OPEN_TAIL = True
+NGRAM_WEIGHT = 0.5  # weight of a character n-gram match relative to a word match
+MAX_GRAM_DF = 1.0  # query n-grams found in more than this share of chunks are not scored
 _LINKS = ("", "s", "es", "n", "en", "e", "er")  # Fugenelemente between compound parts
 
 # Our own list: function words, auxiliaries, question words and office filler that carry no
@@ -86,25 +91,48 @@ def analyze(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
-def split_compound(word: str, vocabulary: set[str] | dict[str, int]) -> tuple[str, ...]:
+def char_ngrams(word: str, n: int) -> list[str]:
+    """Character n-grams of ``word`` with word-boundary marks, as index terms ("~#hu", ...)."""
+    if n <= 0:
+        return []
+    marked = f"#{word}#"
+    return ["~" + marked[i : i + n] for i in range(max(1, len(marked) - n + 1))]
+
+
+def _known_head(head: str, vocabulary: set[str] | dict[str, int], shortest: int) -> str | None:
+    """Stem of ``head`` (minus a linking element) when it is a known word."""
+    for link in _LINKS:
+        if link and not head.endswith(link):
+            continue
+        base = head[: len(head) - len(link)]
+        if len(base) >= shortest and stem(base) in vocabulary:
+            return stem(base)
+    return None
+
+
+def split_compound(
+    word: str, vocabulary: set[str] | dict[str, int], open_tail: bool = False
+) -> tuple[str, ...]:
     """The stems of the two parts of ``word`` when both are known words, else ``()``.
 
     Among the possible splits the one with the longest tail wins ("hunde|steuer" over
-    "hundes|teuer"); the head may carry a linking element ("Gewerbe-s-ordnung").
+    "hundes|teuer"); the head may carry a linking element ("Gewerbe-s-ordnung"). With
+    ``open_tail`` a known head of 4+ letters also splits off an unknown tail of 5+ letters
+    ("Hundesteuer" in a corpus that never says "Steuer" alone).
     """
     if len(word) < _MIN_COMPOUND or not word.isalpha():
         return ()
     for cut in range(_MIN_HEAD, len(word) - _MIN_TAIL + 1):
         tail = stem(word[cut:])
-        if len(word) - cut < _MIN_TAIL or tail not in vocabulary:
-            continue
-        head = word[:cut]
-        for link in _LINKS:
-            if link and not head.endswith(link):
-                continue
-            base = head[: len(head) - len(link)]
-            if len(base) >= _MIN_HEAD and stem(base) in vocabulary:
-                return (stem(base), tail)
+        if tail in vocabulary:
+            head = _known_head(word[:cut], vocabulary, _MIN_HEAD)
+            if head:
+                return (head, tail)
+    if open_tail:
+        for cut in range(len(word) - _MIN_OPEN_TAIL, _MIN_OPEN_HEAD - 1, -1):
+            head = _known_head(word[:cut], vocabulary, _MIN_OPEN_HEAD)
+            if head:
+                return (head, stem(word[cut:]))
     return ()
 
 
@@ -124,28 +152,43 @@ def _compound_joins(query_words: Sequence[str], vocabulary: dict[str, int]) -> l
 class LexicalIndex:
     """BM25 over analysed chunk texts; row ids are the FAISS ids of the chunks."""
 
-    def __init__(self, bm25: object | None, size: int, split_compounds: bool = True) -> None:
+    def __init__(
+        self, bm25: object | None, size: int, split_compounds: bool = True, ngrams: int = 0
+    ) -> None:
         self._bm25 = bm25
         self.size = size
         self.split_compounds = split_compounds
+        self.ngrams = ngrams
         vocab = getattr(bm25, "vocab_dict", None) or {}
         self._vocab: dict[str, int] = {t: i for t, i in vocab.items() if t}
+        matrix = getattr(bm25, "scores", None) or {}
+        empty = np.zeros(0)
+        self._data: np.ndarray = matrix.get("data", empty)
+        self._indices: np.ndarray = matrix.get("indices", empty)
+        self._indptr: np.ndarray = matrix.get("indptr", empty)
 
     @classmethod
-    def build(cls, texts: Sequence[str], split_compounds: bool = True) -> LexicalIndex:
+    def build(
+        cls, texts: Sequence[str], split_compounds: bool = True, ngrams: int = CHAR_NGRAMS
+    ) -> LexicalIndex:
         """Index ``texts`` (one per chunk, in FAISS id order)."""
         corpus = [words(t) for t in texts]
         if not corpus:
-            return cls(None, 0, split_compounds)
+            return cls(None, 0, split_compounds, ngrams)
         known = {stem(w) for doc in corpus for w in doc}
         parts: dict[str, tuple[str, ...]] = {}  # one split per distinct word, not per use
-        tokens = [_document_tokens(doc, known, split_compounds, parts) for doc in corpus]
+        grams: dict[str, list[str]] = {}
+        tokens = [
+            _document_tokens(doc, known, split_compounds, parts)
+            + [g for w in doc for g in grams.setdefault(w, char_ngrams(w, ngrams))]
+            for doc in corpus
+        ]
         import bm25s
 
-        bm25 = bm25s.BM25()
+        bm25 = bm25s.BM25(method="lucene")
         bm25.index(tokens, show_progress=False)
-        log.info("lexical index: %d chunks, %d terms", len(tokens), len(known))
-        return cls(bm25, len(tokens), split_compounds)
+        log.info("lexical index: %d chunks, %d words", len(tokens), len(known))
+        return cls(bm25, len(tokens), split_compounds, ngrams)
 
     def query_tokens(self, query: str) -> list[str]:
         """The query's terms as the index knows them (unknown terms are dropped)."""
@@ -155,6 +198,8 @@ class LexicalIndex:
             for word in query_words:
                 terms.extend(split_compound(word, self._vocab))
             terms.extend(_compound_joins(query_words, self._vocab))
+        for word in query_words:
+            terms.extend(char_ngrams(word, self.ngrams))
         return list(dict.fromkeys(t for t in terms if t in self._vocab))
 
     def scores(self, query: str) -> np.ndarray:
@@ -162,7 +207,21 @@ class LexicalIndex:
         terms = self.query_tokens(query)
         if self._bm25 is None or not terms:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)  # type: ignore[attr-defined]
+        # Sum the precomputed per-term scores of the query's columns; bincount is several
+        # times faster than bm25s' numpy path (np.add.at) on a large index.
+        term_ids = np.fromiter((self._vocab[t] for t in terms), dtype=np.int64)
+        starts, ends = self._indptr[term_ids], self._indptr[term_ids + 1]
+        is_gram = np.fromiter((t.startswith("~") for t in terms), dtype=bool)
+        keep = ~is_gram | (ends - starts <= MAX_GRAM_DF * self.size)
+        weight = np.where(is_gram, NGRAM_WEIGHT, 1.0)[keep]
+        starts, ends = starts[keep], ends[keep]
+        if not len(starts):
+            return np.zeros(self.size, dtype=np.float32)
+        rows = np.concatenate([self._indices[a:b] for a, b in zip(starts, ends, strict=True)])
+        values = np.concatenate(
+            [self._data[a:b] * w for a, b, w in zip(starts, ends, weight, strict=True)]
+        )
+        return np.bincount(rows, weights=values, minlength=self.size).astype(np.float32)
 
     def search(
         self, query: str, k: int, allowed: np.ndarray | None = None
@@ -175,7 +234,10 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        params = {"format": FORMAT_VERSION, "size": self.size, "split": self.split_compounds}
+        params = {
+            "format": FORMAT_VERSION, "size": self.size,
+            "split": self.split_compounds, "ngrams": self.ngrams,
+        }
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
         (directory / _PARAMS_FILE).write_text(json.dumps(params), encoding="utf-8")
@@ -191,13 +253,16 @@ class LexicalIndex:
                 f"lexical index in {directory} has format {params.get('format')}, "
                 f"expected {FORMAT_VERSION}: rebuild with 'python -m indexer build'"
             )
-        size, split = int(params["size"]), bool(params.get("split", True))
+        size, split, ngrams = int(params["size"]), bool(params["split"]), int(params["ngrams"])
         if size == 0:
-            return cls(None, 0, split)
+            return cls(None, 0, split, ngrams)
         import bm25s
 
-        bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-        return cls(bm25, size, split)
+        try:
+            bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
+        except (OSError, ValueError) as exc:
+            raise LexicalIndexError(f"cannot read lexical index in {directory}: {exc}") from exc
+        return cls(bm25, size, split, ngrams)
 
 
 def _document_tokens(
@@ -208,7 +273,7 @@ def _document_tokens(
         tokens.append(stem(word))
         if split:
             if word not in parts:
-                parts[word] = split_compound(word, known)
+                parts[word] = split_compound(word, known, OPEN_TAIL)
             tokens.extend(parts[word])
     return tokens
 

@@ -77,7 +77,10 @@ def scan_knowledge_base(kb_root: Path, max_bytes: int) -> ScanResult:
     skipped: list[SkippedFile] = []
     root_stat = os.stat(kb_root)
     for item in _walk(kb_root, "", patterns, {(root_stat.st_dev, root_stat.st_ino)}):
-        (skipped if isinstance(item, SkippedFile) else files).append(item)
+        if isinstance(item, SkippedFile):
+            skipped.append(item)
+        else:
+            files.append(item)
     files.sort(key=lambda f: f.source)
     files, clashes = _unique_sources(files)
     skipped.extend(clashes)

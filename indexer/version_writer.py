@@ -21,8 +21,15 @@ import numpy as np
 
 from indexer.errors import IndexBusy
 from indexer.model import Chunk, DocumentMeta
-from indexer.store import (CHUNKS_DB, CURRENT, DENSE, LEXICAL_DIR, MANIFEST, VERSIONS,
-                           current_version_id)
+from indexer.store import (
+    CHUNKS_DB,
+    CURRENT,
+    DENSE,
+    LEXICAL_DIR,
+    MANIFEST,
+    VERSIONS,
+    current_version_id,
+)
 from indexer.store_format import SCHEMA, meta_to_json
 
 log = logging.getLogger(__name__)

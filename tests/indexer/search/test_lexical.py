@@ -49,7 +49,7 @@ def test_split_query_finds_compound(index: LexicalIndex) -> None:
 
 
 def test_splitting_can_be_switched_off_and_then_compounds_do_not_match() -> None:
-    plain = LexicalIndex.build(TEXTS, split_compounds=False)
+    plain = LexicalIndex.build(TEXTS, split_compounds=False, ngrams=0)
     assert 3 not in ids(plain.search("Gewerbe anmelden", 6))
     assert 1 not in ids(plain.search("Gewerbeanmeldung", 6))
 
@@ -63,7 +63,13 @@ def test_split_prefers_longest_known_tail() -> None:
 
 def test_only_stop_words_or_unknown_words_find_nothing(index: LexicalIndex) -> None:
     assert index.search("Was ist das?", 5) == []
-    assert index.search("Quantenchromodynamik", 5) == []
+    words_only = LexicalIndex.build(TEXTS, ngrams=0)
+    assert words_only.search("Quantenchromodynamik", 5) == []
+
+
+def test_character_ngrams_forgive_a_misspelt_word() -> None:
+    assert ids(LexicalIndex.build(TEXTS).search("Urlaubsantrg", 3))[:1] == [5]
+    assert LexicalIndex.build(TEXTS, ngrams=0).search("Urlaubsantrg", 3) == []
 
 
 def test_mask_removes_rows_before_the_cut(index: LexicalIndex) -> None:

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import indexer.loaders
+from indexer.build import BuildReport, KnowledgeBaseEmpty, build_index
+from indexer.embedding import FakeEmbedder
+from indexer.settings import IndexSettings
+from indexer.store import current_version_id, open_current
+from tests.indexer.conftest import HUNDESTEUER, REPO, copy_formats, write
+
+Build = Callable[..., BuildReport]
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files the build actually loads (spy on the loaders' entry point)."""
+    calls: list[str] = []
+    real = indexer.loaders.load_file
+
+    def spy(path: Path, kb_root: Path):  # type: ignore[no-untyped-def]
+        calls.append(path.name)
+        return real(path, kb_root)
+
+    monkeypatch.setattr(indexer.loaders, "load_file", spy)
+    return calls
+
+
+def test_no_change_rebuild_embeds_nothing_and_keeps_the_version(
+        build: Build, fake: FakeEmbedder, loaded: list[str]) -> None:
+    first = build()
+    assert first.embedded == first.chunks > 0 and len(first.new) == 2
+    loaded.clear()
+    again = build()
+    assert (again.embedded, again.published, again.version_id) == (0, False, first.version_id)
+    assert fake.embedded_texts == [] and loaded == []
+    assert len(again.unchanged) == 2 and again.chunks == first.chunks
+
+
+def test_edited_file_reembeds_only_its_changed_chunks(
+        build: Build, fake: FakeEmbedder, kb: Path, index_dir: Path, loaded: list[str]) -> None:
+    build()
+    loaded.clear()
+    edited = HUNDESTEUER.replace("zurückgegeben.", "im Bürgerbüro zurückgegeben.")
+    (kb / "steueramt" / "hundesteuer.md").write_text(edited, encoding="utf-8")
+    report = build()
+    assert report.changed == ("steueramt/hundesteuer.md",) and len(report.unchanged) == 1
+    assert loaded == ["hundesteuer.md"]  # the unchanged file is not read again
+    assert len(fake.embedded_texts) == 1 and "im Bürgerbüro" in fake.embedded_texts[0]
+    texts = [c.text for c in open_current(index_dir).chunks_of("steueramt/hundesteuer.md")]
+    assert any("im Bürgerbüro zurückgegeben" in t for t in texts)
+
+
+def test_deleted_and_renamed_files_leave_the_index(
+        build: Build, fake: FakeEmbedder, kb: Path, index_dir: Path) -> None:
+    build()
+    (kb / "bauhof" / "muell.md").unlink()
+    (kb / "steueramt" / "hundesteuer.md").rename(kb / "steueramt" / "hunde.md")
+    report = build()
+    assert report.removed == ("bauhof/muell.md", "steueramt/hundesteuer.md")
+    assert report.new == ("steueramt/hunde.md",)
+    assert fake.embedded_texts == []  # same texts: the vectors are reused
+    version = open_current(index_dir, "fake")
+    assert version.documents() == ["steueramt/hunde.md"]
+    sources = {c.source for c in version.chunks(range(version.chunk_count))}
+    assert sources == {"steueramt/hunde.md"} and version.dense.ntotal == version.chunk_count
+
+
+def test_identical_texts_are_embedded_once(
+        build: Build, fake: FakeEmbedder, kb: Path, index_dir: Path) -> None:
+    for district in ("altona", "harburg", "wandsbek"):
+        write(kb, f"{district}/hundesteuer.md", HUNDESTEUER)
+    report = build()
+    per_copy = len(open_current(index_dir).chunks_of("altona/hundesteuer.md"))
+    assert len(fake.embedded_texts) == len(set(fake.embedded_texts)) == report.embedded
+    assert report.duplicates == 3 * per_copy > 0
+    assert report.chunks == report.embedded + report.duplicates
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_indexed(
+        build: Build, kb: Path, index_dir: Path) -> None:
+    copy_formats(kb / "formate")
+    write(kb, "gross.txt", "Wort " * 250_000)  # 1.25 MB, over the 1 MB limit below
+    os.symlink(kb / "formate", kb / "formate" / "schleife")
+    os.symlink(kb / "fehlt.md", kb / "verwaist.md")
+    with open(os.path.join(os.fsencode(kb), b"name-\xe4.md"), "wb") as handle:
+        handle.write(b"# Latin-1 name\nText")
+    report = build(max_file_mb=1.0)
+    reasons = {s.file: s.reason for s in report.skipped}
+    expected = {
+        "formate/abgeschnitten.pdf": "corrupt PDF", "formate/keine_seiten.pdf": "no pages",
+        "formate/verschluesselt.pdf": "encrypted", "formate/webseite.pdf": "not a PDF",
+        "formate/scan.pdf": "no text layer", "formate/leer.md": "empty file",
+        "formate/muell.md": "binary content", "formate/kaputt_frontmatter.md": "invalid YAML",
+        "gross.txt": "too large", "formate/schleife": "symlink loop",
+        "verwaist.md": "broken symlink", "name-\ufffd.md": "not valid UTF-8",
+    }
+    assert set(reasons) == set(expected)
+    for file, words in expected.items():
+        assert words in reasons[file], (file, reasons[file])
+    version = open_current(index_dir, "fake")
+    assert {"formate/handbuch.pdf", "formate/uebergabe.docx", "formate/verfahren.odt",
+            "formate/ansi.txt", "formate/gebuehren.csv", "formate/hundesteuer.md",
+            "formate/Gebühren – Übersicht (2026) ✓.md", "steueramt/hundesteuer.md"
+            } <= set(version.documents())
+    pages = {c.page for c in version.chunks_of("formate/handbuch.pdf")}
+    assert pages == {1, 2, 3}
+    assert {(s["file"], s["reason"]) for s in version.skipped()} == set(reasons.items())
+
+
+def test_empty_knowledge_base_does_not_replace_a_serving_version(
+        build: Build, kb: Path, index_dir: Path) -> None:
+    first = build()
+    shutil.rmtree(kb)
+    kb.mkdir()  # e.g. a network share that is not mounted
+    with pytest.raises(KnowledgeBaseEmpty, match="not replacing"):
+        build()
+    assert current_version_id(index_dir) == first.version_id
+
+
+def test_failing_embedder_leaves_the_previous_version_serving(
+        settings: IndexSettings, kb: Path, index_dir: Path) -> None:
+    first = build_index(settings, embedder=FakeEmbedder())
+
+    class Broken(FakeEmbedder):
+        def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            raise RuntimeError("out of memory")
+
+    write(kb, "neu.md", "# Neu\nGanz neuer Text")
+    with pytest.raises(RuntimeError):
+        build_index(settings, embedder=Broken())
+    assert current_version_id(index_dir) == first.version_id
+    assert open_current(index_dir, "fake").documents() == first_documents(first, index_dir)
+    after = build_index(settings, embedder=FakeEmbedder())  # the lock was released
+    assert "neu.md" in after.new
+
+
+def first_documents(report: BuildReport, index_dir: Path) -> list[str]:
+    return sorted([*report.new, *report.changed, *report.unchanged])
+
+
+def test_changed_chunk_settings_reload_every_file(build: Build, loaded: list[str]) -> None:
+    build()
+    loaded.clear()
+    report = build(chunk_tokens=128)
+    assert sorted(loaded) == ["hundesteuer.md", "muell.md"] and report.published
+
+
+def test_other_model_gets_its_own_vectors(
+        settings: IndexSettings, index_dir: Path) -> None:
+    build_index(settings, embedder=FakeEmbedder(dimension=64))
+    other = FakeEmbedder(dimension=32)
+    other.name = "fake-32"
+    report = build_index(settings.model_copy(update={"model": "fake-32"}), embedder=other)
+    assert report.embedded == report.chunks and report.published
+    version = open_current(index_dir, "fake-32")
+    assert version.manifest["dimension"] == 32 and version.dense.d == 32
+
+
+BUILD_SCRIPT = """
+import json, sys
+from indexer.build import build_index
+from indexer.embedding import FakeEmbedder
+from indexer.settings import IndexSettings
+
+settings = IndexSettings(kb_dir=sys.argv[1], index_dir=sys.argv[2], model="fake",
+                         chunk_tokens=64)
+def progress(phase, done, total):
+    print(json.dumps([phase, done, total]), flush=True)
+report = build_index(settings, embedder=FakeEmbedder(delay=float(sys.argv[3])),
+                     progress=progress)
+print(json.dumps(report.to_dict()), flush=True)
+"""
+
+
+def run_build_process(kb: Path, index_dir: Path, delay: float, **kwargs: object
+                      ) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-c", BUILD_SCRIPT, str(kb), str(index_dir),
+                             str(delay)], stdout=subprocess.PIPE, text=True, env=env,
+                            **kwargs)  # type: ignore[call-overload]
+
+
+@pytest.mark.slow
+def test_kill_during_embedding_leaves_the_old_version_serving(
+        settings: IndexSettings, kb: Path, index_dir: Path) -> None:
+    first = build_index(settings, embedder=FakeEmbedder())
+    for n in range(60):
+        write(kb, f"neu/dokument{n:02d}.md", f"# Dokument {n}\nEigener Inhalt Nummer {n}.")
+    process = run_build_process(kb, index_dir, delay=0.3)
+    assert process.stdout is not None
+    for line in process.stdout:  # wait until some batches are embedded (no timing)
+        phase, done, total = json.loads(line)
+        if phase == "embed" and done >= 32:
+            break
+    process.kill()  # SIGKILL: no clean-up code runs
+    process.wait()
+    assert current_version_id(index_dir) == first.version_id
+    version = open_current(index_dir, "fake")
+    query = FakeEmbedder().embed_query("Hundemarke zurückgegeben")
+    _, ids = version.dense.search(query[None, :], 1)
+    assert version.chunks([int(ids[0][0])])[0].source == "steueramt/hundesteuer.md"
+    assert version.lexical.search("Sperrmüll", 1)
+    after = build_index(settings, embedder=FakeEmbedder())  # lock free, build succeeds
+    assert len(after.new) == 60 and after.version_id != first.version_id
+    assert after.cached >= 32  # batches embedded before the kill were kept in the cache
+    assert not [p for p in (index_dir / "versions").iterdir() if p.name.endswith(".partial")]
+
+
+def test_unreadable_file_without_read_override(tmp_path: Path) -> None:
+    """Root reads mode-000 files anyway; as root the build runs without the capabilities
+    that override file permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so the
+    permission check is real."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot make a file unreadable")
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    kb, index_dir = tmp_path / "kb", tmp_path / "index"
+    write(kb, "offen.md", "# Offen\nLesbarer Text.")
+    write(kb, "geheim.md", "# Geheim\nNicht lesbar.")
+    os.chmod(kb / "geheim.md", 0)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([*prefix, sys.executable, "-c", BUILD_SCRIPT, str(kb), str(index_dir),
+                           "0"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["skipped"] == [{"file": "geheim.md",
+                                  "reason": "cannot read: permission denied"}]
+    assert report["new"] == ["offen.md"]
