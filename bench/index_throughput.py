@@ -127,40 +127,76 @@ def distinct_bodies(index_dir: Path) -> int:
 
 
 def run(args: argparse.Namespace, corpus: Path, workdir: Path) -> dict[str, Any]:
+    """Each phase adds its figures and prints them at once, so a long run that is stopped
+    late still leaves what it measured."""
     kb = limited_copy(corpus, args.limit, workdir) if args.limit else corpus
     # 'fake' measures the pipeline's own overhead (no model), for development only
     inner = FakeEmbedder() if args.model == "fake" else load_embedder(args.model)
     embedder = TimedEmbedder(inner)
     settings = IndexSettings(kb_dir=kb, index_dir=workdir / "index", model=embedder.name)
+    figures: dict[str, Any] = {"corpus": str(corpus), "files_limit": args.limit,
+                               "model": embedder.name}
     full, full_s = timed_build(settings, embedder)
-    embed_s, embedded = embedder.seconds, embedder.texts
+    pipeline_rate = full.embedded / full_s
+    inner_rate = embedder.texts / embedder.seconds if embedder.seconds else 0.0
+    figures.update({
+        "files_indexed": len(full.new), "skipped": [[s.file, s.reason] for s in full.skipped],
+        "chunks": full.chunks, "embedded": full.embedded, "duplicates_in_build": full.duplicates,
+        "distinct_chunk_bodies": distinct_bodies(settings.index_dir),
+        "full_build_s": round(full_s, 2), "embed_s_inside_build": round(embedder.seconds, 2),
+        "pipeline_chunks_per_s": round(pipeline_rate, 3),
+        "bare_embedder_chunks_per_s_same_run": round(inner_rate, 3),
+        "pipeline_share_of_bare": round(pipeline_rate / inner_rate, 4) if inner_rate else None,
+        "pdf_pages_indexed": pdf_pages(settings.index_dir),
+    })
+    emit("full build", figures)
     rebuild, rebuild_s = timed_build(settings, embedder)
+    figures.update({"nochange_rebuild_s": round(rebuild_s, 3),
+                    "nochange_share_of_full": round(rebuild_s / full_s, 5),
+                    "nochange_embedded": rebuild.embedded,
+                    "nochange_published": rebuild.published})
+    emit("no-change rebuild", figures)
+    bare = bare_sample(embedder.inner, settings.index_dir, args.bare_sample, 16)
+    figures["bare_sample"] = {k: round(v, 3) for k, v in bare.items()}
+    figures["pipeline_share_of_bare_sample"] = round(pipeline_rate / bare["chunks_per_s"], 4)
+    emit("bare sample", figures)
+    if args.scratch:
+        figures.update(scratch_with_cache(kb, workdir, embedder))
+    if args.census:
+        figures["census_full_corpus"] = census(corpus, embedder)
+        emit("census", figures)
+    return figures
+
+
+def census(corpus: Path, embedder: Embedder) -> dict[str, int]:
+    """Load and chunk the whole corpus with the model's tokenizer (no embedding): how many
+    chunks a full build has, and how many of them the cache spares."""
+    from indexer.build_steps import load_changed
+
+    settings = IndexSettings(kb_dir=corpus, index_dir=Path("unused"), model=embedder.name)
+    scan = scan_knowledge_base(corpus, int(settings.max_file_mb * 1_000_000))
+    docs, skipped = load_changed(settings, scan, None, embedder, log_progress)
+    chunks = [c for d in docs for c in d.chunks]
+    distinct = len({c.text_hash for c in chunks})
+    return {"files": len(docs), "skipped": len(skipped), "chunks": len(chunks),
+            "distinct_texts_to_embed": distinct, "saved_by_cache": len(chunks) - distinct,
+            "distinct_bodies_without_title": len({c.text for c in chunks})}
+
+
+def scratch_with_cache(kb: Path, workdir: Path, embedder: TimedEmbedder) -> dict[str, Any]:
+    """A new, empty index that shares the embedding cache: nothing needs embedding."""
     fresh = IndexSettings(kb_dir=kb, index_dir=workdir / "index2", model=embedder.name)
     (workdir / "index2" / "cache").mkdir(parents=True)
     (workdir / "index2" / "cache" / "embeddings.sqlite").symlink_to(
         workdir / "index" / "cache" / "embeddings.sqlite")
     scratch, scratch_s = timed_build(fresh, embedder)
-    bare = bare_sample(embedder.inner, settings.index_dir, args.bare_sample, 16)
-    pages = pdf_pages(settings.index_dir)
-    pipeline_rate = embedded / full_s if full_s else 0.0
-    inner_rate = embedded / embed_s if embed_s else 0.0
-    return {
-        "corpus": str(corpus), "files_limit": args.limit, "model": embedder.name,
-        "files_indexed": len(full.new), "skipped": [[s.file, s.reason] for s in full.skipped],
-        "chunks": full.chunks, "embedded": full.embedded, "duplicates_in_build": full.duplicates,
-        "distinct_chunk_bodies": distinct_bodies(settings.index_dir),
-        "full_build_s": round(full_s, 2), "embed_s_inside_build": round(embed_s, 2),
-        "pipeline_chunks_per_s": round(pipeline_rate, 3),
-        "bare_embedder_chunks_per_s_same_run": round(inner_rate, 3),
-        "pipeline_share_of_bare": round(pipeline_rate / inner_rate, 4) if inner_rate else None,
-        "bare_sample": {k: round(v, 3) for k, v in bare.items()},
-        "pipeline_share_of_bare_sample": round(pipeline_rate / bare["chunks_per_s"], 4),
-        "nochange_rebuild_s": round(rebuild_s, 3),
-        "nochange_share_of_full": round(rebuild_s / full_s, 5),
-        "nochange_embedded": rebuild.embedded, "nochange_published": rebuild.published,
-        "scratch_with_cache_s": round(scratch_s, 2), "scratch_embedded": scratch.embedded,
-        "scratch_cached": scratch.cached, "pdf_pages_indexed": pages,
-    }
+    return {"scratch_with_cache_s": round(scratch_s, 2), "scratch_embedded": scratch.embedded,
+            "scratch_cached": scratch.cached}
+
+
+def emit(phase: str, figures: dict[str, Any]) -> None:
+    print(json.dumps({"after": phase, **figures}, ensure_ascii=False), file=sys.stderr,
+          flush=True)
 
 
 def main() -> int:
@@ -171,6 +207,10 @@ def main() -> int:
     parser.add_argument("--model", default="e5")
     parser.add_argument("--bare-sample", type=int, default=128,
                         help="texts embedded again outside the pipeline as a cross-check")
+    parser.add_argument("--scratch", action="store_true",
+                        help="also build a new index that shares the cache (loads all again)")
+    parser.add_argument("--census", action="store_true",
+                        help="also chunk the whole corpus (no embedding): chunks, cache savings")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--workdir", type=Path,
                         help="keep the indexes here (must be empty) instead of a temp folder")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bot.directory import Directory
     from bot.state import State
 
+ADMIN_GROUP = "admins"
 ABSENT = "absent"
 BACK = "back"
 
@@ -46,12 +47,17 @@ _STAND_IN_CMD = re.compile(r"\bvertretung\s*:?\s+(?P<name>.+?)\s*(?=\b(?:für|fu
                            re.IGNORECASE | re.DOTALL)
 _FIRST_PERSON = re.compile(r"\b(?:ich\s+bin|bin\s+ich)\b", re.IGNORECASE)
 _AWAY_WORDS = {
-    "urlaub": "Urlaub", "krank": "Krankheit", "fortbildung": "Fortbildung",
-    "schulung": "Fortbildung", "dienstreise": "Dienstreise", "elternzeit": "Elternzeit",
-    "kur": "Kur", "abwesend": "", "nicht da": "", "nicht im haus": "", "nicht im büro": "",
-    "frei": "", "weg": "", "unterwegs": "",
+    "urlaub": "Urlaub", "krank": "Krankheit", "krankgeschrieben": "Krankheit",
+    "fortbildung": "Fortbildung", "schulung": "Fortbildung", "seminar": "Fortbildung",
+    "dienstreise": "Dienstreise", "elternzeit": "Elternzeit", "mutterschutz": "Mutterschutz",
+    "kur": "Kur", "reha": "Kur", "abwesend": "", "nicht da": "", "nicht im haus": "",
+    "nicht im büro": "", "nicht erreichbar": "", "außer haus": "", "ausser haus": "",
+    "verreist": "", "frei": "", "weg": "", "unterwegs": "",
 }
-_AWAY = re.compile(r"\b(" + "|".join(re.escape(w) for w in _AWAY_WORDS) + r")\b", re.I)
+# "Sonderurlaub", "Resturlaub", "Bildungsurlaub" are Urlaub too
+_AWAY = re.compile(
+    r"\b(\w*urlaub|" + "|".join(re.escape(w) for w in _AWAY_WORDS) + r")\b", re.I
+)
 _NAME = r"(?:(?i:frau|herr|herrn)\s+)?(?P<name>[A-ZÄÖÜ][\w'-]*(?:\s+[A-ZÄÖÜ][\w'-]*){0,2})"
 _STAND_IN_TEXT = re.compile(
     r"(?i:vertretung(?:\s+(?:ist|hat|übernimmt|macht))?\s*:?|vertreten\s+(?:werde\s+ich\s+)?"
@@ -115,17 +121,25 @@ def _parse_sentence(text: str, today: date) -> AbsenceRequest | None:
     return AbsenceRequest(
         ABSENT, span.start, span.end or span.start,
         stand_in=stand_in.group("name").strip() if stand_in else None,
-        reason=_AWAY_WORDS[away.group(1).lower()],
+        reason=_reason(away.group(1)),
     )
 
 
+def _reason(word: str) -> str:
+    lowered = word.lower()
+    return _AWAY_WORDS.get(lowered, word.capitalize() if lowered.endswith("urlaub") else "")
+
+
 def is_admin(admins: Collection[str], person: Person | None, *keys: str | None) -> bool:
-    """Whether the user is an admin: ``admins`` (settings) lists person ids, e-mails or
-    Teams ids; ``keys`` are further ids the channel knows for the user."""
+    """Whether the user is an admin: in the group ``admins`` of ``personen.csv``, or listed
+    in ``admins`` (settings: person ids, e-mails or Teams ids); ``keys`` are further ids the
+    channel knows for the user."""
     wanted = {a.strip().casefold() for a in admins if a.strip()}
     own = {k.casefold() for k in keys if k}
     if person is not None:
         own |= {v.casefold() for v in (person.id, person.email, person.teams_id) if v}
+        if ADMIN_GROUP in person.groups:  # personen.csv: group "admins"
+            return True
     return bool(wanted & own)
 
 
@@ -167,6 +181,10 @@ def carry_out(
     if absence.end < today:
         raise AbsenceInPast(absence.end)
     created_by = actor.id if actor else "admin"
+    replaced = [a for a in state.absences() if a.person == target.id and a.id is not None
+                and a.start <= absence.end and absence.start <= a.end]
+    for old in replaced:  # the latest statement wins: "vom 3. bis 12." corrects "bis 14."
+        state.remove_absence(old.id or 0)
     state.add_absence(target.id, absence.start, absence.end, absence.stand_in, created_by,
                       request.reason)
-    return texts.absence_saved(target, absence, stand_in, own)
+    return texts.absence_saved(target, absence, stand_in, own, replaced=len(replaced))

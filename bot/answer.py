@@ -21,6 +21,10 @@ from indexer.model import Chunk, Hit
 log = logging.getLogger(__name__)
 
 TOPIC_COUNT = 3
+MAX_SOURCES = 3
+# Calibrated for multilingual-e5-small on the sample knowledge base (fragen.jsonl against 22
+# out-of-domain questions): used while Settings.min_confidence is left at its default.
+CALIBRATED_MIN_CONFIDENCE = 0.827
 
 
 class TaskDirectory(Protocol):
@@ -84,6 +88,14 @@ class Answer:
     answer_id: str | None = None
 
 
+def min_confidence(settings: Any) -> float:
+    """The threshold: the operator's setting when given, else the calibrated value."""
+    fields_set = getattr(settings, "model_fields_set", None)
+    if fields_set is not None and "min_confidence" not in fields_set:
+        return CALIBRATED_MIN_CONFIDENCE
+    return float(settings.min_confidence)
+
+
 def confidence_of(hits: Sequence[Hit]) -> float:
     """The best cosine similarity of the question to a retrieved chunk (0 when none)."""
     scores = [h.dense_score for h in hits if h.dense_score is not None]
@@ -103,7 +115,8 @@ def compose_answer(
     ``document_chunks(source)`` (all chunks of a document) lets the answer quote a section
     that the chunker cut into several chunks in full."""
     confidence = confidence_of(hits)
-    docs_ok = bool(hits) and confidence >= settings.min_confidence
+    threshold = min_confidence(settings)
+    docs_ok = bool(hits) and confidence >= threshold
     matches = directory.match_tasks(question, k=3) if directory is not None else []
     task_id = choose_task(hits, matches, docs_ok)
     if not docs_ok and task_id is None:
@@ -113,7 +126,8 @@ def compose_answer(
         task = directory.task(task_id)
         task_name = task.name if task is not None else None
         who = responsibility(directory, task_id, day)
-    if not docs_ok:  # the directory knows the task, no document says how it is done
+    hits = documents_for_task(hits, task_id, threshold) if docs_ok else []
+    if not hits:  # the directory knows the task, no document says how it is done
         return Answer(question, True, confidence, task_id, task_name, who)
     chunk = best_section(question, hits, document_chunks)
     return Answer(
@@ -125,25 +139,36 @@ def compose_answer(
         who=who,
         steps=quote_steps(chunk.text),
         steps_title=_section_title(chunk),
-        sources=sources_of(hits, chunk, settings.doc_base_url, settings.min_confidence),
+        sources=sources_of(hits, chunk, settings.doc_base_url, task_id),
     )
+
+
+def documents_for_task(hits: Sequence[Hit], task_id: str | None, threshold: float) -> list[Hit]:
+    """The hits to quote from: a confident document about the task first. When the best
+    document is about other tasks and none is about this one, there is nothing to quote."""
+    if task_id is None or not hits[0].chunk.meta.tasks or task_id in hits[0].chunk.meta.tasks:
+        return list(hits)
+    for hit in hits[1:]:
+        if task_id in hit.chunk.meta.tasks and (hit.dense_score or 0.0) >= threshold:
+            return [hit, *(h for h in hits if h is not hit)]
+    return []
 
 
 def choose_task(
     hits: Sequence[Hit], matches: Sequence[tuple[Any, float]], docs_ok: bool
 ) -> str | None:
-    """The task the question is about: a directory match the documents confirm, else the best
-    document's task, else a strong directory match."""
+    """The task the question is about: a directory match the documents confirm, else a strong
+    directory match (the task named in the question), else the best document's task."""
     hit_tasks: list[str] = []
     for hit in hits[:3] if docs_ok else ():
         hit_tasks.extend(t for t in hit.chunk.meta.tasks if t not in hit_tasks)
     for task, score in matches:
         if score >= TASK_GUESS and task.id in hit_tasks:
             return str(task.id)
-    if hit_tasks:
-        return hit_tasks[0]
     strong = [task for task, score in matches if score >= TASK_MATCH]
-    return str(strong[0].id) if strong else None
+    if strong:
+        return str(strong[0].id)
+    return hit_tasks[0] if hit_tasks else None
 
 
 def responsibility(directory: TaskDirectory, task_id: str, day: date) -> Responsibility:
@@ -152,7 +177,9 @@ def responsibility(directory: TaskDirectory, task_id: str, day: date) -> Respons
     person = availability.contact
     contact = _contact(person) if person is not None else None
     stand_in = availability.contact_role != RESPONSIBLE
-    return Responsibility(contact, tuple(availability.lines), stand_in)
+    # the reason lines matter when someone else than the responsible person is the contact
+    reasons = tuple(availability.lines) if stand_in else ()
+    return Responsibility(contact, reasons, stand_in)
 
 
 def _contact(person: Person) -> Contact:
@@ -171,16 +198,16 @@ def _section_title(chunk: Chunk) -> str:
 
 
 def sources_of(
-    hits: Sequence[Hit], quoted: Chunk, base_url: str, min_score: float
+    hits: Sequence[Hit], quoted: Chunk, base_url: str, task_id: str | None
 ) -> tuple[SourceRef, ...]:
-    """The quoted section first, then other confident documents of the top hits (one each)."""
+    """The quoted section first, then other found documents about the same task (one each)."""
     refs = [_source(quoted, base_url)]
     seen = {quoted.source}
-    for hit in hits[:3]:
-        if hit.source not in seen and (hit.dense_score or 0.0) >= min_score:
+    for hit in hits:
+        if hit.source not in seen and task_id is not None and task_id in hit.chunk.meta.tasks:
             seen.add(hit.source)
             refs.append(_source(hit.chunk, base_url))
-    return tuple(refs)
+    return tuple(refs[:MAX_SOURCES])
 
 
 def _source(chunk: Chunk, base_url: str) -> SourceRef:

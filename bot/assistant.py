@@ -5,28 +5,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.answer import Answer, compose_answer
-from bot.cards import answer_card, answer_text, message_card
-from bot.commands import (
-    Command,
-    CommandKind,
-    absence,
-    parse_command,
-    run_command,
-)
+from bot.cards import answer_card, answer_text, welcome_card
+from bot.commands import Command, CommandKind, absence, feedback, parse_command, run_command
 from bot.errors import InvalidAction, NotAllowed, ReindexBusy
 from bot.reindex import Reindexer, build_command
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
-from indexer.model import Hit
+from indexer.model import Chunk, DocumentMeta, Hit
+
+if TYPE_CHECKING:
+    from indexer.store import IndexVersion
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +53,7 @@ class Assistant:
         today: Callable[[], date] | None = None,
         reindexer: Reindexer | None = None,
         reload_directory: Callable[[], Any] | None = None,
+        docs_meta: Mapping[str, DocumentMeta] | None = None,
     ) -> None:
         self.settings = settings
         self.searcher = searcher
@@ -64,9 +62,11 @@ class Assistant:
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
+        self.docs_meta = docs_meta  # front matter of the indexed documents (gap report)
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
+        self._version: IndexVersion | None = None
         self._admins = {a.strip().lower() for a in settings.admins if a.strip()}
 
     # -- entry points -------------------------------------------------------------------
@@ -74,7 +74,7 @@ class Assistant:
         self._notifier = notifier
 
     def health(self) -> dict[str, Any]:
-        manifest = getattr(self.searcher, "manifest", None) or {}
+        manifest: Mapping[str, Any] = getattr(self.searcher, "manifest", None) or {}
         return {
             "index_version": getattr(self.searcher, "version_id", None),
             "documents": _document_count(manifest),
@@ -82,13 +82,13 @@ class Assistant:
             "reindex_running": self.reindexer.running,
         }
 
+    def people(self) -> list[tuple[str, str]]:
+        """(person id, name) of the directory, for the local web chat's "Sie sind:" choice."""
+        return [(p.id, p.name) for p in self.directory.people.values()] if self.directory else []
+
     def welcome(self, user: UserRef) -> list[Reply]:
         lines = texts.welcome_lines()
-        card = message_card(texts.WELCOME_TITLE, lines)
-        card["actions"] = [
-            {"type": "Action.Submit", "title": q, "data": {"action": "ask", "text": q}}
-            for q in texts.EXAMPLE_QUESTIONS
-        ]
+        card = welcome_card(texts.WELCOME_TITLE, lines, texts.EXAMPLE_QUESTIONS)
         return [Reply("\n".join([texts.WELCOME_TITLE, *lines]), card, {"kind": "welcome"})]
 
     async def handle(self, turn: Turn) -> list[Reply]:
@@ -124,7 +124,7 @@ class Assistant:
         action = value.get("action") if isinstance(value, dict) else None
         try:
             if action == "feedback":
-                return [self._feedback(turn.user, value)]
+                return [feedback(self.state, turn.user, value)]
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():
@@ -135,24 +135,13 @@ class Assistant:
             log.info("card action refused: %s", exc)
             return [Reply(texts.ACTION_INVALID, data={"kind": "invalid_action"})]
 
-    def _feedback(self, user: UserRef, value: dict[str, Any]) -> Reply:
-        answer_id, vote = value.get("answer_id"), value.get("vote")
-        if not isinstance(answer_id, str) or not answer_id or len(answer_id) > 100:
-            raise InvalidAction("feedback without a valid answer id")
-        if vote not in ("up", "down"):
-            raise InvalidAction("feedback with an invalid vote")
-        if not self.state.record_feedback(answer_id, vote, user.key):
-            return Reply(texts.FEEDBACK_UNKNOWN, data={"kind": "feedback", "stored": False})
-        text = texts.FEEDBACK_THANKS_UP if vote == "up" else texts.FEEDBACK_THANKS_DOWN
-        return Reply(text, data={"kind": "feedback", "stored": True})
-
     # -- questions ------------------------------------------------------------------------
     async def answer_question(self, turn: Turn, question: str) -> list[Reply]:
         self.reload_absences()
         person = self.person_of(turn.user)
         groups = frozenset(_groups_of(person))
-        hits = await asyncio.to_thread(self._search, question, groups)
-        answer = compose_answer(question, hits, self.directory, self.today(), self.settings)
+        day = self.today()
+        answer, hits = await asyncio.to_thread(self._search_and_compose, question, groups, day)
         log.info(
             "question answered=%s confidence=%.3f hits=%d task=%s",
             answer.found, answer.confidence, len(hits), answer.task_id,
@@ -163,10 +152,33 @@ class Assistant:
             self.state.record_unanswered(question, turn.user.key)
         return [self._answer_reply(answer)]
 
-    def _search(self, question: str, groups: frozenset[str]) -> list[Hit]:
+    def _search_and_compose(
+        self, question: str, groups: frozenset[str], day: date
+    ) -> tuple[Answer, list[Hit]]:
         with self._search_lock:  # the embedder and the index swap are not shared across threads
             self.searcher.refresh()
-            return self.searcher.search(question, k=SEARCH_K, groups=groups)
+            hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
+            answer = compose_answer(
+                question, hits, self.directory, day, self.settings, self._document_chunks
+            )
+        return answer, hits
+
+    def _document_chunks(self, source: str) -> list[Chunk]:
+        """All chunks of a document in the version the searcher serves (to quote a section
+        whole); empty when that version cannot be read."""
+        version_id = getattr(self.searcher, "version_id", None)
+        if not version_id:
+            return []
+        if self._version is None or self._version.version_id != version_id:
+            from indexer.store import IndexVersion, version_path
+
+            path = version_path(self.settings.index_dir, version_id)
+            if not path.is_dir():
+                return []
+            previous, self._version = self._version, IndexVersion(path)
+            if previous is not None:
+                previous.close()
+        return self._version.chunks_of(source)
 
     def _record(self, answer: Answer, user: UserRef) -> Answer:
         answer_id = self.state.record_answer(
@@ -247,27 +259,28 @@ class Assistant:
         self.directory = self.directory.with_absences(self.state.absences())
 
     def reload_directory(self) -> None:
-        """Re-read the directory (after a reindex or a new absence), keeping the old on error."""
+        """Re-read the directory and the documents' metadata (after a reindex), keeping the
+        previous ones on error."""
         if self._reload_directory is None:
             return
         try:
-            self.directory = self._reload_directory()
+            self.directory, self.docs_meta = self._reload_directory()
         except Exception:
             log.exception("directory reload failed; keeping the previous one")
+        self.reload_absences()
 
 
 def _groups_of(person: Any | None) -> tuple[str, ...]:
     return tuple(getattr(person, "groups", ()) or ()) if person is not None else ()
 
 
-def _document_count(manifest: dict[str, Any]) -> int | None:
-    for key in ("documents", "document_count", "files"):
-        value = manifest.get(key)
-        if isinstance(value, int):
-            return value
-        if isinstance(value, list | dict):
-            return len(value)
-    return None
+def _document_count(manifest: Mapping[str, Any]) -> int | None:
+    """Documents in the index: the manifest's ``counts.files`` (or a top-level count)."""
+    counts = manifest.get("counts")
+    if isinstance(counts, Mapping) and isinstance(counts.get("files"), int):
+        return int(counts["files"])
+    value = manifest.get("documents")
+    return value if isinstance(value, int) else None
 
 
 def _answer_data(answer: Answer) -> dict[str, Any]:
@@ -290,26 +303,35 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
     searcher = Searcher(settings.index_dir, embedder)
     state = State(settings.state_db)
 
-    def load_directory() -> Directory:
-        return Directory.load(
+    def load_directory() -> tuple[Directory, dict[str, DocumentMeta]]:
+        meta = documents_meta(settings)
+        directory = Directory.load(
             settings.directory_path,
-            _documents_meta(settings),
+            meta,
             extra_absences=state.absences(),
             fallback_contact=settings.fallback_contact or None,
         )
+        return directory, meta
 
+    directory, meta = load_directory()
     assistant = Assistant(
-        settings, searcher, load_directory(), state, today, reload_directory=load_directory
-    )
+        settings, searcher, directory, state, today, reload_directory=load_directory,
+        docs_meta=meta,
+    )  # fmt: skip
     log.info("assistant ready: %s", assistant.health())
     return assistant
 
 
-def _documents_meta(settings: Settings) -> dict[str, Any]:
+def documents_meta(settings: Settings) -> dict[str, DocumentMeta]:
+    """Front matter of the indexed documents (the directory merges their tasks)."""
     from indexer.store import open_current
 
     try:
-        return dict(open_current(settings.index_dir, expect_model=None).document_meta())
+        version = open_current(settings.index_dir, expect_model=None)
     except IndexerError:
         log.warning("no index to read document metadata from", exc_info=True)
         return {}
+    try:
+        return dict(version.document_meta())
+    finally:
+        version.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot import texts
 from bot.answer import Answer, Contact, SourceRef
+from bot.sections import SUBITEM
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
@@ -102,10 +103,11 @@ def _steps_elements(answer: Answer) -> list[Element]:
     if not answer.steps:
         return []
     elements = [_label(texts.CARD_STEPS.format(title=answer.steps_title))]
-    elements.extend(
-        _text(f"{number}. {step}", spacing="Small")
-        for number, step in enumerate(answer.steps, start=1)
-    )
+    for number, step in enumerate(answer.steps, start=1):
+        head, *subitems = step.split(SUBITEM)
+        elements.append(_text(f"{number}. {head}", spacing="Small"))
+        # a TextBlock renders a list only at its start: one block per sub-item
+        elements.extend(_text(f"• {sub}", spacing="None", isSubtle=True) for sub in subitems)
     return elements
 
 
@@ -160,7 +162,9 @@ def answer_text(answer: Answer) -> str:
         lines += list(who.reasons)
     if answer.steps:
         lines += ["", texts.CARD_STEPS.format(title=answer.steps_title)]
-        lines += [f"{n}. {step}" for n, step in enumerate(answer.steps, start=1)]
+        lines += [
+            f"{n}. {step}".replace(SUBITEM, "\n   - ") for n, step in enumerate(answer.steps, 1)
+        ]
     if answer.sources:
         lines += ["", texts.CARD_SOURCES]
         lines += ["- " + _plain_source(source) for source in answer.sources]
@@ -170,3 +174,10 @@ def answer_text(answer: Answer) -> str:
 def _plain_source(source: SourceRef) -> str:
     line = source_line(source, markdown=False)
     return f"{line} {source.url}" if source.url else line
+
+
+def welcome_card(title: str, lines: Sequence[str], questions: Sequence[str]) -> dict[str, Any]:
+    """The welcome message: what the bot does, and example questions to click."""
+    card = message_card(title, lines)
+    card["actions"] = [ask_action(question) for question in questions]
+    return card

@@ -13,7 +13,8 @@ from typing import Any
 
 from bot import texts
 from bot.cards import message_card
-from bot.turns import Reply, Turn
+from bot.errors import InvalidAction
+from bot.turns import Reply, Turn, UserRef
 
 
 class CommandKind(Enum):
@@ -136,13 +137,34 @@ def _own_absences(assistant: Any, person: Any) -> list[str]:
     return lines
 
 
+def feedback(state: Any, user: UserRef, value: dict[str, Any]) -> Reply:
+    """Store a 👍/👎 of a card; forged data raises InvalidAction, an unknown id is said so."""
+    answer_id, vote = value.get("answer_id"), value.get("vote")
+    if not isinstance(answer_id, str) or not answer_id or len(answer_id) > 100:
+        raise InvalidAction("feedback without a valid answer id")
+    if vote not in ("up", "down"):
+        raise InvalidAction("feedback with an invalid vote")
+    if not state.record_feedback(answer_id, vote, user.key):
+        return Reply(texts.FEEDBACK_UNKNOWN, data={"kind": "feedback", "stored": False})
+    text = texts.FEEDBACK_THANKS_UP if vote == "up" else texts.FEEDBACK_THANKS_DOWN
+    return Reply(text, data={"kind": "feedback", "stored": True})
+
+
 def gap_lines(assistant: Any) -> list[str]:
-    unanswered = assistant.state.unanswered(20)
-    lines = [texts.GAPS_UNANSWERED if unanswered else texts.GAPS_NO_UNANSWERED]
-    lines += [f"{count} × {question}" for question, count in unanswered]
-    counts = assistant.state.feedback_counts()
-    lines.append(texts.GAPS_FEEDBACK.format(up=counts.get("up", 0), down=counts.get("down", 0)))
-    return lines
+    """The gap report of ``bot.gaps`` in short (tasks without deputy, chains away, people
+    leaving, tasks without document, stale documents, unanswered questions, feedback)."""
+    from bot.gaps import format_summary, gap_report
+
+    settings = assistant.settings
+    report = gap_report(
+        assistant.directory,
+        assistant.today(),
+        assistant.docs_meta,
+        assistant.state,
+        leaving_days=settings.gap_leaving_days,
+        review_days=settings.gap_review_days,
+    )
+    return [line for line in format_summary(report).splitlines() if line.strip()]
 
 
 def absence(assistant: Any, turn: Turn, text: str, free_text: bool) -> list[Reply]:

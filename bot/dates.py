@@ -10,6 +10,7 @@ Year inference (a date written without a year), relative to ``today`` (Europe/Be
   and whose end is not takes the end from the start's year (or the next one).
   So on 10.08.2026 ``03.08.-14.08.`` is the running absence 03.08.2026-14.08.2026, while on
   20.08.2026 it means 03.08.2027-14.08.2027.
+- "diese Woche" runs from today to Friday, "nächste Woche" (or "kommende") Monday to Friday.
 - Two-digit years mean 20xx. Weekday names mean the next such day, today included
   (``bis Freitag`` on a Friday is today). ``heute``, ``morgen``, ``übermorgen`` as usual.
 
@@ -49,13 +50,14 @@ _ATOM = re.compile(
     r"|(?P<day>(?P<od>\d{1,2})\.)"
     rf"|(?P<rel>{'|'.join(RELATIVE)})"
     rf"|(?P<wd>{'|'.join(WEEKDAYS)})"
-    r")(?![\w])",
+    r")(?![\w])(?!\s*uhr\b)",  # "8.30 Uhr" is a time, not the 8th of a 30th month
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
     r"^\s*(?:-|–|—|bis(?:\s+(?:zum|einschließlich|einschl\.|inkl\.))?)\s*(?:zum\s+)?$",
     re.IGNORECASE,
 )
+_WEEK = re.compile(r"\b(diese|nächste|naechste|kommende)\s+woche\b", re.IGNORECASE)
 _YEAR_WRAP_DAYS = 92  # a range may cross New Year only when it is this short
 _UNTIL = re.compile(r"(?:^|\s)bis(?:\s+(?:zum|einschließlich|einschl\.|inkl\.))?\s*$", re.I)
 
@@ -124,7 +126,7 @@ def find_range(text: str, today: date) -> DateRange | None:
     """The first date or range in a free text, or None when it names no date at all."""
     atoms = _atoms(text)
     if not atoms:
-        return None
+        return _week(text, today)
     first = atoms[0]
     if len(atoms) > 1 and _CONNECTOR.match(text[first.span[1] : atoms[1].span[0]]):
         return _resolve_range(first, atoms[1], today, text[first.span[0] : atoms[1].span[1]])
@@ -139,6 +141,18 @@ def find_range(text: str, today: date) -> DateRange | None:
     prefix = text[: first.span[0]].rstrip().lower()
     open_start = prefix.endswith(("ab", "seit"))
     return DateRange(day, None if open_start else day, first.span)
+
+
+def _week(text: str, today: date) -> DateRange | None:
+    """"diese Woche" (today to Friday), "nächste/kommende Woche" (Monday to Friday)."""
+    match = _WEEK.search(text)
+    if match is None:
+        return None
+    monday = today - timedelta(days=today.weekday())
+    if match.group(1).lower() == "diese":
+        return DateRange(today, max(today, monday + timedelta(days=4)), match.span())
+    monday += timedelta(days=7)
+    return DateRange(monday, monday + timedelta(days=4), match.span())
 
 
 def _atoms(text: str) -> list[_Atom]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot import texts_directory as texts
 from bot.directory_csv import (
@@ -25,8 +26,9 @@ from bot.directory_csv import (
     read_tasks,
     report_overlaps,
 )
+from bot.directory_docs import merge_documents
 from bot.directory_errors import UnknownTask
-from bot.directory_match import TaskMatcher
+from bot.directory_match import TaskEmbedding, TaskMatcher
 from bot.directory_model import (
     DEPUTY,
     FALLBACK,
@@ -72,7 +74,7 @@ class Directory:
         self.problems: list[Problem] = list(problems)
         self.fallback_contact = fallback_contact if fallback_contact in self.people else None
         self._matcher: TaskMatcher | None = None
-        self._embedded: object | None = None
+        self._embedded: TaskEmbedding | None = None
 
     # --- building ---------------------------------------------------------------------
 
@@ -135,7 +137,7 @@ class Directory:
 
     def find_people(self, query: str) -> list[Person]:
         """People matching an id, e-mail, Teams id or name ("Frau Schneider", "Tobias")."""
-        key = query.strip().removeprefix("@").casefold()
+        key = unicodedata.normalize("NFC", query.strip().removeprefix("@")).casefold()
         if not key:
             return []
         for field in ("id", "email", "teams_id", "name"):
@@ -164,12 +166,24 @@ class Directory:
 
     # --- finding the task ------------------------------------------------------------------
 
-    def match_tasks(self, question: str, k: int = 3) -> list[tuple[Task, float]]:
-        """Tasks the question is about, best first, with a calibrated score in [0, 1]
-        (``bot.directory_match.MATCH`` and ``GUESS`` are the thresholds)."""
+    def prepare(self, embedder: Any) -> None:
+        """Optional warm-up: embed the tasks so paraphrases without a shared word can still
+        be offered (at "guess" level). ``embedder``: an ``indexer.embedding.Embedder``."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()))
-        return self._matcher.match(question, k)
+        self._embedded = TaskEmbedding(list(self.tasks.values()), embedder)
+
+    def match_tasks(
+        self, question: str, k: int = 3, query_vector: Any = None
+    ) -> list[tuple[Task, float]]:
+        """Tasks the question is about, best first, with a calibrated score in [0, 1]
+        (``bot.directory_match.MATCH`` and ``GUESS`` are the thresholds). After
+        ``prepare(embedder)`` an embedding comparison adds paraphrases; ``query_vector``
+        reuses the question's vector when the caller already has it."""
+        if self._matcher is None:
+            self._matcher = TaskMatcher(list(self.tasks.values()))
+        dense = self._embedded.scores(question, query_vector) if self._embedded else None
+        return self._matcher.match(question, k, dense)
 
     # --- the chain walk ---------------------------------------------------------------------
 
@@ -217,7 +231,9 @@ class Directory:
         if not links:
             return [texts.no_responsible_line(task)]
         if contact is not None and links[0].available:
-            return [texts.responsible_line(contact)]
+            if links[0].role == RESPONSIBLE:
+                return [texts.responsible_line(contact)]
+            return [texts.no_responsible_line(task), texts.deputy_line(contact)]
         lines = [texts.away_line(k.person, k.absence) for k in links if k.absence is not None]
         if contact is not None:
             own = links[-1].role == STAND_IN
@@ -254,60 +270,8 @@ class Directory:
         return person
 
 
-def merge_documents(
-    tasks: dict[str, Task],
-    people: Mapping[str, Person],
-    docs_meta: Mapping[str, DocumentMeta],
-    problems: list[Problem],
-) -> dict[str, Task]:
-    """Attach handover documents to their tasks; add tasks only documents name; report
-    documents whose responsible/deputies disagree with the table (the table wins)."""
-    merged = dict(tasks)
-    for source, meta in sorted(docs_meta.items()):
-        for task_id in meta.tasks:
-            task = merged.get(task_id)
-            if task is None:
-                task = _task_from_document(task_id, source, meta, people, problems)
-                merged[task_id] = task
-            elif task_id in tasks:
-                _report_conflict(task, source, meta, problems)
-            merged[task_id] = replace(task, documents=(*task.documents, source))
-    return merged
-
-
-def _task_from_document(
-    task_id: str, source: str, meta: DocumentMeta, people: Mapping[str, Person],
-    problems: list[Problem],
-) -> Task:
-    for pid in (meta.responsible, *meta.deputies):
-        if pid and pid not in people:
-            problems.append(Problem(source, None, f"front matter names unknown person {pid!r}"))
-    if not meta.responsible:
-        problems.append(Problem(source, None, f"task {task_id!r} is in no table and the "
-                                              "document names no responsible"))
-    return Task(
-        id=task_id, name=meta.title or task_id, keywords=meta.keywords,
-        department=meta.department or "",
-        responsible=meta.responsible if meta.responsible in people else None,
-        deputies=tuple(d for d in meta.deputies if d in people),
-    )
-
-
-def _report_conflict(task: Task, source: str, meta: DocumentMeta, problems: list[Problem]) -> None:
-    if meta.responsible and meta.responsible != task.responsible:
-        problems.append(Problem(
-            source, None, f"task {task.id!r}: front matter names responsible "
-            f"{meta.responsible!r}, zustaendigkeiten.csv {task.responsible!r}",
-        ))
-    if meta.deputies and tuple(meta.deputies) != task.deputies:
-        problems.append(Problem(
-            source, None, f"task {task.id!r}: front matter names deputies "
-            f"{list(meta.deputies)}, zustaendigkeiten.csv {list(task.deputies)}",
-        ))
-
-
 def _name_matches(full_name: str, key: str) -> bool:
-    parts = full_name.casefold().split()
+    parts = unicodedata.normalize("NFC", full_name).casefold().split()
     wanted = key.split()
     return bool(wanted) and all(w in parts for w in wanted)
 

@@ -44,6 +44,9 @@ def read_ics(path: Path, people: Mapping[str, str], problems: list[Problem]) -> 
         except Exception as err:  # a malformed property deep inside icalendar
             problems.append(Problem(name, None, f"event {number}: unreadable ({err})"))
             continue
+        if event.get("RRULE") is not None:  # e.g. a part-timer's free Friday
+            problems.append(Problem(name, None, f"event {number} ({_summary(event)}) repeats; "
+                                    "only its first occurrence counts"))
         absences.append(absence)
     return absences
 

@@ -111,6 +111,7 @@ class Reindexer:
         self._on_success = on_success
         self._env = env if env is not None else child_environment()
         self._task: asyncio.Task[bool] | None = None
+        self._failure = ""  # the build's own error message (its "failed" progress line)
 
     @property
     def running(self) -> bool:
@@ -137,6 +138,7 @@ class Reindexer:
 
     async def _build(self, notify: Notify) -> tuple[bool, Reply | list[Reply]]:
         log.info("reindex started: %s", " ".join(self._command))
+        self._failure = ""
         process = await asyncio.create_subprocess_exec(
             *self._command,
             stdout=asyncio.subprocess.PIPE,
@@ -156,11 +158,11 @@ class Reindexer:
             await process.wait()
             raise
         if code != 0 or report is None:
-            reason = _last_error(errors) or f"exit code {code}"
+            reason = self._failure or _last_error(errors) or f"exit code {code}"
             log.warning("reindex failed (exit %s): %s", code, reason)
             failed = texts.REINDEX_FAILED.format(reason=reason)
             return False, Reply(failed, data={"reindex": "failed"})
-        self._on_success()
+        await asyncio.to_thread(self._on_success)  # opening the new version takes a moment
         log.info("reindex done: version %s", report.get("version_id"))
         return True, summary_replies(report)
 
@@ -176,6 +178,9 @@ class Reindexer:
                 continue
             if _is_report(event):
                 report = event  # the last line is the build report
+                continue
+            if event.get("phase") == "failed":
+                self._failure = str(event.get("error", ""))[:300]
                 continue
             message = progress.message(event)
             if message:

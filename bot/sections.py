@@ -18,15 +18,18 @@ DocumentChunks = Callable[[str], Sequence[Chunk]]
 MAX_STEPS = 10
 MAX_STEP_CHARS = 900
 MAX_LINES = 6
+SUBITEM = "\n- "  # joins a step and its own bullet points
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\d")
+_MARKER_ONLY = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])$")
 _HOW_QUESTION = re.compile(
-    r"\b(wie|was\s+muss|was\s+ist\s+zu\s+tun|welche\s+schritte|ablauf|vorgehen|verfahren)\b",
+    r"\b(wie|was\s+muss|was\s+braucht|was\s+ist\s+zu\s+tun|wo\s+kann|welche\s+schritte|ablauf|"
+    r"vorgehen|verfahren)\b",
     re.IGNORECASE,
 )
 _PROCEDURE_HEADING = re.compile(
-    r"ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung", re.IGNORECASE
+    r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
 )
 _PARTICLES = ("ab", "an", "um", "aus", "zu", "weg", "nach", "vor", "ein", "zurück", "auf")
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
@@ -66,9 +69,18 @@ def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | Non
         if known is None:
             merged[chunk.heading_path] = chunk
         elif chunk.page == known.page:
-            merged[chunk.heading_path] = replace(known, text=known.text + "\n" + chunk.text)
+            merged[chunk.heading_path] = replace(known, text=_joined(known.text, chunk.text))
     order = {c.heading_path: i for i, c in reversed(list(enumerate(ranked)))}
     return sorted(merged.values(), key=lambda c: order.get(c.heading_path, len(ranked)))
+
+
+def _joined(first: str, second: str) -> str:
+    """Two consecutive chunks of a section as one text. The chunker may cut after a list
+    marker ("5." | "Bargeld ..."): then the pieces belong on one line."""
+    last_line = first.rstrip().rsplit("\n", 1)[-1]
+    if _MARKER_ONLY.match(last_line):
+        return first.rstrip() + " " + second.lstrip()
+    return first + "\n" + second
 
 
 def best_section(
@@ -88,33 +100,34 @@ def best_section(
         if list_items(section.text):
             value += 1.0
         if _PROCEDURE_HEADING.search(heading):
-            value += 0.5
+            value += 1.0  # a how-question wants the procedure
         return value + sum(1.0 for term in terms if term in heading)
 
     return max(enumerate(sections), key=score)[1]
 
 
 def list_items(text: str) -> list[str]:
-    """Top-level list items (numbered ones when there are any), each with its continuation
-    lines joined and nested items kept as "- ..." lines."""
+    """Top-level list items (the numbered ones when there are any), each with its
+    continuation lines joined and its bullets kept as "- ..." lines. Loaders strip
+    indentation, so an item runs until a blank line or the next item."""
+    lines = text.splitlines()
+    numbered = any((m := _ITEM.match(line)) and _NUMBERED.match(m["marker"]) for line in lines)
     items: list[list[str]] = []
-    numbered = any(
-        (m := _ITEM.match(line)) and not m["indent"] and _NUMBERED.match(m["marker"])
-        for line in text.splitlines()
-    )
     current: list[str] | None = None
-    for line in text.splitlines():
+    for line in lines:
         match = _ITEM.match(line)
-        top = match is not None and not match["indent"]
-        if top and (not numbered or _NUMBERED.match(match["marker"])):  # type: ignore[index]
-            current = [match["text"].strip()]  # type: ignore[index]
+        if match is not None and (not numbered or _NUMBERED.match(match["marker"])):
+            if match["indent"] and current is not None and not numbered:
+                current.append(SUBITEM + match["text"].strip())
+                continue
+            current = [match["text"].strip()]
             items.append(current)
-        elif current is not None and match is not None and match["indent"]:
-            current.append("\n- " + match["text"].strip())
-        elif current is not None and line[:1] in (" ", "\t") and line.strip():
+        elif not line.strip():
+            current = None
+        elif current is not None and match is not None:
+            current.append(SUBITEM + match["text"].strip())
+        elif current is not None:
             current.append(" " + line.strip())
-        elif line.strip():
-            current = None  # a paragraph after the list ends the last item
     return ["".join(parts) for parts in items]
 
 

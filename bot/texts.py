@@ -115,9 +115,6 @@ BACK_DONE = "Willkommen zurück! Ihre Abwesenheit ist ab heute beendet."
 BACK_NONE = "Für Sie war heute keine Abwesenheit eingetragen."
 
 GAPS_TITLE = "Wissenslücken"
-GAPS_UNANSWERED = "Unbeantwortete Fragen (häufigste zuerst):"
-GAPS_NO_UNANSWERED = "Keine unbeantworteten Fragen."
-GAPS_FEEDBACK = "Rückmeldungen: {up} × 👍, {down} × 👎"
 
 REINDEX_STARTED = (
     "Die Neuindexierung läuft im Hintergrund. Ich beantworte Fragen weiter mit dem bisherigen "

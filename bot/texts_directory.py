@@ -43,6 +43,10 @@ def responsible_line(person: Person) -> str:
     return f"Zuständig: {contact_details(person)}"
 
 
+def deputy_line(person: Person) -> str:
+    return f"Vertretung: {contact_details(person)}"
+
+
 def away_line(person: Person, absence: Absence) -> str:
     return f"{person.name} ist bis {fmt_date(absence.end)} abwesend"
 
@@ -101,7 +105,9 @@ def date_error(value: str, reason: str) -> str:
     )
 
 
-def absence_saved(person: Person, absence: Absence, stand_in: Person | None, own: bool) -> str:
+def absence_saved(
+    person: Person, absence: Absence, stand_in: Person | None, own: bool, replaced: int = 0
+) -> str:
     who = "Sie sind" if own else f"{person.name} ist"
     span = (
         f"am {fmt_date(absence.start)}"
@@ -111,6 +117,8 @@ def absence_saved(person: Person, absence: Absence, stand_in: Person | None, own
     text = f"Eingetragen: {who} {span} abwesend."
     if stand_in is not None:
         text += f" Vertretung: {stand_in.name}."
+    if replaced:
+        text += " Der frühere Eintrag für diesen Zeitraum wurde ersetzt."
     return text
 
 

@@ -4,8 +4,9 @@ Text is cut at Section borders (headings, PDF pages), then at paragraphs; a para
 than the target is cut at sentences, then lines, then words, then characters. Pieces are
 packed up to ``target_tokens``. The hard rule: ``count_tokens(chunk.embed_text) <= max_tokens``
 for every chunk, title and heading path included, so the model never truncates a chunk
-silently. Each piece is counted once and every packed chunk once more to verify it, so the
-cost stays linear in the text.
+silently. Token counting is the cost: pieces are sized by summing per-word counts (each
+distinct word counted once), and every packed chunk is counted once for real to verify it,
+so the cost stays linear in the text.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def chunk_sections(
     ordinals: dict[str, int] = {}
     chunks: list[Chunk] = []
     for frame, text in _merge_empty_headings(sections):
+        frame = packer.fitted(frame)
         for chunk_text in packer.pack(frame, text):
             ordinal = ordinals.get(frame.source, 0)
             ordinals[frame.source] = ordinal + 1
@@ -121,16 +123,20 @@ def _is_prefix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 class _Packer:
+    """Packs one Section's text. Pieces are sized by a per-word estimate (each distinct word
+    counted once); every chunk is then counted for real, which is the guarantee."""
+
     def __init__(self, count_tokens: CountTokens, max_tokens: int, target: int) -> None:
         self.count = count_tokens
         self.max_tokens = max_tokens
         self.target = target
         self.overhead = _fixed_overhead(count_tokens)
+        self.word_tokens: dict[str, int] = {}
+        self.context_tokens: dict[tuple[str, tuple[str, ...]], int] = {}
 
     def pack(self, frame: _Frame, text: str) -> list[str]:
-        frame = self._fitted(frame)
-        frame_cost = self._context_cost(frame)
-        budget = max(1, self.target - frame_cost)
+        """Chunk texts of one Section; ``frame`` must come from ``fitted``."""
+        budget = max(1, self.target - self.overhead - self._context_cost(frame))
         pieces = [
             piece
             for paragraph in _PARAGRAPH.split(text)
@@ -150,7 +156,7 @@ class _Packer:
             out.extend(self._verified(frame, current))
         return out
 
-    def _fitted(self, frame: _Frame) -> _Frame:
+    def fitted(self, frame: _Frame) -> _Frame:
         """Shorten a title/heading path that would eat more than half of the window."""
         limit = self.max_tokens // 2
         while self._context_cost(frame) > limit:
@@ -167,19 +173,37 @@ class _Packer:
         return frame
 
     def _context_cost(self, frame: _Frame) -> int:
-        probe = Chunk(frame.source, frame.title, frame.heading_path, "", None, 0).embed_text
-        return self.count(probe) - self.overhead
+        key = (frame.title, frame.heading_path)
+        if key not in self.context_tokens:
+            probe = Chunk(frame.source, frame.title, frame.heading_path, "", None, 0).embed_text
+            self.context_tokens[key] = self.count(probe) - self.overhead
+        return self.context_tokens[key]
 
-    def _fit(self, text: str, joiner: str, level: int, budget: int) -> list[_Piece]:
+    def _estimate(self, text: str) -> int:
+        """Tokens of ``text`` as the sum of its words' tokens (exact for tokenizers that
+        split at whitespace first, as e5's and BERT's do)."""
+        total = 0
+        for word in text.split():
+            tokens = self.word_tokens.get(word)
+            if tokens is None:
+                tokens = max(1, self.count(word) - self.overhead)
+                self.word_tokens[word] = tokens
+            total += tokens
+        return total
+
+    def _fit(
+        self, text: str, joiner: str, level: int, budget: int, tokens: int | None = None
+    ) -> list[_Piece]:
         """Cut ``text`` at ever finer borders until every piece fits ``budget``."""
-        tokens = self.count(text) - self.overhead
+        if tokens is None:
+            tokens = self._estimate(text)
         if tokens <= budget:
             return [_Piece(text, tokens, joiner)]
         if level >= len(_LEVELS):
-            return self._cut_characters(text, joiner, tokens, budget)
+            return self._cut_characters(text, joiner, budget)
         parts = _LEVELS[level].split(text)
-        if len(parts) <= 1:
-            return self._fit(text, joiner, level + 1, budget)
+        if len(parts) <= 1:  # no border of this kind: try the next one, no recount
+            return self._fit(text, joiner, level + 1, budget, tokens)
         pieces: list[_Piece] = []
         separator = joiner
         for index, part in enumerate(parts):
@@ -189,10 +213,11 @@ class _Packer:
                 pieces.extend(self._fit(part, separator, level + 1, budget))
         return pieces
 
-    def _cut_characters(self, text: str, joiner: str, tokens: int, budget: int) -> list[_Piece]:
+    def _cut_characters(self, text: str, joiner: str, budget: int) -> list[_Piece]:
         """A "word" longer than the budget (a URL, a hash, glued text): cut by characters."""
         pieces: list[_Piece] = []
-        size = max(1, int(len(text) * budget / max(tokens, 1) * 0.9))
+        tokens = max(1, self.count(text) - self.overhead)
+        size = max(1, int(len(text) * budget / tokens * 0.9))
         start = 0
         while start < len(text):
             part = text[start : start + size]
@@ -216,13 +241,9 @@ class _Packer:
         piece = pieces[0]
         if len(piece.text) <= 1:
             raise ValueError(f"title and heading path of {frame.source} leave no room for text")
-        # the counter is not additive here: cut this piece finer with a smaller budget
-        smaller = max(1, piece.tokens // 2)
-        finer = self._cut_characters(piece.text, "", piece.tokens, smaller)
-        return self._verified_all(frame, finer)
-
-    def _verified_all(self, frame: _Frame, pieces: list[_Piece]) -> list[str]:
-        return [text for piece in pieces for text in self._verified(frame, [piece])]
+        # the estimate was too low for this piece: cut it by characters with real counts
+        finer = self._cut_characters(piece.text, piece.joiner, max(1, piece.tokens // 2))
+        return [text for part in finer for text in self._verified(frame, [part])]
 
 
 def _fixed_overhead(count_tokens: CountTokens) -> int:

@@ -37,7 +37,9 @@ class SentenceTransformerEmbedder:
                  name, self.dimension, self.max_tokens)
 
     def count_tokens(self, text: str) -> int:
-        encoded = self._model.tokenizer(self._passage_prefix + text, add_special_tokens=True)
+        # verbose=False: counting a text longer than the window is the point, not a mistake
+        encoded = self._model.tokenizer(self._passage_prefix + text, add_special_tokens=True,
+                                        verbose=False)
         return len(encoded["input_ids"])
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

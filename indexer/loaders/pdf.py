@@ -20,6 +20,13 @@ log = logging.getLogger(__name__)
 
 # Private-use code points and C0 controls are what a broken font mapping leaves behind.
 _JUNK = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–]\s*\d+\s*[-–]|(?:Seite|Page)\s+\d+(?:\s+(?:von|of)\s+\d+)?)\s*$"
+)
+_HYPHENATED = re.compile(r"([a-zäöüß])-\n[ \t]*([a-zäöüß])")
+_LETTER_SPACED = re.compile(r"^(?:[^\W\d_] ){2,}[^\W\d_]$")  # a whole "w o r d" segment
+_LONG_LETTER_SPACED = re.compile(r"^(?:[^\W\d_] ){4,}[^\W\d_]$")
+_WIDE_GAP = re.compile(r"( {2,})")
 _TITLE_NOISE = re.compile(r"^(microsoft (word|powerpoint|excel) - |untitled$|unbenannt)", re.I)
 
 
@@ -76,10 +83,28 @@ def _page_text(reader: Any, number: int, source: str) -> str:
 
 
 def clean_text(raw: str) -> str:
-    """Drop what broken font mappings leave behind; trim trailing spaces of each line."""
-    text = _JUNK.sub("", raw)
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip()
+    """Undo what PDF layout does to words, so search finds them.
+
+    Drops broken-font residue and page-number lines ("- 11 -", "Seite 3 von 7"), joins
+    words hyphenated at a line end ("Ehegat-\nten"), and closes letter-spaced headings
+    ("B e h ö r d e  f ü r" -> "Behörde für").
+    """
+    text = _JUNK.sub("", raw).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n") if not _PAGE_NUMBER.match(line)]
+    text = _HYPHENATED.sub(r"\1\2", "\n".join(lines))
+    return "\n".join(_close_letter_spacing(line) for line in text.split("\n")).strip()
+
+
+def _close_letter_spacing(line: str) -> str:
+    """Letter-spaced words are separated by wider gaps: close each all-letters segment."""
+    if "  " not in line:  # one letter-spaced word alone on its line: only when long
+        stripped = line.strip()
+        return stripped.replace(" ", "") if _LONG_LETTER_SPACED.match(stripped) else line
+    parts = _WIDE_GAP.split(line)
+    return "".join(
+        p.replace(" ", "") if i % 2 == 0 and _LETTER_SPACED.match(p.strip()) else p
+        for i, p in enumerate(parts)
+    )
 
 
 def _meta(reader: Any, first_text: str) -> DocumentMeta:
@@ -105,7 +130,7 @@ def _text_value(value: Any) -> str:
 
 
 def _first_line(text: str, limit: int = 120) -> str:
-    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    line = next((line.strip() for line in text.split("\n") if len(line.strip()) > 2), "")
     return line[:limit].rsplit(" ", 1)[0] if len(line) > limit else line
 
 

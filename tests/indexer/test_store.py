@@ -26,7 +26,7 @@ def test_manifest_records_how_the_version_was_built(
     assert manifest["kb_dir"] == str(kb.resolve())
     assert manifest["counts"]["files"] == 2 and manifest["counts"]["skipped"] == 0
     assert manifest["counts"]["chunks"] == report.chunks == manifest["counts"]["embedded"]
-    assert manifest["built_at"].endswith("+00:00")
+    assert manifest["built_at"].endswith("+00:00") and manifest["build_seconds"] >= 0
     layout = sorted(p.name for p in (index_dir / "versions" / report.version_id).iterdir())
     assert layout == ["chunks.sqlite", "dense.faiss", "lexical", "manifest.json"]
 

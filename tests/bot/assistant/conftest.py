@@ -51,7 +51,9 @@ class ScriptedSearcher:
 
     chunks: list[tuple[Chunk, float]]
     version_id: str | None = "v-test"
-    manifest: dict[str, Any] = field(default_factory=lambda: {"model": "fake", "documents": 2})
+    manifest: dict[str, Any] = field(
+        default_factory=lambda: {"model": "fake", "counts": {"files": 2, "chunks": 4}}
+    )
     calls: list[dict[str, Any]] = field(default_factory=list)
     refreshes: int = 0
 

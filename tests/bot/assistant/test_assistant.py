@@ -165,7 +165,9 @@ def test_gap_report_is_for_admins(assistant: Assistant) -> None:
     ask(assistant, "Wie backe ich Brot?")
     assert ask(assistant, "lücken", TOM).text == texts.ADMIN_ONLY
     report = ask(assistant, "/Luecken", ADMIN).text
-    assert "1 × Wie backe ich Brot?" in report
+    assert "1 ×: Wie backe ich Brot?" in report
+    assert "Gehaltsabrechnung: nur Paula Personal" in report  # task without deputy
+    assert "Rückmeldungen zu Antworten: 0 × hilfreich" in report
 
 
 def test_unknown_command_is_explained(assistant: Assistant) -> None:

@@ -14,7 +14,11 @@ ANSWER = Answer(
         ("Berta Schneider ist bis 14.08.2026 abwesend; Vertretung: Tom Koch",),
         True,
     ),
-    steps=("Abmeldeformular prüfen", "Hundemarke zurücknehmen"),
+    steps=(
+        "Abmeldeformular prüfen",
+        "Hundemarke zurücknehmen",
+        "Nachweis anfordern:\n- Tod: Bescheinigung\n- Abgabe: Name",
+    ),  # fmt: skip
     steps_title="Übergabe Hundesteuer > Abmeldung",
     sources=(
         SourceRef(
@@ -43,6 +47,7 @@ def test_answer_card_is_valid_and_complete() -> None:
     assert "Tom Koch" in body
     assert "Berta Schneider ist bis 14.08.2026 abwesend" in body
     assert "1. Abmeldeformular prüfen" in body and "2. Hundemarke zurücknehmen" in body
+    assert "3. Nachweis anfordern:" in body and "• Tod: Bescheinigung" in body
     facts = [f for e in card["body"] if e["type"] == "FactSet" for f in e["facts"]]
     assert {"title": "Telefon", "value": "0815-23"} in facts
     assert {"title": "Raum", "value": "2.14"} in facts
@@ -73,7 +78,7 @@ def test_plain_text_has_the_same_content() -> None:
     for part in ("Hundesteuer", "Zuständig heute:", "Tom Koch", "Telefon: 0815-23", "Raum: 2.14",
                  "bis 14.08.2026 abwesend", "1. Abmeldeformular prüfen",
                  "Abschnitt „Abmeldung“", "https://share.example/steueramt/hundesteuer.md",
-                 "Seite 3"):  # fmt: skip
+                 "Seite 3", "3. Nachweis anfordern:\n   - Tod: Bescheinigung"):  # fmt: skip
         assert part in text
 
 

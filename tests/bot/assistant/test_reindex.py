@@ -73,6 +73,19 @@ def test_failed_build_keeps_the_current_version_and_says_why(tmp_path: Path) -> 
     assert "build.lock is held" in sent[-1].text
 
 
+def test_the_builds_own_error_message_is_preferred(tmp_path: Path) -> None:
+    body = (
+        "import json, sys\n"
+        "print(json.dumps({'phase': 'failed', 'exit_code': 1, 'error': 'knowledge base folder "
+        "kb does not exist'}))\n"
+        "print('error: knowledge base folder kb does not exist', file=sys.stderr)\n"
+        "sys.exit(1)\n"
+    )
+    ok, sent = asyncio.run(_run(Reindexer(fake_build(tmp_path, body), lambda: None)))
+    assert not ok
+    assert sent[-1].text.endswith("Fehler: knowledge base folder kb does not exist")
+
+
 def test_missing_program_is_reported_not_raised(tmp_path: Path) -> None:
     reindexer = Reindexer([str(tmp_path / "no-such-program")], lambda: None)
     ok, sent = asyncio.run(_run(reindexer))

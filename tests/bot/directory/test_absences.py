@@ -66,6 +66,18 @@ TODAY = date(2026, 7, 20)
                            "Frau Schneider"),
         ),
         ("abwesend morgen", AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 21))),
+        (
+            "Ich bin nächste Woche auf Fortbildung",
+            AbsenceRequest(ABSENT, date(2026, 7, 27), date(2026, 7, 31), reason="Fortbildung"),
+        ),
+        (
+            "Ich bin vom 1. bis 5. Juni in Sonderurlaub",
+            AbsenceRequest(ABSENT, date(2027, 6, 1), date(2027, 6, 5), reason="Sonderurlaub"),
+        ),
+        (
+            "Ich bin morgen ab 8.30 Uhr nicht erreichbar",
+            AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 21)),
+        ),
         ("zurück", AbsenceRequest(BACK)),
         ("Ich bin wieder da!", AbsenceRequest(BACK)),
         ("zurueck für Birgit Schneider", AbsenceRequest(BACK, person="Birgit Schneider")),
@@ -118,6 +130,10 @@ def test_admins_from_settings_match_id_email_or_teams_id(fixture_dir: Path) -> N
     assert is_admin(["29:aad-x"], None, "29:aad-x")
     assert not is_admin(["hbraun"], directory.person("tkoch"), "29:aad-tkoch")
     assert not is_admin([], hans)
+    (fixture_dir / "personen.csv").write_text(
+        (fixture_dir / "personen.csv").read_text(encoding="utf-8").replace(
+            "kaemmerei,personalamt", "kaemmerei,admins"), encoding="utf-8")
+    assert is_admin([], Directory.load(fixture_dir).person("hbraun"))
 
 
 def test_carry_out_writes_own_absence_and_chain_uses_it(fixture_dir: Path, tmp_path: Path) -> None:
@@ -195,3 +211,23 @@ def test_unknown_writer_cannot_set_own_absence(fixture_dir: Path, tmp_path: Path
     with pytest.raises(UnknownSelf) as caught:
         carry_out(request, None, False, directory, state, TODAY)
     assert "keiner Person im Verzeichnis" in error_message(caught.value)
+
+
+def test_a_new_statement_replaces_an_overlapping_chat_absence(
+    fixture_dir: Path, tmp_path: Path
+) -> None:
+    directory = Directory.load(fixture_dir)
+    state = State(tmp_path / "state.sqlite")
+    birgit = directory.person("bschneider")
+    first = parse_absence_request("abwesend 03.08.-14.08.", TODAY)
+    fix = parse_absence_request("abwesend 03.08.-12.08. vertretung Maria Weber", TODAY)
+    later = parse_absence_request("abwesend 01.09.-02.09.", TODAY)
+    assert first and fix and later
+    carry_out(first, birgit, False, directory, state, TODAY)
+    carry_out(later, birgit, False, directory, state, TODAY)
+    reply = carry_out(fix, birgit, False, directory, state, TODAY)
+    assert reply.endswith("Der frühere Eintrag für diesen Zeitraum wurde ersetzt.")
+    assert [(a.start, a.end, a.stand_in) for a in state.absences()] == [
+        (date(2026, 8, 3), date(2026, 8, 12), "mweber"),
+        (date(2026, 9, 1), date(2026, 9, 2), None),
+    ]

@@ -144,3 +144,22 @@ def test_stand_in_cycle_terminates(fixture_dir: Path) -> None:
 def test_unknown_task_raises(fixture_dir: Path) -> None:
     with pytest.raises(UnknownTask):
         load(fixture_dir).who_handles("kantine", date(2026, 8, 5))
+
+
+def test_task_without_responsible_names_the_deputy_as_such(fixture_dir: Path) -> None:
+    with (fixture_dir / "zustaendigkeiten.csv").open("a", encoding="utf-8") as handle:
+        handle.write("fundbuero;Fundbüro;Fundsache;Bürgerbüro;;kwolf;\n")
+    directory = load(fixture_dir)
+    assert [p.line for p in directory.problems] == [7]
+    who = directory.who_handles("fundbuero", date(2026, 8, 5))
+    assert who.contact is not None and who.contact.id == "kwolf"
+    assert who.lines == ("Für „Fundbüro“ ist niemand als zuständig eingetragen.",
+                         "Vertretung: Klaus Wolf, Tel. 07123 4567-102, Raum 0.06")
+
+
+def test_task_with_nobody_at_all(fixture_dir: Path) -> None:
+    with (fixture_dir / "zustaendigkeiten.csv").open("a", encoding="utf-8") as handle:
+        handle.write("fundbuero;Fundbüro;Fundsache;Bürgerbüro;;;\n")
+    who = load(fixture_dir).who_handles("fundbuero", date(2026, 8, 5))
+    assert who.all_away and who.contact is not None and who.contact.id == "lfischer"
+    assert who.lines[0] == "Für „Fundbüro“ ist niemand als zuständig eingetragen."

@@ -56,6 +56,8 @@ def test_single_dates(text: str, expected: date) -> None:
         ("bis 14.08.", TODAY, date(2026, 8, 14)),
         ("von Mittwoch bis Dienstag", date(2026, 7, 22), date(2026, 7, 28)),
         ("am 12.09.", date(2026, 9, 12), date(2026, 9, 12)),
+        ("nächste Woche", date(2026, 7, 27), date(2026, 7, 31)),
+        ("diese Woche", TODAY, date(2026, 7, 24)),
         # a running absence whose start already passed stays in this year
         ("13.07.-24.07.", date(2026, 7, 13), date(2026, 7, 24)),
         # a range that is entirely over means next year
@@ -73,6 +75,12 @@ def test_range_found_inside_a_sentence() -> None:
     assert found is not None
     assert (found.start, found.end) == (date(2026, 8, 3), date(2026, 8, 14))
     assert text[found.span[0] : found.span[1]] == "3. bis 14. August"
+
+
+def test_a_time_is_no_date() -> None:
+    assert find_range("Ich bin ab 8.30 Uhr weg", TODAY) is None
+    found = find_range("am 3.8. ab 8.30 Uhr", TODAY)
+    assert found is not None and found.start == found.end == date(2026, 8, 3)
 
 
 def test_open_start() -> None:

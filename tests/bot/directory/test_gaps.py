@@ -205,3 +205,26 @@ def test_sample_leaving_horizon(sample_dir: Path) -> None:
                 if p.leaving and (p.leaving - day).days <= 180}
     assert set(keys(report, "austritt")) == expected
     assert expected  # the sample has someone leaving in the first half of 2027
+
+
+@pytest.mark.integration
+def test_document_data_comes_from_the_index_when_there_is_one(tmp_path: Path) -> None:
+    """The CLI prefers the index's document metadata to reading the files again."""
+    from bot.gaps_cli import load_docs_meta
+    from indexer.build import build_index
+    from indexer.embedding import FakeEmbedder
+    from indexer.settings import IndexSettings
+
+    kb, index = tmp_path / "kb", tmp_path / "index"
+    (kb / "steueramt").mkdir(parents=True)
+    doc = kb / "steueramt" / "hund.md"
+    doc.write_text("---\ntitel: Übergabe Hundesteuer\naufgaben: [hundesteuer]\n"
+                   "zuletzt_geprueft: 2023-05-01\n---\n# Übergabe\n\nDie Hundemarke kostet.\n",
+                   encoding="utf-8")
+    settings = IndexSettings(kb_dir=kb, index_dir=index)  # type: ignore[call-arg]
+    build_index(settings, embedder=FakeEmbedder())
+    doc.unlink()  # from now on only the index knows the document
+    metas = load_docs_meta(index, kb)
+    assert metas is not None and metas["steueramt/hund.md"].tasks == ("hundesteuer",)
+    assert metas["steueramt/hund.md"].last_reviewed == date(2023, 5, 1)
+    assert load_docs_meta(tmp_path / "kein_index", kb) == {}  # falls back to the (empty) KB

@@ -73,6 +73,17 @@ def test_bad_events_are_reported_and_good_ones_kept(fixture_dir: Path) -> None:
         ("lfischer", date(2026, 11, 5), date(2026, 11, 6))]
 
 
+def test_recurring_event_counts_once_and_is_reported(fixture_dir: Path) -> None:
+    write_ics(fixture_dir, event("DTSTART;VALUE=DATE:20261002", "DTEND;VALUE=DATE:20261003",
+                                 "RRULE:FREQ=WEEKLY;BYDAY=FR", "SUMMARY:Teilzeit",
+                                 "X-WISSENSLOTSE-PERSON:tkoch"))
+    directory = Directory.load(fixture_dir)
+    [problem] = directory.problems
+    assert "repeats; only its first occurrence counts" in problem.message
+    assert directory.absence_on("tkoch", date(2026, 10, 2)) is not None
+    assert directory.absence_on("tkoch", date(2026, 10, 9)) is None
+
+
 def test_broken_file_is_a_problem_and_the_rest_loads(fixture_dir: Path) -> None:
     (fixture_dir / "abwesenheiten.ics").write_bytes(b"BEGIN:VCALENDAR\r\nDas ist kaputt\x00\xff")
     directory = Directory.load(fixture_dir)

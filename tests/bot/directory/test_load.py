@@ -153,3 +153,19 @@ def test_tasks_of_lists_responsible_before_deputy(fixture_dir: Path) -> None:
     assert [t.id for t in directory.tasks_of("tkoch")] == ["grundsteuer", "hundesteuer"]
     assert [t.id for t in directory.tasks_of(directory.person("kwolf"))] == [  # type: ignore[arg-type]
         "meldewesen", "ausweise"]
+
+
+def test_excel_export_with_bom_crlf_and_quotes_is_read(fixture_dir: Path) -> None:
+    rows = [
+        "\ufeffid;name;abteilung;telefon;raum;email;teams_id;gruppen;austritt",
+        'bschneider;"Schneider; Birgit";Steueramt;07123;1.10;b@x.de;;"steueramt,kaemmerei";',
+        "tkoch;Tobias Koch;Steueramt;;;;;;",
+    ]
+    (fixture_dir / "personen.csv").write_bytes("\r\n".join(rows).encode("utf-8") + b"\r\n")
+    directory = Directory.load(fixture_dir)
+    birgit = directory.person("bschneider")
+    assert birgit is not None and birgit.name == "Schneider; Birgit"
+    assert birgit.groups == ("steueramt", "kaemmerei")
+    # the people the other files name but personen.csv no longer has are reported
+    assert {p.file for p in directory.problems} == {"zustaendigkeiten.csv", "abteilungen.csv",
+                                                    "abwesenheiten.csv"}

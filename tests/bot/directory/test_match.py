@@ -82,3 +82,38 @@ def test_end_to_end_question_about_absent_owner_names_the_deputy(sample: Directo
     text = "\n".join(who.lines)
     assert f"{owner.name} ist bis" in text
     assert f"Vertretung: {who.contact.name}, Tel. {who.contact.phone}" in text
+
+
+# --- the optional embedding side ----------------------------------------------------------
+
+def test_prepared_directory_keeps_lexical_matches(fixture_dir: Path) -> None:
+    from indexer.embedding import FakeEmbedder
+
+    directory = Directory.load(fixture_dir)
+    before = directory.match_tasks("Wer macht die Hundesteuer?")
+    embedder = FakeEmbedder()
+    directory.prepare(embedder)
+    assert len(embedder.embedded_texts) == len(directory.tasks)
+    after = directory.match_tasks("Wer macht die Hundesteuer?")
+    assert after[0] == before[0]
+    copy = directory.with_absences([])  # the per-question copy keeps the vectors
+    assert copy.match_tasks("Wer macht die Hundesteuer?")[0] == before[0]
+    assert len(embedder.embedded_texts) == len(directory.tasks)
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_e5_offers_a_paraphrase_but_not_noise(sample: Directory) -> None:
+    from bot.directory_match import DENSE_MAX
+    from indexer.embedding import load_embedder
+
+    directory = sample.with_absences([])
+    lexical = dict((t.id, s) for t, s in directory.match_tasks("Wo kann ich mein Auto parken?",
+                                                               k=10))
+    directory.prepare(load_embedder("e5"))
+    dense = dict((t.id, s) for t, s in directory.match_tasks("Wo kann ich mein Auto parken?",
+                                                             k=10))
+    assert GUESS <= dense["bewohnerparkausweis"] <= DENSE_MAX
+    assert dense["bewohnerparkausweis"] > lexical.get("bewohnerparkausweis", 0.0)
+    for noise in ("Wie spät ist es?", "Hallo, wer bist du?", "Das Wetter ist schön heute"):
+        assert directory.match_tasks(noise) == [], noise

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -11,6 +14,8 @@ import pytest
 from indexer.errors import LoaderError, UnsupportedFormat
 from indexer.loaders import LOADERS, describe_content, is_sidecar, load_file, sidecar_path
 from tests.indexer.loaders.conftest import copy_fixture
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(
@@ -81,16 +86,42 @@ def test_unreadable_path_becomes_a_loader_error(kb: Path) -> None:
         load_file(kb / "ordner.md", kb)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads everything")
+_LOAD_REASON = """
+import sys
+from pathlib import Path
+from indexer.errors import LoaderError
+from indexer.loaders import load_file
+try:
+    load_file(Path(sys.argv[1]), Path(sys.argv[2]))
+except LoaderError as exc:
+    print(exc.reason)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_permission_denied_becomes_a_loader_error(kb: Path) -> None:
+    """Root reads mode-000 files anyway: as root, drop the capabilities that override file
+    permissions for the child process, so the check is real."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot make a file unreadable")
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
     path = kb / "geheim.md"
     path.write_text("# Geheim\n\nText", encoding="utf-8")
     path.chmod(0)
-    try:
-        with pytest.raises(LoaderError, match="^cannot read file: Permission denied$"):
-            load_file(path, kb)
-    finally:
-        path.chmod(0o644)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", _LOAD_REASON, str(path), str(kb)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "cannot read file: Permission denied"
 
 
 def test_source_is_relative_posix_in_nfc(kb: Path) -> None:

@@ -111,6 +111,22 @@ def test_clean_text_drops_broken_font_residue() -> None:
     assert pdf.clean_text("Geb\ue001\ue002\u00fchr  \r\nzwei\x00\ufffd \n") == "Gebühr\nzwei"
 
 
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (" B e h ö r d e  f ü r  I n n e r e s", "Behörde  für  Inneres"),
+        ("S t a a t s r a t", "Staatsrat"),
+        ("Anlage a b c", "Anlage a b c"),  # single letters in running text stay
+        ("a b c", "a b c"),
+        ("des Ehegat-\nten und Kfz-\nSteuer", "des Ehegatten und Kfz-\nSteuer"),
+        ("Text\n- 11 -\nSeite 3 von 7\n  – 2 –\nPage 4\nmehr", "Text\nmehr"),
+        ("Paragraph 11 -\n12 Monate", "Paragraph 11 -\n12 Monate"),
+    ],
+)
+def test_clean_text_repairs_pdf_layout(raw: str, clean: str) -> None:
+    assert pdf.clean_text(raw) == clean
+
+
 @pytest.mark.skipif(HAMBURG_PDFS is None, reason="shared data hamburg_service/pdfs absent")
 @pytest.mark.slow
 def test_all_hamburg_pdfs_load_with_page_numbers() -> None:
