@@ -29,7 +29,7 @@ from indexer.embedding_cache import EmbeddingCache
 from indexer.errors import IndexerError
 from indexer.scan import ScanResult, SkippedFile, scan_knowledge_base
 from indexer.settings import IndexSettings
-from indexer.store import IndexVersion, open_current
+from indexer.store import FileRecord, IndexVersion, open_current
 from indexer.version_writer import BuildLock, prune_versions, set_current, write_version
 
 log = logging.getLogger(__name__)
@@ -104,27 +104,33 @@ def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | No
     reuse = reusable_previous(previous, model, chunking, code)
     docs, skipped = load_changed(settings, scan, reuse, model, progress)
     old = previous.file_records() if previous is not None else {}
-    new = tuple(d.source for d in docs if d.source not in old)
-    same = {d.source for d in docs if d.source in old and old[d.source].sha256 == d.sha256}
-    changed = tuple(d.source for d in docs if d.source in old and d.source not in same)
-    unchanged = tuple(d.source for d in docs if d.source in same)
     if not docs and old:
         raise KnowledgeBaseEmpty(
             f"no document in {settings.kb_dir} could be indexed ({len(skipped)} skipped), but "
             f"the serving version has {len(old)}: not replacing it (is the folder mounted?)")
-    present = {d.source for d in docs}
-    removed = tuple(sorted(s for s in old if s not in present))
-    files = dict(new=new, changed=changed, unchanged=unchanged, removed=removed,
-                 skipped=tuple(skipped))
+    new, changed, unchanged, removed = _classify(docs, old)
     if (previous is not None and reuse is previous and not new and not changed and not removed
             and _same_skips(previous, skipped)):
         log.info("nothing changed: version %s keeps serving", previous.version_id)
-        return BuildReport(previous.version_id, chunks=previous.chunk_count, published=False,
-                           **files)  # type: ignore[arg-type]
+        return BuildReport(previous.version_id, (), (), unchanged, (), tuple(skipped),
+                           chunks=previous.chunk_count, published=False)
     version_id, counts = _publish(settings, model, docs, skipped, previous,
                                   {"chunking": chunking, "code_version": code}, progress,
                                   started)
-    return BuildReport(version_id, **files, **counts)  # type: ignore[arg-type]
+    return BuildReport(version_id, new, changed, unchanged, removed, tuple(skipped),
+                       chunks=counts["chunks"], embedded=counts["embedded"],
+                       cached=counts["cached"], duplicates=counts["duplicates"])
+
+
+def _classify(docs: list[DocumentChunks], old: dict[str, FileRecord]
+              ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """new, changed, unchanged and removed sources, compared with the previous version."""
+    same = {d.source for d in docs if d.source in old and old[d.source].sha256 == d.sha256}
+    new = tuple(d.source for d in docs if d.source not in old)
+    changed = tuple(d.source for d in docs if d.source in old and d.source not in same)
+    unchanged = tuple(d.source for d in docs if d.source in same)
+    present = {d.source for d in docs}
+    return new, changed, unchanged, tuple(sorted(s for s in old if s not in present))
 
 
 def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks],
