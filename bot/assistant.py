@@ -32,12 +32,16 @@ SEARCH_K = 8
 
 
 class SearchBackend(Protocol):
-    version_id: str | None
-    manifest: dict[str, Any]
+    """What the assistant needs of ``indexer.search.Searcher``."""
+
+    @property
+    def version_id(self) -> str | None: ...
+    @property
+    def manifest(self) -> Mapping[str, Any]: ...
 
     def refresh(self) -> bool: ...
     def search(
-        self, query: str, k: int = 5, mode: str = "hybrid", groups: Collection[str] | None = None
+        self, query: str, k: int = 5, *, groups: Collection[str] | None = None
     ) -> list[Hit]: ...
 
 
@@ -292,11 +296,10 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
 
 def build_assistant(settings: Settings, today: Callable[[], date] | None = None) -> Assistant:
     """The warm-up: loads the embedder, the searcher, the directory and the state."""
-    from indexer.search import Searcher
-
     from bot.directory import Directory
     from bot.state import State
     from indexer.embedding import load_embedder
+    from indexer.search import Searcher
 
     settings.state_db.parent.mkdir(parents=True, exist_ok=True)
     embedder = load_embedder(settings.model)
