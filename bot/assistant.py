@@ -203,7 +203,7 @@ class Assistant:
         """The directory person behind a chat user (web chat choice, e-mail, Teams id)."""
         if self.directory is None:
             return None
-        if user.person_id:
+        if user.person_id and self.settings.local_mode:  # the web chat's choice: local only
             person = self.directory.person(user.person_id)
             if person is not None:
                 return person
