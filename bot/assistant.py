@@ -150,6 +150,8 @@ class Assistant:
             "question answered=%s confidence=%.3f hits=%d task=%s",
             answer.found, answer.confidence, len(hits), answer.task_id,
         )  # fmt: skip
+        if self.settings.log_questions:  # personal data: only when the operator allows it
+            log.info("question text: %r", question[:300])
         if answer.found:
             answer = self._record(answer, turn.user)
         else:

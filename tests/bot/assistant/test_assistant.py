@@ -214,3 +214,15 @@ def test_the_web_chat_person_choice_counts_only_in_local_mode(assistant: Assista
     assistant.settings = assistant.settings.model_copy(update={"app_id": "some-bot-id"})
     assert assistant.person_of(PAULA) is None  # outside local mode nobody picks an identity
     assert assistant.person_of(TOM) is not None
+
+
+def test_question_texts_reach_the_log_only_when_allowed(
+    assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+        ask(assistant, QUESTION)
+    assert "Hundesteuer" not in caplog.text and "confidence=" in caplog.text
+    assistant.settings = assistant.settings.model_copy(update={"log_questions": True})
+    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+        ask(assistant, QUESTION)
+    assert "Hundesteuer" in caplog.text
