@@ -15,8 +15,8 @@ from bot import texts
 from bot.answer import Answer, compose_answer
 from bot.cards import answer_card, answer_text, welcome_card
 from bot.commands import Command, CommandKind, absence, feedback, parse_command, run_command
-from bot.errors import InvalidAction, NotAllowed, ReindexBusy
-from bot.reindex import Reindexer, build_command
+from bot.errors import InvalidAction, NotAllowed
+from bot.reindex import Reindexer, build_command, start_from_chat
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
@@ -241,19 +241,7 @@ class Assistant:
             return [Reply(texts.ADMIN_ONLY, data={"kind": "not_allowed"})]
 
     def _reindex(self, turn: Turn) -> list[Reply]:
-        notifier = self._notifier
-        if notifier is None:
-            return [Reply(texts.REINDEX_NO_NOTIFIER, data={"kind": "reindex"})]
-        conversation = turn.conversation_id
-
-        async def notify(replies: list[Reply]) -> None:
-            await notifier.notify(conversation, replies)
-
-        try:
-            self.reindexer.start(notify)
-        except ReindexBusy:
-            return [Reply(texts.REINDEX_BUSY, data={"kind": "reindex", "started": False})]
-        return [Reply(texts.REINDEX_STARTED, data={"kind": "reindex", "started": True})]
+        return [start_from_chat(self.reindexer, self._notifier, turn.conversation_id)]
 
     def _after_reindex(self) -> None:
         with self._search_lock:
