@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from indexer.fusion import dense_weight, fuse
-from indexer.lexical import top_positive
+from indexer.lexical import LexicalIndex, LexicalIndexError, top_positive
 from indexer.model import Chunk, Hit
 from indexer.search_rows import RowTable, allowed_rows, load_rows
 from indexer.store import IndexVersion, current_version_id, open_current
@@ -64,7 +64,12 @@ class Searcher:
 
     def _open(self) -> None:
         version = open_current(self._index_dir, expect_model=self._embedder.name)
-        _ = version.dense, version.lexical  # load both now, not during the first question
+        _ = version.dense  # load now, not during the first question
+        self._lexical: LexicalIndex | None = None
+        try:
+            self._lexical = version.lexical
+        except LexicalIndexError as exc:  # answer from the dense side rather than not at all
+            log.error("lexical index unusable, hybrid search falls back to dense: %s", exc)
         self._version: IndexVersion = version
         self._rows: RowTable = load_rows(version)
         self._weight = (
@@ -119,6 +124,11 @@ class Searcher:
             raise SearchModeError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if k <= 0 or not query.strip() or self._rows.size == 0:
             return []
+        if mode == "bm25" and self._lexical is None:
+            raise LexicalIndexError(
+                f"version {self.version_id} has no usable lexical index: rebuild it with "
+                f"`python -m indexer build --index {self._index_dir}`"
+            )
         allowed = self._allowed(groups, folder)
         if allowed is not None and not allowed.any():
             return []
@@ -141,7 +151,7 @@ class Searcher:
         dense_rows, dense_cos = (
             self._dense_search(vector, depth, allowed) if mode != "bm25" else ([], [])
         )
-        lexical = self._version.lexical.scores(query) if mode != "dense" else None
+        lexical = self._lexical_scores(query) if mode != "dense" else None
         if lexical is not None and allowed is not None:
             lexical = np.where(allowed, lexical, 0.0).astype(np.float32)
         lexical_top = top_positive(lexical, depth) if lexical is not None else []
@@ -157,6 +167,11 @@ class Searcher:
             score = fuse(np.nan_to_num(cosine, nan=float(np.nanmin(cosine, initial=0.0))),
                          bm25, self._weight)
         return _Candidates(rows, cosine, bm25, np.asarray(score, dtype=np.float32))
+
+    def _lexical_scores(self, query: str) -> np.ndarray | None:
+        if self._lexical is None:
+            return None
+        return self._lexical.scores(query)
 
     def _dense_search(
         self, vector: np.ndarray, depth: int, allowed: np.ndarray | None
