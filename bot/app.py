@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiohttp import web
@@ -64,6 +65,11 @@ def create_app(
         outbound = RoutingNotifier(notifier, add_web_chat(app, settings, lambda: app[ASSISTANT]))
 
     async def warm_up(app: web.Application) -> None:
+        # The SDK sends replies with blocking `requests` calls in the default executor, which
+        # the assistant's searches share: six threads on two cores is too few for 20 chats.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=32, thread_name_prefix="bot-io")
+        )
         if app[ASSISTANT] is None:
             app[ASSISTANT] = await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings

@@ -37,6 +37,7 @@ from botbuilder.schema import (
 )
 from botframework.connector.auth import (
     AuthenticateRequestResult,
+    ConnectorFactory,
     ServiceClientCredentialsFactory,
 )
 
@@ -291,6 +292,26 @@ class WissenslotseBot(ActivityHandler):
         return email
 
 
+class _ReusedConnectors(ConnectorFactory):
+    """One connector client per (serviceUrl, audience) instead of one per turn: the SDK's client
+    builds a retry policy and a ``requests`` session each time and never closes them."""
+
+    def __init__(self, inner: ConnectorFactory, cache: OrderedDict[tuple[str, str], Any]) -> None:
+        self._inner = inner
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str | None = None) -> Any:
+        key = (service_url, audience or "")
+        client = self._cache.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)  # type: ignore[arg-type]
+            self._cache[key] = client
+            while len(self._cache) > 32:
+                self._cache.popitem(last=False)
+        self._cache.move_to_end(key)
+        return client
+
+
 class MessageEndpoint:
     """``POST /api/messages``: checks the request, authenticates off the event loop, runs the turn.
 
@@ -311,6 +332,7 @@ class MessageEndpoint:
         self._bot = bot
         self._auth_timeout = auth_timeout
         self._auth_required = auth_required
+        self._clients: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bot-auth")
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -341,6 +363,8 @@ class MessageEndpoint:
         except Exception as error:
             log.warning("request refused: %s", type(error).__name__)
             return _problem(401, "unauthorized")
+        if result.connector_factory is not None:
+            result.connector_factory = _ReusedConnectors(result.connector_factory, self._clients)
         invoke = await self._adapter.process_activity(result, activity, self._bot.on_turn)
         if invoke is None:
             return web.Response(status=201)

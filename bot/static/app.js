@@ -36,13 +36,14 @@
     const lines = escapeHtml(text).split("\n");
     let html = "", list = null;
     for (const line of lines) {
-      const bullet = line.match(/^\s*[-*]\s+(.*)$/), numbered = line.match(/^\s*\d+\.\s+(.*)$/);
+      const bullet = line.match(/^\s*[-*•]\s+(.*)$/), numbered = line.match(/^\s*\d+\.\s+(.*)$/);
       const kind = bullet ? "ul" : numbered ? "ol" : null;
       if (kind !== list) {
         if (list) html += `</${list}>`;
         // a step numbered "3." in its own TextBlock keeps its number
         if (kind === "ol") html += `<ol start="${parseInt(line, 10) || 1}">`;
-        else if (kind === "ul" && /^\s{2,}/.test(line)) html += '<ul class="sub">';
+        // indented bullets, and "•" items (sub-points of a step), sit under the step
+        else if (kind === "ul" && /^(\s{2,}|\s*•)/.test(line)) html += '<ul class="sub">';
         else if (kind) html += `<${kind}>`;
         list = kind;
       }
@@ -73,6 +74,7 @@
         if (item.color) classes.push("color-" + lower(item.color));
         if (lower(item.style) === "heading") classes.push("heading");
         if (["medium", "large", "extralarge"].includes(lower(item.spacing))) classes.push("spaced");
+        if (lower(item.spacing) === "none") classes.push("tight");
         const node = el("div", classes.join(" "));
         node.innerHTML = markdown(item.text || "");
         parent.appendChild(node);

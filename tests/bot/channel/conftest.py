@@ -73,6 +73,7 @@ class Received:
     reply_to: str | None
     activity: dict[str, Any]
     authorization: str | None
+    client_port: int = 0
 
 
 class FakeConnector:
@@ -94,6 +95,8 @@ class FakeConnector:
             reply_to=request.match_info.get("reply_to"),
             activity=await request.json(),
             authorization=request.headers.get("Authorization"),
+            client_port=(request.transport.get_extra_info("peername") or ("", 0))[1]
+            if request.transport else 0,
         ))
         return web.json_response({"id": f"reply-{len(self.received)}"})
 

@@ -152,3 +152,12 @@ def test_healthz_reports_index_and_uptime(local_settings: Settings) -> None:
     assert body["index_version"] == "v-test" and body["documents"] == 3
     assert body["model"] == "fake" and body["mode"] == "local"
     assert body["uptime_seconds"] >= 0
+
+
+def test_replies_reuse_one_connection_to_the_connector(local_settings: Settings) -> None:
+    """The SDK's per-turn connector client (a new session each time) is reused across turns."""
+    assistant, connector = FakeAssistant(), FakeConnector()
+    statuses, _ = asyncio.run(_post(local_settings, assistant, connector, make=lambda url: [
+        teams_message(url, f"Frage {n}", activity_id=str(n)) for n in range(4)]))
+    assert statuses == [201] * 4 and len(connector.received) == 8
+    assert len({r.client_port for r in connector.received}) < 4  # fewer connections than turns
