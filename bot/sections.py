@@ -1,0 +1,149 @@
+"""Which section of the best document to quote, and its steps: extractive only.
+
+A section is all chunks of one document that share a heading path (the chunker may cut a long
+procedure into several chunks; the answer quotes it whole). Steps are the section's list items
+(continuation lines and nested bullets kept with their item), else its first lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from indexer.model import Chunk, Hit
+
+DocumentChunks = Callable[[str], Sequence[Chunk]]
+
+MAX_STEPS = 10
+MAX_STEP_CHARS = 900
+MAX_LINES = 6
+SUBITEM = "\n- "  # joins a step and its own bullet points
+
+_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\d")
+_MARKER_ONLY = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])$")
+_HOW_QUESTION = re.compile(
+    r"\b(wie|was\s+muss|was\s+braucht|was\s+ist\s+zu\s+tun|wo\s+kann|welche\s+schritte|ablauf|"
+    r"vorgehen|verfahren)\b",
+    re.IGNORECASE,
+)
+_PROCEDURE_HEADING = re.compile(
+    r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
+)
+_PARTICLES = ("ab", "an", "um", "aus", "zu", "weg", "nach", "vor", "ein", "zurück", "auf")
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+_STOP = frozenset(
+    "einen einem einer eine eines sich kümmert kümmern macht mache machen wird werden muss "
+    "kann können bitte heute gerade zuständig zuständige welche welcher welches diese dieser "
+    "dieses dann denn noch auch oder wenn über unter".split()
+)
+
+
+def is_how_question(question: str) -> bool:
+    return bool(_HOW_QUESTION.search(question))
+
+
+def question_terms(question: str) -> set[str]:
+    """Lower-case word stems of the question, with German separable verbs re-joined
+    ("melde ... ab" -> "abmeld"), to recognise the section a question is about."""
+    words = [w.lower() for w in _WORD.findall(question)]
+    content = [w for w in words if len(w) >= 4 and w not in _STOP]
+    terms = {w[:-1] if w.endswith("e") else w for w in content}
+    if words and words[-1] in _PARTICLES:
+        for word in content:
+            terms.add(words[-1] + (word[:-1] if word.endswith("e") else word))
+    return terms
+
+
+def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | None) -> list[Chunk]:
+    """The sections of the best hit's document (merged chunks), best-ranked section first."""
+    best = hits[0].source
+    ranked = [c for h in hits if h.source == best for c in (h.chunk, *h.more_in_document)]
+    chunks = list(document_chunks(best)) if document_chunks is not None else []
+    if not chunks:
+        chunks = sorted(set(ranked), key=lambda c: c.ordinal)
+    merged: dict[tuple[str, ...], Chunk] = {}
+    for chunk in sorted(chunks, key=lambda c: c.ordinal):
+        known = merged.get(chunk.heading_path)
+        if known is None:
+            merged[chunk.heading_path] = chunk
+        elif chunk.page == known.page:
+            merged[chunk.heading_path] = replace(known, text=_joined(known.text, chunk.text))
+    order = {c.heading_path: i for i, c in reversed(list(enumerate(ranked)))}
+    return sorted(merged.values(), key=lambda c: order.get(c.heading_path, len(ranked)))
+
+
+def _joined(first: str, second: str) -> str:
+    """Two consecutive chunks of a section as one text. The chunker may cut after a list
+    marker ("5." | "Bargeld ..."): then the pieces belong on one line."""
+    last_line = first.rstrip().rsplit("\n", 1)[-1]
+    if _MARKER_ONLY.match(last_line):
+        return first.rstrip() + " " + second.lstrip()
+    return first + "\n" + second
+
+
+def best_section(
+    question: str, hits: Sequence[Hit], document_chunks: DocumentChunks | None = None
+) -> Chunk:
+    """The section to quote: for a how-question prefer a procedure (a list, "Ablauf") of the
+    best document whose heading names what is asked; else the best hit's section."""
+    sections = document_sections(hits, document_chunks)
+    quotable = [section for section in sections if quote_steps(section.text)]
+    sections = quotable or sections  # a table-only section has nothing to quote
+    if not is_how_question(question):
+        return sections[0]
+    terms = question_terms(question)
+
+    def score(item: tuple[int, Chunk]) -> float:
+        position, section = item
+        heading = " ".join(section.heading_path).lower()
+        value = 1.0 / (1 + position)
+        if list_items(section.text):
+            value += 1.0
+        if _PROCEDURE_HEADING.search(heading):
+            value += 1.0  # a how-question wants the procedure
+        return value + sum(1.0 for term in terms if term in heading)
+
+    return max(enumerate(sections), key=score)[1]
+
+
+def list_items(text: str) -> list[str]:
+    """Top-level list items (the numbered ones when there are any), each with its
+    continuation lines joined and its bullets kept as "- ..." lines. Loaders strip
+    indentation, so an item runs until a blank line or the next item."""
+    lines = text.splitlines()
+    numbered = any((m := _ITEM.match(line)) and _NUMBERED.match(m["marker"]) for line in lines)
+    items: list[list[str]] = []
+    current: list[str] | None = None
+    for line in lines:
+        match = _ITEM.match(line)
+        if match is not None and (not numbered or _NUMBERED.match(match["marker"])):
+            if match["indent"] and current is not None and not numbered:
+                current.append(SUBITEM + match["text"].strip())
+                continue
+            current = [match["text"].strip()]
+            items.append(current)
+        elif not line.strip():
+            current = None
+        elif current is not None and match is not None:
+            current.append(SUBITEM + match["text"].strip())
+        elif current is not None:
+            current.append(" " + line.strip())
+    return ["".join(parts) for parts in items]
+
+
+def quote_steps(text: str) -> tuple[str, ...]:
+    """The steps of a section, quoted verbatim (long ones shortened with "…")."""
+    items = list_items(text)
+    if not items:
+        items = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith(("#", "|"))
+        ][:MAX_LINES]
+    return tuple(_shorten(item) for item in items[:MAX_STEPS])
+
+
+def _shorten(line: str) -> str:
+    return line if len(line) <= MAX_STEP_CHARS else line[: MAX_STEP_CHARS - 1].rstrip() + "…"

@@ -1,0 +1,171 @@
+from dataclasses import replace
+from typing import Any
+
+from bot.answer import CALIBRATED_MIN_CONFIDENCE, compose_answer, min_confidence
+from bot.sections import best_section, is_how_question, question_terms, quote_steps
+from bot.settings import Settings
+from indexer.model import Hit
+
+from .conftest import FIXED_DAY, chunk
+
+TITLE = "Übergabe Hundesteuer"
+ANMELDUNG = chunk("steueramt/hund.md", "Anmeldung", "1. Hund anmelden\n2. Marke ausgeben", TITLE,
+                  ("hundesteuer",))  # fmt: skip
+ABMELDUNG = chunk("steueramt/hund.md", "Abmeldung", "Vorab prüfen.\n1. Formular prüfen\n"
+                  "2) Marke zurücknehmen\n3. Steuer erstatten\n\n- Randnotiz", TITLE,
+                  ("hundesteuer",))  # fmt: skip
+ALLGEMEIN = chunk("steueramt/hund.md", "Allgemeines", "Die Hundesteuer ist eine Gemeindesteuer.",
+                  TITLE, ("hundesteuer",))  # fmt: skip
+
+
+def hits(*pairs: tuple) -> list[Hit]:
+    return [Hit(c, s, rank, dense_score=s) for rank, (c, s) in enumerate(pairs)]
+
+
+def test_steps_are_quoted_verbatim_list_items() -> None:
+    assert quote_steps(ABMELDUNG.text) == ("Formular prüfen", "Marke zurücknehmen",
+                                           "Steuer erstatten")  # fmt: skip
+    # without a list: the section's lines, headings left out
+    assert quote_steps("# Titel\nErste Zeile.\n\nZweite Zeile.") == (
+        "Erste Zeile.",
+        "Zweite Zeile.",
+    )
+
+
+def test_list_items_keep_continuations_and_nested_bullets() -> None:
+    text = (
+        "Einleitung.\n\n1. Erster Schritt,\nweiter im Satz.\n2. Nachweis:\n"
+        "- Tod: Bescheinigung\n   - Abgabe: Name\n3. Dritter\n\n"
+        "Die Frist ist kurz.\n- kein Schritt"
+    )
+    assert quote_steps(text) == (
+        "Erster Schritt, weiter im Satz.",
+        "Nachweis:\n- Tod: Bescheinigung\n- Abgabe: Name",
+        "Dritter",
+    )
+
+
+def test_a_section_cut_into_chunks_is_quoted_whole(settings: Settings) -> None:
+    first = chunk("steueramt/hund.md", "Abmeldung", "1. Formular prüfen\n2. Nachweis", TITLE)
+    second = chunk("steueramt/hund.md", "Abmeldung", "3. Marke zurückfordern", TITLE)
+    second = replace(second, ordinal=1)
+    answer = compose_answer("Wie melde ich einen Hund ab?", hits((second, 0.9)), None, FIXED_DAY,
+                            settings, document_chunks=lambda source: [first, second])  # fmt: skip
+    assert answer.steps == ("Formular prüfen", "Nachweis", "Marke zurückfordern")
+
+
+def test_a_chunk_cut_after_a_list_marker_is_rejoined(settings: Settings) -> None:
+    first = chunk("fund.md", "Annehmen", "4. Prüfen:\n   - Fahrrad: abgleichen.\n5.", "Fund")
+    second = replace(chunk("fund.md", "Annehmen", "Bargeld in die Kasse.\n6. Lagern.", "Fund"),
+                     ordinal=1)  # fmt: skip
+    answer = compose_answer("Wie nehme ich einen Fund an?", hits((first, 0.9)), None, FIXED_DAY,
+                            settings, document_chunks=lambda source: [first, second])  # fmt: skip
+    assert answer.steps == ("Prüfen:\n- Fahrrad: abgleichen.", "Bargeld in die Kasse.", "Lagern.")
+
+
+def test_separable_verbs_are_joined() -> None:
+    assert "abmeld" in question_terms("Wie melde ich einen Hund ab?")
+    assert is_how_question("Wie melde ich einen Hund ab?")
+    assert not is_how_question("Wer ist für die Hundesteuer zuständig?")
+
+
+def test_how_question_prefers_the_section_it_names() -> None:
+    found = hits((ANMELDUNG, 0.88), (ALLGEMEIN, 0.87), (ABMELDUNG, 0.86))
+    assert best_section("Wie melde ich einen Hund ab?", found) == ABMELDUNG
+    assert best_section("Wie melde ich einen Hund an?", found) == ANMELDUNG
+    assert best_section("Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?",
+                        found) == ABMELDUNG  # fmt: skip
+    # not a how-question: the best hit's section
+    assert best_section("Was ist die Hundesteuer?", found) == ANMELDUNG
+
+
+def test_answer_names_task_person_steps_and_source(settings: Settings, directory: Any) -> None:
+    found = hits((ABMELDUNG, 0.9), (ANMELDUNG, 0.85))
+    answer = compose_answer("Wie melde ich einen Hund ab? Hundesteuer", found, directory,
+                            FIXED_DAY, settings)  # fmt: skip
+    assert answer.found
+    assert answer.task_id == "hundesteuer" and answer.task_name == "Hundesteuer"
+    assert answer.who is not None and answer.who.contact is not None
+    assert answer.who.contact.name == "Tom Koch" and answer.who.contact.phone == "07000 1-232"
+    assert answer.who.is_stand_in
+    assert any("Berta Schneider ist bis 14.08.2026 abwesend" in r for r in answer.who.reasons)
+    assert answer.steps == ("Formular prüfen", "Marke zurücknehmen", "Steuer erstatten")
+    assert answer.sources[0].path == "steueramt/hund.md"
+    assert answer.sources[0].section == "Abmeldung"
+    assert answer.sources[0].url == ""
+
+
+def test_every_step_is_text_of_the_document(settings: Settings) -> None:
+    found = hits((ABMELDUNG, 0.9))
+    answer = compose_answer("Wie melde ich einen Hund ab?", found, None, FIXED_DAY, settings)
+    assert answer.steps and all(step in ABMELDUNG.text for step in answer.steps)
+
+
+def test_links_when_a_base_url_is_set(settings: Settings) -> None:
+    linked = settings.model_copy(update={"doc_base_url": "https://share.example/kb/"})
+    pdf = chunk("bau/Bauantrag Formular.pdf", "", "Seite drei", "Bauantrag", page=3)
+    answer = compose_answer("Bauantrag", hits((pdf, 0.9)), None, FIXED_DAY, linked)
+    assert answer.sources[0].url == "https://share.example/kb/bau/Bauantrag%20Formular.pdf#page=3"
+    assert answer.sources[0].page == 3
+
+
+def test_below_the_threshold_nothing_is_found(settings: Settings) -> None:
+    brot = chunk("kantine.md", "Kantine", "Brot", "Kantine")
+    answer = compose_answer("Wie backe ich Brot?", hits((brot, 0.79), (ANMELDUNG, 0.75)), None,
+                            FIXED_DAY, settings)  # fmt: skip
+    assert not answer.found
+    assert answer.topics == ("Kantine", TITLE)
+    assert compose_answer("x", [], None, FIXED_DAY, settings).found is False
+
+
+def test_calibrated_threshold_applies_only_while_the_setting_is_default() -> None:
+    assert min_confidence(Settings(_env_file=None)) == CALIBRATED_MIN_CONFIDENCE
+    assert min_confidence(Settings(_env_file=None, min_confidence=0.5)) == 0.5
+
+
+def test_a_task_named_in_the_question_wins_over_an_unrelated_document(
+    settings: Settings, directory: Any
+) -> None:
+    travel = chunk("personal/reisen.md", "Ablauf", "1. Antrag stellen", "Dienstreisen",
+                   ("dienstreisen",))  # fmt: skip
+    answer = compose_answer("Wer macht die Gehaltsabrechnung?", hits((travel, 0.9)), directory,
+                            FIXED_DAY, settings)  # fmt: skip
+    assert answer.found and answer.task_id == "gehaelter"
+    assert answer.who is not None and answer.who.contact is not None
+    assert answer.who.contact.name == "Paula Personal"
+    assert answer.who.reasons == ()  # she is there: no explanation needed
+    assert answer.steps == () and answer.sources == ()  # nothing quoted from the travel doc
+
+
+def test_a_document_about_the_task_is_preferred_for_the_steps(
+    settings: Settings, directory: Any
+) -> None:
+    travel = chunk("personal/reisen.md", "Ablauf", "1. Antrag stellen", "Dienstreisen",
+                   ("dienstreisen",))  # fmt: skip
+    found = hits((travel, 0.9), (ABMELDUNG, 0.86))
+    answer = compose_answer("Wie melde ich die Hundesteuer ab?", found, directory, FIXED_DAY,
+                            settings)  # fmt: skip
+    assert answer.task_id == "hundesteuer"
+    assert answer.sources[0].path == "steueramt/hund.md"
+    assert answer.steps[0] == "Formular prüfen"
+
+
+def test_sources_are_the_quoted_section_and_documents_on_the_same_task(
+    settings: Settings, directory: Any
+) -> None:
+    statute = chunk("steueramt/satzung.pdf", "", "§ 11 Meldepflichten", "Hundesteuersatzung",
+                    ("hundesteuer",), page=4)  # fmt: skip
+    unrelated = chunk("bau/winter.md", "Streuplan", "Streuen", "Winterdienst")
+    found = hits((ABMELDUNG, 0.9), (unrelated, 0.88), (statute, 0.87))
+    answer = compose_answer("Wie melde ich einen Hund ab?", found, directory, FIXED_DAY, settings)
+    assert [s.path for s in answer.sources] == ["steueramt/hund.md", "steueramt/satzung.pdf"]
+    assert answer.sources[1].page == 4
+
+
+def test_a_section_without_quotable_text_gives_way(settings: Settings) -> None:
+    table = chunk("gast.md", "Wer braucht was?", "| Fall | Erlaubnis |\n|---|---|\n| A | B |", "G")
+    steps = replace(chunk("gast.md", "Ablauf", "1. Antrag prüfen", "G"), ordinal=1)
+    answer = compose_answer("Braucht der Wirt eine Konzession?", hits((table, 0.9)), None,
+                            FIXED_DAY, settings, lambda source: [table, steps])  # fmt: skip
+    assert answer.steps == ("Antrag prüfen",)
+    assert answer.sources[0].section == "Ablauf"

@@ -1,0 +1,228 @@
+"""Whole turns through the Assistant: real directory, real SQLite state, a scripted searcher."""
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import texts
+from bot.assistant import Assistant
+from bot.reindex import Reindexer
+from bot.turns import Reply, Turn, UserRef
+
+from .card_schema import problems
+from .conftest import FIXED_DAY, RecordingNotifier
+
+OUTSIDER = UserRef("aad-unknown", name="Gast")
+TOM = UserRef("aad-tkoch", email="Tom.Koch@test.example")
+PAULA = UserRef("web:1", person_id="pamt")
+ADMIN = UserRef("aad-admin", email="admin@musterstadt.de")
+QUESTION = "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?"
+
+
+def ask(assistant: Assistant, text: str, user: UserRef = OUTSIDER, value: Any = None) -> Reply:
+    replies = asyncio.run(assistant.handle(Turn(text, user, "conv-1", value=value)))
+    assert len(replies) == 1
+    return replies[0]
+
+
+def test_question_gets_task_stand_in_steps_and_source(assistant: Assistant) -> None:
+    reply = ask(assistant, QUESTION)
+    assert reply.data["kind"] == "answer"
+    assert "Tom Koch" in reply.text and "07000 1-232" in reply.text
+    assert "Berta Schneider ist bis 14.08.2026 abwesend" in reply.text
+    assert "1. Abmeldeformular prüfen" in reply.text
+    assert "Abschnitt „Abmeldung eines Hundes“" in reply.text
+    assert reply.card is not None and problems(reply.card) == []
+    assert assistant.searcher.refreshes == 1  # type: ignore[attr-defined]
+
+
+def test_the_users_groups_go_to_the_search(assistant: Assistant) -> None:
+    ask(assistant, QUESTION)  # unknown user: no groups, not None (None would mean "no filter")
+    ask(assistant, QUESTION, PAULA)  # web chat choice
+    ask(assistant, QUESTION, TOM)  # e-mail, case-insensitive
+    groups = [call["groups"] for call in assistant.searcher.calls]  # type: ignore[attr-defined]
+    assert groups == [frozenset(), frozenset({"personalamt"}), frozenset({"steueramt"})]
+
+
+def test_restricted_document_is_cited_only_to_its_group(assistant: Assistant) -> None:
+    assert "Gehälter" not in ask(assistant, "Hund Gehalt").text
+    assert "Gehälter" in ask(assistant, "Hund Gehalt", PAULA).text
+
+
+def test_nothing_found_offers_topics_and_records_the_gap(assistant: Assistant) -> None:
+    reply = ask(assistant, "Wie backe ich Brot?")
+    assert reply.data["kind"] == "not_found"
+    assert reply.text.startswith(texts.NOT_FOUND)
+    assert reply.card is not None and problems(reply.card) == []
+    topics = [a["data"] for a in reply.card["actions"]]
+    assert {"action": "ask", "text": "Kantine"} in topics
+    assert assistant.state.unanswered(10) == [("Wie backe ich Brot?", 1)]
+    # a topic button asks the topic as a question
+    again = ask(assistant, "", value={"action": "ask", "text": "Hundesteuer Abmeldung"})
+    assert again.data["kind"] == "answer"
+
+
+def test_feedback_is_stored_with_the_answer(assistant: Assistant) -> None:
+    answer = ask(assistant, QUESTION)
+    up = next(a for a in answer.card["actions"] if a["data"].get("vote") == "up")  # type: ignore[index]
+    reply = ask(assistant, "", TOM, value=up["data"])
+    assert reply.text == texts.FEEDBACK_THANKS_UP and reply.data["stored"]
+    assert assistant.state.feedback_counts()["up"] == 1
+    unknown = ask(
+        assistant, "", TOM, value={"action": "feedback", "answer_id": "nope", "vote": "up"}
+    )
+    assert unknown.text == texts.FEEDBACK_UNKNOWN
+    assert assistant.state.feedback_counts()["up"] == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"action": "feedback", "answer_id": "x", "vote": "sideways"},
+        {"action": "feedback", "answer_id": 42, "vote": "up"},
+        {"action": "feedback", "answer_id": "x" * 10_000, "vote": "down"},
+        {"action": "feedback"},
+        {"action": "ask", "text": ["Hund"]},
+        {"action": "ask", "text": "   "},
+        {"action": "delete_everything"},
+        {"action": None},
+        {},
+        ["not", "a", "dict"],
+    ],
+)
+def test_forged_card_data_gets_a_polite_reply(assistant: Assistant, value: Any) -> None:
+    reply = ask(assistant, "", TOM, value=value)
+    assert reply.text == texts.ACTION_INVALID
+    assert assistant.state.feedback_counts() == {"up": 0, "down": 0}
+
+
+def test_an_unexpected_error_becomes_an_apology(
+    assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> list[Any]:
+        raise RuntimeError("disk on fire")
+
+    assistant.searcher.search = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR):
+        reply = ask(assistant, QUESTION)
+    assert reply.text == texts.ERROR_GENERIC
+    assert "disk on fire" in caplog.text  # logged for the operator, not shown to the user
+    assert "disk on fire" not in reply.text
+
+
+def test_empty_and_oversized_messages(assistant: Assistant) -> None:
+    assert ask(assistant, "   ").text == texts.EMPTY_MESSAGE
+    assert "zu lang" in ask(assistant, "Hund " * 20_000).text
+    assert assistant.searcher.calls == []  # type: ignore[attr-defined]
+
+
+def test_help_shows_admin_commands_only_to_admins(assistant: Assistant) -> None:
+    assert "neu indexieren" not in ask(assistant, "hilfe").text
+    admin_help = ask(assistant, "/Hilfe", ADMIN)
+    assert "neu indexieren" in admin_help.text
+    assert admin_help.card is not None and problems(admin_help.card) == []
+
+
+def test_status_names_the_index_and_the_user(assistant: Assistant) -> None:
+    assert "kenne Sie nicht" in ask(assistant, "status").text
+    status = ask(assistant, "Status", TOM).text
+    assert "Tom Koch" in status and "v-test" in status and "2 Dokumente" in status
+    assert "Administrator" in ask(assistant, "status", ADMIN).text
+
+
+def test_absence_from_command_and_sentence(assistant: Assistant) -> None:
+    reply = ask(assistant, "abwesend 10.08.-12.08.", TOM)
+    assert reply.data["stored"], reply.text
+    sentence = "Ich bin vom 17. bis 21. August im Urlaub, meine Vertretung ist Uwe Keller"
+    assert ask(assistant, sentence, TOM).data["stored"]
+    stored = [(a.person, a.start.day, a.end.day, a.stand_in) for a in assistant.state.absences()]
+    assert stored == [("tkoch", 10, 12, None), ("tkoch", 17, 21, "ukeller")]
+    assert "17.08.2026" in ask(assistant, "status", TOM).text
+
+
+def test_only_admins_set_someone_elses_absence(assistant: Assistant) -> None:
+    refused = ask(assistant, "abwesend 10.08.-12.08. für Berta Schneider", TOM)
+    assert not refused.data["stored"]
+    assert assistant.state.absences() == []
+    assert ask(assistant, "abwesend 10.08.-12.08. für Tom Koch", ADMIN).data["stored"]
+    assert ask(assistant, "abwesend 10.08.-12.08.", OUTSIDER).data["stored"] is False
+    assert ask(assistant, "abwesend irgendwann", TOM).data["stored"] is False
+
+
+def test_absence_changes_who_handles_the_task_today(assistant: Assistant) -> None:
+    ask(assistant, "abwesend 03.08.-07.08. Vertretung Uwe Keller", TOM)
+    reply = ask(assistant, QUESTION)
+    assert "Uwe Keller" in reply.data["answer"]["who"]["contact"]["name"]
+    assert ask(assistant, "zurück", TOM).data["kind"] == "absence"
+    assert ask(assistant, QUESTION).data["answer"]["who"]["contact"]["name"] == "Tom Koch"
+
+
+def test_gap_report_is_for_admins(assistant: Assistant) -> None:
+    ask(assistant, "Wie backe ich Brot?")
+    assert ask(assistant, "lücken", TOM).text == texts.ADMIN_ONLY
+    report = ask(assistant, "/Luecken", ADMIN).text
+    assert "1 ×: Wie backe ich Brot?" in report
+    assert "Gehaltsabrechnung: nur Paula Personal" in report  # task without deputy
+    assert "Rückmeldungen zu Antworten: 0 × hilfreich" in report
+
+
+def test_unknown_command_is_explained(assistant: Assistant) -> None:
+    reply = ask(assistant, "/urlaubsplan")
+    assert "urlaubsplan" in reply.text and "hilfe" in reply.text
+
+
+def test_reindex_is_for_admins_and_runs_once(assistant: Assistant, tmp_path: Path) -> None:
+    assert ask(assistant, "neu indexieren", TOM).text == texts.ADMIN_ONLY
+    assert ask(assistant, "neu indexieren", ADMIN).text == texts.REINDEX_NO_NOTIFIER
+    script = tmp_path / "build.py"
+    script.write_text('import json; print(json.dumps({"version_id": "v9", "new": [], '
+                      '"changed": ["a.md"], "removed": [], "skipped": []}))')  # fmt: skip
+    assistant.reindexer = Reindexer([sys.executable, str(script)], assistant._after_reindex)
+    notifier = RecordingNotifier()
+    assistant.set_notifier(notifier)
+
+    async def scenario() -> tuple[list[Reply], list[Reply]]:
+        first = await assistant.handle(Turn("/neu indexieren", ADMIN, "admin-chat"))
+        second = await assistant.handle(Turn("neu indexieren", ADMIN, "admin-chat"))
+        while assistant.reindexer.running:
+            await asyncio.sleep(0.05)
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first[0].text == texts.REINDEX_STARTED
+    assert second[0].text == texts.REINDEX_BUSY
+    assert notifier.sent[-1][0] == "admin-chat"
+    assert "1 geändert" in notifier.sent[-1][1][0].text
+    assert assistant.searcher.refreshes == 1  # type: ignore[attr-defined]
+
+
+def test_welcome_and_health(assistant: Assistant) -> None:
+    welcome = assistant.welcome(OUTSIDER)[0]
+    assert welcome.card is not None and problems(welcome.card) == []
+    assert all(q in welcome.text for q in texts.EXAMPLE_QUESTIONS)
+    health = assistant.health()
+    assert health["index_version"] == "v-test" and health["documents"] == 2
+    assert FIXED_DAY.year == 2026
+
+
+def test_the_web_chat_person_choice_counts_only_in_local_mode(assistant: Assistant) -> None:
+    assert assistant.person_of(PAULA) is not None
+    assistant.settings = assistant.settings.model_copy(update={"app_id": "some-bot-id"})
+    assert assistant.person_of(PAULA) is None  # outside local mode nobody picks an identity
+    assert assistant.person_of(TOM) is not None
+
+
+def test_question_texts_reach_the_log_only_when_allowed(
+    assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+        ask(assistant, QUESTION)
+    assert "Hundesteuer" not in caplog.text and "confidence=" in caplog.text
+    assistant.settings = assistant.settings.model_copy(update={"log_questions": True})
+    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+        ask(assistant, QUESTION)
+    assert "Hundesteuer" in caplog.text

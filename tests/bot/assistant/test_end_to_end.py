@@ -1,0 +1,129 @@
+"""End to end with the real e5 model, a real index of the sample knowledge base (built once per
+session), the real searcher, directory and SQLite state, and fixed dates."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+from bot.turns import Reply, Turn, UserRef
+
+from .card_schema import problems
+from .confidence_questions import OUT_OF_DOMAIN, in_domain
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[3]
+KB = REPO / "knowledge_base"
+DAY = date(2026, 8, 5)  # Birgit Schneider (Hundesteuer) is on long leave, Gerda Wagner too
+DEMO = "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?"
+OUTSIDER = UserRef("aad-nobody")
+SEIDEL = UserRef("web:s", person_id="dseidel")  # personalamt
+KOCH = UserRef("2c8f5b03-9d6e-4a1c-b4f7-e0a3d9c5b826", teams_id="29:koch")  # Teams AAD id
+
+
+@pytest.fixture(scope="session")
+def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("indexer.search", reason="indexer.search (wl-search) not merged yet")
+    if not (KB / "steueramt" / "hundesteuer_uebergabe.md").exists():
+        pytest.skip("sample knowledge base not present")
+    from indexer.build import build_index
+    from indexer.settings import IndexSettings
+
+    index = tmp_path_factory.mktemp("kb-index")
+    build_index(IndexSettings(_env_file=None, kb_dir=KB, index_dir=index, model="e5"))
+    return index
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Any:
+    from indexer.embedding import load_embedder
+
+    return load_embedder("e5")
+
+
+@pytest.fixture
+def live(kb_index: Path, embedder: Any, tmp_path: Path) -> Any:
+    from bot.assistant import Assistant, documents_meta
+    from bot.directory import Directory
+    from bot.state import State
+    from indexer.search import Searcher
+
+    settings = Settings(_env_file=None, kb_dir=KB, index_dir=kb_index,
+                        state_db=tmp_path / "state.sqlite", admins=["ukeller"])  # fmt: skip
+    state = State(settings.state_db)
+    meta = documents_meta(settings)
+    directory = Directory.load(settings.directory_path, meta)
+    searcher = Searcher(kb_index, embedder)
+    return Assistant(settings, searcher, directory, state, today=lambda: DAY, docs_meta=meta)
+
+
+def ask(assistant: Any, text: str, user: UserRef = OUTSIDER) -> Reply:
+    replies = asyncio.run(assistant.handle(Turn(text, user, "conv")))
+    assert len(replies) == 1
+    return replies[0]
+
+
+def test_demo_question_names_the_deputy_steps_and_source(live: Any) -> None:
+    reply = ask(live, DEMO)
+    answer = reply.data["answer"]
+    assert answer["found"] and answer["task_id"] == "hundesteuer"
+    who = answer["who"]
+    assert who["contact"]["name"] == "Tobias Koch"
+    assert who["contact"]["phone"] == "07123 4567-232" and who["contact"]["room"] == "Rathaus 1.11"
+    assert who["is_stand_in"]
+    assert any("Birgit Schneider ist bis 31.12.2030 abwesend" in line for line in who["reasons"])
+    source = answer["sources"][0]
+    assert source["path"] == "steueramt/hundesteuer_uebergabe.md"
+    assert source["section"].endswith("Abmeldung eines Hundes")
+    assert answer["steps"][0].startswith("Abmeldung **schriftlich** entgegennehmen")
+    assert len(answer["steps"]) == 6
+    document = " ".join((KB / source["path"]).read_text(encoding="utf-8").split())
+    for step in answer["steps"]:  # quoted, never invented
+        for part in step.split("\n- "):
+            assert " ".join(part.rstrip("…").split()) in document
+    assert reply.card is not None and problems(reply.card) == []
+
+
+def test_deputy_absent_too_moves_to_the_department_head(live: Any) -> None:
+    assert ask(live, "abwesend 03.08.-07.08.", KOCH).data["stored"]
+    who = ask(live, DEMO).data["answer"]["who"]
+    assert who["contact"]["name"] == "Ulrich Keller"  # head of Steueramt/Kämmerei
+    assert any("Tobias Koch" in line and "07.08.2026" in line for line in who["reasons"])
+
+
+def test_restricted_document_is_never_cited_to_an_outsider(live: Any) -> None:
+    question = "Wie läuft der monatliche Abrechnungslauf der Gehälter in LOGA?"
+    restricted = "personalamt/uebergabe_entgeltabrechnung.md"
+    outsider = ask(live, question).data["answer"]
+    assert all(s["path"] != restricted for s in outsider["sources"])
+    secret = " ".join((KB / restricted).read_text(encoding="utf-8").split())
+    assert not any(" ".join(step.split()) in secret for step in outsider["steps"])
+    assert outsider["who"]["contact"]["name"] == "Daniel Seidel"  # who does it is no secret
+    insider = ask(live, question, SEIDEL).data["answer"]
+    assert insider["sources"][0]["path"] == restricted
+
+
+def test_out_of_domain_question_records_a_gap(live: Any) -> None:
+    reply = ask(live, "Wer hat die Fußball-WM 2014 gewonnen?")
+    assert reply.data["kind"] == "not_found"
+    assert live.state.unanswered(5) == [("Wer hat die Fußball-WM 2014 gewonnen?", 1)]
+    assert reply.card is not None and 1 <= len(reply.card["actions"]) <= 3
+
+
+def test_threshold_separates_in_domain_from_out_of_domain(live: Any) -> None:
+    from bot.answer import confidence_of, min_confidence
+
+    def confidence(question: str) -> float:
+        return confidence_of(live.searcher.search(question, k=8, groups=None))
+
+    threshold = min_confidence(live.settings)
+    inside = [confidence(q) for q in in_domain(KB)]
+    outside = [confidence(q) for q in OUT_OF_DOMAIN]
+    assert inside and sum(s >= threshold for s in inside) >= 0.9 * len(inside)
+    assert sum(s < threshold for s in outside) >= 0.9 * len(outside)

@@ -1,0 +1,142 @@
+"""Reindex from chat with a real child process (a small script standing in for the build)."""
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ReindexBusy
+from bot.reindex import ProgressReporter, Reindexer, build_command, child_environment
+from bot.settings import Settings
+from bot.turns import Reply
+
+REPORT = {"version_id": "v2", "new": ["a.md"], "changed": ["b.md", "c.md"], "unchanged": [],
+          "removed": [], "skipped": [{"file": "kaputt.pdf", "reason": "encrypted"}]}  # fmt: skip
+
+
+def fake_build(tmp_path: Path, body: str) -> list[str]:
+    script = tmp_path / "fake_build.py"
+    script.write_text(body, encoding="utf-8")
+    return [sys.executable, str(script)]
+
+
+SUCCESS = f"""
+import json, os, sys
+assert os.environ["OMP_NUM_THREADS"] == "1"
+assert os.nice(0) >= 10, "the build must run with a lower priority"
+for done in range(0, 201):
+    print(json.dumps({{"phase": "embed", "done": done, "total": 200}}), flush=True)
+print("not json, ignored")
+print(json.dumps({json.dumps(REPORT)}))
+"""
+
+FAILURE = """
+import sys, json
+print(json.dumps({"phase": "scan", "done": 1, "total": 3}))
+print("Traceback (most recent call last):", file=sys.stderr)
+print("indexer.errors.IndexBusy: build.lock is held", file=sys.stderr)
+sys.exit(2)
+"""
+
+
+async def _run(reindexer: Reindexer) -> tuple[bool, list[Reply]]:
+    sent: list[Reply] = []
+
+    async def notify(replies: list[Reply]) -> None:
+        sent.extend(replies)
+
+    ok = await reindexer.start(notify)
+    return ok, sent
+
+
+def test_build_reports_a_few_progress_messages_and_the_summary(tmp_path: Path) -> None:
+    switched: list[bool] = []
+    reindexer = Reindexer(fake_build(tmp_path, SUCCESS), lambda: switched.append(True))
+    ok, sent = asyncio.run(_run(reindexer))
+    assert ok and switched == [True]
+    progress = [r for r in sent if r.data.get("reindex") == "progress"]
+    assert [r.text.split("(")[1] for r in progress] == ["25 %).", "50 %).", "75 %)."]
+    summary = sent[-1].text
+    assert "1 neu, 2 geändert, 0 entfernt, 1 übersprungen" in summary
+    assert "kaputt.pdf" in summary and "v2" in summary
+
+
+def test_failed_build_keeps_the_current_version_and_says_why(tmp_path: Path) -> None:
+    switched: list[bool] = []
+    reindexer = Reindexer(fake_build(tmp_path, FAILURE), lambda: switched.append(True))
+    ok, sent = asyncio.run(_run(reindexer))
+    assert not ok and switched == []
+    assert "fehlgeschlagen" in sent[-1].text
+    assert "build.lock is held" in sent[-1].text
+
+
+def test_the_builds_own_error_message_is_preferred(tmp_path: Path) -> None:
+    body = (
+        "import json, sys\n"
+        "print(json.dumps({'phase': 'failed', 'exit_code': 1, 'error': 'knowledge base folder "
+        "kb does not exist'}))\n"
+        "print('error: knowledge base folder kb does not exist', file=sys.stderr)\n"
+        "sys.exit(1)\n"
+    )
+    ok, sent = asyncio.run(_run(Reindexer(fake_build(tmp_path, body), lambda: None)))
+    assert not ok
+    assert sent[-1].text.endswith("Fehler: knowledge base folder kb does not exist")
+
+
+def test_missing_program_is_reported_not_raised(tmp_path: Path) -> None:
+    reindexer = Reindexer([str(tmp_path / "no-such-program")], lambda: None)
+    ok, sent = asyncio.run(_run(reindexer))
+    assert not ok and "fehlgeschlagen" in sent[-1].text
+
+
+def test_one_reindex_at_a_time(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    slow = fake_build(
+        tmp_path,
+        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)",
+    )
+
+    async def scenario() -> None:
+        reindexer = Reindexer(slow, lambda: None)
+
+        async def notify(replies: list[Reply]) -> None:
+            return None
+
+        task = reindexer.start(notify)
+        assert reindexer.running
+        with pytest.raises(ReindexBusy):
+            reindexer.start(notify)
+        while not pid_file.exists() or not pid_file.read_text():
+            await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not reindexer.running
+        with pytest.raises(ProcessLookupError):  # the child was killed and reaped
+            os.kill(int(pid_file.read_text()), 0)
+
+    asyncio.run(scenario())
+
+
+def test_progress_reporter_skips_marks_already_passed() -> None:
+    reporter = ProgressReporter()
+    assert reporter.message({"phase": "embed", "done": 1, "total": 100}) is None
+    assert reporter.message({"phase": "embed", "done": 60, "total": 100}) is not None
+    assert reporter.message({"phase": "embed", "done": 70, "total": 100}) is None
+    assert reporter.message({"phase": "embed", "done": 80, "total": 100}) is not None
+    assert reporter.message({"phase": "embed", "done": 99, "total": 100}) is None
+    assert reporter.message({"phase": "scan", "done": 5, "total": "x"}) is None
+
+
+def test_command_and_environment(settings: Settings) -> None:
+    command = build_command(settings)
+    assert command[1:4] == ["-m", "indexer", "build"]
+    assert command[command.index("--kb") + 1] == str(settings.kb_dir)
+    assert command[command.index("--index") + 1] == str(settings.index_dir)
+    assert "--progress-json" in command
+    env = child_environment()
+    assert env["OMP_NUM_THREADS"] == "1" and env["OMP_WAIT_POLICY"] == "PASSIVE"
+    json.dumps(env)

@@ -1,0 +1,163 @@
+"""Real HTTP: Teams-shaped activities POSTed to /api/messages, replies caught on a fake
+connector at {serviceUrl}/v3/conversations/{id}/activities/{replyToId}."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from bot.app import create_app
+from bot.settings import Settings
+from tests.bot.channel.conftest import (
+    FakeAssistant,
+    FakeConnector,
+    bot_mention,
+    serve,
+    teams_message,
+)
+
+CHANNEL_CONVERSATION = "19:abc123@thread.tacv2;messageid=1700000000000"
+
+
+async def _post(settings: Settings, assistant: FakeAssistant, connector: FakeConnector,
+                activities: list[dict[str, Any]] | None = None,
+                make: Any = None) -> tuple[list[int], str]:
+    statuses = []
+    async with serve(connector.app) as connector_url, \
+            serve(create_app(settings, assistant)) as bot_url, aiohttp.ClientSession() as http:
+        for activity in make(connector_url) if make else activities or []:
+            async with http.post(f"{bot_url}/api/messages", json=activity) as response:
+                statuses.append(response.status)
+    return statuses, connector_url
+
+
+def test_personal_chat_reply_reaches_the_connector(local_settings: Settings) -> None:
+    assistant, connector = FakeAssistant(), FakeConnector()
+    statuses, _ = asyncio.run(_post(local_settings, assistant, connector, make=lambda url: [
+        teams_message(url, "Wer kümmert sich um die Hundesteuer?")]))
+    assert statuses == [201]
+    assert [r.activity["type"] for r in connector.received] == ["typing", "message"]
+    reply = connector.received[1]
+    assert reply.conversation_id == "a:1personal-chat-id"
+    assert reply.reply_to == "1700000000001"
+    card = reply.activity["attachments"][0]
+    assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert card["content"]["body"][0]["text"].endswith("Wer kümmert sich um die Hundesteuer?")
+    assert reply.activity["replyToId"] == "1700000000001"
+    assert reply.authorization is None  # local mode: no credentials
+    # the e-mail came from the roster (TeamsInfo.get_member), not from the activity
+    assert assistant.turns[0].user.email == "birgit.schneider@musterstadt.de"
+
+
+def test_channel_message_answered_only_with_mention(local_settings: Settings) -> None:
+    assistant, connector = FakeAssistant(), FakeConnector()
+
+    def activities(url: str) -> list[dict[str, Any]]:
+        return [
+            teams_message(url, "Kaffee ist fertig", conversation_type="channel",
+                          conversation_id=CHANNEL_CONVERSATION, activity_id="10"),
+            teams_message(url, "<at>Wissenslotse</at> Wie melde ich einen Hund ab?",
+                          conversation_type="channel", conversation_id=CHANNEL_CONVERSATION,
+                          entities=[bot_mention()], activity_id="11"),
+        ]
+
+    statuses, _ = asyncio.run(_post(local_settings, assistant, connector, make=activities))
+    assert statuses == [201, 201]
+    assert [t.text for t in assistant.turns] == ["Wie melde ich einen Hund ab?"]
+    assert {r.reply_to for r in connector.received} == {"11"}
+    assert {r.conversation_id for r in connector.received} == {CHANNEL_CONVERSATION}
+    assert quote(CHANNEL_CONVERSATION, safe="") in connector.received[0].path or \
+        CHANNEL_CONVERSATION in connector.received[0].path
+
+
+def test_card_submit_value_reaches_the_assistant(local_settings: Settings) -> None:
+    assistant, connector = FakeAssistant(), FakeConnector()
+    statuses, _ = asyncio.run(_post(local_settings, assistant, connector, make=lambda url: [
+        teams_message(url, None, value={"feedback": "down", "answer": "a1", "extra": "<b>"})]))
+    assert statuses == [201]
+    assert assistant.turns[0].value == {"feedback": "down", "answer": "a1", "extra": "<b>"}
+    assert connector.messages()[0]["text"] == "Danke für Ihre Rückmeldung (down)."
+
+
+def test_member_lookup_failure_is_tolerated(local_settings: Settings) -> None:
+    assistant, connector = FakeAssistant(), FakeConnector(email=None)
+    statuses, _ = asyncio.run(_post(local_settings, assistant, connector, make=lambda url: [
+        teams_message(url, "Frage eins"), teams_message(url, "Frage zwei", activity_id="2")]))
+    assert statuses == [201, 201]
+    assert [t.user.email for t in assistant.turns] == [None, None]
+    assert len(connector.messages()) == 2
+
+
+def test_expect_replies_returns_the_replies_in_the_body(local_settings: Settings) -> None:
+    assistant, connector = FakeAssistant(), FakeConnector()
+
+    async def run() -> tuple[int, Any]:
+        async with serve(connector.app) as url, serve(create_app(local_settings, assistant)) \
+                as bot_url, aiohttp.ClientSession() as http:
+            activity = teams_message(url, "Frage") | {"deliveryMode": "expectReplies",
+                                                      "channelId": "emulator"}
+            async with http.post(f"{bot_url}/api/messages", json=activity) as response:
+                return response.status, await response.json()
+
+    status, body = asyncio.run(run())
+    assert status == 200
+    assert [a["type"] for a in body["activities"]] == ["typing", "message"]
+    assert connector.received == []
+
+
+def test_failing_assistant_gets_a_polite_reply_not_a_500(local_settings: Settings) -> None:
+    class Broken(FakeAssistant):
+        async def handle(self, turn: Any) -> Any:
+            raise RuntimeError("index exploded")
+
+    connector = FakeConnector()
+    statuses, _ = asyncio.run(_post(local_settings, Broken(), connector, make=lambda url: [
+        teams_message(url, "Frage")]))
+    assert statuses == [201]
+    assert "Fehler" in connector.messages()[-1]["text"]
+
+
+def test_notifier_sends_proactively_to_a_known_conversation(local_settings: Settings) -> None:
+    from bot.turns import Reply
+
+    assistant, connector = FakeAssistant(), FakeConnector()
+
+    async def run() -> None:
+        async with serve(connector.app) as url, serve(create_app(local_settings, assistant)) \
+                as bot_url, aiohttp.ClientSession() as http:
+            await http.post(f"{bot_url}/api/messages", json=teams_message(url, "neu indexieren"))
+            assert assistant.notifier is not None
+            await assistant.notifier.notify("a:1personal-chat-id",
+                                            [Reply("Neuindexierung: 40 von 120 Dateien")])
+            await assistant.notifier.notify("never-seen", [Reply("verloren")])
+
+    asyncio.run(run())
+    texts = [m.get("text") or m.get("summary") for m in connector.messages()]
+    assert texts == ["Antwort auf: neu indexieren", "Neuindexierung: 40 von 120 Dateien"]
+    assert connector.received[-1].conversation_id == "a:1personal-chat-id"
+
+
+def test_healthz_reports_index_and_uptime(local_settings: Settings) -> None:
+    async def run() -> tuple[int, Any]:
+        async with serve(create_app(local_settings, FakeAssistant())) as url, \
+                aiohttp.ClientSession() as http:
+            async with http.get(f"{url}/healthz") as response:
+                return response.status, await response.json()
+
+    status, body = asyncio.run(run())
+    assert status == 200
+    assert body["index_version"] == "v-test" and body["documents"] == 3
+    assert body["model"] == "fake" and body["mode"] == "local"
+    assert body["uptime_seconds"] >= 0
+
+
+def test_replies_reuse_one_connection_to_the_connector(local_settings: Settings) -> None:
+    """The SDK's per-turn connector client (a new session each time) is reused across turns."""
+    assistant, connector = FakeAssistant(), FakeConnector()
+    statuses, _ = asyncio.run(_post(local_settings, assistant, connector, make=lambda url: [
+        teams_message(url, f"Frage {n}", activity_id=str(n)) for n in range(4)]))
+    assert statuses == [201] * 4 and len(connector.received) == 8
+    assert len({r.client_port for r in connector.received}) < 4  # fewer connections than turns

@@ -1,0 +1,131 @@
+"""The web chat's JSON API over real HTTP: questions, card submits, access rules."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.app import ConfigurationError, create_app
+from bot.settings import Settings
+from bot.turns import Reply
+from tests.bot.channel.conftest import FakeAssistant, serve
+
+
+async def _calls(app: Any, calls: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[int, Any]]:
+    results = []
+    async with serve(app) as url, aiohttp.ClientSession() as http:
+        for method, path, kwargs in calls:
+            async with http.request(method, url + path, **kwargs) as response:
+                body = await response.json() if "json" in response.content_type \
+                    else await response.text()
+                results.append((response.status, body))
+    return results
+
+
+def test_question_and_card_submit(local_settings: Settings) -> None:
+    assistant = FakeAssistant()
+    results = asyncio.run(_calls(create_app(local_settings, assistant), [
+        ("POST", "/api/chat", {"json": {"text": "Wer macht die Hundesteuer?", "session": "s1",
+                                        "person": "bschneider"}}),
+        ("POST", "/api/chat", {"json": {"text": "", "session": "s1",
+                                        "value": {"feedback": "up", "answer": "a1"}}}),
+    ]))
+    (status, first), (status2, second) = results
+    assert status == status2 == 200
+    reply = first["replies"][0]
+    assert reply["text"] == "Antwort auf: Wer macht die Hundesteuer?"
+    assert reply["card"]["type"] == "AdaptiveCard"
+    assert reply["data"] == {"question": "Wer macht die Hundesteuer?"}
+    assert second["replies"][0]["text"] == "Danke für Ihre Rückmeldung (up)."
+    first_turn, second_turn = assistant.turns
+    assert first_turn.user.key == "web:s1" and first_turn.user.person_id == "bschneider"
+    assert first_turn.conversation_id == "web:s1"
+    assert second_turn.value == {"feedback": "up", "answer": "a1"}
+
+
+def test_page_and_static_files_are_served_without_a_cdn(local_settings: Settings) -> None:
+    results = asyncio.run(_calls(create_app(local_settings, FakeAssistant()), [
+        ("GET", "/", {}), ("GET", "/static/app.js", {}), ("GET", "/static/style.css", {}),
+        ("GET", "/static/..%2Fchannel.py", {}), ("GET", "/static/nothing.js", {}),
+        ("GET", "/api/chat/config", {}),
+    ]))
+    statuses = [s for s, _ in results]
+    assert statuses == [200, 200, 200, 404, 404, 200]
+    page = results[0][1]
+    assert "/static/app.js" in page and "http://" not in page and "https://" not in page
+    assert "https://" not in results[1][1]
+    assert results[5][1]["people"] == [{"id": "bschneider", "name": "Birgit Schneider"}]
+
+
+def test_bad_chat_requests_get_4xx_or_a_clear_reply(local_settings: Settings) -> None:
+    assistant = FakeAssistant()
+    results = asyncio.run(_calls(create_app(local_settings, assistant), [
+        ("POST", "/api/chat", {"data": b"{broken",
+                               "headers": {"Content-Type": "application/json"}}),
+        ("POST", "/api/chat", {"json": ["x"]}),
+        ("POST", "/api/chat", {"json": {"text": "Frage"}}),
+        ("POST", "/api/chat", {"json": {"text": "Frage", "session": "../../etc"}}),
+        ("POST", "/api/chat", {"json": {"text": 5, "session": "s"}}),
+        ("POST", "/api/chat", {"json": {"text": "", "session": "s"}}),
+        ("POST", "/api/chat", {"json": {"text": "Hund " * 20_000, "session": "s"}}),
+        ("POST", "/api/chat", {"json": {"text": "x", "session": "s", "value": "forged"}}),
+        ("GET", "/api/chat/inbox?session=", {}),
+    ]))
+    assert [s for s, _ in results] == [400, 400, 400, 400, 400, 200, 200, 200, 400]
+    assert "Bitte schreiben Sie Ihre Frage" in results[5][1]["replies"][0]["text"]
+    assert "zu lang" in results[6][1]["replies"][0]["text"]
+    assert [t.value for t in assistant.turns] == [None]
+
+
+def test_notifications_reach_the_web_session_inbox(local_settings: Settings) -> None:
+    assistant = FakeAssistant()
+    app = create_app(local_settings, assistant)
+
+    async def run() -> list[Any]:
+        async with serve(app) as url, aiohttp.ClientSession() as http:
+            assert assistant.notifier is not None
+            await assistant.notifier.notify("web:s9", [Reply("Neuindexierung fertig")])
+            bodies = []
+            for _ in range(2):
+                async with http.get(f"{url}/api/chat/inbox?session=s9") as response:
+                    bodies.append(await response.json())
+            return bodies
+
+    first, second = asyncio.run(run())
+    assert [r["text"] for r in first["replies"]] == ["Neuindexierung fertig"]
+    assert second["replies"] == []
+
+
+def test_outside_local_mode_the_chat_needs_its_token(tmp_path: Any) -> None:
+    settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", app_id="some-app",
+                        web_chat=True, web_chat_token="s3cret", _env_file=None)
+    assistant = FakeAssistant()
+    question = {"text": "Frage", "session": "s1", "person": "chef"}
+    results = asyncio.run(_calls(create_app(settings, assistant), [
+        ("POST", "/api/chat", {"json": question}),
+        ("POST", "/api/chat", {"json": question, "headers": {"X-Wissenslotse-Token": "wrong"}}),
+        ("POST", "/api/chat", {"json": question, "headers": {"X-Wissenslotse-Token": "s3cret"}}),
+        ("GET", "/api/chat/config", {}),
+    ]))
+    assert [s for s, _ in results] == [401, 401, 200, 200]
+    assert results[3][1] == {"token_required": True, "person_choice": False, "people": []}
+    # outside local mode nobody can claim to be someone else
+    assert assistant.turns[0].user.person_id is None
+
+
+def test_web_chat_is_off_outside_local_mode_by_default(tmp_path: Any) -> None:
+    settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", app_id="some-app",
+                        _env_file=None)
+    results = asyncio.run(_calls(create_app(settings, FakeAssistant()), [
+        ("GET", "/", {}), ("POST", "/api/chat", {"json": {"text": "x", "session": "s"}})]))
+    assert [s for s, _ in results] == [404, 404]
+
+
+def test_enabled_web_chat_without_token_refuses_to_start(tmp_path: Any) -> None:
+    settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", app_id="some-app",
+                        web_chat=True, _env_file=None)
+    with pytest.raises(ConfigurationError, match="WEB_CHAT_TOKEN"):
+        create_app(settings, FakeAssistant())
