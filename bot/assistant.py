@@ -15,8 +15,8 @@ from bot import texts
 from bot.answer import Answer, compose_answer
 from bot.cards import answer_card, answer_text, welcome_card
 from bot.commands import Command, CommandKind, absence, feedback, parse_command, run_command
-from bot.errors import InvalidAction, NotAllowed, ReindexBusy
-from bot.reindex import Reindexer, build_command
+from bot.errors import InvalidAction, NotAllowed
+from bot.reindex import Reindexer, build_command, start_from_chat
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
@@ -32,12 +32,16 @@ SEARCH_K = 8
 
 
 class SearchBackend(Protocol):
-    version_id: str | None
-    manifest: dict[str, Any]
+    """What the assistant needs of ``indexer.search.Searcher``."""
+
+    @property
+    def version_id(self) -> str | None: ...
+    @property
+    def manifest(self) -> Mapping[str, Any]: ...
 
     def refresh(self) -> bool: ...
     def search(
-        self, query: str, k: int = 5, mode: str = "hybrid", groups: Collection[str] | None = None
+        self, query: str, k: int = 5, *, groups: Collection[str] | None = None
     ) -> list[Hit]: ...
 
 
@@ -146,6 +150,8 @@ class Assistant:
             "question answered=%s confidence=%.3f hits=%d task=%s",
             answer.found, answer.confidence, len(hits), answer.task_id,
         )  # fmt: skip
+        if self.settings.log_questions:  # personal data: only when the operator allows it
+            log.info("question text: %r", question[:300])
         if answer.found:
             answer = self._record(answer, turn.user)
         else:
@@ -199,7 +205,7 @@ class Assistant:
         """The directory person behind a chat user (web chat choice, e-mail, Teams id)."""
         if self.directory is None:
             return None
-        if user.person_id:
+        if user.person_id and self.settings.local_mode:  # the web chat's choice: local only
             person = self.directory.person(user.person_id)
             if person is not None:
                 return person
@@ -235,19 +241,7 @@ class Assistant:
             return [Reply(texts.ADMIN_ONLY, data={"kind": "not_allowed"})]
 
     def _reindex(self, turn: Turn) -> list[Reply]:
-        notifier = self._notifier
-        if notifier is None:
-            return [Reply(texts.REINDEX_NO_NOTIFIER, data={"kind": "reindex"})]
-        conversation = turn.conversation_id
-
-        async def notify(replies: list[Reply]) -> None:
-            await notifier.notify(conversation, replies)
-
-        try:
-            self.reindexer.start(notify)
-        except ReindexBusy:
-            return [Reply(texts.REINDEX_BUSY, data={"kind": "reindex", "started": False})]
-        return [Reply(texts.REINDEX_STARTED, data={"kind": "reindex", "started": True})]
+        return [start_from_chat(self.reindexer, self._notifier, turn.conversation_id)]
 
     def _after_reindex(self) -> None:
         with self._search_lock:
@@ -292,11 +286,10 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
 
 def build_assistant(settings: Settings, today: Callable[[], date] | None = None) -> Assistant:
     """The warm-up: loads the embedder, the searcher, the directory and the state."""
-    from indexer.search import Searcher
-
     from bot.directory import Directory
     from bot.state import State
     from indexer.embedding import load_embedder
+    from indexer.search import Searcher
 
     settings.state_db.parent.mkdir(parents=True, exist_ok=True)
     embedder = load_embedder(settings.model)

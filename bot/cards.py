@@ -102,13 +102,18 @@ def source_line(source: SourceRef, markdown: bool) -> str:
 def _steps_elements(answer: Answer) -> list[Element]:
     if not answer.steps:
         return []
-    elements = [_label(texts.CARD_STEPS.format(title=answer.steps_title))]
+    elements = [_label(_steps_label(answer))]
     for number, step in enumerate(answer.steps, start=1):
         head, *subitems = step.split(SUBITEM)
         elements.append(_text(f"{number}. {head}", spacing="Small"))
         # a TextBlock renders a list only at its start: one block per sub-item
         elements.extend(_text(f"• {sub}", spacing="None", isSubtle=True) for sub in subitems)
     return elements
+
+
+def _steps_label(answer: Answer) -> str:
+    label = texts.CARD_STEPS if answer.how_to else texts.CARD_QUOTE
+    return label.format(title=answer.steps_title)
 
 
 def _sources_elements(sources: Sequence[SourceRef]) -> list[Element]:
@@ -161,7 +166,7 @@ def answer_text(answer: Answer) -> str:
             lines += [f"{fact['title']}: {fact['value']}" for fact in facts]
         lines += list(who.reasons)
     if answer.steps:
-        lines += ["", texts.CARD_STEPS.format(title=answer.steps_title)]
+        lines += ["", _steps_label(answer)]
         lines += [
             f"{n}. {step}".replace(SUBITEM, "\n   - ") for n, step in enumerate(answer.steps, 1)
         ]

@@ -19,13 +19,13 @@ from typing import Any
 
 from bot import texts
 from bot.errors import ReindexBusy
-from bot.turns import Reply
+from bot.turns import Notifier, Reply
 
 log = logging.getLogger(__name__)
 
 NICENESS = 10
 PROGRESS_MARKS = (25, 50, 75)
-Notify = Callable[[list[Reply]], Awaitable[None]]
+Notify = Callable[[list[Reply]], Awaitable[None]]  # sends to the asking admin's chat
 
 
 def build_command(settings: Any) -> list[str]:
@@ -205,3 +205,18 @@ def _last_error(lines: deque[str]) -> str:
         if "Error" in line or "error" in line:
             return line[:300]
     return lines[-1][:300] if lines else ""
+
+
+def start_from_chat(reindexer: Reindexer, notifier: Notifier | None, conversation: str) -> Reply:
+    """Start a reindex asked for in ``conversation``; progress and summary go back there."""
+    if notifier is None:
+        return Reply(texts.REINDEX_NO_NOTIFIER, data={"kind": "reindex", "started": False})
+
+    async def notify(replies: list[Reply]) -> None:
+        await notifier.notify(conversation, replies)
+
+    try:
+        reindexer.start(notify)
+    except ReindexBusy:
+        return Reply(texts.REINDEX_BUSY, data={"kind": "reindex", "started": False})
+    return Reply(texts.REINDEX_STARTED, data={"kind": "reindex", "started": True})

@@ -89,6 +89,8 @@ def best_section(
     """The section to quote: for a how-question prefer a procedure (a list, "Ablauf") of the
     best document whose heading names what is asked; else the best hit's section."""
     sections = document_sections(hits, document_chunks)
+    quotable = [section for section in sections if quote_steps(section.text)]
+    sections = quotable or sections  # a table-only section has nothing to quote
     if not is_how_question(question):
         return sections[0]
     terms = question_terms(question)

@@ -65,6 +65,7 @@ NOT_FOUND_RECORDED = "Ich habe Ihre Frage als Wissenslücke notiert, damit sie e
 CARD_RESPONSIBLE_TODAY = "Zuständig heute:"
 CARD_NOBODY = "Für diese Aufgabe ist niemand eingetragen."
 CARD_STEPS = "So wird es gemacht (zitiert aus „{title}“):"
+CARD_QUOTE = "Dazu steht in „{title}“:"
 CARD_SOURCES = "Quellen:"
 CARD_FEEDBACK_UP = "👍 Hilfreich"
 CARD_FEEDBACK_DOWN = "👎 Nicht hilfreich"

@@ -136,7 +136,10 @@ class _Packer:
 
     def pack(self, frame: _Frame, text: str) -> list[str]:
         """Chunk texts of one Section; ``frame`` must come from ``fitted``."""
-        budget = max(1, self.target - self.overhead - self._context_cost(frame))
+        context = self.overhead + self._context_cost(frame)
+        # A long title/heading path must not starve the text: it may then push a chunk past
+        # the target (never past the window, which ``fitted`` keeps at least half free).
+        budget = max(self.target - context, min(self.max_tokens - context, self.target // 2), 1)
         pieces = [
             piece
             for paragraph in _PARAGRAPH.split(text)

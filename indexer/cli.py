@@ -59,10 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_search_commands(sub: Any) -> None:
-    try:
-        from indexer.search_cli import add_commands
-    except ImportError:  # the search branch has not landed yet
-        return
+    from indexer.search_cli import add_commands  # search and eval (owned by search)
+
     add_commands(sub)
 
 

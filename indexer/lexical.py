@@ -23,10 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from indexer.errors import IndexerError
+from indexer.lexical_grams import GramIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CHAR_NGRAMS = 3  # 0 switches character n-grams off (see docs/search.md for the measurements)
 _PARAMS_FILE = "lexical.json"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -35,8 +36,8 @@ _MIN_TAIL = 4  # shortest last part: shorter tails are mostly suffixes ("-ung", 
 _MIN_COMPOUND = 7
 _MIN_OPEN_HEAD, _MIN_OPEN_TAIL = 4, 5  # an unknown tail needs a longer, known head
 OPEN_TAIL = True
-NGRAM_WEIGHT = 0.5  # weight of a character n-gram match relative to a word match
-MAX_GRAM_DF = 1.0  # query n-grams found in more than this share of chunks are not scored
+NGRAM_WEIGHT = 0.5  # weight of the n-gram score relative to the word score
+GRAM_BUDGET = 500_000  # postings a query's n-grams may touch (rarest n-grams first)
 _LINKS = ("", "s", "es", "n", "en", "e", "er")  # Fugenelemente between compound parts
 
 # Our own list: function words, auxiliaries, question words and office filler that carry no
@@ -91,14 +92,6 @@ def analyze(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
-def char_ngrams(word: str, n: int) -> list[str]:
-    """Character n-grams of ``word`` with word-boundary marks, as index terms ("~#hu", ...)."""
-    if n <= 0:
-        return []
-    marked = f"#{word}#"
-    return ["~" + marked[i : i + n] for i in range(max(1, len(marked) - n + 1))]
-
-
 def _known_head(head: str, vocabulary: set[str] | dict[str, int], shortest: int) -> str | None:
     """Stem of ``head`` (minus a linking element) when it is a known word."""
     for link in _LINKS:
@@ -150,15 +143,18 @@ def _compound_joins(query_words: Sequence[str], vocabulary: dict[str, int]) -> l
 
 
 class LexicalIndex:
-    """BM25 over analysed chunk texts; row ids are the FAISS ids of the chunks."""
+    """BM25 over analysed chunk texts; row ids are the FAISS ids of the chunks.
 
-    def __init__(
-        self, bm25: object | None, size: int, split_compounds: bool = True, ngrams: int = 0
-    ) -> None:
+    The score of a row is its word score (bm25s over stems and compound parts) plus
+    ``NGRAM_WEIGHT`` times its character n-gram score (``GramIndex``).
+    """
+
+    def __init__(self, bm25: object | None, size: int, split_compounds: bool = True,
+                 grams: GramIndex | None = None) -> None:
         self._bm25 = bm25
         self.size = size
         self.split_compounds = split_compounds
-        self.ngrams = ngrams
+        self.grams = grams
         vocab = getattr(bm25, "vocab_dict", None) or {}
         self._vocab: dict[str, int] = {t: i for t, i in vocab.items() if t}
         matrix = getattr(bm25, "scores", None) or {}
@@ -174,53 +170,48 @@ class LexicalIndex:
         """Index ``texts`` (one per chunk, in FAISS id order)."""
         corpus = [words(t) for t in texts]
         if not corpus:
-            return cls(None, 0, split_compounds, ngrams)
+            return cls(None, 0, split_compounds)
         known = {stem(w) for doc in corpus for w in doc}
         parts: dict[str, tuple[str, ...]] = {}  # one split per distinct word, not per use
-        grams: dict[str, list[str]] = {}
-        tokens = [
-            _document_tokens(doc, known, split_compounds, parts)
-            + [g for w in doc for g in grams.setdefault(w, char_ngrams(w, ngrams))]
-            for doc in corpus
-        ]
+        tokens = [_document_tokens(doc, known, split_compounds, parts) for doc in corpus]
         import bm25s
 
         bm25 = bm25s.BM25(method="lucene")
         bm25.index(tokens, show_progress=False)
+        grams = GramIndex.build(corpus, ngrams) if ngrams > 0 else None
         log.info("lexical index: %d chunks, %d words", len(tokens), len(known))
-        return cls(bm25, len(tokens), split_compounds, ngrams)
+        return cls(bm25, len(tokens), split_compounds, grams)
+
+    @property
+    def ngrams(self) -> int:
+        return self.grams.n if self.grams is not None else 0
 
     def query_tokens(self, query: str) -> list[str]:
-        """The query's terms as the index knows them (unknown terms are dropped)."""
+        """The query's word terms as the index knows them (unknown terms are dropped)."""
         query_words = words(query)
         terms = [stem(w) for w in query_words]
         if self.split_compounds:
             for word in query_words:
                 terms.extend(split_compound(word, self._vocab))
             terms.extend(_compound_joins(query_words, self._vocab))
-        for word in query_words:
-            terms.extend(char_ngrams(word, self.ngrams))
         return list(dict.fromkeys(t for t in terms if t in self._vocab))
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every row (zeros where no term matched)."""
-        terms = self.query_tokens(query)
+        """BM25 score of every row (zeros where nothing matched)."""
+        scores = self._word_scores(self.query_tokens(query))
+        if self.grams is not None and NGRAM_WEIGHT > 0:
+            scores += NGRAM_WEIGHT * self.grams.scores(words(query), GRAM_BUDGET)
+        return scores
+
+    def _word_scores(self, terms: list[str]) -> np.ndarray:
         if self._bm25 is None or not terms:
             return np.zeros(self.size, dtype=np.float32)
         # Sum the precomputed per-term scores of the query's columns; bincount is several
         # times faster than bm25s' numpy path (np.add.at) on a large index.
         term_ids = np.fromiter((self._vocab[t] for t in terms), dtype=np.int64)
-        starts, ends = self._indptr[term_ids], self._indptr[term_ids + 1]
-        is_gram = np.fromiter((t.startswith("~") for t in terms), dtype=bool)
-        keep = ~is_gram | (ends - starts <= MAX_GRAM_DF * self.size)
-        weight = np.where(is_gram, NGRAM_WEIGHT, 1.0)[keep]
-        starts, ends = starts[keep], ends[keep]
-        if not len(starts):
-            return np.zeros(self.size, dtype=np.float32)
-        rows = np.concatenate([self._indices[a:b] for a, b in zip(starts, ends, strict=True)])
-        values = np.concatenate(
-            [self._data[a:b] * w for a, b, w in zip(starts, ends, weight, strict=True)]
-        )
+        spans = list(zip(self._indptr[term_ids], self._indptr[term_ids + 1], strict=True))
+        rows = np.concatenate([self._indices[a:b] for a, b in spans])
+        values = np.concatenate([self._data[a:b] for a, b in spans])
         return np.bincount(rows, weights=values, minlength=self.size).astype(np.float32)
 
     def search(
@@ -234,12 +225,12 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        params = {
-            "format": FORMAT_VERSION, "size": self.size,
-            "split": self.split_compounds, "ngrams": self.ngrams,
-        }
+        params = {"format": FORMAT_VERSION, "size": self.size, "split": self.split_compounds,
+                  "ngrams": self.ngrams}
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
+        if self.grams is not None:
+            self.grams.save(directory / "grams")
         (directory / _PARAMS_FILE).write_text(json.dumps(params), encoding="utf-8")
 
     @classmethod
@@ -255,14 +246,15 @@ class LexicalIndex:
             )
         size, split, ngrams = int(params["size"]), bool(params["split"]), int(params["ngrams"])
         if size == 0:
-            return cls(None, 0, split, ngrams)
+            return cls(None, 0, split)
         import bm25s
 
         try:
             bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-        except (OSError, ValueError) as exc:
+            grams = GramIndex.load(directory / "grams") if ngrams > 0 else None
+        except (OSError, ValueError, KeyError) as exc:
             raise LexicalIndexError(f"cannot read lexical index in {directory}: {exc}") from exc
-        return cls(bm25, size, split, ngrams)
+        return cls(bm25, size, split, grams)
 
 
 def _document_tokens(

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from indexer.fusion import dense_weight, fuse
-from indexer.lexical import top_positive
+from indexer.lexical import LexicalIndex, LexicalIndexError, top_positive
 from indexer.model import Chunk, Hit
 from indexer.search_rows import RowTable, allowed_rows, load_rows
 from indexer.store import IndexVersion, current_version_id, open_current
@@ -48,41 +48,63 @@ class _Candidates:
 
 
 class Searcher:
-    """Answers queries from the current index version; ``refresh`` follows new versions."""
+    """Answers queries from the current index version; ``refresh`` follows new versions.
 
-    def __init__(self, index_dir: Path, embedder: QueryEmbedder) -> None:
+    Everything that belongs to one version lives in one ``_Serving`` object, swapped in a
+    single assignment: a question running while ``refresh`` opens a new version finishes on
+    the old one.
+    """
+
+    def __init__(
+        self, index_dir: Path, embedder: QueryEmbedder, *, dense_weight: float | None = None
+    ) -> None:
+        """``dense_weight`` overrides the fusion weight of the index (for tuning runs)."""
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads cost more than they save
         self._index_dir = Path(index_dir)
         self._embedder = embedder
-        self._open()
+        self._weight_override = dense_weight
+        self._serving = self._open()
 
-    def _open(self) -> None:
+    def _open(self) -> _Serving:
         version = open_current(self._index_dir, expect_model=self._embedder.name)
-        self._version: IndexVersion = version
-        self._rows: RowTable = load_rows(version)
-        self._weight = dense_weight(version.manifest)
-        self._masks: dict[tuple[Any, ...], np.ndarray | None] = {}
-        log.info(
-            "search: version %s, %d chunks, dense weight %.2f",
-            version.version_id, self._rows.size, self._weight,
-        )
+        _ = version.dense  # load now, not during the first question
+        lexical: LexicalIndex | None = None
+        try:
+            lexical = version.lexical
+        except LexicalIndexError as exc:  # answer from the dense side rather than not at all
+            log.error("lexical index unusable, hybrid search falls back to dense: %s", exc)
+        weight = self._weight_override
+        serving = _Serving(version, lexical, load_rows(version),
+                           dense_weight(version.manifest) if weight is None else weight)
+        log.info("search: version %s, %d chunks, dense weight %.2f",
+                 version.version_id, serving.rows.size, serving.weight)
+        return serving
 
     @property
     def version_id(self) -> str:
-        return self._version.version_id
+        return self._serving.version.version_id
+
+    @property
+    def dense_weight(self) -> float:
+        return self._serving.weight
+
+    @dense_weight.setter
+    def dense_weight(self, weight: float) -> None:
+        self._weight_override = min(1.0, max(0.0, float(weight)))
+        self._serving.weight = self._weight_override
 
     @property
     def manifest(self) -> Mapping[str, Any]:
-        return self._version.manifest
+        return self._serving.version.manifest
 
     def refresh(self) -> bool:
         """Re-open when ``CURRENT`` names another version; True when it did."""
         current = current_version_id(self._index_dir)
-        if current is None or current == self._version.version_id:
+        if current is None or current == self.version_id:
             return False
-        self._open()
+        self._serving = self._open()
         return True
 
     def search(
@@ -101,31 +123,46 @@ class Searcher:
         """
         if mode not in MODES:
             raise SearchModeError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
-        if k <= 0 or not query.strip() or self._rows.size == 0:
+        serving = self._serving
+        if k <= 0 or not query.strip() or serving.rows.size == 0:
             return []
-        allowed = self._allowed(groups, folder)
+        if mode == "bm25" and serving.lexical is None:
+            raise LexicalIndexError(
+                f"version {serving.version.version_id} has no usable lexical index: rebuild "
+                f"it with `python -m indexer build --index {self._index_dir}`"
+            )
+        allowed = serving.allowed(groups, folder)
         if allowed is not None and not allowed.any():
             return []
         vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
         depth = max(_MIN_DEPTH, 10 * k)
-        candidates = self._candidates(query, vector, mode, depth, allowed)
-        return self._grouped_hits(candidates, k)
+        candidates = serving.candidates(query, vector, mode, depth, allowed)
+        return serving.grouped_hits(candidates, k)
 
-    def _allowed(self, groups: Collection[str] | None, folder: str | None) -> np.ndarray | None:
+
+class _Serving:
+    """One open index version with what searching it needs."""
+
+    def __init__(self, version: IndexVersion, lexical: LexicalIndex | None, rows: RowTable,
+                 weight: float) -> None:
+        self.version, self.lexical, self.rows, self.weight = version, lexical, rows, weight
+        self._masks: dict[tuple[Any, ...], np.ndarray | None] = {}
+
+    def allowed(self, groups: Collection[str] | None, folder: str | None) -> np.ndarray | None:
         key = (None if groups is None else frozenset(groups), folder)
         if key not in self._masks:
             if len(self._masks) > 256:
                 self._masks.clear()
-            self._masks[key] = allowed_rows(self._rows, groups, folder)
+            self._masks[key] = allowed_rows(self.rows, groups, folder)
         return self._masks[key]
 
-    def _candidates(
+    def candidates(
         self, query: str, vector: np.ndarray, mode: Mode, depth: int, allowed: np.ndarray | None
     ) -> _Candidates:
         dense_rows, dense_cos = (
             self._dense_search(vector, depth, allowed) if mode != "bm25" else ([], [])
         )
-        lexical = self._version.lexical.scores(query) if mode != "dense" else None
+        lexical = self._lexical_scores(query) if mode != "dense" else None
         if lexical is not None and allowed is not None:
             lexical = np.where(allowed, lexical, 0.0).astype(np.float32)
         lexical_top = top_positive(lexical, depth) if lexical is not None else []
@@ -139,8 +176,13 @@ class Searcher:
             score = bm25
         else:
             score = fuse(np.nan_to_num(cosine, nan=float(np.nanmin(cosine, initial=0.0))),
-                         bm25, self._weight)
+                         bm25, self.weight)
         return _Candidates(rows, cosine, bm25, np.asarray(score, dtype=np.float32))
+
+    def _lexical_scores(self, query: str) -> np.ndarray | None:
+        if self.lexical is None:
+            return None
+        return self.lexical.scores(query)
 
     def _dense_search(
         self, vector: np.ndarray, depth: int, allowed: np.ndarray | None
@@ -153,8 +195,8 @@ class Searcher:
             selector = faiss.IDSelectorBitmap(allowed.size, faiss.swig_ptr(bitmap))
             params = faiss.SearchParameters()
             params.sel = selector
-        depth = min(depth, self._rows.size)
-        scores, ids = self._version.dense.search(vector.reshape(1, -1), depth, params=params)
+        depth = min(depth, self.rows.size)
+        scores, ids = self.version.dense.search(vector.reshape(1, -1), depth, params=params)
         pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
         return [i for i, _ in pairs], [s for _, s in pairs]
 
@@ -166,18 +208,18 @@ class Searcher:
         missing = np.flatnonzero(np.isnan(cosine))
         if missing.size:
             try:
-                vectors = self._version.dense.reconstruct_batch(rows[missing])
+                vectors = self.version.dense.reconstruct_batch(rows[missing])
                 cosine[missing] = vectors @ vector
             except RuntimeError:  # an index type without reconstruction: leave nan
                 log.debug("dense index cannot reconstruct vectors")
         return cosine
 
-    def _grouped_hits(self, found: _Candidates, k: int) -> list[Hit]:
+    def grouped_hits(self, found: _Candidates, k: int) -> list[Hit]:
         order = np.argsort(-found.score, kind="stable")
         firsts: dict[int, int] = {}  # document -> candidate position of its best chunk
         extra: dict[int, list[int]] = {}
         for pos in order:
-            doc = int(self._rows.document[found.rows[pos]])
+            doc = int(self.rows.document[found.rows[pos]])
             if doc in firsts:
                 if len(extra[doc]) < _MORE_PER_DOCUMENT:
                     extra[doc].append(int(pos))
@@ -185,7 +227,7 @@ class Searcher:
                 firsts[doc], extra[doc] = int(pos), []
         wanted = [found.rows[p] for d, p in firsts.items()]
         wanted += [found.rows[p] for d in firsts for p in extra[d]]
-        chunks = dict(zip(wanted, self._version.chunks([int(r) for r in wanted]), strict=True))
+        chunks = dict(zip(wanted, self.version.chunks([int(r) for r in wanted]), strict=True))
         return [
             self._hit(found, pos, rank, chunks, [chunks[found.rows[p]] for p in extra[doc]])
             for rank, (doc, pos) in enumerate(firsts.items(), start=1)

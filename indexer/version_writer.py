@@ -93,11 +93,8 @@ def lexical_text(chunk: Chunk) -> str:
 
 def build_lexical(texts: list[str], folder: Path) -> None:
     """The BM25 side (owned by ``indexer.lexical``); row ids match the FAISS rows."""
-    try:
-        from indexer.lexical import LexicalIndex
-    except ImportError:  # until the search branch lands its module
-        log.warning("indexer.lexical not available: version has no lexical index")
-        return
+    from indexer.lexical import LexicalIndex
+
     LexicalIndex.build(texts).save(folder)
 
 

@@ -94,8 +94,14 @@ def _check_content(path: Path, suffix: str) -> None:
     if suffix in _ZIP_SUFFIXES and not head.startswith(b"PK\x03\x04"):
         kind = _ZIP_SUFFIXES[suffix]
         raise LoaderError(f"not {kind} file (looks like {describe_content(head)})")
-    if suffix in _TEXT_SUFFIXES and (b"\x00" in head or head.startswith((b"%PDF-", b"PK\x03\x04"))):
+    if suffix in _TEXT_SUFFIXES and _looks_binary(head):
         raise LoaderError("binary content, not text")
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith(text.UTF16_BOMS):
+        return False
+    return b"\x00" in head or head.startswith((b"%PDF-", b"PK\x03\x04"))
 
 
 def describe_content(head: bytes) -> str:

@@ -31,7 +31,11 @@ def load(path: Path, source: str) -> list[Section]:
     text = read_text(path).strip()
     if not text:
         raise LoaderError("no text (only whitespace)")
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    first, _, rest = text.partition("\n")
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:  # Excel's hint line
+        delimiter, text = first.strip()[4], rest
+    else:
+        delimiter = sniff_delimiter(first)
     try:
         rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
     except csv.Error as exc:

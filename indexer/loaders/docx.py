@@ -67,7 +67,7 @@ def load(path: Path, source: str) -> list[Section]:
         if not text:
             collector.line("")  # an empty paragraph separates paragraphs
             continue
-        level = heading_level(getattr(item.style, "name", "") or "")
+        level = _style_heading_level(item.style)
         if level:
             collector.heading(level, " ".join(text.split()))
         else:
@@ -101,6 +101,18 @@ def heading_level(style_name: str) -> int:
         return 1
     match = _HEADING_STYLE.match(name)
     return int(match.group(1)) if match and match.group(1) != "0" else 0
+
+
+def _style_heading_level(style: Any) -> int:
+    """The heading level of a style or of the style it is based on (custom heading styles)."""
+    for _ in range(5):
+        if style is None:
+            return 0
+        level = heading_level(getattr(style, "name", "") or "")
+        if level:
+            return level
+        style = getattr(style, "base_style", None)
+    return 0
 
 
 def _blocks(document: Any) -> Iterator[tuple[str, Any]]:

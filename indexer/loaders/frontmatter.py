@@ -167,16 +167,27 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     from the top of the file.
     """
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, text, 0
-    for end in range(1, len(lines)):
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)  # blank lines first
+    if not lines or lines[start].strip() != "---" or not _looks_like_yaml(lines[start + 1 :]):
+        return {}, text, 0  # no front matter, or a "---" rule opening the text
+    for end in range(start + 1, len(lines)):
         if lines[end].strip() in ("---", "..."):
             break
     else:
         raise LoaderError("front matter not closed: no '---' line after the opening one")
-    yaml_text = "\n" + "\n".join(lines[1:end])  # the leading newline keeps line numbers true
+    # leading newlines keep YAML's line numbers true to the file
+    yaml_text = "\n" * (start + 1) + "\n".join(lines[start + 1 : end])
     mapping = load_yaml_mapping(yaml_text, "front matter")
     return mapping, "\n".join(lines[end + 1 :]), end + 1
+
+
+_YAML_START = re.compile(r"^\s*(#|[\"']?[\w\u00c0-\u024f -]+[\"']?\s*:(\s|$))")
+
+
+def _looks_like_yaml(lines: list[str]) -> bool:
+    """The first non-blank line after ``---`` is ``key:`` or a comment (or ``---`` again)."""
+    first = next((line for line in lines if line.strip()), "")
+    return bool(_YAML_START.match(first)) or first.strip() in ("---", "...")
 
 
 def meta_from_front_matter(text: str) -> tuple[DocumentMeta, str, int]:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # Private-use code points and C0 controls are what a broken font mapping leaves behind.
 _JUNK = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–]\s*\d+\s*[-–]|(?:Seite|Page)\s+\d+(?:\s+(?:von|of)\s+\d+)?)\s*$"
+    r"^\s*(?:[-–]\s*\d+\s*[-–]|[-–]?\s*(?:Seite|Page)\s+\d+(?:\s+(?:von|of)\s+\d+)?\s*[-–]?)\s*$"
 )
 _HYPHENATED = re.compile(r"([a-zäöüß])-\n[ \t]*([a-zäöüß])")
 _LETTER_SPACED = re.compile(r"^(?:[^\W\d_] ){2,}[^\W\d_]$")  # a whole "w o r d" segment

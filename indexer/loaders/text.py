@@ -1,8 +1,9 @@
 """Plain text (.txt): UTF-8 (with or without BOM), falling back to Windows-1252.
 
 German offices still save text as Windows-1252 ("ANSI"); a file that is not valid UTF-8 is
-read that way. One Section per file; chunking splits it at the blank lines (paragraphs).
-The decoding helpers here serve the Markdown and CSV loaders too.
+read that way. UTF-16 with a byte order mark (Notepad's "Unicode") is read too. One Section
+per file; chunking splits it at the blank lines (paragraphs). The decoding helpers here serve
+the Markdown and CSV loaders too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from indexer.model import DocumentMeta, Section
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A few stray control characters happen in real exports; more than this share is not text.
 _MAX_CONTROL_SHARE = 0.01
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -31,8 +33,12 @@ def decode_text(data: bytes) -> str:
     """Decode UTF-8 (BOM stripped) or Windows-1252; reject what is not text at all."""
     if not data:
         raise LoaderError("empty file")
+    if data.startswith(UTF16_BOMS):  # Notepad's "Unicode"
+        try:
+            return _normalise_newlines(data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            raise LoaderError("binary content, not text") from exc
     if b"\x00" in data:
-        # UTF-16 would decode here, but no office tool we meet writes it for .md/.txt/.csv.
         raise LoaderError("binary content, not text")
     try:
         text = data.decode("utf-8-sig")

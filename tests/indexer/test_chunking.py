@@ -190,6 +190,13 @@ def test_endless_heading_path_is_shortened_to_fit() -> None:
     assert chunks[0].heading_path[-1].startswith("h4")
 
 
+def test_long_title_does_not_starve_the_text() -> None:
+    text = " ".join(f"w{i}" for i in range(400))
+    chunks = chunk_sections([section(text, title="Titel " * 250)], words, 512, 256)
+    assert_within(chunks, words, 512)
+    assert min(len(c.text.split()) for c in chunks[:-1]) >= 128
+
+
 def test_deterministic_and_empty_input() -> None:
     sections = [section(german_text(seed=3, paragraphs=15), "A")]
     assert chunk_sections(sections, words, 80, 40) == chunk_sections(sections, words, 80, 40)

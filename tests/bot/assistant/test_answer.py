@@ -160,3 +160,12 @@ def test_sources_are_the_quoted_section_and_documents_on_the_same_task(
     answer = compose_answer("Wie melde ich einen Hund ab?", found, directory, FIXED_DAY, settings)
     assert [s.path for s in answer.sources] == ["steueramt/hund.md", "steueramt/satzung.pdf"]
     assert answer.sources[1].page == 4
+
+
+def test_a_section_without_quotable_text_gives_way(settings: Settings) -> None:
+    table = chunk("gast.md", "Wer braucht was?", "| Fall | Erlaubnis |\n|---|---|\n| A | B |", "G")
+    steps = replace(chunk("gast.md", "Ablauf", "1. Antrag prüfen", "G"), ordinal=1)
+    answer = compose_answer("Braucht der Wirt eine Konzession?", hits((table, 0.9)), None,
+                            FIXED_DAY, settings, lambda source: [table, steps])  # fmt: skip
+    assert answer.steps == ("Antrag prüfen",)
+    assert answer.sources[0].section == "Ablauf"

@@ -207,3 +207,22 @@ def test_welcome_and_health(assistant: Assistant) -> None:
     health = assistant.health()
     assert health["index_version"] == "v-test" and health["documents"] == 2
     assert FIXED_DAY.year == 2026
+
+
+def test_the_web_chat_person_choice_counts_only_in_local_mode(assistant: Assistant) -> None:
+    assert assistant.person_of(PAULA) is not None
+    assistant.settings = assistant.settings.model_copy(update={"app_id": "some-bot-id"})
+    assert assistant.person_of(PAULA) is None  # outside local mode nobody picks an identity
+    assert assistant.person_of(TOM) is not None
+
+
+def test_question_texts_reach_the_log_only_when_allowed(
+    assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+        ask(assistant, QUESTION)
+    assert "Hundesteuer" not in caplog.text and "confidence=" in caplog.text
+    assistant.settings = assistant.settings.model_copy(update={"log_questions": True})
+    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+        ask(assistant, QUESTION)
+    assert "Hundesteuer" in caplog.text

@@ -101,3 +101,11 @@ def test_the_schema_check_catches_broken_cards() -> None:
     card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "a"}],
             "actions": [bad_action]}  # fmt: skip
     assert problems(card)
+
+
+def test_a_quote_for_a_non_how_question_is_not_called_a_procedure() -> None:
+    answer = Answer("Wer macht das?", True, 0.9, steps=("Satzung § 5",), steps_title="Satzung",
+                    how_to=False)  # fmt: skip
+    assert "Dazu steht in „Satzung“:" in answer_text(answer)
+    assert "So wird es gemacht" not in answer_text(answer)
+    assert "So wird es gemacht (zitiert aus „Übergabe Hundesteuer" in answer_text(ANSWER)

@@ -49,11 +49,10 @@ def embedder() -> Any:
 
 @pytest.fixture
 def live(kb_index: Path, embedder: Any, tmp_path: Path) -> Any:
-    from indexer.search import Searcher
-
     from bot.assistant import Assistant, documents_meta
     from bot.directory import Directory
     from bot.state import State
+    from indexer.search import Searcher
 
     settings = Settings(_env_file=None, kb_dir=KB, index_dir=kb_index,
                         state_db=tmp_path / "state.sqlite", admins=["ukeller"])  # fmt: skip
@@ -103,7 +102,9 @@ def test_restricted_document_is_never_cited_to_an_outsider(live: Any) -> None:
     restricted = "personalamt/uebergabe_entgeltabrechnung.md"
     outsider = ask(live, question).data["answer"]
     assert all(s["path"] != restricted for s in outsider["sources"])
-    assert "LOGA" not in " ".join(outsider["steps"]) or outsider["sources"]
+    secret = " ".join((KB / restricted).read_text(encoding="utf-8").split())
+    assert not any(" ".join(step.split()) in secret for step in outsider["steps"])
+    assert outsider["who"]["contact"]["name"] == "Daniel Seidel"  # who does it is no secret
     insider = ask(live, question, SEIDEL).data["answer"]
     assert insider["sources"][0]["path"] == restricted
 

@@ -133,13 +133,23 @@ def test_wrong_types_name_key_and_line(kb: Path, line: str, reason: str) -> None
             "---\ntitel: x\n# Kein Ende\n",
             "front matter not closed: no '---' line after the opening one",
         ),
-        ("---\n- a\n- b\n---\nText\n", "front matter is not a list of 'key: value' lines"),
+        ("---\n# Liste\n- a\n---\nText\n", "front matter is not a list of 'key: value' lines"),
     ],
 )
 def test_malformed_front_matter(kb: Path, text: str, reason: str) -> None:
     with pytest.raises(LoaderError) as caught:
         load_file(write(kb, text), kb)
     assert caught.value.reason == reason
+
+
+def test_blank_lines_before_front_matter_and_a_leading_rule(kb: Path) -> None:
+    sections = load_file(write(kb, "\n\n---\ntitel: Mit Leerzeilen\n---\nText\n"), kb)
+    assert (sections[0].meta.title, sections[0].text) == ("Mit Leerzeilen", "Text")
+    sections = load_file(write(kb, "---\n\nEin Text nach einer Linie.\n\n---\n\nMehr.\n"), kb)
+    assert sections[0].meta == DocumentMeta()
+    assert sections[0].text.startswith("---\n\nEin Text nach einer Linie.")
+    with pytest.raises(LoaderError, match="line 4"):
+        load_file(write(kb, "\n\n---\ntitel: [x\n---\nText\n"), kb)
 
 
 def test_first_h1_is_the_title_without_titel(kb: Path) -> None:

@@ -76,6 +76,22 @@ def test_heading_levels_from_style_names(style: str, level: int) -> None:
     assert docx.heading_level(style) == level
 
 
+def test_custom_style_based_on_a_heading_style_is_a_heading(kb: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = python_docx.Document()
+    custom = document.styles.add_style("Amt Kapitel", WD_STYLE_TYPE.PARAGRAPH)
+    custom.base_style = document.styles["Heading 2"]
+    document.add_paragraph("Oben", style="Heading 1")
+    document.add_paragraph("Kapitel", style="Amt Kapitel")
+    document.add_paragraph("Inhalt")
+    document.save(kb / "amt.docx")
+    assert [s.heading_path for s in load_file(kb / "amt.docx", kb)] == [
+        ("Oben",),
+        ("Oben", "Kapitel"),
+    ]
+
+
 def _zip(entries: dict[str, str]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:

@@ -119,7 +119,7 @@ def test_clean_text_drops_broken_font_residue() -> None:
         ("Anlage a b c", "Anlage a b c"),  # single letters in running text stay
         ("a b c", "a b c"),
         ("des Ehegat-\nten und Kfz-\nSteuer", "des Ehegatten und Kfz-\nSteuer"),
-        ("Text\n- 11 -\nSeite 3 von 7\n  – 2 –\nPage 4\nmehr", "Text\nmehr"),
+        ("Text\n- 11 -\nSeite 3 von 7\n  – 2 –\nPage 4\n- Seite 1 von 7 -\nmehr", "Text\nmehr"),
         ("Paragraph 11 -\n12 Monate", "Paragraph 11 -\n12 Monate"),
     ],
 )
@@ -129,7 +129,9 @@ def test_clean_text_repairs_pdf_layout(raw: str, clean: str) -> None:
 
 @pytest.mark.skipif(HAMBURG_PDFS is None, reason="shared data hamburg_service/pdfs absent")
 @pytest.mark.slow
-def test_all_hamburg_pdfs_load_with_page_numbers() -> None:
+def test_all_hamburg_pdfs_load_with_page_numbers_and_their_words() -> None:
+    """The 22 real PDFs, the garbled Fachanweisung included: pages true to the PDF, and
+    (nearly) every word of the text the source shipped beside each PDF is found."""
     assert HAMBURG_PDFS is not None
     files = sorted(HAMBURG_PDFS.glob("*.pdf"))
     assert len(files) == 22
@@ -138,16 +140,8 @@ def test_all_hamburg_pdfs_load_with_page_numbers() -> None:
         pages = [s.page for s in sections]
         assert pages and pages == sorted(set(pages)) and pages[0] >= 1, path.name
         assert len(PdfReader(path).pages) >= pages[-1], path.name
-
-
-@pytest.mark.skipif(HAMBURG_PDFS is None, reason="shared data hamburg_service/pdfs absent")
-@pytest.mark.slow
-def test_bussgeldkatalog_pages_match_the_shipped_text() -> None:
-    assert HAMBURG_PDFS is not None
-    sections = load_file(HAMBURG_PDFS / "bussgeldkatalog-pdf-data.pdf", HAMBURG_PDFS)
-    assert len(sections) == 93
-    assert sections[0].meta.title == "Bußgeldkatalog"
-    shipped = (HAMBURG_PDFS / "bussgeldkatalog-pdf-data.txt").read_text(encoding="utf-8")
-    words = {w for s in sections for w in s.text.split()}
-    shipped_words = set(shipped.split())
-    assert len(words & shipped_words) > 0.8 * len(shipped_words)
+        words = {w for s in sections for w in s.text.split()}
+        shipped = set(path.with_suffix(".txt").read_text(encoding="utf-8").split())
+        assert len(words & shipped) >= 0.85 * len(shipped), path.name
+        if path.name == "bussgeldkatalog-pdf-data.pdf":
+            assert len(sections) == 93 and sections[0].meta.title == "Bußgeldkatalog"

@@ -49,6 +49,16 @@ def test_decode_text_refuses_binary(data: bytes) -> None:
         decode_text(data)
 
 
+def test_utf16_with_bom_from_notepad(kb: Path) -> None:
+    (kb / "notiz.txt").write_bytes("Grüße aus dem Bürgerbüro\r\n".encode("utf-16"))
+    assert load_file(kb / "notiz.txt", kb)[0].text == "Grüße aus dem Bürgerbüro"
+
+
+def test_excel_sep_hint_line(kb: Path) -> None:
+    (kb / "excel.csv").write_bytes("sep=,\r\nA,B\r\n1;2,3\r\n".encode("cp1252"))
+    assert load_file(kb / "excel.csv", kb)[0].text == "A: 1;2 | B: 3"
+
+
 def test_fee_table_rows_are_labelled_lines(formats: Path) -> None:
     [section] = load_file(formats / "gebuehren.csv", formats)
     assert section.text.split("\n") == [

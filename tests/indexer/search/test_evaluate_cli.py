@@ -17,6 +17,7 @@ from indexer.evaluate import (
     load_questions,
     metrics,
 )
+from indexer.lexical import LexicalIndexError
 from indexer.model import Chunk, Hit
 from indexer.search import Searcher, SearchModeError
 from indexer.settings import IndexSettings
@@ -161,3 +162,16 @@ def test_unknown_mode_and_empty_query(tmp_path: Path) -> None:
         searcher.search("Text", mode="semantic")  # type: ignore[arg-type]
     assert searcher.search("   ") == []
     assert searcher.search("Text", k=0) == []
+
+
+def test_damaged_lexical_index_leaves_dense_answers(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", {"a.md": "# Salz\n\nDer Bauhof streut Salz.\n",
+                                    "b.md": "# Grab\n\nDie Grabstelle wird verlängert.\n"})
+    fake = FakeEmbedder()
+    build_index(IndexSettings(kb_dir=kb, index_dir=tmp_path / "ix", model="fake"), embedder=fake)
+    [version] = (tmp_path / "ix" / "versions").iterdir()
+    (version / "lexical" / "lexical.json").write_text('{"format": 0}', encoding="utf-8")
+    searcher = Searcher(tmp_path / "ix", fake)
+    assert [h.source for h in searcher.search("Bauhof streut Salz", k=1)] == ["a.md"]
+    with pytest.raises(LexicalIndexError, match="rebuild"):
+        searcher.search("Salz", mode="bm25")
