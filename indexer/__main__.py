@@ -7,12 +7,20 @@ import sys
 
 from indexer.cli import main
 
+_NOISY = ("faiss", "bm25s", "pypdf", "sentence_transformers", "httpx")
+
+
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    # Some libraries set their own logger level when imported (after this runs), so their
+    # chatter is filtered at the handler instead.
+    return record.levelno >= logging.WARNING or not record.name.startswith(_NOISY)
+
 
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("faiss.loader", "bm25s", "pypdf", "sentence_transformers", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_quiet_libraries)
 
 
 if __name__ == "__main__":
