@@ -40,19 +40,17 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
 )
 
+from bot import texts
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 4000
-TOO_LONG = (
-    "Ihre Nachricht ist zu lang. Bitte stellen Sie Ihre Frage in wenigen Sätzen "
-    f"(höchstens {MAX_TEXT_CHARS} Zeichen)."
-)
-EMPTY = "Bitte schreiben Sie Ihre Frage. Mit „hilfe“ sehen Sie, was ich kann."
+TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
+EMPTY = texts.EMPTY_MESSAGE
+FAILED = texts.ERROR_GENERIC
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
-FAILED = "Entschuldigung, dabei ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."
 GROUP_TYPES = {"channel", "groupchat"}
 MEMBER_LOOKUP_SECONDS = 3.0
 _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)

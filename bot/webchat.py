@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot import texts
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 
@@ -28,10 +29,10 @@ MAX_TEXT_CHARS = 4000
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
                 ".svg": "image/svg+xml", ".png": "image/png"}
-TOO_LONG = f"Ihre Nachricht ist zu lang (höchstens {MAX_TEXT_CHARS} Zeichen)."
-EMPTY = "Bitte schreiben Sie Ihre Frage. Mit „hilfe“ sehen Sie, was ich kann."
+TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
+EMPTY = texts.EMPTY_MESSAGE
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
-FAILED = "Entschuldigung, dabei ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut."
+FAILED = texts.ERROR_GENERIC
 
 
 class WebInbox:

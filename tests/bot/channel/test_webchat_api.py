@@ -75,7 +75,7 @@ def test_bad_chat_requests_get_4xx_or_a_clear_reply(local_settings: Settings) ->
         ("GET", "/api/chat/inbox?session=", {}),
     ]))
     assert [s for s, _ in results] == [400, 400, 400, 400, 400, 200, 200, 200, 400]
-    assert "Bitte schreiben Sie Ihre Frage" in results[5][1]["replies"][0]["text"]
+    assert "Ihre Nachricht war leer" in results[5][1]["replies"][0]["text"]
     assert "zu lang" in results[6][1]["replies"][0]["text"]
     assert [t.value for t in assistant.turns] == [None]
 
