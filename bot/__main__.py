@@ -68,6 +68,8 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for noisy in ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     from aiohttp import web
     from pydantic import ValidationError
 
@@ -86,6 +88,10 @@ def _serve(args: argparse.Namespace) -> int:
     except (ValidationError, ConfigurationError) as error:
         print(f"Invalid settings: {error}", file=sys.stderr)
         return 2
+    if settings.local_mode and settings.bind_host not in ("127.0.0.1", "::1", "localhost"):
+        log.warning("local mode on %s: /api/messages and the web chat accept anyone who can "
+                    "reach this address; set MicrosoftAppId or bind to 127.0.0.1",
+                    settings.bind_host)
     if settings.local_mode:
         log.info("local mode (no MicrosoftAppId): no token validation, bound to %s; "
                  "web chat at http://%s:%d/", settings.bind_host, settings.bind_host,

@@ -12,13 +12,14 @@ from aiohttp import web
 
 from bot.channel import (
     AssistantPort,
+    BotRuntime,
     ChannelConfig,
     ConversationNotifier,
-    MessageEndpoint,
     WissenslotseBot,
     create_adapter,
     create_authentication,
 )
+from bot.endpoint import MessageEndpoint
 from bot.settings import Settings
 from bot.turns import Notifier
 
@@ -51,13 +52,14 @@ def create_app(
     adapter = create_adapter(auth)
     notifier = ConversationNotifier(adapter, settings.app_id)
     bot = WissenslotseBot(lambda: app[ASSISTANT], notifier)
-    endpoint = MessageEndpoint(
+    runtime = BotRuntime(
         adapter,
         auth,
         bot,
         (channel_config or ChannelConfig()).auth_timeout_seconds,
         auth_required=not settings.local_mode,
     )
+    endpoint = MessageEndpoint(runtime)
     outbound: Notifier = notifier
     if settings.web_chat_enabled:
         from bot.webchat import RoutingNotifier, add_web_chat
@@ -77,7 +79,7 @@ def create_app(
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
 
     async def shut_down(app: web.Application) -> None:
-        endpoint.close()
+        runtime.close()
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)

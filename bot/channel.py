@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from aiohttp import web
 from botbuilder.core import (
     ActivityHandler,
     BotAdapter,
@@ -41,19 +40,17 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
 )
 
+from bot import texts
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 4000
-TOO_LONG = (
-    "Ihre Nachricht ist zu lang. Bitte stellen Sie Ihre Frage in wenigen Sätzen "
-    f"(höchstens {MAX_TEXT_CHARS} Zeichen)."
-)
-EMPTY = "Bitte schreiben Sie Ihre Frage. Mit „hilfe“ sehen Sie, was ich kann."
+TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
+EMPTY = texts.EMPTY_MESSAGE
+FAILED = texts.ERROR_GENERIC
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
-FAILED = "Entschuldigung, dabei ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."
 GROUP_TYPES = {"channel", "groupchat"}
 MEMBER_LOOKUP_SECONDS = 3.0
 _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
@@ -312,8 +309,28 @@ class _ReusedConnectors(ConnectorFactory):
         return client
 
 
-class MessageEndpoint:
-    """``POST /api/messages``: checks the request, authenticates off the event loop, runs the turn.
+class BadActivity(ValueError):
+    """The request body is no usable activity (the message says what is wrong)."""
+
+
+class Unauthorized(PermissionError):
+    """The request's token is missing, malformed, forged, expired or for another bot."""
+
+
+class AuthUnavailable(RuntimeError):
+    """The token could not be checked in time (the OpenID metadata is unreachable)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the HTTP layer answers: a status and, for invokes and expectReplies, a body."""
+
+    status: int
+    body: Any = None
+
+
+class BotRuntime:
+    """The SDK side of ``POST /api/messages``: parse, authenticate off the event loop, run.
 
     The SDK fetches its OpenID metadata with a blocking ``requests.get`` without a timeout, and
     answers malformed or wrongly signed tokens with a 500; both are contained here.
@@ -335,58 +352,49 @@ class MessageEndpoint:
         self._clients: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bot-auth")
 
-    async def handle(self, request: web.Request) -> web.Response:
-        if "json" not in (request.content_type or ""):
-            return _problem(415, "expected application/json")
-        try:
-            body = await request.json()
-        except web.HTTPRequestEntityTooLarge:
-            raise
-        except (ValueError, UnicodeDecodeError):
-            return _problem(400, "body is not valid JSON")
-        if not isinstance(body, dict):
-            return _problem(400, "body must be a JSON object (an activity)")
+    def parse(self, body: dict[str, Any]) -> Activity:
         if not isinstance(body.get("text", ""), str | None):
-            return _problem(400, "text must be a string")
+            raise BadActivity("text must be a string")
         try:
             activity = Activity().deserialize(body)
-        except Exception:
-            return _problem(400, "body is not an activity")
+        except Exception as error:
+            raise BadActivity("body is not an activity") from error
         missing = _missing_fields(activity)
         if missing:
-            return _problem(400, "activity lacks " + ", ".join(missing))
-        try:
-            result = await self._authenticate(activity, request.headers.get("Authorization"))
-        except TimeoutError:
-            log.error("authentication timed out (OpenID metadata unreachable?)")
-            return _problem(503, "authentication service unavailable")
-        except Exception as error:
-            log.warning("request refused: %s", type(error).__name__)
-            return _problem(401, "unauthorized")
+            raise BadActivity("activity lacks " + ", ".join(missing))
+        return activity
+
+    async def process(self, activity: Activity, auth_header: str | None) -> Outcome:
+        result = await self._authenticate(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _ReusedConnectors(result.connector_factory, self._clients)
         invoke = await self._adapter.process_activity(result, activity, self._bot.on_turn)
         if invoke is None:
-            return web.Response(status=201)
+            return Outcome(201)
         if invoke.status >= 500:  # an invoke this bot does not implement (the SDK says 501)
-            return _problem(400, f"unsupported invoke: {activity.name}")
-        body_out = invoke.body if isinstance(invoke.body, dict | list) or invoke.body is None \
-            else serializer_helper(invoke.body)
-        return web.json_response(body_out, status=invoke.status)
+            raise BadActivity(f"unsupported invoke: {activity.name}")
+        body = invoke.body
+        # expectReplies: the SDK hands over a dict its own serializer then fails on (a 500)
+        return Outcome(invoke.status, body if isinstance(body, dict | list | None)
+                       else serializer_helper(body))
 
     async def _authenticate(
         self, activity: Activity, header: str | None
     ) -> AuthenticateRequestResult:
         # None, not "": the SDK treats only a missing header as "no credentials given".
         header = header or None
-        if header is None and not self._auth_required:
-            # local mode: nothing to fetch or verify, so no thread hop
-            return await self._auth.authenticate_request(activity, header)  # type: ignore[arg-type]
-        loop = asyncio.get_running_loop()
-        job = loop.run_in_executor(
-            self._pool, lambda: asyncio.run(self._auth.authenticate_request(activity, header))  # type: ignore[arg-type]
-        )
-        return await asyncio.wait_for(job, self._auth_timeout)
+        try:
+            if header is None and not self._auth_required:
+                # local mode: nothing to fetch or verify, so no thread hop
+                return await self._auth.authenticate_request(activity, header)  # type: ignore[arg-type]
+            job = asyncio.get_running_loop().run_in_executor(
+                self._pool, lambda: asyncio.run(self._auth.authenticate_request(activity, header))  # type: ignore[arg-type]
+            )
+            return await asyncio.wait_for(job, self._auth_timeout)
+        except TimeoutError as error:
+            raise AuthUnavailable("authentication timed out") from error
+        except Exception as error:  # PermissionError, jwt errors, IndexError on unknown keys
+            raise Unauthorized(type(error).__name__) from error
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -401,7 +409,3 @@ def _missing_fields(activity: Activity) -> list[str]:
     if activity.type == ActivityTypes.message:
         required["from.id"] = activity.from_property.id if activity.from_property else None
     return [name for name, present in required.items() if not present]
-
-
-def _problem(status: int, detail: str) -> web.Response:
-    return web.json_response({"error": detail}, status=status)

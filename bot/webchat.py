@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot import texts
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 
@@ -27,10 +29,10 @@ MAX_TEXT_CHARS = 4000
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
                 ".svg": "image/svg+xml", ".png": "image/png"}
-TOO_LONG = f"Ihre Nachricht ist zu lang (höchstens {MAX_TEXT_CHARS} Zeichen)."
-EMPTY = "Bitte schreiben Sie Ihre Frage. Mit „hilfe“ sehen Sie, was ich kann."
+TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
+EMPTY = texts.EMPTY_MESSAGE
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
-FAILED = "Entschuldigung, dabei ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut."
+FAILED = texts.ERROR_GENERIC
 
 
 class WebInbox:
@@ -70,6 +72,8 @@ class WebChat:
         self._settings = settings
         self._assistant = assistant
         self._inbox = inbox
+        # choosing who one is only makes sense (and is only safe) on this machine
+        self._person_choice = settings.local_mode and _loopback(settings.bind_host)
 
     def _authorized(self, request: web.Request) -> bool:
         if self._settings.local_mode:
@@ -80,8 +84,8 @@ class WebChat:
     async def config(self, request: web.Request) -> web.Response:
         return web.json_response({
             "token_required": not self._settings.local_mode,
-            "person_choice": self._settings.local_mode,
-            "people": self._people() if self._settings.local_mode else [],
+            "person_choice": self._person_choice,
+            "people": self._people() if self._person_choice else [],
         })
 
     def _people(self) -> list[dict[str, str]]:
@@ -102,6 +106,9 @@ class WebChat:
     async def chat(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
             return web.json_response({"error": "token required"}, status=401)
+        refusal = _cross_site(request)
+        if refusal:
+            return web.json_response({"error": refusal}, status=403 if "origin" in refusal else 415)
         try:
             body = await request.json()
         except ValueError:
@@ -126,7 +133,7 @@ class WebChat:
         return _replies(list(replies))
 
     def _user(self, body: dict[str, Any]) -> UserRef:
-        person = body.get("person") if self._settings.local_mode else None
+        person = body.get("person") if self._person_choice else None
         return UserRef(key="web:" + body["session"], name=None,
                        person_id=person if isinstance(person, str) and person else None)
 
@@ -137,6 +144,21 @@ class WebChat:
         if not SESSION_PATTERN.match(session):
             return web.json_response({"error": "session must be 1-64 letters/digits"}, status=400)
         return _replies(self._inbox.take("web:" + session))
+
+
+def _cross_site(request: web.Request) -> str | None:
+    """Another web site must not ask (or reindex) in a user's name through their browser: a
+    JSON content type forces a CORS preflight, which this server never grants."""
+    if request.content_type != "application/json":
+        return "expected application/json"
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.host:
+        return "cross-origin requests are not allowed"
+    return None
+
+
+def _loopback(host: str) -> bool:
+    return host in ("127.0.0.1", "::1", "localhost")
 
 
 def _invalid(body: Any) -> str | None:

@@ -68,7 +68,7 @@ def test_long_and_empty_messages_get_a_clear_reply(local_settings: Settings) -> 
     assert [status for status, _ in results] == [201, 201, 201]
     texts = [m["text"] for m in connector.messages()]
     assert "zu lang" in texts[0]
-    assert all("Bitte schreiben Sie Ihre Frage" in t for t in texts[1:])
+    assert all("Ihre Nachricht war leer" in t for t in texts[1:])
     assert assistant.turns == []
 
 
@@ -100,5 +100,5 @@ def test_forged_card_data_is_passed_as_plain_data_only(local_settings: Settings)
     ]))
     assert [status for status, _ in results] == [201, 201]
     # a non-object value is no card submit: with no text it is an empty message
-    assert "Bitte schreiben Sie Ihre Frage" in connector.messages()[0]["text"]
+    assert "Ihre Nachricht war leer" in connector.messages()[0]["text"]
     assert [t.value for t in assistant.turns] == [{"feedback": "up", "answer": "../../etc"}]

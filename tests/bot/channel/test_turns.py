@@ -118,7 +118,7 @@ def test_empty_and_too_long_messages_get_a_clear_reply_without_the_assistant() -
     bot = WissenslotseBot(lambda: assistant)
     empty = _run(_adapter(), bot, _message("   "))
     long = _run(_adapter(), bot, _message("Hund " * 20_000))
-    assert "Bitte schreiben Sie Ihre Frage" in empty[0].text
+    assert "Ihre Nachricht war leer" in empty[0].text
     assert "zu lang" in long[0].text
     assert assistant.turns == []
 

@@ -75,7 +75,7 @@ def test_bad_chat_requests_get_4xx_or_a_clear_reply(local_settings: Settings) ->
         ("GET", "/api/chat/inbox?session=", {}),
     ]))
     assert [s for s, _ in results] == [400, 400, 400, 400, 400, 200, 200, 200, 400]
-    assert "Bitte schreiben Sie Ihre Frage" in results[5][1]["replies"][0]["text"]
+    assert "Ihre Nachricht war leer" in results[5][1]["replies"][0]["text"]
     assert "zu lang" in results[6][1]["replies"][0]["text"]
     assert [t.value for t in assistant.turns] == [None]
 
@@ -129,3 +129,27 @@ def test_enabled_web_chat_without_token_refuses_to_start(tmp_path: Any) -> None:
                         web_chat=True, _env_file=None)
     with pytest.raises(ConfigurationError, match="WEB_CHAT_TOKEN"):
         create_app(settings, FakeAssistant())
+
+
+def test_other_web_sites_cannot_ask_through_the_browser(local_settings: Settings) -> None:
+    assistant = FakeAssistant()
+    body = b'{"text": "neu indexieren", "session": "s1"}'
+    results = asyncio.run(_calls(create_app(local_settings, assistant), [
+        ("POST", "/api/chat", {"data": body, "headers": {"Content-Type": "text/plain"}}),
+        ("POST", "/api/chat", {"data": body, "headers": {"Content-Type": "application/json",
+                                                         "Origin": "https://evil.example"}}),
+    ]))
+    assert [s for s, _ in results] == [415, 403]
+    assert assistant.turns == []
+
+
+def test_no_person_choice_when_local_mode_listens_beyond_this_machine(tmp_path: Any) -> None:
+    settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", host="0.0.0.0",
+                        _env_file=None)
+    assistant = FakeAssistant()
+    results = asyncio.run(_calls(create_app(settings, assistant), [
+        ("GET", "/api/chat/config", {}),
+        ("POST", "/api/chat", {"json": {"text": "Frage", "session": "s1", "person": "chef"}}),
+    ]))
+    assert results[0][1]["person_choice"] is False and results[0][1]["people"] == []
+    assert assistant.turns[0].user.person_id is None
