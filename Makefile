@@ -25,6 +25,8 @@ run: index
 	$(PY) -m bot serve --kb $(KB) --index $(INDEX)
 
 test: install
+	$(PY) -m ruff check bot indexer tests bench scripts
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: install

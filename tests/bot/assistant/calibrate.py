@@ -16,9 +16,8 @@ from tests.bot.assistant.confidence_questions import OUT_OF_DOMAIN, in_domain
 
 
 def scores(index_dir: Path, questions: Sequence[str], model: str = "e5") -> list[float]:
-    from indexer.search import Searcher
-
     from indexer.embedding import load_embedder
+    from indexer.search import Searcher
 
     searcher = Searcher(index_dir, load_embedder(model))
     return [confidence_of(searcher.search(q, k=8, groups=None)) for q in questions]

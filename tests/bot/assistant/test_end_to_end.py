@@ -29,9 +29,6 @@ KOCH = UserRef("2c8f5b03-9d6e-4a1c-b4f7-e0a3d9c5b826", teams_id="29:koch")  # Te
 
 @pytest.fixture(scope="session")
 def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("indexer.search", reason="indexer.search (wl-search) not merged yet")
-    if not (KB / "steueramt" / "hundesteuer_uebergabe.md").exists():
-        pytest.skip("sample knowledge base not present")
     from indexer.build import build_index
     from indexer.settings import IndexSettings
 

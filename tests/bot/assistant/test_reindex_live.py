@@ -44,14 +44,12 @@ titel: Bewohnerparkausweis
 
 
 def test_reindex_from_chat_switches_to_the_new_version(tmp_path: Path) -> None:
-    pytest.importorskip("indexer.search", reason="indexer.search (wl-search) not merged yet")
-    from indexer.search import Searcher
-
     from bot.assistant import Assistant
     from bot.directory import Directory
     from bot.state import State
     from indexer.build import build_index
     from indexer.embedding import load_embedder
+    from indexer.search import Searcher
 
     kb = tmp_path / "kb"
     (kb / "steueramt").mkdir(parents=True)

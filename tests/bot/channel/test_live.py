@@ -24,9 +24,6 @@ HANDOVER = "steueramt/hundesteuer_uebergabe.md"
 
 @pytest.fixture(scope="module")
 def small_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    pytest.importorskip("indexer.search", reason="indexer.search not merged yet")
-    if not (KB / HANDOVER).exists():
-        pytest.skip("sample knowledge base not present")
     from indexer.build import build_index
     from indexer.settings import IndexSettings
 

@@ -82,7 +82,7 @@ def test_empty_user_password_opens(kb: Path) -> None:
 
 
 def test_aes_encrypted_with_password_is_refused(kb: Path) -> None:
-    pytest.importorskip("cryptography")
+
     writer = PdfWriter(clone_from=PdfReader(FORMATS / "handbuch.pdf"))
     writer.encrypt(user_password="x", algorithm="AES-256")
     out = io.BytesIO()
