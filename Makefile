@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Exit code 3 means "built, but some files were skipped" (they are listed): serve anyway.
 index: install
-	$(PY) -m indexer build --kb $(KB) --index $(INDEX)
+	$(PY) -m indexer build --kb $(KB) --index $(INDEX) || [ $$? -eq 3 ]
 
 run: index
 	$(PY) -m bot serve --kb $(KB) --index $(INDEX)
