@@ -55,6 +55,21 @@ NEAR_DOMAIN_TUNING: tuple[str, ...] = (
     "Hochwasser droht, wo gibt es Sandsäcke?",
     "Wie hoch ist die Straßenreinigungsgebühr?",
     "Anwohner will eine Fahrradstraße, wer entscheidet das?",
+    "Wer stellt bei uns den Blauen Parkausweis für Behinderte aus?",
+    "Reitplakette für das Pferd, wo bekommt man die?",
+    "Tierarzt meldet eine Tierseuche im Stall, wer muss informiert werden?",
+    "Wie läuft die Anmeldung für die Ferienbetreuung der Grundschüler?",
+    "Städtische Wohnung: Mieter will einen Hund halten, ist das erlaubt?",
+    "Bürger will einen Brunnen im Garten bohren, braucht er dafür eine Erlaubnis?",
+    "Wo kann man den Energieausweis für das Rathaus einsehen?",
+    "Die Jugendfeuerwehr braucht neue Helme, wer bestellt die?",
+    "Kann ich mein E-Auto an der Ladesäule am Rathaus laden?",
+    "Wie bekommt ein Flüchtling eine Arbeitserlaubnis?",
+    "Wer entscheidet über die Benennung einer neuen Schule?",
+    "Bürgerin möchte eine Patenschaft für ein Beet übernehmen",
+    "Wo melde ich einen toten Schwan am Ufer?",
+    "Lebensmittelkontrolle im Imbiss, wann kommt die?",
+    "Wie wird man Schöffe am Amtsgericht?",
 )
 
 # Held-out: in-domain, one or two per document, not copies of fragen.jsonl.
@@ -105,7 +120,7 @@ HELD_OUT_IN_DOMAIN: tuple[str, ...] = (
     "Wann muss die Gehaltsabrechnung ans Rechenzentrum?",
 )
 
-# Held-out: out-of-domain; the first 30 are near-domain (municipal, not in the sample KB).
+# Held-out: near-domain out-of-domain (municipal, but not in the sample KB or its directory).
 HELD_OUT_NEAR_DOMAIN: tuple[str, ...] = (
     "Wo bekommt man einen Fischereischein?",
     "Wer bearbeitet bei uns Anträge auf Wohngeld?",
