@@ -4,7 +4,7 @@ not, next to the old rule (best cosine >= 0.827), and refit the rule on the tuni
     python -m tests.bot.assistant.calibrate --kb knowledge_base --index var/index [--fit]
 
 Tuning set: fragen.jsonl, OUT_OF_DOMAIN, NEAR_DOMAIN_TUNING. Held-out set: HELD_OUT_* (only
-measured, never fitted). "gate" is the confidence decision alone; "bot" is what the bot does
+measured, never fitted). DIRECTORY_ONLY: "who" questions on tasks without a document. "gate" is the confidence decision alone; "bot" is what the bot does
 (it also answers, without steps, when the question names a directory task: score >= MATCH).
 """
 
@@ -34,6 +34,7 @@ def question_sets(kb: Path) -> dict[str, tuple[list[str], bool]]:
         "held-out in-domain": (list(cq.HELD_OUT_IN_DOMAIN), True),
         "held-out near-domain": (list(cq.HELD_OUT_NEAR_DOMAIN), False),
         "held-out far-off": (list(cq.HELD_OUT_FAR), False),
+        "check directory-only": (list(cq.DIRECTORY_ONLY), True),  # answered by the task path
     }
 
 

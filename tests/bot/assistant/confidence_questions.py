@@ -72,6 +72,23 @@ NEAR_DOMAIN_TUNING: tuple[str, ...] = (
     "Wie wird man Schöffe am Amtsgericht?",
 )
 
+# In-domain "who" questions about directory tasks no document describes (the bot names the
+# person, without steps): a check that the confidence does not refuse them.
+DIRECTORY_ONLY: tuple[str, ...] = (
+    "Wer stellt die Bewohnerparkausweise aus?",
+    "Wer ist für die Unterbringung von Obdachlosen zuständig?",
+    "Wer genehmigt Wahlplakate an Laternenmasten?",
+    "Wer kümmert sich um Bußgeldbescheide?",
+    "Wer beglaubigt bei uns Zeugniskopien?",
+    "Straßenlaterne defekt, wer nimmt das auf?",
+    "Wer ist Ansprechpartner für das Vorkaufsrecht beim Grundstückskauf?",
+    "Wer betreut die Azubis und Praktikanten?",
+    "Drucker hat keinen Toner mehr, wen rufe ich an?",
+    "Wer bearbeitet Anfragen zum Datenschutz nach DSGVO?",
+    "Wer macht die Abrechnung der Abwassergebühren?",
+    "Wer organisiert die Ehrungen bei Altersjubiläen?",
+)
+
 # Held-out: in-domain, one or two per document, not copies of fragen.jsonl.
 HELD_OUT_IN_DOMAIN: tuple[str, ...] = (
     "wer macht grad die hundemarken wenn frau schneider weg ist",
