@@ -4,8 +4,9 @@ not, next to the old rule (best cosine >= 0.827), and refit the rule on the tuni
     python -m tests.bot.assistant.calibrate --kb knowledge_base --index var/index [--fit]
 
 Tuning set: fragen.jsonl, OUT_OF_DOMAIN, NEAR_DOMAIN_TUNING. Held-out set: HELD_OUT_* (only
-measured, never fitted). DIRECTORY_ONLY: "who" questions on tasks without a document. "gate" is the confidence decision alone; "bot" is what the bot does
-(it also answers, without steps, when the question names a directory task: score >= MATCH).
+measured, never fitted). DIRECTORY_ONLY: "who" questions on tasks without a document.
+"gate" is the confidence decision alone; "bot" is what the bot does (it also answers, without
+steps, when the question names a directory task: score >= MATCH).
 """
 
 from __future__ import annotations
