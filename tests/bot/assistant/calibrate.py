@@ -1,73 +1,142 @@
-"""Measure how well the confidence (best cosine of question and passage) separates in-domain
-from out-of-domain questions, and suggest ``min_confidence``.
+"""Measure how well the confidence tells questions the knowledge base answers from those it does
+not, next to the old rule (best cosine >= 0.827), and refit the rule on the tuning set.
 
-    python -m tests.bot.assistant.calibrate --kb knowledge_base --index var/index
+    python -m tests.bot.assistant.calibrate --kb knowledge_base --index var/index [--fit]
+
+Tuning set: fragen.jsonl, OUT_OF_DOMAIN, NEAR_DOMAIN_TUNING. Held-out set: HELD_OUT_* (only
+measured, never fitted). DIRECTORY_ONLY: "who" questions on tasks without a document.
+"gate" is the confidence decision alone; "bot" is what the bot does (it also answers, without
+steps, when the question names a directory task: score >= MATCH).
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from bot.answer import confidence_of
-from tests.bot.assistant.confidence_questions import OUT_OF_DOMAIN, in_domain
+import numpy as np
 
+from bot.answer import CALIBRATED_MIN_CONFIDENCE, Evidence, evidence_of
+from bot.directory_match import MATCH
+from tests.bot.assistant import confidence_questions as cq
 
-def scores(index_dir: Path, questions: Sequence[str], model: str = "e5") -> list[float]:
-    from indexer.embedding import load_embedder
-    from indexer.search import Searcher
-
-    searcher = Searcher(index_dir, load_embedder(model))
-    return [confidence_of(searcher.search(q, k=8, groups=None)) for q in questions]
-
-
-def best_threshold(inside: Sequence[float], outside: Sequence[float]) -> tuple[float, int]:
-    """The threshold (midpoint between neighbouring scores) with the fewest errors."""
-    values = sorted(set(inside) | set(outside))
-    candidates = [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)] or values
-
-    def errors(t: float) -> int:
-        return sum(s < t for s in inside) + sum(s >= t for s in outside)
-
-    best = min(candidates, key=lambda t: (errors(t), -t))
-    return best, errors(best)
+OLD_MIN_COSINE = 0.827  # the single-cosine rule this replaced
+FALSE_ANSWER_COST = 2.0  # a wrong answer costs twice a wrongly refused in-domain question
 
 
-def report(inside: Sequence[float], outside: Sequence[float]) -> str:
-    threshold, wrong = best_threshold(inside, outside)
+def question_sets(kb: Path) -> dict[str, tuple[list[str], bool]]:
+    """Name -> (questions, in-domain?)."""
+    return {
+        "tuning in-domain": (cq.in_domain(kb), True),
+        "tuning far-off": (list(cq.OUT_OF_DOMAIN), False),
+        "tuning near-domain": (list(cq.NEAR_DOMAIN_TUNING), False),
+        "held-out in-domain": (list(cq.HELD_OUT_IN_DOMAIN), True),
+        "held-out near-domain": (list(cq.HELD_OUT_NEAR_DOMAIN), False),
+        "held-out far-off": (list(cq.HELD_OUT_FAR), False),
+        "check directory-only": (list(cq.DIRECTORY_ONLY), True),  # answered by the task path
+    }
 
-    def q(values: Sequence[float], p: int) -> float:
-        return statistics.quantiles(values, n=100)[p - 1] if len(values) > 1 else values[0]
 
-    return "\n".join([
-        f"in-domain  n={len(inside)} min={min(inside):.3f} p5={q(inside, 5):.3f} "
-        f"median={statistics.median(inside):.3f} max={max(inside):.3f}",
-        f"out-domain n={len(outside)} max={max(outside):.3f} p95={q(outside, 95):.3f} "
-        f"median={statistics.median(outside):.3f} min={min(outside):.3f}",
-        f"gap (in min - out max) = {min(inside) - max(outside):+.3f}",
-        f"best threshold {threshold:.3f}: {wrong} of {len(inside) + len(outside)} misjudged",
-    ])  # fmt: skip
+def evidences(searcher: Any, directory: Any, questions: Sequence[str]) -> list[Evidence]:
+    """The evidence the bot computes for each question (search k=8 as the assistant does)."""
+    found = []
+    for question in questions:
+        hits = searcher.search(question, k=8, groups=None)
+        task = max((s for _, s in directory.match_tasks(question, k=3)), default=0.0)
+        found.append(evidence_of(question, hits, task) if hits else Evidence(0.0, 0.0, task))
+    return found
+
+
+def answered(evidence: Evidence, rule: str, threshold: float = CALIBRATED_MIN_CONFIDENCE) -> bool:
+    """Whether the bot answers: ``rule`` is old/new, "+bot" adds the directory's task path."""
+    if evidence.cosine == 0.0:
+        return False
+    gate = (
+        evidence.cosine >= OLD_MIN_COSINE
+        if rule.startswith("old")
+        else evidence.confidence >= threshold
+    )
+    return gate or rule.endswith("+bot") and evidence.task >= MATCH
+
+
+def fit(inside: Sequence[Evidence], outside: Sequence[Evidence]) -> tuple[float, np.ndarray]:
+    """L2-regularised logistic regression (C=1 on standardised signals, Newton steps); returns
+    the intercept and weights on the raw signals (cosine, coverage, task)."""
+    x = np.array([[e.cosine, e.coverage, e.task] for e in (*inside, *outside)])
+    y = np.array([1.0] * len(inside) + [0.0] * len(outside))
+    mean, std = x.mean(0), x.std(0)
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
+    w = np.zeros(z.shape[1])
+    penalty = np.diag([0.0, 1.0, 1.0, 1.0])  # the intercept is not penalised
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-z @ w))
+        gradient = z.T @ (p - y) + penalty @ w
+        hessian = z.T @ (z * (p * (1 - p))[:, None]) + penalty
+        w -= np.linalg.solve(hessian, gradient)
+    weights = w[1:] / std
+    return float(w[0] - np.sum(w[1:] * mean / std)), weights
+
+
+def best_threshold(inside: Sequence[float], outside: Sequence[float]) -> tuple[float, float]:
+    """The middle of the cheapest range of thresholds (steps of 0.01), and its cost."""
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    costs = [
+        sum(p < t for p in inside) + FALSE_ANSWER_COST * sum(p >= t for p in outside) for t in grid
+    ]
+    cheapest = [t for t, c in zip(grid, costs, strict=True) if c == min(costs)]
+    return float(cheapest[len(cheapest) // 2]), float(min(costs))
+
+
+def report(measured: dict[str, tuple[list[Evidence], bool]]) -> str:
+    lines = [f"{'set':22s} {'n':>3s}  {'old gate':>9s} {'new gate':>9s} {'old bot':>9s} "
+             f"{'new bot':>9s}   (share judged right)"]  # fmt: skip
+    for name, (found, inside) in measured.items():
+        cells = []
+        for rule in ("old", "new", "old+bot", "new+bot"):
+            right = sum(answered(e, rule) == inside for e in found)
+            cells.append(f"{right / len(found):9.2f}")
+        lines.append(f"{name:22s} {len(found):3d}  " + " ".join(cells))
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.assistant import documents_meta
+    from bot.directory import Directory
+    from bot.settings import Settings
+    from indexer.embedding import load_embedder
+    from indexer.search import Searcher
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kb", type=Path, default=Path("knowledge_base"))
     parser.add_argument("--index", type=Path, default=Path("var/index"))
     parser.add_argument("--model", default="e5")
+    parser.add_argument("--fit", action="store_true", help="refit the rule on the tuning set")
     args = parser.parse_args(argv)
-    inside = scores(args.index, in_domain(args.kb), args.model)
-    outside = scores(args.index, OUT_OF_DOMAIN, args.model)
-    print(report(inside, outside))
-    for question, score in sorted(zip(OUT_OF_DOMAIN, outside, strict=True), key=lambda p: -p[1])[
-        :5
-    ]:
-        print(f"  out {score:.3f} {question}")
-    for question, score in sorted(zip(in_domain(args.kb), inside, strict=True), key=lambda p: p[1])[
-        :5
-    ]:
-        print(f"  in  {score:.3f} {question}")
+    settings = Settings(_env_file=None, kb_dir=args.kb, index_dir=args.index)
+    directory = Directory.load(settings.directory_path, documents_meta(settings))
+    searcher = Searcher(args.index, load_embedder(args.model))
+    measured = {
+        name: (evidences(searcher, directory, questions), inside)
+        for name, (questions, inside) in question_sets(args.kb).items()
+    }
+    print(report(measured))
+    if args.fit:
+        tuning = [m for n, m in measured.items() if n.startswith("tuning")]
+        inside = [e for found, is_in in tuning if is_in for e in found]
+        outside = [e for found, is_in in tuning if not is_in for e in found]
+        intercept, weights = fit(inside, outside)
+
+        def probability(e: Evidence) -> float:
+            z = intercept + weights @ np.array([e.cosine, e.coverage, e.task])
+            return float(1 / (1 + np.exp(-z)))
+
+        threshold, cost = best_threshold([probability(e) for e in inside],
+                                         [probability(e) for e in outside])  # fmt: skip
+        rounded = np.round(weights, 2).tolist()
+        print(f"fitted: intercept {intercept:.2f}, weights (cosine, coverage, task) {rounded}, "
+              f"threshold {threshold:.2f} (cost {cost:.0f})")  # fmt: skip
     return 0
 
 

@@ -16,6 +16,7 @@ from bot.turns import Reply
 from indexer.model import Chunk, DocumentMeta, Hit
 
 FIXED_DAY = date(2026, 8, 5)
+KB = Path(__file__).resolve().parents[3] / "knowledge_base"
 
 
 @pytest.fixture
@@ -153,3 +154,23 @@ def assistant(
 
     searcher = ScriptedSearcher(hund_chunks)
     return Assistant(settings, searcher, directory, state, today=lambda: FIXED_DAY)
+
+
+# --- the real model over the sample knowledge base (integration tests) ---
+
+
+@pytest.fixture(scope="session")
+def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from indexer.build import build_index
+    from indexer.settings import IndexSettings
+
+    index = tmp_path_factory.mktemp("kb-index")
+    build_index(IndexSettings(_env_file=None, kb_dir=KB, index_dir=index, model="e5"))
+    return index
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Any:
+    from indexer.embedding import load_embedder
+
+    return load_embedder("e5")

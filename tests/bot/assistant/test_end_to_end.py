@@ -14,7 +14,6 @@ from bot.settings import Settings
 from bot.turns import Reply, Turn, UserRef
 
 from .card_schema import problems
-from .confidence_questions import OUT_OF_DOMAIN, in_domain
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -25,23 +24,6 @@ DEMO = "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?"
 OUTSIDER = UserRef("aad-nobody")
 SEIDEL = UserRef("web:s", person_id="dseidel")  # personalamt
 KOCH = UserRef("2c8f5b03-9d6e-4a1c-b4f7-e0a3d9c5b826", teams_id="29:koch")  # Teams AAD id
-
-
-@pytest.fixture(scope="session")
-def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from indexer.build import build_index
-    from indexer.settings import IndexSettings
-
-    index = tmp_path_factory.mktemp("kb-index")
-    build_index(IndexSettings(_env_file=None, kb_dir=KB, index_dir=index, model="e5"))
-    return index
-
-
-@pytest.fixture(scope="session")
-def embedder() -> Any:
-    from indexer.embedding import load_embedder
-
-    return load_embedder("e5")
 
 
 @pytest.fixture
@@ -111,16 +93,3 @@ def test_out_of_domain_question_records_a_gap(live: Any) -> None:
     assert reply.data["kind"] == "not_found"
     assert live.state.unanswered(5) == [("Wer hat die Fußball-WM 2014 gewonnen?", 1)]
     assert reply.card is not None and 1 <= len(reply.card["actions"]) <= 3
-
-
-def test_threshold_separates_in_domain_from_out_of_domain(live: Any) -> None:
-    from bot.answer import confidence_of, min_confidence
-
-    def confidence(question: str) -> float:
-        return confidence_of(live.searcher.search(question, k=8, groups=None))
-
-    threshold = min_confidence(live.settings)
-    inside = [confidence(q) for q in in_domain(KB)]
-    outside = [confidence(q) for q in OUT_OF_DOMAIN]
-    assert inside and sum(s >= threshold for s in inside) >= 0.9 * len(inside)
-    assert sum(s < threshold for s in outside) >= 0.9 * len(outside)
