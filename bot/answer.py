@@ -18,6 +18,7 @@ from bot.directory_match import GUESS as TASK_GUESS
 from bot.directory_match import MATCH as TASK_MATCH
 from bot.directory_model import RESPONSIBLE, Availability, Person, Task
 from bot.sections import DocumentChunks, best_section, is_how_question, quote_steps
+from bot.settings import Settings
 from indexer.lexical import analyze
 from indexer.model import Chunk, Hit
 
@@ -44,10 +45,10 @@ MAX_SOURCES = 3
 # the tuning set, added nothing.
 CONFIDENCE_INTERCEPT = -59.83
 CONFIDENCE_WEIGHTS = (68.04, 3.33, 2.91)  # cosine, coverage, task
-# The threshold used while Settings.min_confidence is left at its default: the cheapest on the
+# The default of Settings.min_confidence (0.63): the cheapest threshold on the
 # tuning set when a wrongly refused in-domain question costs half a wrong answer (the refusal
 # still offers the closest topics as buttons).
-CALIBRATED_MIN_CONFIDENCE = 0.63
+CALIBRATED_MIN_CONFIDENCE: float = Settings.model_fields["min_confidence"].default
 # Words of a question that say nothing about its topic (beyond indexer.lexical's stop words).
 QUESTION_FILLER = frozenset(
     """
@@ -138,10 +139,7 @@ class Answer:
 
 
 def min_confidence(settings: Any) -> float:
-    """The threshold: the operator's setting when given, else the calibrated value."""
-    fields_set = getattr(settings, "model_fields_set", None)
-    if fields_set is not None and "min_confidence" not in fields_set:
-        return CALIBRATED_MIN_CONFIDENCE
+    """The threshold below which the bot says it found nothing (calibrated by default)."""
     return float(settings.min_confidence)
 
 
