@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
+ANSWER_SLOTS = 2  # questions admitted to the search at once (one searching, one ready)
 
 
 class SearchBackend(Protocol):
@@ -70,6 +71,7 @@ class Assistant:
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._version: IndexVersion | None = None
         self._admins = {a.strip().lower() for a in settings.admins if a.strip()}
 
@@ -141,22 +143,41 @@ class Assistant:
 
     # -- questions ------------------------------------------------------------------------
     async def answer_question(self, turn: Turn, question: str) -> list[Reply]:
+        # Everything that blocks runs in a worker thread, never on the event loop: the search
+        # (CPU) and the SQLite commit (an fsync, ~20 ms of waiting). Admission is first come,
+        # first served and bounded (see _admission), which keeps the p95 down under overload.
+        async with self._admission():
+            answer = await asyncio.to_thread(self._search_and_compose_for, turn, question)
+        answer = await asyncio.to_thread(self._remember, answer, turn.user)
+        return [self._answer_reply(answer)]
+
+    def _admission(self) -> asyncio.Semaphore:
+        """Questions searched at once: the searches themselves take turns on one lock, so
+        more waiting threads only add switching; an asyncio semaphore queues fairly (FIFO)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(ANSWER_SLOTS))
+        return self._slots[1]
+
+    def _search_and_compose_for(self, turn: Turn, question: str) -> Answer:
         self.reload_absences()
         person = self.person_of(turn.user)
         groups = frozenset(_groups_of(person))
-        day = self.today()
-        answer, hits = await asyncio.to_thread(self._search_and_compose, question, groups, day)
+        answer, hits = self._search_and_compose(question, groups, self.today())
         log.info(
             "question answered=%s confidence=%.3f hits=%d task=%s",
             answer.found, answer.confidence, len(hits), answer.task_id,
         )  # fmt: skip
         if self.settings.log_questions:  # personal data: only when the operator allows it
             log.info("question text: %r", question[:300])
+        return answer
+
+    def _remember(self, answer: Answer, user: UserRef) -> Answer:
+        """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
         if answer.found:
-            answer = self._record(answer, turn.user)
-        else:
-            self.state.record_unanswered(question, turn.user.key)
-        return [self._answer_reply(answer)]
+            return self._record(answer, user)
+        self.state.record_unanswered(answer.question, user.key)
+        return answer
 
     def _search_and_compose(
         self, question: str, groups: frozenset[str], day: date
