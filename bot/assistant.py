@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
-ANSWER_SLOTS = 2  # questions admitted to the search at once (one searching, one ready)
+ANSWER_SLOTS = 2  # questions searched at once: one per core (see OMP_NUM_THREADS in __main__)
 
 
 class SearchBackend(Protocol):
@@ -71,6 +71,7 @@ class Assistant:
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._version: IndexVersion | None = None
         self._admins = {a.strip().lower() for a in settings.admins if a.strip()}
@@ -152,8 +153,8 @@ class Assistant:
         return [self._answer_reply(answer)]
 
     def _admission(self) -> asyncio.Semaphore:
-        """Questions searched at once: the searches themselves take turns on one lock, so
-        more waiting threads only add switching; an asyncio semaphore queues fairly (FIFO)."""
+        """Questions searched at once. CPU-bound work beyond the number of cores only adds
+        switching and stretches every answer; an asyncio semaphore queues fairly (FIFO)."""
         loop = asyncio.get_running_loop()
         if self._slots is None or self._slots[0] is not loop:
             self._slots = (loop, asyncio.Semaphore(ANSWER_SLOTS))
@@ -182,9 +183,12 @@ class Assistant:
     def _search_and_compose(
         self, question: str, groups: frozenset[str], day: date
     ) -> tuple[Answer, list[Hit]]:
-        with self._search_lock:  # the embedder and the index swap are not shared across threads
+        with self._refresh_lock:  # one thread opens a new version, the others wait for it
             self.searcher.refresh()
-            hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
+        # Searches run side by side (ANSWER_SLOTS of them): the embedders are reentrant and a
+        # search finishes on the version it started with, even when another thread refreshes.
+        hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
+        with self._search_lock:  # _document_chunks swaps the version it quotes from
             answer = compose_answer(
                 question, hits, self.directory, day, self.settings, self._document_chunks
             )
@@ -265,7 +269,7 @@ class Assistant:
         return [start_from_chat(self.reindexer, self._notifier, turn.conversation_id)]
 
     def _after_reindex(self) -> None:
-        with self._search_lock:
+        with self._refresh_lock:
             self.searcher.refresh()
         self.reload_directory()
 
