@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
@@ -29,7 +30,17 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
-ANSWER_SLOTS = 2  # questions searched at once: one per core (see OMP_NUM_THREADS in __main__)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Questions searched at once: one per core (each with one OpenMP thread, see bot/__main__).
+ANSWER_SLOTS = _cores()
 
 
 class SearchBackend(Protocol):

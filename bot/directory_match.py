@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -101,7 +102,7 @@ class _Query:
         """Share of the question's stems that ``words`` explain."""
         known = self._explained.get(words)
         if known is None:
-            hits = sum(1 for q in self.stems if _explained(q, words))
+            hits = len([q for q in self.stems if _explained(q, words)])
             known = self._explained[words] = hits / len(self.stems)
         return known
 
@@ -150,7 +151,7 @@ def _close_gaps(covered: list[bool]) -> int:
     return count
 
 
-def _explained(q: str, words: set[str]) -> bool:
+def _explained(q: str, words: AbstractSet[str]) -> bool:
     return any(
         q == w or len(q) >= 4 and (w.startswith(q) or w.endswith(q))
         or len(w) >= 4 and (q.startswith(w) or q.endswith(w))
