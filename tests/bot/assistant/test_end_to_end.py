@@ -124,3 +124,30 @@ def test_threshold_separates_in_domain_from_out_of_domain(live: Any) -> None:
     outside = [confidence(q) for q in OUT_OF_DOMAIN]
     assert inside and sum(s >= threshold for s in inside) >= 0.9 * len(inside)
     assert sum(s < threshold for s in outside) >= 0.9 * len(outside)
+
+
+def test_questions_asked_at_once_get_the_answers_asked_one_by_one(live: Any) -> None:
+    """Searches run side by side (real model, index and state): the same answers as in turn."""
+    import json
+
+    questions = [json.loads(line)["question"]
+                 for line in (KB / "fragen.jsonl").read_text(encoding="utf-8").splitlines()
+                 if line.strip()][:40]  # fmt: skip
+    users = [OUTSIDER, SEIDEL, KOCH]
+    turns = [Turn(q, users[i % 3], f"conv-{i}") for i, q in enumerate(questions)]
+
+    def answers(replies: list[list[Reply]]) -> list[tuple[str, Any]]:
+        found = []
+        for reply in (r[0] for r in replies):
+            data = dict(reply.data["answer"])
+            data.pop("answer_id")
+            found.append((reply.text, data))
+        return found
+
+    alone = [asyncio.run(live.handle(turn)) for turn in turns]
+
+    async def together() -> list[list[Reply]]:
+        return list(await asyncio.gather(*(live.handle(turn) for turn in turns)))
+
+    assert answers(asyncio.run(together())) == answers(alone)
+    assert sum(r[0].data["kind"] == "answer" for r in alone) >= 0.8 * len(turns)
