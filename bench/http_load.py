@@ -32,6 +32,7 @@ from aiohttp import ClientSession, TCPConnector, web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as `python -m bot serve` does
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # likewise
 
 from bot.app import create_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -56,9 +57,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def summary(latencies: list[float], errors: int, seconds: float) -> dict[str, Any]:
+def summary(latencies: list[float], errors: int, seconds: float,
+            cpu_seconds: float | None = None) -> dict[str, Any]:
     return {
         "requests": len(latencies) + errors,
+        # CPU of this whole process (all threads) per request; over HTTP it includes the
+        # simulated users and the fake connector, which run in the same process
+        "cpu_ms_per_request": (round(cpu_seconds * 1000 / (len(latencies) + errors), 1)
+                               if cpu_seconds is not None and latencies else None),
         "errors": errors,
         "throughput_per_s": round(len(latencies) / seconds, 2) if seconds else None,
         "p50_ms": round(percentile(latencies, 0.50) * 1000, 1) if latencies else None,
@@ -119,14 +125,14 @@ def activity(service_url: str, user: int, number: int, text: str) -> dict[str, A
 
 async def in_process(assistant: Any, questions: list[str], count: int) -> dict[str, Any]:
     latencies = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for number in range(count):
         turn = Turn(text=questions[number % len(questions)], user=UserRef(key="bench"),
                     conversation_id="bench")
         begin = time.perf_counter()
         await assistant.handle(turn)
         latencies.append(time.perf_counter() - begin)
-    return summary(latencies, 0, time.perf_counter() - started)
+    return summary(latencies, 0, time.perf_counter() - started, time.process_time() - cpu)
 
 
 async def http_load(bot_url: str, connector: Connector, connector_url: str,
@@ -154,10 +160,10 @@ async def http_load(bot_url: str, connector: Connector, connector_url: str,
             else:
                 errors += 1
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     async with ClientSession(connector=TCPConnector(limit=users * 2)) as http:
         await asyncio.gather(*(user(uid, http) for uid in range(users)))
-    return summary(latencies, errors, time.perf_counter() - started)
+    return summary(latencies, errors, time.perf_counter() - started, time.process_time() - cpu)
 
 
 class Reindex:

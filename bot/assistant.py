@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
@@ -29,6 +30,17 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Questions searched at once: one per core (each with one OpenMP thread, see bot/__main__).
+ANSWER_SLOTS = _cores()
 
 
 class SearchBackend(Protocol):
@@ -70,6 +82,8 @@ class Assistant:
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._version: IndexVersion | None = None
         self._admins = {a.strip().lower() for a in settings.admins if a.strip()}
 
@@ -141,29 +155,51 @@ class Assistant:
 
     # -- questions ------------------------------------------------------------------------
     async def answer_question(self, turn: Turn, question: str) -> list[Reply]:
+        # Everything that blocks runs in a worker thread, never on the event loop: the search
+        # (CPU) and the SQLite commit (an fsync, ~20 ms of waiting). Admission is first come,
+        # first served and bounded (see _admission), which keeps the p95 down under overload.
+        async with self._admission():
+            answer = await asyncio.to_thread(self._search_and_compose_for, turn, question)
+        answer = await asyncio.to_thread(self._remember, answer, turn.user)
+        return [self._answer_reply(answer)]
+
+    def _admission(self) -> asyncio.Semaphore:
+        """Questions searched at once. CPU-bound work beyond the number of cores only adds
+        switching and stretches every answer; an asyncio semaphore queues fairly (FIFO)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(ANSWER_SLOTS))
+        return self._slots[1]
+
+    def _search_and_compose_for(self, turn: Turn, question: str) -> Answer:
         self.reload_absences()
         person = self.person_of(turn.user)
         groups = frozenset(_groups_of(person))
-        day = self.today()
-        answer, hits = await asyncio.to_thread(self._search_and_compose, question, groups, day)
+        answer, hits = self._search_and_compose(question, groups, self.today())
         log.info(
             "question answered=%s confidence=%.3f hits=%d task=%s",
             answer.found, answer.confidence, len(hits), answer.task_id,
         )  # fmt: skip
         if self.settings.log_questions:  # personal data: only when the operator allows it
             log.info("question text: %r", question[:300])
+        return answer
+
+    def _remember(self, answer: Answer, user: UserRef) -> Answer:
+        """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
         if answer.found:
-            answer = self._record(answer, turn.user)
-        else:
-            self.state.record_unanswered(question, turn.user.key)
-        return [self._answer_reply(answer)]
+            return self._record(answer, user)
+        self.state.record_unanswered(answer.question, user.key)
+        return answer
 
     def _search_and_compose(
         self, question: str, groups: frozenset[str], day: date
     ) -> tuple[Answer, list[Hit]]:
-        with self._search_lock:  # the embedder and the index swap are not shared across threads
+        with self._refresh_lock:  # one thread opens a new version, the others wait for it
             self.searcher.refresh()
-            hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
+        # Searches run side by side (ANSWER_SLOTS of them): the embedders are reentrant and a
+        # search finishes on the version it started with, even when another thread refreshes.
+        hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
+        with self._search_lock:  # _document_chunks swaps the version it quotes from
             answer = compose_answer(
                 question, hits, self.directory, day, self.settings, self._document_chunks
             )
@@ -244,7 +280,7 @@ class Assistant:
         return [start_from_chat(self.reindexer, self._notifier, turn.conversation_id)]
 
     def _after_reindex(self) -> None:
-        with self._search_lock:
+        with self._refresh_lock:
             self.searcher.refresh()
         self.reload_directory()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -68,6 +69,42 @@ class _Indexed:
     task: Task
     name: tuple[str, ...]
     phrases: tuple[tuple[str, ...], ...]  # keywords and the task id, each analysed
+    words: frozenset[str]  # all of the above
+
+
+def _indexed(task: Task) -> _Indexed:
+    name = tuple(analyze(task.name))
+    phrases = tuple(p for p in (tuple(analyze(x)) for x in (*task.keywords, task.id)) if p)
+    return _Indexed(task, name, phrases, frozenset(name).union(*phrases))
+
+
+class _Query:
+    """One question's stems, with the coverage of each task word computed once: the tasks
+    share most of their words, and scoring them all is the matcher's whole cost."""
+
+    def __init__(self, stems: Sequence[str]) -> None:
+        self.stems = stems
+        self._coverage: dict[str, float] = {}
+        self._explained: dict[frozenset[str], float] = {}
+
+    def coverage(self, word: str) -> float:
+        known = self._coverage.get(word)
+        if known is None:
+            known = self._coverage[word] = _coverage(word, self.stems)
+        return known
+
+    def field(self, words: Sequence[str]) -> float:
+        if not words:
+            return 0.0
+        return sum(self.coverage(w) for w in words) / len(words)
+
+    def explained(self, words: frozenset[str]) -> float:
+        """Share of the question's stems that ``words`` explain."""
+        known = self._explained.get(words)
+        if known is None:
+            hits = len([q for q in self.stems if _explained(q, words)])
+            known = self._explained[words] = hits / len(self.stems)
+        return known
 
 
 def _coverage(word: str, query: Sequence[str]) -> float:
@@ -104,18 +141,17 @@ def _containment(word: str, query_word: str) -> float:
 def _close_gaps(covered: list[bool]) -> int:
     """Count covered letters, bridging gaps of up to 2 letters between covered parts
     (German linking elements: Hund-e-steuer, Geburt-s-urkunde)."""
-    text = "".join("x" if c else "." for c in covered)
-    text = re.sub(r"(?<=x)\.{1,2}(?=x)", lambda m: "x" * len(m.group(0)), text)
-    return text.count("x")
+    count, gap, seen = 0, 0, False
+    for letter in covered:
+        if letter:
+            count += 1 + (gap if seen and gap <= 2 else 0)
+            seen, gap = True, 0
+        else:
+            gap += 1
+    return count
 
 
-def _field(words: Sequence[str], query: Sequence[str]) -> float:
-    if not words:
-        return 0.0
-    return sum(_coverage(w, query) for w in words) / len(words)
-
-
-def _explained(q: str, words: set[str]) -> bool:
+def _explained(q: str, words: AbstractSet[str]) -> bool:
     return any(
         q == w or len(q) >= 4 and (w.startswith(q) or w.endswith(q))
         or len(w) >= 4 and (q.startswith(w) or q.endswith(w))
@@ -127,36 +163,26 @@ class TaskMatcher:
     """Scores tasks against a question; built once per directory (cheap: no model)."""
 
     def __init__(self, tasks: Sequence[Task]) -> None:
-        self._tasks = [
-            _Indexed(
-                task,
-                tuple(analyze(task.name)),
-                tuple(p for p in (tuple(analyze(x)) for x in (*task.keywords, task.id)) if p),
-            )
-            for task in tasks
-        ]
+        self._tasks = [_indexed(task) for task in tasks]
 
     def score(self, question: str, entry: _Indexed) -> float:
-        query = analyze(question)
-        return self._score(query, entry)
+        return self._score(_Query(analyze(question)), entry)
 
-    def _score(self, query: Sequence[str], entry: _Indexed) -> float:
-        if not query:
+    def _score(self, query: _Query, entry: _Indexed) -> float:
+        if not query.stems:
             return 0.0
-        name = _field(entry.name, query)
-        keyword = max((_field(p, query) for p in entry.phrases), default=0.0) * 0.95
+        name = query.field(entry.name)
+        keyword = max((query.field(p) for p in entry.phrases), default=0.0) * 0.95
         field = max(name, keyword)
         if field == 0.0:
             return 0.0
-        words = set(entry.name).union(*entry.phrases)
-        explained = sum(1 for q in query if _explained(q, words)) / len(query)
-        return round(field * (0.6 + 0.4 * explained), 4)
+        return round(field * (0.6 + 0.4 * query.explained(entry.words)), 4)
 
     def match(
         self, question: str, k: int = 3, dense: Mapping[str, float] | None = None
     ) -> list[tuple[Task, float]]:
         """Tasks by score; ``dense`` (task id -> score) raises a task to at least that."""
-        query = analyze(question)
+        query = _Query(analyze(question))
         dense = dense or {}
         scored = [(e.task, max(self._score(query, e), dense.get(e.task.id, 0.0)))
                   for e in self._tasks]

@@ -69,6 +69,9 @@ class State:
         try:
             connection.execute("PRAGMA busy_timeout = 30000")
             connection.execute("PRAGMA foreign_keys = ON")
+            # WAL + NORMAL: safe against a crash of the bot; only a power loss may drop the last
+            # commits. FULL cost ~20 ms of fsync per answer (measured under load).
+            connection.execute("PRAGMA synchronous = NORMAL")
             yield connection
         finally:
             connection.close()

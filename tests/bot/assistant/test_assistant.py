@@ -226,3 +226,29 @@ def test_question_texts_reach_the_log_only_when_allowed(
     with caplog.at_level(logging.INFO, logger="bot.assistant"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" in caplog.text
+
+
+def _comparable(replies: list[Reply]) -> list[tuple[str, Any]]:
+    """A reply without the answer id (new for every answer)."""
+    out = []
+    for reply in replies:
+        data = dict(reply.data or {})
+        answer = dict(data.pop("answer", None) or {})
+        answer.pop("answer_id", None)
+        out.append((reply.text, (data, answer)))
+    return out
+
+
+def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Assistant) -> None:
+    questions = [QUESTION, "Hund Gehalt", "Wie backe ich Brot?", "Hundesteuer Abmeldung"] * 3
+    users = [OUTSIDER, PAULA, TOM]
+    turns = [Turn(q, users[i % 3], f"conv-{i}") for i, q in enumerate(questions)]
+    alone = [asyncio.run(assistant.handle(turn)) for turn in turns]
+
+    async def at_once() -> list[list[Reply]]:
+        return list(await asyncio.gather(*(assistant.handle(turn) for turn in turns)))
+
+    together = asyncio.run(at_once())
+    assert [_comparable(r) for r in together] == [_comparable(r) for r in alone]
+    assert {r[0].data["kind"] for r in together} == {"answer", "not_found"}
+    assert assistant.state.unanswered(10) == [("Wie backe ich Brot?", 6)]  # all gaps recorded

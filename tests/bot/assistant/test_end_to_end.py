@@ -93,3 +93,30 @@ def test_out_of_domain_question_records_a_gap(live: Any) -> None:
     assert reply.data["kind"] == "not_found"
     assert live.state.unanswered(5) == [("Wer hat die Fußball-WM 2014 gewonnen?", 1)]
     assert reply.card is not None and 1 <= len(reply.card["actions"]) <= 3
+
+
+def test_questions_asked_at_once_get_the_answers_asked_one_by_one(live: Any) -> None:
+    """Searches run side by side (real model, index and state): the same answers as in turn."""
+    import json
+
+    questions = [json.loads(line)["question"]
+                 for line in (KB / "fragen.jsonl").read_text(encoding="utf-8").splitlines()
+                 if line.strip()][:40]  # fmt: skip
+    users = [OUTSIDER, SEIDEL, KOCH]
+    turns = [Turn(q, users[i % 3], f"conv-{i}") for i, q in enumerate(questions)]
+
+    def answers(replies: list[list[Reply]]) -> list[tuple[str, Any]]:
+        found = []
+        for reply in (r[0] for r in replies):
+            data = dict(reply.data["answer"])
+            data.pop("answer_id")
+            found.append((reply.text, data))
+        return found
+
+    alone = [asyncio.run(live.handle(turn)) for turn in turns]
+
+    async def together() -> list[list[Reply]]:
+        return list(await asyncio.gather(*(live.handle(turn) for turn in turns)))
+
+    assert answers(asyncio.run(together())) == answers(alone)
+    assert sum(r[0].data["kind"] == "answer" for r in alone) >= 0.8 * len(turns)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.directory import Directory
-from bot.directory_match import GUESS, MATCH, analyze
+from bot.directory_match import GUESS, MATCH, _close_gaps, analyze
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +117,19 @@ def test_e5_offers_a_paraphrase_but_not_noise(sample: Directory) -> None:
     assert dense["bewohnerparkausweis"] > lexical.get("bewohnerparkausweis", 0.0)
     for noise in ("Wie spät ist es?", "Hallo, wer bist du?", "Das Wetter ist schön heute"):
         assert directory.match_tasks(noise) == [], noise
+
+
+@pytest.mark.parametrize(
+    ("pattern", "covered"),
+    [
+        ("xxxx.xxxxx", 10),  # Hund-e-steuer: a one-letter link is bridged
+        ("xxxxxx..xxxxx", 13),  # two letters too
+        ("xxxx...xxxx", 8),  # three are not
+        ("..xxxx..", 4),  # nor gaps at the ends
+        ("x.x..x...x", 7),
+        ("....", 0),
+        ("", 0),
+    ],
+)
+def test_gaps_between_covered_parts(pattern: str, covered: int) -> None:
+    assert _close_gaps([c == "x" for c in pattern]) == covered
