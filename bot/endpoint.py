@@ -23,6 +23,10 @@ class MessageEndpoint:
                             if local_mode is None else local_mode)
 
     async def handle(self, request: web.Request) -> web.Response:
+        if self._local_mode and "Origin" in request.headers:
+            # no Bot Framework client is a web page; one that reached 127.0.0.1 (DNS
+            # rebinding) must not talk to an endpoint that checks no token
+            return problem(403, "browser requests are not accepted in local mode")
         if "json" not in (request.content_type or ""):
             return problem(415, "expected application/json")
         try:

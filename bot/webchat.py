@@ -7,6 +7,7 @@ Served only in local mode, unless ``web_chat`` is enabled; then every API call n
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import re
 from collections import OrderedDict
@@ -77,11 +78,15 @@ class WebChat:
 
     def _authorized(self, request: web.Request) -> bool:
         if self._settings.local_mode:
-            return True
+            # DNS rebinding: a web page whose name now resolves to 127.0.0.1 is "same origin";
+            # only the Host header still shows that the browser thinks it talks to that site.
+            return not _loopback(self._settings.bind_host) or _loopback_name(request.host)
         given = request.headers.get(TOKEN_HEADER, "")
         return hmac.compare_digest(given.encode(), self._settings.web_chat_token.encode())
 
     async def config(self, request: web.Request) -> web.Response:
+        if not self._authorized(request) and self._settings.local_mode:
+            return web.json_response({"error": "use http://127.0.0.1 or localhost"}, status=403)
         return web.json_response({
             "token_required": not self._settings.local_mode,
             "person_choice": self._person_choice,
@@ -105,7 +110,7 @@ class WebChat:
 
     async def chat(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return web.json_response({"error": "token required"}, status=401)
+            return _unauthorized(self._settings)
         refusal = _cross_site(request)
         if refusal:
             return web.json_response({"error": refusal}, status=403 if "origin" in refusal else 415)
@@ -139,7 +144,7 @@ class WebChat:
 
     async def inbox(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return web.json_response({"error": "token required"}, status=401)
+            return _unauthorized(self._settings)
         session = request.query.get("session", "")
         if not SESSION_PATTERN.match(session):
             return web.json_response({"error": "session must be 1-64 letters/digits"}, status=400)
@@ -159,6 +164,26 @@ def _cross_site(request: web.Request) -> str | None:
 
 def _loopback(host: str) -> bool:
     return host in ("127.0.0.1", "::1", "localhost")
+
+
+def _loopback_name(host_header: str) -> bool:
+    """The Host header names this machine: localhost or a loopback address (any port)."""
+    try:
+        name = urlsplit("//" + host_header).hostname or ""
+    except ValueError:
+        return False
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _unauthorized(settings: Settings) -> web.Response:
+    if settings.local_mode:
+        return web.json_response({"error": "use http://127.0.0.1 or localhost"}, status=403)
+    return web.json_response({"error": "token required"}, status=401)
 
 
 def _invalid(body: Any) -> str | None:

@@ -1,0 +1,62 @@
+"""Review: DNS rebinding. A web page on ``evil.example`` whose name the attacker re-points to
+127.0.0.1 is "same origin" with the local bot: Origin and Host both say ``evil.example``. In
+local mode nothing else protects the bot, and the web chat lets the caller choose who they are
+(an admin, a person of the restricted Personalamt)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+
+from bot.app import create_app
+from bot.settings import Settings
+from tests.bot.channel.conftest import FakeAssistant, FakeConnector, serve, teams_message
+
+REBOUND = {"Host": "evil.example:3978", "Origin": "http://evil.example:3978"}
+
+
+async def _call(app: Any, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+    async with serve(app) as url, aiohttp.ClientSession() as http:
+        async with http.request(method, url + path, **kwargs) as response:
+            return response.status, await response.text()
+
+
+def test_rebound_page_cannot_use_the_local_web_chat(local_settings: Settings) -> None:
+    assistant = FakeAssistant()
+    app = create_app(local_settings, assistant)
+    ask = {"text": "neu indexieren", "session": "s1", "person": "bschneider"}
+    status, _ = asyncio.run(_call(app, "POST", "/api/chat", json=ask, headers=REBOUND))
+    assert status == 403 and assistant.turns == []
+    app = create_app(local_settings, assistant)
+    status, body = asyncio.run(_call(app, "GET", "/api/chat/config", headers=REBOUND))
+    assert status == 403 and "Schneider" not in body  # the staff list is not handed out
+    app = create_app(local_settings, assistant)
+    status, _ = asyncio.run(_call(app, "GET", "/api/chat/inbox?session=s1", headers=REBOUND))
+    assert status == 403
+
+
+def test_local_web_chat_still_works_by_localhost_and_127_0_0_1(local_settings: Settings) -> None:
+    for host in ("localhost:3978", "127.0.0.1:3978", "[::1]:3978"):
+        assistant = FakeAssistant()
+        headers = {"Host": host, "Origin": f"http://{host}"}
+        status, _ = asyncio.run(_call(create_app(local_settings, assistant), "POST", "/api/chat",
+                                      json={"text": "Hund", "session": "s1"}, headers=headers))
+        assert status == 200 and len(assistant.turns) == 1, host
+
+
+def test_rebound_page_cannot_post_activities_in_local_mode(local_settings: Settings) -> None:
+    assistant, connector = FakeAssistant(), FakeConnector()
+
+    async def go() -> int:
+        async with serve(connector.app) as connector_url, \
+                serve(create_app(local_settings, assistant)) as url, \
+                aiohttp.ClientSession() as http:
+            activity = teams_message(connector_url, "neu indexieren")
+            async with http.post(url + "/api/messages", json=activity,
+                                 headers={"Origin": url}) as response:
+                return response.status
+
+    assert asyncio.run(go()) == 403
+    assert assistant.turns == [] and connector.received == []
