@@ -31,8 +31,8 @@ class MessageEndpoint:
             return problem(415, "expected application/json")
         try:
             body = await request.json()
-        except (ValueError, UnicodeDecodeError):
-            return problem(400, "body is not valid JSON")
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            return problem(400, "body is not valid JSON (or nested too deeply)")
         if not isinstance(body, dict):
             return problem(400, "body must be a JSON object (an activity)")
         if self._local_mode and not replies_go_back(body.get("serviceUrl"), request.remote):

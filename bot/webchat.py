@@ -117,8 +117,9 @@ class WebChat:
             return web.json_response({"error": refusal}, status=403 if "origin" in refusal else 415)
         try:
             body = _well_formed(await request.json())
-        except ValueError:
-            return web.json_response({"error": "body is not valid JSON"}, status=400)
+        except (ValueError, RecursionError):
+            return web.json_response({"error": "body is not valid JSON (or nested too deeply)"},
+                                     status=400)
         problem = _invalid(body)
         if problem:
             return web.json_response({"error": problem}, status=400)
