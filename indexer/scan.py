@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,23 @@ class ScanResult:
     skipped: tuple[SkippedFile, ...] = ()
 
 
+def open_regular(path: Path | str) -> BinaryIO:
+    """Open a file for reading, refusing without blocking anything that is not a regular file:
+    a FIFO put in a file's place after the scan would otherwise hang the build forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (device, pipe or socket)", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_ignore_patterns(kb_root: Path) -> list[str]:
     try:
-        lines = (Path(kb_root) / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+        with open_regular(Path(kb_root) / IGNORE_FILE) as handle:
+            lines = handle.read().decode("utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
         return []
     except (OSError, UnicodeDecodeError) as exc:
@@ -166,7 +181,7 @@ def file_sha256(path: Path, sidecar: Path | None = None) -> str:
     for part in (path, sidecar):
         if part is None:
             continue
-        with open(part, "rb") as handle:
+        with open_regular(part) as handle:
             while block := handle.read(_BLOCK):
                 digest.update(block)
         digest.update(b"\0sidecar\0")

@@ -20,6 +20,7 @@ from indexer.errors import LoaderError, UnsupportedFormat
 from indexer.loaders import csv, docx, markdown, odt, pdf, text
 from indexer.loaders.frontmatter import given_fields, load_yaml_mapping, merge_meta, parse_meta
 from indexer.model import Section
+from indexer.scan import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def _source_of(path: Path, kb_root: Path) -> str:
 
 def _check_content(path: Path, suffix: str) -> None:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:  # a FIFO here would block the build forever
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
         raise LoaderError(f"cannot read file: {exc.strerror or exc}") from exc
@@ -125,7 +126,8 @@ def describe_content(head: bytes) -> str:
 def _apply_sidecar(path: Path, sections: list[Section]) -> list[Section]:
     side = sidecar_path(path)
     try:
-        raw = side.read_bytes()
+        with open_regular(side) as handle:
+            raw = handle.read()
     except FileNotFoundError:
         return sections
     except OSError as exc:

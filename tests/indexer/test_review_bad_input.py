@@ -76,3 +76,44 @@ def test_index_folder_that_cannot_be_created_is_a_clear_error(
     captured = capsys.readouterr()
     assert code in (1, 2)
     assert "Traceback" not in captured.err and "index" in captured.err.lower()
+
+
+def test_file_deleted_or_replaced_by_a_fifo_between_scan_and_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kb = tmp_path / "kb"
+    write(kb, "bleibt.md", HUNDESTEUER)
+    write(kb, "weg.md", "# Weg\n\nGleich gelöscht.")
+    write(kb, "rohr.txt", "Gleich eine Pipe.")
+    real_scan = indexer.build.scan_knowledge_base
+
+    def scan_then_change(kb_root: Path, max_bytes: int) -> object:
+        result = real_scan(kb_root, max_bytes)
+        (kb / "weg.md").unlink()
+        (kb / "rohr.txt").unlink()
+        os.mkfifo(kb / "rohr.txt")  # opening it for reading would block the build forever
+        return result
+
+    monkeypatch.setattr(indexer.build, "scan_knowledge_base", scan_then_change)
+    index_dir = tmp_path / "index"
+    assert cli("build", "--kb", kb, "--index", index_dir) == 3
+    version = open_current(index_dir, expect_model=None)
+    try:
+        assert version.documents() == ["bleibt.md"]
+    finally:
+        version.close()
+
+
+def test_fifo_as_ignore_file_or_sidecar_does_not_hang(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    write(kb, "a.md", HUNDESTEUER)
+    write(kb, "b.txt", "Ein Text mit Seitenwagen.")
+    os.mkfifo(kb / ".indexignore")
+    os.mkfifo(kb / "b.txt.meta.yaml")
+    index_dir = tmp_path / "index"
+    assert cli("build", "--kb", kb, "--index", index_dir) == 3  # b.txt: sidecar unreadable
+    version = open_current(index_dir, expect_model=None)
+    try:
+        assert version.documents() == ["a.md"]
+        assert [s["file"] for s in version.skipped()] == ["b.txt"]
+    finally:
+        version.close()
