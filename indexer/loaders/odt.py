@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import LoaderError
-from indexer.loaders.zipped import check_unpacked_size
 from indexer.loaders.docx import HeadingSections
+from indexer.loaders.zipped import check_unpacked_size
 from indexer.model import DocumentMeta, Section
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
