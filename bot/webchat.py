@@ -76,20 +76,26 @@ class WebChat:
         self._inbox = inbox
         # choosing who one is only makes sense (and is only safe) on this machine
         self._person_choice = settings.local_mode and _loopback(settings.bind_host)
+        # local mode beyond this machine (the Docker image binds 0.0.0.0): a token, when set,
+        # is the only thing that keeps the rest of the network out
+        self._token_required = not settings.local_mode or (
+            not _loopback(settings.bind_host) and bool(settings.web_chat_token))
 
     def _authorized(self, request: web.Request) -> bool:
-        if self._settings.local_mode:
+        if self._person_choice and not _loopback_name(request.host):
             # DNS rebinding: a web page whose name now resolves to 127.0.0.1 is "same origin";
             # only the Host header still shows that the browser thinks it talks to that site.
-            return not _loopback(self._settings.bind_host) or _loopback_name(request.host)
+            return False
+        if not self._token_required:
+            return True
         given = request.headers.get(TOKEN_HEADER, "")
         return hmac.compare_digest(given.encode(), self._settings.web_chat_token.encode())
 
     async def config(self, request: web.Request) -> web.Response:
-        if not self._authorized(request) and self._settings.local_mode:
-            return web.json_response({"error": "use http://127.0.0.1 or localhost"}, status=403)
+        if self._person_choice and not _loopback_name(request.host):
+            return _unauthorized(self._token_required)
         return web.json_response({
-            "token_required": not self._settings.local_mode,
+            "token_required": self._token_required,
             "person_choice": self._person_choice,
             "people": self._people() if self._person_choice else [],
         })
@@ -111,7 +117,7 @@ class WebChat:
 
     async def chat(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return _unauthorized(self._settings)
+            return _unauthorized(self._token_required)
         refusal = _cross_site(request)
         if refusal:
             return web.json_response({"error": refusal}, status=403 if "origin" in refusal else 415)
@@ -146,7 +152,7 @@ class WebChat:
 
     async def inbox(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return _unauthorized(self._settings)
+            return _unauthorized(self._token_required)
         session = request.query.get("session", "")
         if not SESSION_PATTERN.match(session):
             return web.json_response({"error": "session must be 1-64 letters/digits"}, status=400)
@@ -182,10 +188,10 @@ def _loopback_name(host_header: str) -> bool:
         return False
 
 
-def _unauthorized(settings: Settings) -> web.Response:
-    if settings.local_mode:
-        return web.json_response({"error": "use http://127.0.0.1 or localhost"}, status=403)
-    return web.json_response({"error": "token required"}, status=401)
+def _unauthorized(token_required: bool) -> web.Response:
+    if token_required:
+        return web.json_response({"error": "token required"}, status=401)
+    return web.json_response({"error": "use http://127.0.0.1 or localhost"}, status=403)
 
 
 def _well_formed(value: Any) -> Any:

@@ -60,3 +60,20 @@ def test_rebound_page_cannot_post_activities_in_local_mode(local_settings: Setti
 
     assert asyncio.run(go()) == 403
     assert assistant.turns == [] and connector.received == []
+
+
+def test_local_mode_beyond_this_machine_uses_the_token_when_one_is_set(tmp_path: Any) -> None:
+    """The Docker image runs local mode on 0.0.0.0: with WISSENSLOTSE_WEB_CHAT_TOKEN set, the
+    rest of the network needs it, as outside local mode."""
+    settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", host="0.0.0.0",
+                        web_chat_token="s3cret", _env_file=None)
+    ask = {"text": "Hund", "session": "s1"}
+    for headers, expected in (({}, 401), ({"X-Wissenslotse-Token": "falsch"}, 401),
+                              ({"X-Wissenslotse-Token": "s3cret"}, 200)):
+        assistant = FakeAssistant()
+        status, _ = asyncio.run(_call(create_app(settings, assistant), "POST", "/api/chat",
+                                      json=ask, headers=headers))
+        assert status == expected and len(assistant.turns) == (status == 200)
+    status, body = asyncio.run(_call(create_app(settings, FakeAssistant()), "GET",
+                                     "/api/chat/config"))
+    assert status == 200 and '"token_required": true' in body
