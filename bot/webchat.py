@@ -31,6 +31,17 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
                 ".svg": "image/svg+xml", ".png": "image/png"}
+# Defence in depth: no inline script runs even if text ever reached innerHTML unescaped, and
+# no other site can frame the page to trick a click ("neu indexieren") out of a user.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
 TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
 EMPTY = texts.EMPTY_MESSAGE
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
@@ -231,7 +242,7 @@ async def _static(request: web.Request) -> web.Response:
     if not resource.is_file():
         raise web.HTTPNotFound()
     return web.Response(body=resource.read_bytes(), content_type=STATIC_TYPES[suffix],
-                        headers={"Cache-Control": "no-cache"})
+                        headers=PAGE_HEADERS)
 
 
 def add_web_chat(

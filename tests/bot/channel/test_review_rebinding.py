@@ -77,3 +77,15 @@ def test_local_mode_beyond_this_machine_uses_the_token_when_one_is_set(tmp_path:
     status, body = asyncio.run(_call(create_app(settings, FakeAssistant()), "GET",
                                      "/api/chat/config"))
     assert status == 200 and '"token_required": true' in body
+
+
+def test_page_cannot_be_framed_and_runs_no_inline_script(local_settings: Settings) -> None:
+    async def headers() -> dict[str, str]:
+        async with serve(create_app(local_settings, FakeAssistant())) as url, \
+                aiohttp.ClientSession() as http, http.get(url + "/") as response:
+            return dict(response.headers)
+
+    page = asyncio.run(headers())
+    policy = page.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and page.get("X-Frame-Options") == "DENY"
