@@ -49,6 +49,9 @@ def test_symlinks_out_of_the_knowledge_base_are_skipped_not_indexed(tmp_path: Pa
     index_dir = tmp_path / "index"
     assert cli("build", "--kb", kb, "--index", index_dir) == 3  # built, with skipped files
     assert "streng-geheim" not in indexed_text(index_dir)
+    os.symlink(kb, tmp_path / "kb-verweis")  # a linked knowledge base folder itself is fine
+    linked = scan_knowledge_base(tmp_path / "kb-verweis", 10**6)
+    assert [f.source for f in linked.files] == ["steueramt/hundesteuer.md", "verweis.md"]
 
 
 def test_fifo_folder_named_md_empty_pdf_and_deep_folders(
