@@ -99,8 +99,9 @@ class WebChat:
             return False
         if not self._token_required:
             return True
-        given = request.headers.get(TOKEN_HEADER, "")
-        return hmac.compare_digest(given.encode(), self._settings.web_chat_token.encode())
+        # header bytes that are no UTF-8 arrive as surrogates: compare them, do not crash
+        given = request.headers.get(TOKEN_HEADER, "").encode("utf-8", "surrogateescape")
+        return hmac.compare_digest(given, self._settings.web_chat_token.encode())
 
     async def config(self, request: web.Request) -> web.Response:
         if self._person_choice and not _loopback_name(request.host):

@@ -89,3 +89,24 @@ def test_page_cannot_be_framed_and_runs_no_inline_script(local_settings: Setting
     policy = page.get("Content-Security-Policy", "")
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
     assert "unsafe-inline" not in policy and page.get("X-Frame-Options") == "DENY"
+
+
+def test_token_header_that_is_no_utf8_is_a_401_not_a_500(tmp_path: Any) -> None:
+    settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", app_id="some-app",
+                        web_chat=True, web_chat_token="s3cret", _env_file=None)
+
+    async def raw() -> bytes:
+        async with serve(create_app(settings, FakeAssistant())) as url:
+            host, port = url.removeprefix("http://").split(":")
+            body = b'{"text": "Hund", "session": "s1"}'
+            reader, writer = await asyncio.open_connection(host, int(port))
+            writer.write(b"POST /api/chat HTTP/1.1\r\nHost: " + host.encode()
+                         + b"\r\nContent-Type: application/json\r\nX-Wissenslotse-Token: \xff\xfe"
+                         + b"\r\nContent-Length: " + str(len(body)).encode()
+                         + b"\r\nConnection: close\r\n\r\n" + body)
+            await writer.drain()
+            answer = await reader.read()
+            writer.close()
+            return answer
+
+    assert asyncio.run(raw()).startswith(b"HTTP/1.1 401")
