@@ -45,29 +45,42 @@ def read_rows(
         return
     text = _decode(path.read_bytes(), name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = [h.strip().lower() for h in next(reader, [])]
-    absent = [c for c in required if c not in header]
-    if absent:
-        problems.append(Problem(name, 1, f"header lacks column(s) {', '.join(absent)}"))
-        return
-    unknown = [h for h in header if h and h not in columns]
-    if unknown:  # a misspelt optional column would otherwise be empty without a word
-        problems.append(Problem(name, 1, f"unknown column(s) {', '.join(unknown)} ignored; "
-                                         f"known: {', '.join(columns)}"))
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) < len(header):
-            missing = header[len(values):]
-            problems.append(Problem(name, line, f"row lacks column(s) {', '.join(missing)}"))
-            continue
-        row = {h: v.strip() for h, v in zip(header, values, strict=False)}
-        empty = [c for c in required if not row.get(c)]
-        if empty:
-            problems.append(Problem(name, line, f"empty required value(s) {', '.join(empty)}"))
-            continue
-        yield line, {c: row.get(c, "") for c in columns}
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        absent = [c for c in required if c not in header]
+        if absent:
+            problems.append(Problem(name, 1, f"header lacks column(s) {', '.join(absent)}"))
+            return
+        unknown = [h for h in header if h and h not in columns]
+        if unknown:  # a misspelt optional column would otherwise be empty without a word
+            problems.append(Problem(name, 1, f"unknown column(s) {', '.join(unknown)} "
+                                             f"ignored; known: {', '.join(columns)}"))
+        for values in reader:
+            problem = _row_problem(header, values, required)
+            if problem:
+                problems.append(Problem(name, reader.line_num, problem))
+            elif problem is None:
+                row = {h: v.strip() for h, v in zip(header, values, strict=False)}
+                yield reader.line_num, {c: row.get(c, "") for c in columns}
+    except csv.Error as err:  # e.g. a quote never closed in a big file: "field larger than"
+        problems.append(Problem(name, reader.line_num,
+                                f"unreadable CSV ({err}); the rest of the file is ignored"))
+
+
+def _row_problem(header: list[str], values: list[str], required: tuple[str, ...]) -> str | None:
+    """Why a row is left out; "" for an empty row (left out silently), None for a good one."""
+    if not any(v.strip() for v in values):
+        return ""
+    if any("\n" in v or "\r" in v for v in values):
+        return ('a value runs over several lines (a quote " not closed?); the rows it '
+                "swallowed are lost too: fix the quote")
+    if len(values) < len(header):
+        return f"row lacks column(s) {', '.join(header[len(values):])}"
+    row = dict(zip(header, values, strict=False))
+    empty = [c for c in required if not row.get(c, "").strip()]
+    if empty:
+        return f"empty required value(s) {', '.join(empty)}"
+    return None
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -92,3 +92,20 @@ def test_one_unreadable_calendar_date_does_not_break_who_handles(
     directory = Directory.load(folder)
     assert [p.file for p in directory.problems] == ["abwesenheiten.ics"]
     assert directory.who_handles("hundesteuer", date(2026, 8, 5)).contact is not None
+
+
+def test_unclosed_quote_is_reported_not_swallowing_rows_silently(tmp_path: Path) -> None:
+    _write(tmp_path, "personen.csv", [PEOPLE[0], 'tkoch;"Tobias Koch;Steueramt;;;;;;',
+                                      *PEOPLE[1:]])
+    problems: list[Problem] = []
+    people = read_people(tmp_path, problems)
+    assert "tkoch" not in people  # its name would hold the following rows
+    assert len(problems) == 1 and "quote" in problems[0].message
+
+
+def test_unclosed_quote_in_a_big_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    rows = [f"p{n};Person {n};Amt;;;;;;" for n in range(8000)]
+    _write(tmp_path, "personen.csv", [PEOPLE[0], 'kaputt;"Anfang', *rows])  # > 128 kB after it
+    problems: list[Problem] = []
+    read_people(tmp_path, problems)
+    assert len(problems) == 1 and "unreadable CSV" in problems[0].message
