@@ -23,10 +23,9 @@ class MessageEndpoint:
                             if local_mode is None else local_mode)
 
     async def handle(self, request: web.Request) -> web.Response:
-        if self._local_mode and "Origin" in request.headers:
-            # no Bot Framework client is a web page; one that reached 127.0.0.1 (DNS
-            # rebinding) must not talk to an endpoint that checks no token
-            return problem(403, "browser requests are not accepted in local mode")
+        refusal = self._local_refusal(request)
+        if refusal:
+            return problem(403, refusal)
         if "json" not in (request.content_type or ""):
             return problem(415, "expected application/json")
         try:
@@ -53,6 +52,23 @@ class MessageEndpoint:
         if outcome.body is None:
             return web.Response(status=outcome.status)
         return web.json_response(outcome.body, status=outcome.status)
+
+
+    def _local_refusal(self, request: web.Request) -> str | None:
+        """Local mode checks no token, so the sender could claim any Teams identity (an
+        admin's, one of the Personalamt): only this machine may talk to it."""
+        if not self._local_mode:
+            return None
+        if "Origin" in request.headers:
+            # no Bot Framework client is a web page; one that reached 127.0.0.1 (DNS
+            # rebinding) must not talk to an endpoint that checks no token
+            return "browser requests are not accepted in local mode"
+        sender = _address(request.remote or "")
+        if sender is None or not sender.is_loopback:
+            log.warning("local mode: refused /api/messages from %s", request.remote)
+            return ("local mode accepts activities only from this machine; set MicrosoftAppId "
+                    "to serve Teams")
+        return None
 
 
 def problem(status: int, detail: str) -> web.Response:
