@@ -66,7 +66,7 @@ def load_file(path: Path, kb_root: Path) -> list[Section]:
     if not any(s.text.strip() or s.heading_path for s in sections):
         raise LoaderError("no text found")
     if suffix not in (".md", ".markdown"):
-        sections = _apply_sidecar(path, sections)
+        sections = _apply_sidecar(path, sections, kb_root)
     return sections
 
 
@@ -80,6 +80,11 @@ def _source_of(path: Path, kb_root: Path) -> str:
         except ValueError:
             raise LoaderError(f"file is not inside the knowledge base {kb_root}") from None
     return unicodedata.normalize("NFC", relative.as_posix())
+
+
+def _inside(path: Path, kb_root: Path) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(kb_root).rstrip("/")
+    return real == root or real.startswith(root + "/")
 
 
 def _check_content(path: Path, suffix: str) -> None:
@@ -123,8 +128,10 @@ def describe_content(head: bytes) -> str:
     return "text"
 
 
-def _apply_sidecar(path: Path, sections: list[Section]) -> list[Section]:
+def _apply_sidecar(path: Path, sections: list[Section], kb_root: Path) -> list[Section]:
     side = sidecar_path(path)
+    if side.is_symlink() and not _inside(side, kb_root):  # as the scan does for documents
+        raise LoaderError(f"sidecar {side.name} links outside the knowledge base")
     try:
         with open_regular(side) as handle:
             raw = handle.read()

@@ -120,3 +120,22 @@ def test_fifo_as_ignore_file_or_sidecar_does_not_hang(tmp_path: Path) -> None:
         assert [s["file"] for s in version.skipped()] == ["b.txt"]
     finally:
         version.close()
+
+
+def test_sidecar_linked_out_of_the_knowledge_base_is_not_read(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    write(kb, "a.md", HUNDESTEUER)
+    write(kb, "b.txt", "Ein Text mit Seitenwagen.")
+    outside = write(tmp_path / "draussen", "config.yaml", "titel: GEHEIM-4711\n")
+    os.symlink(outside, kb / "b.txt.meta.yaml")
+    index_dir = tmp_path / "index"
+    assert cli("build", "--kb", kb, "--index", index_dir) == 3
+    version = open_current(index_dir, expect_model=None)
+    try:
+        titles = [meta.title for meta in version.document_meta().values()]
+        skipped = version.skipped()
+    finally:
+        version.close()
+    assert "GEHEIM-4711" not in titles
+    assert skipped == [{"file": "b.txt",
+                        "reason": "sidecar b.txt.meta.yaml links outside the knowledge base"}]
