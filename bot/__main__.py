@@ -74,7 +74,6 @@ def _serve(args: argparse.Namespace) -> int:
     )
     for noisy in ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    from aiohttp import web
     from pydantic import ValidationError
 
     from bot.app import ConfigurationError, create_app
@@ -89,7 +88,13 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings(**overrides)
         app = create_app(settings)
-    except (ValidationError, ConfigurationError) as error:
+    except ValidationError as error:
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"])
+            print(f"Invalid setting {name} (WISSENSLOTSE_{name.upper()}): {problem['msg']}, "
+                  f"got {str(problem.get('input'))[:60]!r}", file=sys.stderr)
+        return 2
+    except ConfigurationError as error:
         print(f"Invalid settings: {error}", file=sys.stderr)
         return 2
     if settings.local_mode and settings.bind_host not in ("127.0.0.1", "::1", "localhost"):
@@ -102,7 +107,25 @@ def _serve(args: argparse.Namespace) -> int:
                  settings.port)
     else:
         log.info("Bot Framework mode: app id %s, %s", settings.app_id, settings.app_type)
-    web.run_app(app, host=settings.bind_host, port=settings.port, print=None)
+    return _run(app, settings)
+
+
+def _run(app: Any, settings: Any) -> int:
+    """Serve until stopped; a missing or foreign index and a busy port end with one clear
+    line instead of a traceback (the warm-up opens the index inside ``run_app``)."""
+    from aiohttp import web
+
+    from indexer.errors import IndexerError
+
+    try:
+        web.run_app(app, host=settings.bind_host, port=settings.port, print=None)
+    except IndexerError as error:
+        print(f"Error: cannot start the bot: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Error: cannot listen on {settings.bind_host}:{settings.port}: "
+              f"{error.strerror or error} (set --port or WISSENSLOTSE_PORT)", file=sys.stderr)
+        return 1
     return 0
 
 

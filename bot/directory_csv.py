@@ -6,6 +6,7 @@ an otherwise good row, the reference is dropped); the rest of the file loads.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -42,34 +43,63 @@ def read_rows(
     if not path.is_file():
         problems.append(Problem(name, None, "file is missing"))
         return
-    raw = path.read_bytes()
+    text = _decode(path.read_bytes(), name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        text = raw.decode("utf-8-sig")
+        header = [h.strip().lower() for h in next(reader, [])]
+        absent = [c for c in required if c not in header]
+        if absent:
+            problems.append(Problem(name, 1, f"header lacks column(s) {', '.join(absent)}"))
+            return
+        unknown = [h for h in header if h and h not in columns]
+        if unknown:  # a misspelt optional column would otherwise be empty without a word
+            problems.append(Problem(name, 1, f"unknown column(s) {', '.join(unknown)} "
+                                             f"ignored; known: {', '.join(columns)}"))
+        for values in reader:
+            problem = _row_problem(header, values, required)
+            if problem:
+                problems.append(Problem(name, reader.line_num, problem))
+            elif problem is None:
+                row = {h: v.strip() for h, v in zip(header, values, strict=False)}
+                yield reader.line_num, {c: row.get(c, "") for c in columns}
+    except csv.Error as err:  # e.g. a quote never closed in a big file: "field larger than"
+        problems.append(Problem(name, reader.line_num,
+                                f"unreadable CSV ({err}); the rest of the file is ignored"))
+
+
+def _row_problem(header: list[str], values: list[str], required: tuple[str, ...]) -> str | None:
+    """Why a row is left out; "" for an empty row (left out silently), None for a good one."""
+    if not any(v.strip() for v in values):
+        return ""
+    if any("\n" in v or "\r" in v for v in values):
+        return ('a value runs over several lines (a quote " not closed?); the rows it '
+                "swallowed are lost too: fix the quote")
+    if len(values) < len(header):
+        return f"row lacks column(s) {', '.join(header[len(values):])}"
+    row = dict(zip(header, values, strict=False))
+    empty = [c for c in required if not row.get(c, "").strip()]
+    if empty:
+        return f"empty required value(s) {', '.join(empty)}"
+    return None
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode-Text"), else Windows-1252."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
         log.info("%s is not UTF-8, read as Windows-1252", name)
+        return raw.decode("cp1252", errors="replace")
+
+
+def _delimiter(text: str) -> str:
+    """``;`` (German Excel), else ``,`` or a tab, whichever the header line uses."""
     first = text.split("\n", 1)[0]
-    delimiter = "," if ";" not in first and "," in first else ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
-    absent = [c for c in required if c not in header]
-    if absent:
-        problems.append(Problem(name, 1, f"header lacks column(s) {', '.join(absent)}"))
-        return
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) < len(header):
-            missing = header[len(values):]
-            problems.append(Problem(name, line, f"row lacks column(s) {', '.join(missing)}"))
-            continue
-        row = {h: v.strip() for h, v in zip(header, values, strict=False)}
-        empty = [c for c in required if not row.get(c)]
-        if empty:
-            problems.append(Problem(name, line, f"empty required value(s) {', '.join(empty)}"))
-            continue
-        yield line, {c: row.get(c, "") for c in columns}
+    if ";" in first:
+        return ";"
+    return "\t" if first.count("\t") > first.count(",") else ","
 
 
 def split_list(value: str) -> tuple[str, ...]:

@@ -96,6 +96,9 @@ def _days(event: Any) -> tuple[date, date]:
     end_value = event.decoded("DTEND") if event.get("DTEND") is not None else None
     if end_value is None and event.get("DURATION") is not None:
         end_value = start_value + event.decoded("DURATION")
+    for value in (start_value, end_value):
+        if value is not None and not isinstance(value, date):  # icalendar keeps "kaputt" as is
+            raise _BadEvent(f"unreadable date {str(value)[:40]!r}")
     start = _local_day(start_value)
     if end_value is None:
         end = start

@@ -7,6 +7,7 @@ Served only in local mode, unless ``web_chat`` is enabled; then every API call n
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import re
 from collections import OrderedDict
@@ -26,9 +27,21 @@ log = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Wissenslotse-Token"
 MAX_TEXT_CHARS = 4000
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
                 ".svg": "image/svg+xml", ".png": "image/png"}
+# Defence in depth: no inline script runs even if text ever reached innerHTML unescaped, and
+# no other site can frame the page to trick a click ("neu indexieren") out of a user.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
 TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
 EMPTY = texts.EMPTY_MESSAGE
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
@@ -74,16 +87,27 @@ class WebChat:
         self._inbox = inbox
         # choosing who one is only makes sense (and is only safe) on this machine
         self._person_choice = settings.local_mode and _loopback(settings.bind_host)
+        # local mode beyond this machine (the Docker image binds 0.0.0.0): a token, when set,
+        # is the only thing that keeps the rest of the network out
+        self._token_required = not settings.local_mode or (
+            not _loopback(settings.bind_host) and bool(settings.web_chat_token))
 
     def _authorized(self, request: web.Request) -> bool:
-        if self._settings.local_mode:
+        if self._person_choice and not _loopback_name(request.host):
+            # DNS rebinding: a web page whose name now resolves to 127.0.0.1 is "same origin";
+            # only the Host header still shows that the browser thinks it talks to that site.
+            return False
+        if not self._token_required:
             return True
-        given = request.headers.get(TOKEN_HEADER, "")
-        return hmac.compare_digest(given.encode(), self._settings.web_chat_token.encode())
+        # header bytes that are no UTF-8 arrive as surrogates: compare them, do not crash
+        given = request.headers.get(TOKEN_HEADER, "").encode("utf-8", "surrogateescape")
+        return hmac.compare_digest(given, self._settings.web_chat_token.encode())
 
     async def config(self, request: web.Request) -> web.Response:
+        if self._person_choice and not _loopback_name(request.host):
+            return _unauthorized(self._token_required)
         return web.json_response({
-            "token_required": not self._settings.local_mode,
+            "token_required": self._token_required,
             "person_choice": self._person_choice,
             "people": self._people() if self._person_choice else [],
         })
@@ -105,14 +129,15 @@ class WebChat:
 
     async def chat(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return web.json_response({"error": "token required"}, status=401)
+            return _unauthorized(self._token_required)
         refusal = _cross_site(request)
         if refusal:
             return web.json_response({"error": refusal}, status=403 if "origin" in refusal else 415)
         try:
-            body = await request.json()
-        except ValueError:
-            return web.json_response({"error": "body is not valid JSON"}, status=400)
+            body = _well_formed(await request.json())
+        except (ValueError, RecursionError):
+            return web.json_response({"error": "body is not valid JSON (or nested too deeply)"},
+                                     status=400)
         problem = _invalid(body)
         if problem:
             return web.json_response({"error": problem}, status=400)
@@ -139,7 +164,7 @@ class WebChat:
 
     async def inbox(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return web.json_response({"error": "token required"}, status=401)
+            return _unauthorized(self._token_required)
         session = request.query.get("session", "")
         if not SESSION_PATTERN.match(session):
             return web.json_response({"error": "session must be 1-64 letters/digits"}, status=400)
@@ -159,6 +184,38 @@ def _cross_site(request: web.Request) -> str | None:
 
 def _loopback(host: str) -> bool:
     return host in ("127.0.0.1", "::1", "localhost")
+
+
+def _loopback_name(host_header: str) -> bool:
+    """The Host header names this machine: localhost or a loopback address (any port)."""
+    try:
+        name = urlsplit("//" + host_header).hostname or ""
+    except ValueError:
+        return False
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _unauthorized(token_required: bool) -> web.Response:
+    if token_required:
+        return web.json_response({"error": "token required"}, status=401)
+    return web.json_response({"error": "use http://127.0.0.1 or localhost"}, status=403)
+
+
+def _well_formed(value: Any) -> Any:
+    """JSON may carry lone surrogates ("\\ud800") that no UTF-8 writer (SQLite, logs, the
+    tokenizer) accepts; they become U+FFFD before anything else sees them."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_well_formed(item) for item in value]
+    if isinstance(value, dict):
+        return {_well_formed(key): _well_formed(item) for key, item in value.items()}
+    return value
 
 
 def _invalid(body: Any) -> str | None:
@@ -186,7 +243,7 @@ async def _static(request: web.Request) -> web.Response:
     if not resource.is_file():
         raise web.HTTPNotFound()
     return web.Response(body=resource.read_bytes(), content_type=STATIC_TYPES[suffix],
-                        headers={"Cache-Control": "no-cache"})
+                        headers=PAGE_HEADERS)
 
 
 def add_web_chat(

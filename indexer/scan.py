@@ -3,7 +3,10 @@
 Ignored (nothing wrong with them, not reported): every path component starting with ``_`` or
 ``.``, and the fnmatch patterns of ``<kb>/.indexignore`` (matched against the relative POSIX
 path and against the name). Skipped (reported with a reason): files over the size limit,
-unreadable files, broken links, symlink loops, names that are not valid UTF-8, special files.
+unreadable files, broken links, symlink loops, names that are not valid UTF-8, special files,
+and symlinks that lead outside the knowledge base (whoever may write into the knowledge base
+must not be able to publish any file the indexer can read, such as ``/etc/passwd`` or the bot's
+credentials, by linking to it).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +51,23 @@ class ScanResult:
     skipped: tuple[SkippedFile, ...] = ()
 
 
+def open_regular(path: Path | str) -> BinaryIO:
+    """Open a file for reading, refusing without blocking anything that is not a regular file:
+    a FIFO put in a file's place after the scan would otherwise hang the build forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (device, pipe or socket)", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_ignore_patterns(kb_root: Path) -> list[str]:
     try:
-        lines = (Path(kb_root) / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+        with open_regular(Path(kb_root) / IGNORE_FILE) as handle:
+            lines = handle.read().decode("utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
         return []
     except (OSError, UnicodeDecodeError) as exc:
@@ -76,7 +94,8 @@ def scan_knowledge_base(kb_root: Path, max_bytes: int) -> ScanResult:
     files: list[ScannedFile] = []
     skipped: list[SkippedFile] = []
     root_stat = os.stat(kb_root)
-    for item in _walk(kb_root, "", patterns, {(root_stat.st_dev, root_stat.st_ino)}):
+    walk = _Walk(os.path.realpath(kb_root), patterns)
+    for item in walk.folder(kb_root, "", {(root_stat.st_dev, root_stat.st_ino)}):
         if isinstance(item, SkippedFile):
             skipped.append(item)
         else:
@@ -92,46 +111,57 @@ def scan_knowledge_base(kb_root: Path, max_bytes: int) -> ScanResult:
     )
 
 
-def _walk(folder: Path, prefix: str, patterns: list[str], seen: set[tuple[int, int]]
-          ) -> Iterator[ScannedFile | SkippedFile]:
+class _Walk:
     """Depth first; ``seen`` holds the folders on the current path, to break symlink loops."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as exc:
-        yield SkippedFile(prefix.rstrip("/") or ".", f"cannot list folder: {_why(exc)}")
-        return
-    for entry in entries:
-        source = _source_name(prefix, entry.name)
-        if source is None:
-            yield SkippedFile(prefix + _printable(entry.name), "file name is not valid UTF-8")
-            continue
-        if is_ignored(source, patterns):
-            continue
-        yield from _visit(entry, source, patterns, seen)
 
+    def __init__(self, real_root: str, patterns: list[str]) -> None:
+        self._real_root = real_root
+        self._patterns = patterns
 
-def _visit(entry: os.DirEntry[str], source: str, patterns: list[str],
-           seen: set[tuple[int, int]]) -> Iterator[ScannedFile | SkippedFile]:
-    try:
-        info = entry.stat(follow_symlinks=True)
-    except OSError as exc:
-        if entry.is_symlink() and exc.errno == errno.ELOOP:
-            yield SkippedFile(source, "symlink loop")
-        elif entry.is_symlink():
-            yield SkippedFile(source, "broken symlink")
-        else:
-            yield SkippedFile(source, f"cannot read: {_why(exc)}")
-        return
-    if stat.S_ISDIR(info.st_mode):
-        key = (info.st_dev, info.st_ino)
-        if key in seen:
-            yield SkippedFile(source, "symlink loop (folder links back to a parent)")
+    def folder(self, folder: Path, prefix: str, seen: set[tuple[int, int]]
+               ) -> Iterator[ScannedFile | SkippedFile]:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield SkippedFile(prefix.rstrip("/") or ".", f"cannot list folder: {_why(exc)}")
             return
-        yield from _walk(Path(entry.path), source + "/", patterns, seen | {key})
-    elif stat.S_ISREG(info.st_mode):
-        yield ScannedFile(Path(entry.path), source, "", info.st_size, info.st_mtime_ns)
-    else:
-        yield SkippedFile(source, "not a regular file (device, pipe or socket)")
+        for entry in entries:
+            source = _source_name(prefix, entry.name)
+            if source is None:
+                yield SkippedFile(prefix + _printable(entry.name), "file name is not valid UTF-8")
+                continue
+            if is_ignored(source, self._patterns):
+                continue
+            yield from self._visit(entry, source, seen)
+
+    def _visit(self, entry: os.DirEntry[str], source: str, seen: set[tuple[int, int]]
+               ) -> Iterator[ScannedFile | SkippedFile]:
+        try:
+            info = entry.stat(follow_symlinks=True)
+        except OSError as exc:
+            if entry.is_symlink() and exc.errno == errno.ELOOP:
+                yield SkippedFile(source, "symlink loop")
+            elif entry.is_symlink():
+                yield SkippedFile(source, "broken symlink")
+            else:
+                yield SkippedFile(source, f"cannot read: {_why(exc)}")
+            return
+        if entry.is_symlink() and not self._inside(entry.path):
+            yield SkippedFile(source, "symlink points outside the knowledge base")
+        elif stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key in seen:
+                yield SkippedFile(source, "symlink loop (folder links back to a parent)")
+                return
+            yield from self.folder(Path(entry.path), source + "/", seen | {key})
+        elif stat.S_ISREG(info.st_mode):
+            yield ScannedFile(Path(entry.path), source, "", info.st_size, info.st_mtime_ns)
+        else:
+            yield SkippedFile(source, "not a regular file (device, pipe or socket)")
+
+    def _inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return real == self._real_root or real.startswith(self._real_root.rstrip("/") + "/")
 
 
 def _check_file(found: ScannedFile, max_bytes: int) -> ScannedFile | SkippedFile:
@@ -151,7 +181,7 @@ def file_sha256(path: Path, sidecar: Path | None = None) -> str:
     for part in (path, sidecar):
         if part is None:
             continue
-        with open(part, "rb") as handle:
+        with open_regular(part) as handle:
             while block := handle.read(_BLOCK):
                 digest.update(block)
         digest.update(b"\0sidecar\0")

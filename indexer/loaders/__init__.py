@@ -20,6 +20,7 @@ from indexer.errors import LoaderError, UnsupportedFormat
 from indexer.loaders import csv, docx, markdown, odt, pdf, text
 from indexer.loaders.frontmatter import given_fields, load_yaml_mapping, merge_meta, parse_meta
 from indexer.model import Section
+from indexer.scan import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def load_file(path: Path, kb_root: Path) -> list[Section]:
     if not any(s.text.strip() or s.heading_path for s in sections):
         raise LoaderError("no text found")
     if suffix not in (".md", ".markdown"):
-        sections = _apply_sidecar(path, sections)
+        sections = _apply_sidecar(path, sections, kb_root)
     return sections
 
 
@@ -81,9 +82,14 @@ def _source_of(path: Path, kb_root: Path) -> str:
     return unicodedata.normalize("NFC", relative.as_posix())
 
 
+def _inside(path: Path, kb_root: Path) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(kb_root).rstrip("/")
+    return real == root or real.startswith(root + "/")
+
+
 def _check_content(path: Path, suffix: str) -> None:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:  # a FIFO here would block the build forever
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
         raise LoaderError(f"cannot read file: {exc.strerror or exc}") from exc
@@ -122,10 +128,13 @@ def describe_content(head: bytes) -> str:
     return "text"
 
 
-def _apply_sidecar(path: Path, sections: list[Section]) -> list[Section]:
+def _apply_sidecar(path: Path, sections: list[Section], kb_root: Path) -> list[Section]:
     side = sidecar_path(path)
+    if side.is_symlink() and not _inside(side, kb_root):  # as the scan does for documents
+        raise LoaderError(f"sidecar {side.name} links outside the knowledge base")
     try:
-        raw = side.read_bytes()
+        with open_regular(side) as handle:
+            raw = handle.read()
     except FileNotFoundError:
         return sections
     except OSError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import LoaderError
+from indexer.loaders.zipped import check_unpacked_size
 from indexer.model import DocumentMeta, Section
 
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|ueberschrift|titre|kop)\s*(\d)$", re.I)
@@ -84,6 +85,7 @@ def _open(path: Path) -> Any:
 
     if not zipfile.is_zipfile(path):
         raise LoaderError("corrupt DOCX: damaged or truncated ZIP container")
+    check_unpacked_size(path, "DOCX")
     try:
         return docx.Document(str(path))
     except PackageNotFoundError as exc:

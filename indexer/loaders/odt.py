@@ -13,6 +13,7 @@ from typing import Any
 
 from indexer.errors import LoaderError
 from indexer.loaders.docx import HeadingSections
+from indexer.loaders.zipped import check_unpacked_size
 from indexer.model import DocumentMeta, Section
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -50,6 +51,7 @@ def _open(path: Path) -> Any:
 
     if not zipfile.is_zipfile(path):
         raise LoaderError("corrupt ODT: damaged or truncated ZIP container")
+    check_unpacked_size(path, "ODT")
     try:
         document = load_odf(str(path))
     except OSError:
