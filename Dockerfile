@@ -2,7 +2,9 @@
 #   docker build -t wissenslotse .
 #   docker run -p 3978:3978 -v /srv/wissen:/data/knowledge_base:ro -v wl-var:/data/var \
 #              -e MicrosoftAppId=... -e MicrosoftAppPassword=... wissenslotse
-# Without MicrosoftAppId the container serves the local web chat (do not publish it beyond the host).
+# Without MicrosoftAppId the container runs in local mode on 0.0.0.0: it then refuses to start
+# unless WISSENSLOTSE_WEB_CHAT_TOKEN is set (the web chat asks for it); /api/messages accepts
+# activities only from the container itself in local mode.
 FROM python:3.11-slim
 
 # The CPU build of torch: the default wheel on PyPI is a multi-GB CUDA build.

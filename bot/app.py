@@ -88,10 +88,20 @@ def create_app(
     return app
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def check_settings(settings: Settings) -> None:
     if settings.web_chat_enabled and not settings.local_mode and not settings.web_chat_token:
         raise ConfigurationError(
             "web_chat is enabled outside local mode: set WISSENSLOTSE_WEB_CHAT_TOKEN"
+        )
+    if (settings.web_chat_enabled and settings.local_mode and not settings.web_chat_token
+            and settings.bind_host not in LOOPBACK_HOSTS):
+        # Local mode checks no token: on a network address anybody could pick an admin's name.
+        raise ConfigurationError(
+            f"local mode on {settings.bind_host}: set WISSENSLOTSE_WEB_CHAT_TOKEN (or bind to "
+            "127.0.0.1 with WISSENSLOTSE_HOST, or set MicrosoftAppId for Teams)"
         )
     if settings.app_type.lower() == "singletenant" and settings.app_id:
         if not settings.app_tenant_id:

@@ -174,7 +174,8 @@ class Assistant:
     def _search_and_compose_for(self, turn: Turn, question: str) -> Answer:
         self.reload_absences()
         person = self.person_of(turn.user)
-        groups = frozenset(_groups_of(person))
+        # Everybody in a channel or group chat reads the answer: only open documents there.
+        groups = frozenset() if turn.is_group else frozenset(_groups_of(person))
         answer, hits = self._search_and_compose(question, groups, self.today())
         log.info(
             "question answered=%s confidence=%.3f hits=%d task=%s",

@@ -42,7 +42,7 @@ from botframework.connector.auth import (
 
 from bot import texts
 from bot.settings import Settings
-from bot.turns import Notifier, Reply, Turn, UserRef
+from bot.turns import Notifier, Reply, Turn, UserRef, well_formed
 
 log = logging.getLogger(__name__)
 
@@ -224,13 +224,13 @@ class WissenslotseBot(ActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        value = activity.value if isinstance(activity.value, dict) else None
+        value = well_formed(activity.value) if isinstance(activity.value, dict) else None
         group = is_group(activity)
         if group and value is None and not mentions_bot(activity):
             return  # in channels and group chats only an @-mention is meant for us
         if self._notifier is not None:
             self._notifier.remember(activity)
-        text = strip_mentions(activity)
+        text = well_formed(strip_mentions(activity))
         if len(text) > MAX_TEXT_CHARS or (not text and value is None):
             await turn_context.send_activity(TOO_LONG if text else EMPTY)
             return

@@ -236,10 +236,15 @@ def write_csv(report: GapReport, out: TextIO) -> None:
     writer.writerow(texts.GAP_CSV_HEADER)
     for item in report.items:
         writer.writerow([
-            item.kind, item.key, item.label, item.detail,
+            item.kind, _inert(item.key), _inert(item.label), _inert(item.detail),
             item.day.isoformat() if item.day else "",
             "" if item.count is None else item.count,
         ])
+
+
+def _inert(cell: str) -> str:
+    """Staff questions land in this file: a cell Excel would read as a formula gets a quote."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def format_summary(report: GapReport, per_kind: int = 3) -> str:

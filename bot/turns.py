@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,15 @@ class Notifier(Protocol):
     """Sends messages later, outside a turn (reindex progress and summary)."""
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None: ...
+
+
+def well_formed(value: Any) -> Any:
+    """JSON may carry lone surrogates ("\\ud800") that no UTF-8 writer (SQLite, logs, the
+    tokenizer) accepts; both channels turn them into U+FFFD before anything else sees them."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [well_formed(item) for item in value]
+    if isinstance(value, dict):
+        return {well_formed(key): well_formed(item) for key, item in value.items()}
+    return value

@@ -21,13 +21,12 @@ from aiohttp import web
 
 from bot import texts
 from bot.settings import Settings
-from bot.turns import Notifier, Reply, Turn, UserRef
+from bot.turns import Notifier, Reply, Turn, UserRef, well_formed
 
 log = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Wissenslotse-Token"
 MAX_TEXT_CHARS = 4000
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
                 ".svg": "image/svg+xml", ".png": "image/png"}
@@ -134,7 +133,7 @@ class WebChat:
         if refusal:
             return web.json_response({"error": refusal}, status=403 if "origin" in refusal else 415)
         try:
-            body = _well_formed(await request.json())
+            body = well_formed(await request.json())
         except (ValueError, RecursionError):
             return web.json_response({"error": "body is not valid JSON (or nested too deeply)"},
                                      status=400)
@@ -204,18 +203,6 @@ def _unauthorized(token_required: bool) -> web.Response:
     if token_required:
         return web.json_response({"error": "token required"}, status=401)
     return web.json_response({"error": "use http://127.0.0.1 or localhost"}, status=403)
-
-
-def _well_formed(value: Any) -> Any:
-    """JSON may carry lone surrogates ("\\ud800") that no UTF-8 writer (SQLite, logs, the
-    tokenizer) accepts; they become U+FFFD before anything else sees them."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_well_formed(item) for item in value]
-    if isinstance(value, dict):
-        return {_well_formed(key): _well_formed(item) for key, item in value.items()}
-    return value
 
 
 def _invalid(body: Any) -> str | None:

@@ -3,17 +3,12 @@ quote a document restricted to the asker's group (here: the Personalamt's salary
 
 import asyncio
 
-import pytest
-
 from bot.assistant import Assistant
 from bot.turns import Turn, UserRef
 
 PAULA = UserRef("web:1", person_id="pamt")  # in the group "personalamt"
 
 
-@pytest.mark.xfail(strict=True, reason="bot/assistant.py answer_question searches with the "
-                   "asker's groups even when turn.is_group; fix: groups = frozenset() when "
-                   "turn.is_group (members of a channel are not known to share the group)")
 def test_restricted_document_is_not_posted_into_a_group_chat(assistant: Assistant) -> None:
     turn = Turn("Hund Gehalt", PAULA, "19:channel@thread.skype", is_group=True)
     replies = asyncio.run(assistant.handle(turn))

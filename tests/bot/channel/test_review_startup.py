@@ -72,3 +72,13 @@ def test_bad_port_setting_names_the_variable(
     assert main(["serve", "--kb", str(clean_env)]) == 2
     err = capsys.readouterr().err
     assert "WISSENSLOTSE_PORT" in err and "'abc'" in err and "Traceback" not in err
+
+
+def test_local_mode_on_a_network_address_needs_the_web_chat_token() -> None:
+    from bot.app import ConfigurationError, check_settings
+    from bot.settings import Settings
+
+    with pytest.raises(ConfigurationError, match="WISSENSLOTSE_WEB_CHAT_TOKEN"):
+        check_settings(Settings(_env_file=None, host="0.0.0.0"))
+    check_settings(Settings(_env_file=None, host="0.0.0.0", web_chat_token="s3cret-token"))
+    check_settings(Settings(_env_file=None, host="127.0.0.1"))

@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from bot.app import ConfigurationError, create_app
+from bot.webchat import TOKEN_HEADER
 from bot.settings import Settings
 from bot.turns import Reply
 from tests.bot.channel.conftest import FakeAssistant, serve
@@ -144,12 +145,15 @@ def test_other_web_sites_cannot_ask_through_the_browser(local_settings: Settings
 
 
 def test_no_person_choice_when_local_mode_listens_beyond_this_machine(tmp_path: Any) -> None:
+    # on a network address local mode needs the web chat token (check_settings)
     settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", host="0.0.0.0",
-                        _env_file=None)
+                        web_chat_token="tok-123", _env_file=None)
     assistant = FakeAssistant()
+    token = {TOKEN_HEADER: "tok-123"}
     results = asyncio.run(_calls(create_app(settings, assistant), [
-        ("GET", "/api/chat/config", {}),
-        ("POST", "/api/chat", {"json": {"text": "Frage", "session": "s1", "person": "chef"}}),
+        ("GET", "/api/chat/config", {"headers": token}),
+        ("POST", "/api/chat", {"json": {"text": "Frage", "session": "s1", "person": "chef"},
+                               "headers": token}),
     ]))
     assert results[0][1]["person_choice"] is False and results[0][1]["people"] == []
     assert assistant.turns[0].user.person_id is None

