@@ -185,9 +185,7 @@ def unknown_words(
 
 
 def _shares_compound(stem: str, words: set[str]) -> bool:
-    return len(stem) >= 4 and any(
-        stem in w or len(w) >= 5 and w in stem for w in words
-    )
+    return len(stem) >= 4 and any(stem in w or len(w) >= 5 and w in stem for w in words)
 
 
 def _found_in(stems: frozenset[str], hits: Sequence[Hit]) -> list[str]:

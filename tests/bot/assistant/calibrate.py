@@ -14,8 +14,8 @@ steps, when the question names a directory task: bot.answer.names_a_task).
 from __future__ import annotations
 
 import argparse
-from operator import attrgetter
 from collections.abc import Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 

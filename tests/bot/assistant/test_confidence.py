@@ -119,8 +119,10 @@ def test_second_held_out_set_is_judged_right_both_ways(measured: Any) -> None:
     # 0.91 (29/32; 0.84 before the task matcher fix)
     assert share_right(measured, "held-out2 in", inside=True) >= 0.9
     assert share_right(measured, "held-out2 near", inside=False) >= 0.8
-    assert share_right(measured, "held-out2 near", False) > share_right(measured, "held-out2 near",
-                                                                       False, "old+bot") + 0.4
+    assert (
+        share_right(measured, "held-out2 near", False)
+        > share_right(measured, "held-out2 near", False, "old+bot") + 0.4
+    )
 
 
 @pytest.mark.integration
