@@ -42,12 +42,16 @@ MAX_SOURCES = 3
 # see tests/bot/assistant/calibrate.py and docs/assistant.md for the measurements): a number in
 # [0, 1], read as "how likely the knowledge base answers this". The margin over the next
 # document, the BM25 score and the dense/lexical agreement were tried and, cross-validated on
-# the tuning set, added nothing.
+# the tuning set, added nothing; so did a fourth signal "a noun of the question occurs in no
+# retrieved document and no matched task" (it serves names_a_task instead).
 CONFIDENCE_INTERCEPT = -59.83
 CONFIDENCE_WEIGHTS = (68.04, 3.33, 2.91)  # cosine, coverage, task
 # The default of Settings.min_confidence (0.63): the cheapest threshold on the
 # tuning set when a wrongly refused in-domain question costs half a wrong answer (the refusal
 # still offers the closest topics as buttons).
+# The directory alone answers "who" for a task match (>= TASK_MATCH); when the question has a
+# word that no retrieved document and no matched task knows, only for a strong one.
+TASK_MATCH_WITH_UNKNOWN = 0.7
 CALIBRATED_MIN_CONFIDENCE: float = Settings.model_fields["min_confidence"].default
 # Words of a question that say nothing about its topic (beyond indexer.lexical's stop words).
 QUESTION_FILLER = frozenset(
@@ -67,12 +71,16 @@ class Evidence:
     cosine: float  # best cosine of the question and a retrieved chunk
     coverage: float  # share of the question's content words in that chunk's document
     task: float  # the directory's best task match score
+    # 1.0 when a noun of the question is in no retrieved document nor matched task: not part
+    # of the confidence (see names_a_task)
+    unknown: float = 0.0
 
     @property
     def confidence(self) -> float:
         """The logistic combination in [0, 1] (see the comment above)."""
         w_cos, w_cov, w_task = CONFIDENCE_WEIGHTS
-        z = CONFIDENCE_INTERCEPT + w_cos * self.cosine + w_cov * self.coverage + w_task * self.task
+        z = (CONFIDENCE_INTERCEPT + w_cos * self.cosine + w_cov * self.coverage
+             + w_task * self.task)  # fmt: skip
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -149,34 +157,81 @@ def question_stems(question: str) -> frozenset[str]:
     return frozenset(analyze(" ".join(words)))
 
 
+def noun_stems(question: str) -> frozenset[str]:
+    """The stems of the words written with a capital letter: in German the nouns that name a
+    question's topic (and the first word; a question typed in lower case has none)."""
+    words = [w for w in _WORD.findall(question) if w[0].isupper()]
+    return question_stems(" ".join(words))
+
+
 def coverage_of(stems: frozenset[str], hit: Hit) -> float:
     """Share of ``stems`` found in the hit's document (its matching chunks and keywords); a
     stem inside a longer word counts ("steuer" in "Hundesteuer")."""
     if not stems:
         return 0.0
-    chunk = hit.chunk
-    parts = [chunk.embed_text, *(c.text for c in hit.more_in_document), *chunk.meta.keywords]
+    return len(_found_in(stems, [hit])) / len(stems)
+
+
+def unknown_words(
+    stems: frozenset[str], hits: Sequence[Hit], tasks: Sequence[Task] = ()
+) -> list[str]:
+    """The ``stems`` that neither a retrieved document nor a matched task knows: the topic word
+    of a question the knowledge base does not cover ("Fischereischein", "Hühner") is found
+    nowhere, since a document with that rare word would have been retrieved by the lexical
+    search. A task word inside the stem counts ("bussgeld" in "Bußgeldbescheide")."""
+    known = set(_found_in(stems, hits)) if hits else set()
+    task_words = set(analyze(" ".join(w for t in tasks for w in (t.name, *t.keywords))))
+    known.update(s for s in stems if s in task_words or _shares_compound(s, task_words))
+    return sorted(stems - known)
+
+
+def _shares_compound(stem: str, words: set[str]) -> bool:
+    return len(stem) >= 4 and any(stem in w or len(w) >= 5 and w in stem for w in words)
+
+
+def _found_in(stems: frozenset[str], hits: Sequence[Hit]) -> list[str]:
+    """The stems that occur in the hits' documents (matching chunks and keywords); a stem
+    inside a longer word counts ("steuer" in "Hundesteuer")."""
+    parts: list[str] = []
+    for hit in hits:
+        chunk = hit.chunk
+        parts += [chunk.embed_text, *(c.text for c in hit.more_in_document), *chunk.meta.keywords]
     found = set(analyze("\n".join(parts)))
-    covered = [s for s in stems if s in found or len(s) >= 4 and any(s in f for f in found)]
-    return len(covered) / len(stems)
+    return [s for s in stems if s in found or len(s) >= 4 and any(s in f for f in found)]
 
 
-def evidence_of(question: str, hits: Sequence[Hit], task_score: float = 0.0) -> Evidence:
+def evidence_of(
+    question: str, hits: Sequence[Hit], task_score: float = 0.0, tasks: Sequence[Task] = ()
+) -> Evidence:
     """The signals for ``question``: the best cosine, the coverage by that hit's document,
-    the directory's best task score."""
+    the directory's best task score, and whether some word is known neither to the retrieved
+    documents nor to the matched ``tasks``."""
+    stems = question_stems(question)
+    unknown = 1.0 if set(unknown_words(stems, hits, tasks)) & noun_stems(question) else 0.0
     scored = [h for h in hits if h.dense_score is not None]
     if not scored:
-        return Evidence(0.0, 0.0, task_score)
+        return Evidence(0.0, 0.0, task_score, unknown)
     best = max(scored, key=lambda h: h.dense_score or 0.0)
-    return Evidence(best.dense_score or 0.0, coverage_of(question_stems(question), best),
-                    task_score)  # fmt: skip
+    return Evidence(best.dense_score or 0.0, coverage_of(stems, best), task_score, unknown)
 
 
-def confidence_of(question: str, hits: Sequence[Hit], task_score: float = 0.0) -> float:
+def names_a_task(evidence: Evidence) -> bool:
+    """Whether the question names a directory task clearly enough to say who handles it
+    without a document: a task match, and a strong one when the question has a word nothing
+    here knows ("Sperrmüll anmelden" matches the keyword "Anmeldung" at 0.70, but Sperrmüll is
+    no topic of this town hall's documents or tasks)."""
+    if evidence.unknown:
+        return evidence.task >= TASK_MATCH_WITH_UNKNOWN
+    return evidence.task >= TASK_MATCH
+
+
+def confidence_of(
+    question: str, hits: Sequence[Hit], task_score: float = 0.0, tasks: Sequence[Task] = ()
+) -> float:
     """How likely the knowledge base answers ``question``, in [0, 1] (0 when nothing found)."""
     if not any(h.dense_score is not None for h in hits):
         return 0.0
-    return evidence_of(question, hits, task_score).confidence
+    return evidence_of(question, hits, task_score, tasks).confidence
 
 
 def compose_answer(
@@ -193,10 +248,12 @@ def compose_answer(
     that the chunker cut into several chunks in full."""
     matches = directory.match_tasks(question, k=3) if directory is not None else []
     task_score = max((score for _, score in matches), default=0.0)
-    confidence = confidence_of(question, hits, task_score)
+    tasks = [task for task, _ in matches]
+    evidence = evidence_of(question, hits, task_score, tasks)
+    confidence = evidence.confidence if any(h.dense_score is not None for h in hits) else 0.0
     threshold = min_confidence(settings)
     docs_ok = bool(hits) and confidence >= threshold
-    task_id = choose_task(hits, matches, docs_ok)
+    task_id = choose_task(hits, matches, docs_ok) if docs_ok or names_a_task(evidence) else None
     if not docs_ok and task_id is None:
         return Answer(question, False, confidence, topics=closest_topics(hits, matches))
     task_name, who = None, None

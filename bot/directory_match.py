@@ -25,6 +25,13 @@ from bot.directory_model import Task
 
 MATCH = 0.6  # from here on the task is the question's topic
 GUESS = 0.35  # worth offering as "meinten Sie ...?"
+# A query compound that ends in a task word but has a head the task does not know
+# ("Schwerbehinderten|ausweis" for the keyword "Ausweis" of Personalausweis) covers that word
+# this much only; heads up to two letters are linking parts or noise.
+FOREIGN_HEAD = 0.3
+FOREIGN_HEAD_MIN = 3
+# Verb particles are no head: "aus|zu|stempeln" is still "stempeln".
+VERB_PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor weg zu zurück".split())
 
 STOPWORDS = frozenset(
     """
@@ -84,19 +91,20 @@ class _Query:
 
     def __init__(self, stems: Sequence[str]) -> None:
         self.stems = stems
-        self._coverage: dict[str, float] = {}
+        self._coverage: dict[tuple[str, frozenset[str]], float] = {}
         self._explained: dict[frozenset[str], float] = {}
 
-    def coverage(self, word: str) -> float:
-        known = self._coverage.get(word)
+    def coverage(self, word: str, task_words: frozenset[str]) -> float:
+        key = (word, task_words)
+        known = self._coverage.get(key)
         if known is None:
-            known = self._coverage[word] = _coverage(word, self.stems)
+            known = self._coverage[key] = _coverage(word, self.stems, task_words)
         return known
 
-    def field(self, words: Sequence[str]) -> float:
+    def field(self, words: Sequence[str], task_words: frozenset[str] = frozenset()) -> float:
         if not words:
             return 0.0
-        return sum(self.coverage(w) for w in words) / len(words)
+        return sum(self.coverage(w, task_words) for w in words) / len(words)
 
     def explained(self, words: frozenset[str]) -> float:
         """Share of the question's stems that ``words`` explain."""
@@ -107,15 +115,17 @@ class _Query:
         return known
 
 
-def _coverage(word: str, query: Sequence[str]) -> float:
-    """Share of ``word``'s letters covered by query stems (compound parts count)."""
+def _coverage(word: str, query: Sequence[str], task_words: AbstractSet[str] = frozenset()) -> float:
+    """Share of ``word``'s letters covered by query stems (compound parts count);
+    ``task_words`` (all words of the task) tell a known head of a query compound from a
+    foreign one."""
     covered = [False] * len(word)
     best = 0.0
     for q in query:
         if q == word:
             return 1.0
         if len(word) >= 4 and (q.startswith(word) or q.endswith(word)):
-            best = max(best, _containment(word, q))
+            best = max(best, _containment(word, q, task_words))
             continue
         if len(q) < 4:
             continue
@@ -129,13 +139,33 @@ def _coverage(word: str, query: Sequence[str]) -> float:
     return max(best, _close_gaps(covered) / len(word)) if word else 0.0
 
 
-def _containment(word: str, query_word: str) -> float:
+def _containment(word: str, query_word: str, task_words: AbstractSet[str] = frozenset()) -> float:
     """A query compound containing the task word. The last part of a German compound names
     what it is ("Kinderreisepass" is a Pass), the first only qualifies it ("Passwort" is no
-    Pass, but "Hundesteuerbescheid" is about Hundesteuer); short words say less."""
+    Pass, but "Hundesteuerbescheid" is about Hundesteuer); short words say less.
+    But a head the task does not know makes it another thing of the same kind: a
+    "Schwerbehindertenausweis" is an Ausweis, not the task's Personalausweis, and a
+    "Jugendfeuerwehr" no matter of the Feuerwehr's cost recovery: only a faint hint."""
     if query_word.endswith(word):
+        head = query_word[: len(query_word) - len(word)]
+        if len(head) >= FOREIGN_HEAD_MIN and not _known_head(head, task_words):
+            return FOREIGN_HEAD
         return 1.0 if len(word) >= 5 else 0.7
     return 0.8 if len(word) >= 6 else 0.4
+
+
+def _known_head(head: str, task_words: AbstractSet[str]) -> bool:
+    """Whether the head of a query compound (a linking "s", "n", "en", "es" stripped) is
+    a word of the task, or the start of one ("kinderreise" in "kinderreisepass")."""
+    if head in VERB_PARTICLES or head.endswith("zu") and head[:-2] in VERB_PARTICLES:
+        return True
+    cores = {head, *(head[: -len(link)] for link in ("s", "n", "en", "es", "e")
+                     if head.endswith(link))}  # fmt: skip
+    return any(
+        len(core) >= 3 and any(w.startswith(core) or core.startswith(w) and len(w) >= 3
+                               for w in task_words)
+        for core in cores
+    )  # fmt: skip
 
 
 def _close_gaps(covered: list[bool]) -> int:
@@ -171,8 +201,8 @@ class TaskMatcher:
     def _score(self, query: _Query, entry: _Indexed) -> float:
         if not query.stems:
             return 0.0
-        name = query.field(entry.name)
-        keyword = max((query.field(p) for p in entry.phrases), default=0.0) * 0.95
+        name = query.field(entry.name, entry.words)
+        keyword = max((query.field(p, entry.words) for p in entry.phrases), default=0.0) * 0.95
         field = max(name, keyword)
         if field == 0.0:
             return 0.0

@@ -3,27 +3,35 @@ not, next to the old rule (best cosine >= 0.827), and refit the rule on the tuni
 
     python -m tests.bot.assistant.calibrate --kb knowledge_base --index var/index [--fit]
 
-Tuning set: fragen.jsonl, OUT_OF_DOMAIN, NEAR_DOMAIN_TUNING. Held-out set: HELD_OUT_* (only
-measured, never fitted). DIRECTORY_ONLY: "who" questions on tasks without a document.
+Fitted on: fragen.jsonl, OUT_OF_DOMAIN, NEAR_DOMAIN_TUNING. held-out1 (HELD_OUT_IN_DOMAIN,
+HELD_OUT_NEAR_DOMAIN, HELD_OUT_FAR) was looked at while fixing the task matcher, so it is no
+clean test any more; held-out2 (HELD_OUT_2_*) is: only measured, never fitted or tuned on.
+DIRECTORY_ONLY: "who" questions on tasks without a document.
 "gate" is the confidence decision alone; "bot" is what the bot does (it also answers, without
-steps, when the question names a directory task: score >= MATCH).
+steps, when the question names a directory task: bot.answer.names_a_task).
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bot.answer import CALIBRATED_MIN_CONFIDENCE, Evidence, evidence_of
+from bot.answer import CALIBRATED_MIN_CONFIDENCE, Evidence, evidence_of, names_a_task
 from bot.directory_match import MATCH
 from tests.bot.assistant import confidence_questions as cq
 
 OLD_MIN_COSINE = 0.827  # the single-cosine rule this replaced
+# The sets the rule is fitted on. Fitting on the first held-out set as well (it was used to
+# find the task matcher's compound defect) was tried: it trades ~9 in-domain answers of
+# fragen.jsonl for ~8 near-domain refusals, so the fit stays on the tuning set.
+FITTED = ("tuning",)
 FALSE_ANSWER_COST = 2.0  # a wrong answer costs twice a wrongly refused in-domain question
+SIGNALS = attrgetter("cosine", "coverage", "task")  # the fitted Evidence fields
 
 
 def question_sets(kb: Path) -> dict[str, tuple[list[str], bool]]:
@@ -32,9 +40,11 @@ def question_sets(kb: Path) -> dict[str, tuple[list[str], bool]]:
         "tuning in-domain": (cq.in_domain(kb), True),
         "tuning far-off": (list(cq.OUT_OF_DOMAIN), False),
         "tuning near-domain": (list(cq.NEAR_DOMAIN_TUNING), False),
-        "held-out in-domain": (list(cq.HELD_OUT_IN_DOMAIN), True),
-        "held-out near-domain": (list(cq.HELD_OUT_NEAR_DOMAIN), False),
-        "held-out far-off": (list(cq.HELD_OUT_FAR), False),
+        "held-out1 in-domain": (list(cq.HELD_OUT_IN_DOMAIN), True),
+        "held-out1 near-domain": (list(cq.HELD_OUT_NEAR_DOMAIN), False),
+        "held-out1 far-off": (list(cq.HELD_OUT_FAR), False),
+        "held-out2 in-domain": (list(cq.HELD_OUT_2_IN_DOMAIN), True),
+        "held-out2 near-domain": (list(cq.HELD_OUT_2_NEAR_DOMAIN), False),
         "check directory-only": (list(cq.DIRECTORY_ONLY), True),  # answered by the task path
     }
 
@@ -44,8 +54,9 @@ def evidences(searcher: Any, directory: Any, questions: Sequence[str]) -> list[E
     found = []
     for question in questions:
         hits = searcher.search(question, k=8, groups=None)
-        task = max((s for _, s in directory.match_tasks(question, k=3)), default=0.0)
-        found.append(evidence_of(question, hits, task) if hits else Evidence(0.0, 0.0, task))
+        matches = directory.match_tasks(question, k=3)
+        task = max((s for _, s in matches), default=0.0)
+        found.append(evidence_of(question, hits, task, [t for t, _ in matches]))
     return found
 
 
@@ -53,23 +64,20 @@ def answered(evidence: Evidence, rule: str, threshold: float = CALIBRATED_MIN_CO
     """Whether the bot answers: ``rule`` is old/new, "+bot" adds the directory's task path."""
     if evidence.cosine == 0.0:
         return False
-    gate = (
-        evidence.cosine >= OLD_MIN_COSINE
-        if rule.startswith("old")
-        else evidence.confidence >= threshold
-    )
-    return gate or rule.endswith("+bot") and evidence.task >= MATCH
+    if rule.startswith("old"):
+        return evidence.cosine >= OLD_MIN_COSINE or rule.endswith("+bot") and evidence.task >= MATCH
+    return evidence.confidence >= threshold or rule.endswith("+bot") and names_a_task(evidence)
 
 
 def fit(inside: Sequence[Evidence], outside: Sequence[Evidence]) -> tuple[float, np.ndarray]:
     """L2-regularised logistic regression (C=1 on standardised signals, Newton steps); returns
-    the intercept and weights on the raw signals (cosine, coverage, task)."""
-    x = np.array([[e.cosine, e.coverage, e.task] for e in (*inside, *outside)])
+    the intercept and weights on the raw signals (SIGNALS)."""
+    x = np.array([SIGNALS(e) for e in (*inside, *outside)])
     y = np.array([1.0] * len(inside) + [0.0] * len(outside))
     mean, std = x.mean(0), x.std(0)
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
     w = np.zeros(z.shape[1])
-    penalty = np.diag([0.0, 1.0, 1.0, 1.0])  # the intercept is not penalised
+    penalty = np.diag([0.0] + [1.0] * x.shape[1])  # the intercept is not penalised
     for _ in range(50):
         p = 1 / (1 + np.exp(-z @ w))
         gradient = z.T @ (p - y) + penalty @ w
@@ -101,6 +109,17 @@ def report(measured: dict[str, tuple[list[Evidence], bool]]) -> str:
     return "\n".join(lines)
 
 
+def dump(sets: dict[str, tuple[list[str], bool]],
+         measured: dict[str, tuple[list[Evidence], bool]]) -> str:  # fmt: skip
+    """One line per question: set, fitted signals, unknown, confidence, question."""
+    lines = []
+    for name, (questions, _) in sets.items():
+        for question, e in zip(questions, measured[name][0], strict=True):
+            signals = "\t".join(f"{v:.3f}" for v in (*SIGNALS(e), e.unknown, e.confidence))
+            lines.append(f"{name}\t{signals}\t{question}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.assistant import documents_meta
     from bot.directory import Directory
@@ -113,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, default=Path("var/index"))
     parser.add_argument("--model", default="e5")
     parser.add_argument("--fit", action="store_true", help="refit the rule on the tuning set")
+    parser.add_argument("--dump", type=Path, help="write each question's evidence (TSV) here")
     args = parser.parse_args(argv)
     settings = Settings(_env_file=None, kb_dir=args.kb, index_dir=args.index)
     directory = Directory.load(settings.directory_path, documents_meta(settings))
@@ -122,14 +142,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, (questions, inside) in question_sets(args.kb).items()
     }
     print(report(measured))
+    if args.dump:
+        args.dump.write_text(dump(question_sets(args.kb), measured), encoding="utf-8")
     if args.fit:
-        tuning = [m for n, m in measured.items() if n.startswith("tuning")]
+        tuning = [m for n, m in measured.items() if n.startswith(FITTED)]
         inside = [e for found, is_in in tuning if is_in for e in found]
         outside = [e for found, is_in in tuning if not is_in for e in found]
         intercept, weights = fit(inside, outside)
 
         def probability(e: Evidence) -> float:
-            z = intercept + weights @ np.array([e.cosine, e.coverage, e.task])
+            z = intercept + weights @ np.array(SIGNALS(e))
             return float(1 / (1 + np.exp(-z)))
 
         threshold, cost = best_threshold([probability(e) for e in inside],

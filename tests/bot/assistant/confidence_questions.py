@@ -198,3 +198,91 @@ def in_domain(kb_dir: Path) -> list[str]:
         return []
     lines = path.read_text(encoding="utf-8").splitlines()
     return [json.loads(line)["question"] for line in lines if line.strip()]
+
+# --- Second held-out set ----------------------------------------------------------------------
+# Written (26.11.2026) after the first held-out set had been used to look for the weaknesses
+# of the task matcher, and before any score of these questions was seen: the honest test of
+# that work. Never fitted, never tuned on.
+
+# In-domain: colloquial paraphrases (some typos) over most documents of knowledge_base/, and
+# a few "who" questions on directory tasks without a document.
+HELD_OUT_2_IN_DOMAIN: tuple[str, ...] = (
+    "Fundsache seit einem halben Jahr nicht abgeholt, was passiert jetzt damit?",
+    "jemand zieht nach spanien, wie meldet der sich bei uns ab",
+    "Bürgerin will nicht, dass ihre Adresse an Fremde rausgegeben wird, was geht da?",
+    "PIN vom Perso vergessen, was nun?",
+    "Wie viele Tage hat man nach dem Umzug Zeit, sich anzumelden?",
+    "erweitertes führungszeugnis für den sportverein, was braucht man dafür",
+    "Bis wann kann man noch Briefwahl beantragen?",
+    "Wie viele Urlaubstage stehen mir eigentlich zu?",
+    "Ich gehe nächstes Jahr in Rente, was muss ich vorher alles erledigen?",
+    "Welche Straßen räumt der Bauhof bei Schnee zuerst?",
+    "Ein Ratsmitglied kommt nicht ins Ratsinformationssystem rein, was tun?",
+    "Straßenfest mit Straßensperrung, wie früh muss das beantragt werden?",
+    "Café will Tische und Stühle auf den Gehweg stellen, was brauchen die?",
+    "Umzugswagen braucht ein Halteverbot vor dem Haus, wie geht das?",
+    "bis wann dürfen die kneipen offen haben, sperrzeit?",
+    "Ein Hund hat ein Kind gebissen, was müssen wir jetzt tun?",
+    "Firma zieht in eine andere Straße, muss das Gewerbe umgemeldet werden?",
+    "Kind ist in der Kita vom Klettergerüst gefallen, was ist sofort zu tun?",
+    "Pasword vergessen und ich komm nicht mehr an den PC",
+    "Betrieb macht weniger Gewinn, kann er die Gewerbesteuer-Vorauszahlungen senken?",
+    "Hundemarke verlorn, was kostet eine neue?",
+    "Wie hoch ist die Mahngebühr?",
+    "Lastschrift ist zurückgekommen, wie geht es weiter?",
+    "Haus wurde verkauft, wer zahlt jetzt die Grundsteuer?",
+    "Grabstein wackelt, wer prüft die Standsicherheit?",
+    "Was kostet eine Urnenbeisetzung auf dem Friedhof?",
+    "Geburt im Krankenhaus, welche Unterlagen brauchen die Eltern für die Beurkundung?",
+    "Brautpaar wohnt in verschiedenen Städten, wo melden die die Ehe an?",
+    "Glasfaserfirma will den Gehweg aufreißen, brauchen die eine Genehmigung?",
+    "Einladung zur Gemeinderatssitzung, wie viele Tage vorher muss die raus?",
+    "Wie viel Erfrischungsgeld bekommen die Wahlhelfer?",
+    "Gibt es Geschwisterrabatt bei den Kitagebühren?",
+    "Nach welchen Kriterien werden die Kitaplätze vergeben?",
+    "Server ist ausgefallen, wie stellen wir die Daten aus dem Backup wieder her?",
+    "Kilometergeld fürs eigene Auto bei einer Dienstreise, wie viel gibt es?",
+    "erster arbeitstag einer neuen kollegin, was muss vorbereitet sein",
+    "Wiedereingliederung nach langer Krankheit, wie läuft das Hamburger Modell?",
+    "Ruhezeit ist abgelaufen, kann man das Wahlgrab noch verlängern?",
+    "Wer nimmt Rechnungen an und gibt sie zur Zahlung frei?",
+    "Wer stellt den Haushaltsplan auf?",
+)
+
+# Near-domain: municipal or staff questions that neither a document nor the directory covers
+# (checked against the text of knowledge_base/ and _verzeichnis/zustaendigkeiten.csv; some
+# topic words occur there in passing: Elternzeit, Kindergeld, gemeinnützig).
+HELD_OUT_2_NEAR_DOMAIN: tuple[str, ...] = (
+    "Kollegin ist schwanger, ab wann gilt für sie der Mutterschutz?",
+    "Wie beantrage ich Elternzeit bei der Stadt?",
+    "Wie hoch ist das Kindergeld für das zweite Kind?",
+    "Reisegewerbekarte für einen Schausteller, wer stellt die aus?",
+    "Wer vergibt die Standplätze auf dem Wochenmarkt?",
+    "Wie wird die Kurtaxe von den Pensionen abgerechnet?",
+    "Alleinerziehende Mutter will Unterhaltsvorschuss beantragen",
+    "Besuch aus Marokko: wer nimmt die Verpflichtungserklärung auf?",
+    "Darf man mit einer Drohne über der Altstadt filmen?",
+    "Wer prüft die Spielgeräte auf den Spielplätzen?",
+    "Das Trinkwasser riecht komisch, wen muss man anrufen?",
+    "Asbestplatten illegal im Wald entsorgt, wer kümmert sich darum?",
+    "Ratten im Hinterhof, wer ist für die Bekämpfung zuständig?",
+    "Bienenvolk im Garten aufstellen, muss man das anmelden?",
+    "Gibt es einen städtischen Zuschuss für Lastenräder?",
+    "Bekommen wir als Beschäftigte ein Jobticket?",
+    "Wer ist bei uns die Gleichstellungsbeauftragte?",
+    "Schüleraustausch mit der Partnerstadt, wer organisiert das?",
+    "Sportverein möchte die Sporthalle am Wochenende nutzen, wen fragen wir?",
+    "Straßenausbau: wie werden die Erschließungsbeiträge berechnet?",
+    "Junge Familie fragt nach Wohnraumförderung beim Hauskauf",
+    "Wann hat das Hallenbad geöffnet?",
+    "Volkshochschulkurs anmelden, wo geht das?",
+    "Wann ist der nächste Probealarm der Sirenen?",
+    "Wie beantrage ich eine Höhergruppierung?",
+    "Wie bekommt ein Verein die Gemeinnützigkeit anerkannt?",
+    "Zensus-Befragung: muss ich da mitmachen?",
+    "Wo bekommt man den Familienpass der Stadt?",
+    "Seniorenpass beantragen, wer macht das?",
+    "Jugendleiterkarte für die Betreuer im Zeltlager beantragen",
+    "Nebentätigkeit als Kollege genehmigen lassen, wie geht das?",
+    "Kann ich ein Sabbatjahr beantragen?",
+)

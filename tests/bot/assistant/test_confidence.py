@@ -9,7 +9,17 @@ from typing import Any
 
 import pytest
 
-from bot.answer import Evidence, confidence_of, coverage_of, evidence_of, question_stems
+from bot.answer import (
+    Evidence,
+    confidence_of,
+    coverage_of,
+    evidence_of,
+    names_a_task,
+    noun_stems,
+    question_stems,
+    unknown_words,
+)
+from bot.directory_model import Task
 from indexer.model import Hit
 
 from .calibrate import answered, evidences, question_sets
@@ -44,6 +54,27 @@ def test_the_evidence_comes_from_the_hit_the_cosine_liked_best() -> None:
     assert confidence_of("Hundemarke", [], 0.9) == 0.0  # nothing found: no confidence
 
 
+def test_unknown_words_are_those_no_document_and_no_matched_task_knows() -> None:
+    hits = [Hit(HUND, 0.9, 1, dense_score=0.9)]
+    fines = Task("bussgeld", "Bußgeldverfahren", keywords=("Bußgeld", "Ordnungswidrigkeit"))
+    stems = question_stems("Hundemarke für Hühner")
+    assert unknown_words(stems, hits) == sorted(stems - question_stems("Hundemarke"))
+    assert unknown_words(question_stems("Bußgeldbescheide"), hits, [fines]) == []  # in a task
+    assert unknown_words(question_stems("Bußgeldbescheide"), hits) != []
+    assert noun_stems("Sperrmüll anmelden, wen rufe ich an?") == question_stems("Sperrmüll")
+    assert noun_stems("sperrmüll anmelden") == frozenset()  # typed in lower case: no nouns
+
+
+def test_a_task_alone_answers_only_a_strong_match_when_a_noun_is_unknown() -> None:
+    assert names_a_task(Evidence(0.8, 0.0, 0.65))
+    assert not names_a_task(Evidence(0.8, 0.0, 0.65, unknown=1.0))  # "Sperrmüll anmelden"
+    assert names_a_task(Evidence(0.8, 0.0, 0.8, unknown=1.0))  # "Drucker ... Toner"
+    assert not names_a_task(Evidence(0.9, 1.0, 0.5))
+    hits = [Hit(HUND, 0.9, 1, dense_score=0.9)]
+    assert evidence_of("Wo melde ich Hühner an?", hits, 0.65).unknown == 1.0
+    assert evidence_of("Wo melde ich die Hundemarke ab?", hits, 0.65).unknown == 0.0
+
+
 @pytest.fixture(scope="module")
 def measured(kb_index: Path, embedder: Any) -> dict[str, tuple[list[Evidence], bool]]:
     from bot.assistant import documents_meta
@@ -71,22 +102,35 @@ def share_right(measured: dict[str, tuple[list[Evidence], bool]], prefix: str, i
 @pytest.mark.integration
 @pytest.mark.slow
 def test_held_out_questions_are_judged_right_both_ways(measured: Any) -> None:
-    # measured (e5, sample KB): in-domain answered 1.00 (44/44), out-of-domain refused 0.57
-    # (25/44: near-domain 0.44, far-off 1.00); the old single-cosine rule refused 0.32
-    assert share_right(measured, "held-out", inside=True) >= 0.85
-    assert share_right(measured, "held-out", inside=False) >= 0.45
-    assert share_right(measured, "held-out far-off", inside=False) >= 0.9
+    # held-out1 was looked at while fixing the task matcher; measured (e5, sample KB): in-domain
+    # answered 1.00 (44/44), near-domain refused 0.56 (19/34; 0.44 before the fix), far-off 1.00
+    assert share_right(measured, "held-out1", inside=True) >= 0.9
+    assert share_right(measured, "held-out1 near", inside=False) >= 0.5
+    assert share_right(measured, "held-out1 far-off", inside=False) >= 0.9
     # and it is better than the rule it replaced, where that rule failed
-    assert share_right(measured, "held-out", False) > share_right(measured, "held-out", False,
-                                                                  "old+bot") + 0.15  # fmt: skip
+    assert share_right(measured, "held-out1", False) > share_right(measured, "held-out1", False,
+                                                                   "old+bot") + 0.15  # fmt: skip
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_second_held_out_set_is_judged_right_both_ways(measured: Any) -> None:
+    # never fitted or tuned on; measured: in-domain answered 0.97 (39/40), near-domain refused
+    # 0.91 (29/32; 0.84 before the task matcher fix)
+    assert share_right(measured, "held-out2 in", inside=True) >= 0.9
+    assert share_right(measured, "held-out2 near", inside=False) >= 0.8
+    assert (
+        share_right(measured, "held-out2 near", False)
+        > share_right(measured, "held-out2 near", False, "old+bot") + 0.4
+    )
 
 
 @pytest.mark.integration
 @pytest.mark.slow
 def test_tuning_questions_are_judged_right_both_ways(measured: Any) -> None:
-    # measured in-sample: in-domain 0.94 (85/90), far-off 1.00, near-domain 0.77 (23/30)
+    # measured in-sample: in-domain 0.94 (85/90), far-off 1.00, near-domain 0.90 (27/30)
     assert share_right(measured, "tuning", inside=True) >= 0.85
     assert share_right(measured, "tuning far-off", inside=False) >= 0.95
-    assert share_right(measured, "tuning near-domain", inside=False) >= 0.6
+    assert share_right(measured, "tuning near-domain", inside=False) >= 0.8
     # "who" questions on tasks no document describes: the directory path answers (12/12)
     assert share_right(measured, "check directory-only", inside=True) >= 0.9

@@ -133,3 +133,36 @@ def test_e5_offers_a_paraphrase_but_not_noise(sample: Directory) -> None:
 )
 def test_gaps_between_covered_parts(pattern: str, covered: int) -> None:
     assert _close_gaps([c == "x" for c in pattern]) == covered
+
+
+@pytest.mark.parametrize(
+    ("question", "task_id"),
+    [
+        ("Wie beantragt man einen Schwerbehindertenausweis?", "personalausweis"),
+        ("Wie viel kostet ein Bibliotheksausweis?", "personalausweis"),
+        ("Wo kann man den Energieausweis für das Rathaus einsehen?", "personalausweis"),
+        ("Wie beantragt man eine Taxikonzession?", "gaststaetten"),
+    ],
+)
+def test_a_compound_with_a_foreign_head_is_no_match(
+    sample: Directory, question: str, task_id: str
+) -> None:
+    """"Schwerbehinderten|ausweis" ends like the task's "Personal|ausweis" (and its keyword
+    "Ausweis") but is another thing: at most a faint hint, not even a guess."""
+    scores = {task.id: score for task, score in sample.match_tasks(question, k=10)}
+    assert scores.get(task_id, 0.0) < GUESS, scores
+
+
+@pytest.mark.parametrize(
+    ("question", "task_id"),
+    [
+        ("Wer stellt einen Kinderreisepass aus?", "reisepass"),  # the task's own compound
+        ("Personalausweisantrag verschwunden", "personalausweis"),  # the task word as head
+        ("hab vergessen mich auszustempeln", "urlaub_zeiterfassung"),  # a verb particle
+    ],
+)
+def test_a_compound_with_a_known_head_still_matches(
+    sample: Directory, question: str, task_id: str
+) -> None:
+    best, score = sample.match_tasks(question)[0]
+    assert best.id == task_id and score >= MATCH
