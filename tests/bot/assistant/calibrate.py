@@ -8,7 +8,7 @@ HELD_OUT_NEAR_DOMAIN, HELD_OUT_FAR) was looked at while fixing the task matcher,
 clean test any more; held-out2 (HELD_OUT_2_*) is: only measured, never fitted or tuned on.
 DIRECTORY_ONLY: "who" questions on tasks without a document.
 "gate" is the confidence decision alone; "bot" is what the bot does (it also answers, without
-steps, when the question names a directory task: bot.answer.names_a_task).
+steps, when the question names a directory task: bot.confidence.names_a_task).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer import CALIBRATED_MIN_CONFIDENCE, Evidence, evidence_of, names_a_task
+from bot.confidence import CALIBRATED_MIN_CONFIDENCE, Evidence, evidence_of, names_a_task
 from bot.directory_match import MATCH
 from tests.bot.assistant import confidence_questions as cq
 

@@ -1,7 +1,8 @@
 from dataclasses import replace
 from typing import Any
 
-from bot.answer import CALIBRATED_MIN_CONFIDENCE, compose_answer, min_confidence
+from bot.answer import compose_answer
+from bot.confidence import CALIBRATED_MIN_CONFIDENCE, min_confidence
 from bot.sections import best_section, is_how_question, question_terms, quote_steps
 from bot.settings import Settings
 from indexer.model import Hit

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.answer import (
+from bot.confidence import (
     Evidence,
     confidence_of,
     coverage_of,
