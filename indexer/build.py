@@ -55,8 +55,8 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     skipped: tuple[SkippedFile, ...] = ()
     chunks: int = 0  # chunks in the version
-    embedded: int = 0  # distinct texts embedded by this build
-    cached: int = 0  # distinct texts whose vector was known (previous version or cache)
+    embedded: int = 0  # distinct strings embedded by this build (bodies and titles: split)
+    cached: int = 0  # chunk vectors from the previous version + strings found in the cache
     duplicates: int = 0  # chunks whose text another chunk of this build already has
     seconds: float = 0.0
     published: bool = True  # False: nothing changed, the previous version serves as it is
@@ -74,8 +74,9 @@ class BuildReport:
     def summary(self) -> str:
         return (f"files new {len(self.new)} / changed {len(self.changed)} / unchanged "
                 f"{len(self.unchanged)} / removed {len(self.removed)} / skipped "
-                f"{len(self.skipped)}, chunks {self.chunks} (embedded {self.embedded}, "
-                f"reused {self.cached + self.duplicates}), {self.seconds:.1f} s")
+                f"{len(self.skipped)}, chunks {self.chunks} (embedded {self.embedded} texts, "
+                f"{self.cached} known, {self.duplicates} duplicate chunks), "
+                f"{self.seconds:.1f} s")
 
 
 def build_index(settings: IndexSettings, embedder: Embedder | None = None,
