@@ -6,12 +6,16 @@ In one run on the same chunks it reports
     build), plus a separate bare pass over a sample of the same texts as a cross-check;
   * the no-change rebuild time as a share of the full build;
   * how many embeddings the cache saved: duplicate texts within the build, and a build from
-    scratch into a new index that shares the cache.
+    scratch into a new index that shares the cache;
+  * with ``--count``: how many strings a full build of the whole corpus embeds with each
+    vector recipe (``joint``: title + headings + text as one string; ``split``: body and title
+    apart), through the real build with e5's tokenizer and a counting embedder (no model run).
 
 Reads ../shared/data/hamburg_service (relative to the repository) or
 /work/shared/data/hamburg_service and exits with a message when neither exists.
 
     python bench/index_throughput.py --limit 40 --model e5
+    python bench/index_throughput.py --count          # embeddings per recipe, whole corpus
     nice -n 10 python bench/index_throughput.py --json bench/out/hamburg.json
 """
 
@@ -34,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from indexer.build import build_index  # noqa: E402
+from indexer.build_steps import VectorRecipe  # noqa: E402
 from indexer.embedding import Embedder, FakeEmbedder, load_embedder  # noqa: E402
 from indexer.scan import scan_knowledge_base  # noqa: E402
 from indexer.settings import IndexSettings  # noqa: E402
@@ -41,6 +46,44 @@ from indexer.store import open_current  # noqa: E402
 
 CANDIDATES = (REPO.parent / "shared/data/hamburg_service",
               Path("/work/shared/data/hamburg_service"))
+
+
+class CountingEmbedder:
+    """The real model's tokenizer (so chunks are what a real build makes), hashed vectors."""
+
+    def __init__(self, tokenizer: Embedder) -> None:
+        self.tokenizer = tokenizer
+        self.fake = FakeEmbedder(dimension=tokenizer.dimension, max_tokens=tokenizer.max_tokens)
+        self.name = f"{tokenizer.name}-counting"
+        self.dimension, self.max_tokens = tokenizer.dimension, tokenizer.max_tokens
+        self.texts = 0
+
+    def count_tokens(self, text: str) -> int:
+        return self.tokenizer.count_tokens(text)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.fake.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.fake.embed_query(text)
+
+
+def count_per_recipe(corpus: Path, workdir: Path, model: str) -> dict[str, Any]:
+    """Build the whole corpus once per recipe (separate indexes and caches): texts embedded."""
+    tokenizer = load_embedder(model)
+    figures: dict[str, Any] = {}
+    for recipe in (VectorRecipe("joint"), VectorRecipe("split")):
+        counting = CountingEmbedder(tokenizer)
+        settings = IndexSettings(kb_dir=corpus, index_dir=workdir / f"count-{recipe.kind}",
+                                 model=counting.name)
+        report, seconds = timed_build(settings, counting, recipe)
+        figures[recipe.kind] = {"files": len(report.new), "chunks": report.chunks,
+                                "texts_embedded": counting.texts, "seconds": round(seconds, 1)}
+        emit(f"count {recipe.kind}", figures)
+    joint, split = figures["joint"]["texts_embedded"], figures["split"]["texts_embedded"]
+    figures["split_share_of_joint"] = round(split / joint, 4) if joint else None
+    return figures
 
 
 class TimedEmbedder:
@@ -93,9 +136,10 @@ def log_progress(phase: str, done: int, total: int) -> None:
         print(f"{time.strftime('%H:%M:%S')} {phase} {done}/{total}", file=sys.stderr, flush=True)
 
 
-def timed_build(settings: IndexSettings, embedder: Embedder) -> tuple[Any, float]:
+def timed_build(settings: IndexSettings, embedder: Embedder,
+                recipe: VectorRecipe | None = None) -> tuple[Any, float]:
     started = time.perf_counter()
-    report = build_index(settings, embedder=embedder, progress=log_progress)
+    report = build_index(settings, embedder=embedder, progress=log_progress, recipe=recipe)
     return report, time.perf_counter() - started
 
 
@@ -103,7 +147,8 @@ def bare_sample(embedder: Embedder, index_dir: Path, size: int, batch: int) -> d
     """Embed a sample of the build's own texts again, straight through the embedder."""
     version = open_current(index_dir, None)
     chunks = version.chunks(range(version.chunk_count))
-    texts = list(dict.fromkeys(c.embed_text for c in chunks))
+    recipe = VectorRecipe(**version.manifest.get("vectors", {"kind": "joint"}))
+    texts = list(dict.fromkeys(t for c in chunks for t in recipe.parts(c)))
     sample = random.Random(11).sample(texts, min(size, len(texts)))
     started = time.perf_counter()
     for start in range(0, len(sample), batch):
@@ -136,7 +181,9 @@ def run(args: argparse.Namespace, corpus: Path, workdir: Path) -> dict[str, Any]
     settings = IndexSettings(kb_dir=kb, index_dir=workdir / "index", model=embedder.name)
     figures: dict[str, Any] = {"corpus": str(corpus), "files_limit": args.limit,
                                "model": embedder.name}
-    full, full_s = timed_build(settings, embedder)
+    recipe = VectorRecipe(args.recipe)
+    figures["vectors"] = recipe.to_manifest()
+    full, full_s = timed_build(settings, embedder, recipe)
     pipeline_rate = full.embedded / full_s
     inner_rate = embedder.texts / embedder.seconds if embedder.seconds else 0.0
     figures.update({
@@ -150,7 +197,7 @@ def run(args: argparse.Namespace, corpus: Path, workdir: Path) -> dict[str, Any]
         "pdf_pages_indexed": pdf_pages(settings.index_dir),
     })
     emit("full build", figures)
-    rebuild, rebuild_s = timed_build(settings, embedder)
+    rebuild, rebuild_s = timed_build(settings, embedder, recipe)
     figures.update({"nochange_rebuild_s": round(rebuild_s, 3),
                     "nochange_share_of_full": round(rebuild_s / full_s, 5),
                     "nochange_embedded": rebuild.embedded,
@@ -161,7 +208,7 @@ def run(args: argparse.Namespace, corpus: Path, workdir: Path) -> dict[str, Any]
     figures["pipeline_share_of_bare_sample"] = round(pipeline_rate / bare["chunks_per_s"], 4)
     emit("bare sample", figures)
     if args.scratch:
-        figures.update(scratch_with_cache(kb, workdir, embedder))
+        figures.update(scratch_with_cache(kb, workdir, embedder, recipe))
     if args.census:
         figures["census_full_corpus"] = census(corpus, embedder)
         emit("census", figures)
@@ -178,18 +225,21 @@ def census(corpus: Path, embedder: Embedder) -> dict[str, int]:
     docs, skipped = load_changed(settings, scan, None, embedder, log_progress)
     chunks = [c for d in docs for c in d.chunks]
     distinct = len({c.text_hash for c in chunks})
+    split = len({c.body_text for c in chunks} | {c.context_text for c in chunks} - {""})
     return {"files": len(docs), "skipped": len(skipped), "chunks": len(chunks),
-            "distinct_texts_to_embed": distinct, "saved_by_cache": len(chunks) - distinct,
-            "distinct_bodies_without_title": len({c.text for c in chunks})}
+            "distinct_texts_joint_recipe": distinct, "saved_by_cache": len(chunks) - distinct,
+            "distinct_bodies_without_title": len({c.text for c in chunks}),
+            "distinct_texts_split_recipe": split}
 
 
-def scratch_with_cache(kb: Path, workdir: Path, embedder: TimedEmbedder) -> dict[str, Any]:
+def scratch_with_cache(kb: Path, workdir: Path, embedder: TimedEmbedder,
+                       recipe: VectorRecipe) -> dict[str, Any]:
     """A new, empty index that shares the embedding cache: nothing needs embedding."""
     fresh = IndexSettings(kb_dir=kb, index_dir=workdir / "index2", model=embedder.name)
     (workdir / "index2" / "cache").mkdir(parents=True)
     (workdir / "index2" / "cache" / "embeddings.sqlite").symlink_to(
         workdir / "index" / "cache" / "embeddings.sqlite")
-    scratch, scratch_s = timed_build(fresh, embedder)
+    scratch, scratch_s = timed_build(fresh, embedder, recipe)
     return {"scratch_with_cache_s": round(scratch_s, 2), "scratch_embedded": scratch.embedded,
             "scratch_cached": scratch.cached}
 
@@ -211,6 +261,10 @@ def main() -> int:
                         help="also build a new index that shares the cache (loads all again)")
     parser.add_argument("--census", action="store_true",
                         help="also chunk the whole corpus (no embedding): chunks, cache savings")
+    parser.add_argument("--recipe", choices=("joint", "split"), default="split",
+                        help="vector recipe of the subset build (default split)")
+    parser.add_argument("--count", action="store_true",
+                        help="only count texts embedded per vector recipe, whole corpus")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--workdir", type=Path,
                         help="keep the indexes here (must be empty) instead of a temp folder")
@@ -220,12 +274,14 @@ def main() -> int:
     if corpus is None:
         print("skipped: Hamburg corpus not found (../shared/data/hamburg_service)")
         return 0
+    measure = (lambda work: count_per_recipe(corpus, work, args.model)) if args.count else (
+        lambda work: run(args, corpus, work))
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        figures = run(args, corpus, args.workdir)
+        figures = measure(args.workdir)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
-            figures = run(args, corpus, Path(tmp))
+            figures = measure(Path(tmp))
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     print(text)
     if args.json:

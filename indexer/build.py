@@ -19,6 +19,7 @@ from typing import Any
 
 from indexer.build_steps import (
     DocumentChunks,
+    VectorRecipe,
     code_version,
     load_changed,
     reusable_previous,
@@ -54,8 +55,8 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     skipped: tuple[SkippedFile, ...] = ()
     chunks: int = 0  # chunks in the version
-    embedded: int = 0  # distinct texts embedded by this build
-    cached: int = 0  # distinct texts whose vector was known (previous version or cache)
+    embedded: int = 0  # distinct strings embedded by this build (bodies and titles: split)
+    cached: int = 0  # chunk vectors from the previous version + strings found in the cache
     duplicates: int = 0  # chunks whose text another chunk of this build already has
     seconds: float = 0.0
     published: bool = True  # False: nothing changed, the previous version serves as it is
@@ -73,13 +74,18 @@ class BuildReport:
     def summary(self) -> str:
         return (f"files new {len(self.new)} / changed {len(self.changed)} / unchanged "
                 f"{len(self.unchanged)} / removed {len(self.removed)} / skipped "
-                f"{len(self.skipped)}, chunks {self.chunks} (embedded {self.embedded}, "
-                f"reused {self.cached + self.duplicates}), {self.seconds:.1f} s")
+                f"{len(self.skipped)}, chunks {self.chunks} (embedded {self.embedded} texts, "
+                f"{self.cached} known, {self.duplicates} duplicate chunks), "
+                f"{self.seconds:.1f} s")
 
 
 def build_index(settings: IndexSettings, embedder: Embedder | None = None,
-                progress: Progress | None = None) -> BuildReport:
-    """Build a new version of ``settings.index_dir`` from ``settings.kb_dir`` (see module doc)."""
+                progress: Progress | None = None, recipe: VectorRecipe | None = None
+                ) -> BuildReport:
+    """Build a new version of ``settings.index_dir`` from ``settings.kb_dir`` (see module doc).
+
+    ``recipe`` says how chunk vectors are made (default ``VectorRecipe()``, the split recipe).
+    """
     started = time.monotonic()
     kb_dir, index_dir = Path(settings.kb_dir), Path(settings.index_dir)
     if not kb_dir.is_dir():
@@ -93,15 +99,17 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         report_progress("scan", 0, 1)
         scan = scan_knowledge_base(kb_dir, int(settings.max_file_mb * 1_000_000))
         report_progress("scan", 1, 1)
-        report = _build(settings, model, previous, scan, report_progress, started)
+        report = _build(settings, model, previous, scan, report_progress, started,
+                        recipe or VectorRecipe())
     return replace(report, seconds=time.monotonic() - started)
 
 
 def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | None,
-           scan: ScanResult, progress: Progress, started: float) -> BuildReport:
+           scan: ScanResult, progress: Progress, started: float, recipe: VectorRecipe
+           ) -> BuildReport:
     chunking = {"chunk_tokens": settings.chunk_tokens, "max_tokens": model.max_tokens}
     code = code_version()
-    reuse = reusable_previous(previous, model, chunking, code)
+    reuse = reusable_previous(previous, model, chunking, code, recipe)
     docs, skipped = load_changed(settings, scan, reuse, model, progress)
     old = previous.file_records() if previous is not None else {}
     if not docs and old:
@@ -114,7 +122,7 @@ def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | No
         log.info("nothing changed: version %s keeps serving", previous.version_id)
         return BuildReport(previous.version_id, (), (), unchanged, (), tuple(skipped),
                            chunks=previous.chunk_count, published=False)
-    version_id, counts = _publish(settings, model, docs, skipped, previous,
+    version_id, counts = _publish(settings, model, docs, skipped, previous, recipe,
                                   {"chunking": chunking, "code_version": code}, progress,
                                   started)
     return BuildReport(version_id, new, changed, unchanged, removed, tuple(skipped),
@@ -135,13 +143,13 @@ def _classify(docs: list[DocumentChunks], old: dict[str, FileRecord]
 
 def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks],
              skipped: list[SkippedFile], previous: IndexVersion | None,
-             recipe: dict[str, Any], progress: Progress, started: float
-             ) -> tuple[str, dict[str, int]]:
+             recipe: VectorRecipe, settings_used: dict[str, Any], progress: Progress,
+             started: float) -> tuple[str, dict[str, int]]:
     index_dir = Path(settings.index_dir)
     chunks = [c for d in docs for c in d.chunks]
     cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite")
     try:
-        vectors, counts = vectors_for(chunks, model, previous, cache, progress)
+        vectors, counts = vectors_for(chunks, model, previous, cache, progress, recipe)
     finally:
         cache.close()
     now = datetime.now(UTC)
@@ -149,7 +157,7 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
     version_id = now.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(3)
     manifest = {
         "format": 1, "version_id": version_id, "model": model.name,
-        "dimension": model.dimension, **recipe,
+        "dimension": model.dimension, "vectors": recipe.to_manifest(), **settings_used,
         "built_at": now.isoformat(timespec="seconds"),
         "build_seconds": round(time.monotonic() - started, 3),  # until the version is written
         "kb_dir": str(Path(settings.kb_dir).resolve()),

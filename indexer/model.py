@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
+def text_key(text: str) -> str:
+    """SHA-256 of a text as it is embedded: the embedding cache's key (with the model)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """What a document says about itself (Markdown front matter, DOCX/ODT/PDF properties).
@@ -58,8 +63,27 @@ class Chunk:
 
     @property
     def text_hash(self) -> str:
-        """Content hash of what is embedded: the key of the embedding cache."""
-        return hashlib.sha256(self.embed_text.encode("utf-8")).hexdigest()
+        """Content hash of ``embed_text``: identifies the chunk's full text (title included).
+
+        The chunk's vector is stored under it in a version; what the embedding cache keys by
+        is the hash of each string actually embedded (``text_key``), see ``body_text``.
+        """
+        return text_key(self.embed_text)
+
+    @property
+    def body_text(self) -> str:
+        """The chunk without its document title: heading path below the title, then the text.
+
+        Pages that repeat a procedure under different titles share it, so it is embedded
+        once; the title (``context_text``) is embedded apart and the two vectors combined.
+        """
+        context = " > ".join(p for p in self.heading_path if p)
+        return f"{context}\n{self.text}" if context else self.text
+
+    @property
+    def context_text(self) -> str:
+        """The document context embedded apart from the body: the title (may be empty)."""
+        return self.title.strip()
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import indexer.loaders
 from indexer.build import BuildReport, KnowledgeBaseEmpty, build_index
+from indexer.build_steps import VectorRecipe
 from indexer.embedding import FakeEmbedder
 from indexer.settings import IndexSettings
 from indexer.store import current_version_id, open_current
@@ -37,7 +39,8 @@ def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_no_change_rebuild_embeds_nothing_and_keeps_the_version(
         build: Build, fake: FakeEmbedder, loaded: list[str]) -> None:
     first = build()
-    assert first.embedded == first.chunks > 0 and len(first.new) == 2
+    assert first.embedded == len(fake.embedded_texts) > first.chunks > 0  # bodies + titles
+    assert len(first.new) == 2
     loaded.clear()
     again = build()
     assert (again.embedded, again.published, again.version_id) == (0, False, first.version_id)
@@ -79,10 +82,64 @@ def test_identical_texts_are_embedded_once(
     for district in ("altona", "harburg", "wandsbek"):
         write(kb, f"{district}/hundesteuer.md", HUNDESTEUER)
     report = build()
-    per_copy = len(open_current(index_dir).chunks_of("altona/hundesteuer.md"))
+    version = open_current(index_dir)
+    per_copy = len(version.chunks_of("altona/hundesteuer.md"))
+    chunks = version.chunks(range(version.chunk_count))
+    parts = {c.body_text for c in chunks} | {c.context_text for c in chunks}
     assert len(fake.embedded_texts) == len(set(fake.embedded_texts)) == report.embedded
+    assert set(fake.embedded_texts) == parts
     assert report.duplicates == 3 * per_copy > 0
-    assert report.chunks == report.embedded + report.duplicates
+    assert report.chunks == len({c.text_hash for c in chunks}) + report.duplicates
+
+
+def test_a_body_repeated_under_other_titles_is_embedded_once(
+        build: Build, fake: FakeEmbedder, kb: Path, index_dir: Path) -> None:
+    # The Hamburg case: every district page has its own title over the same procedure text.
+    body = HUNDESTEUER.split("---\n", 2)[2]
+    districts = ("Altona", "Harburg", "Wandsbek")
+    for district in districts:
+        write(kb, f"{district.lower()}/hundesteuer.md", f"---\ntitel: {district} Hundesteuer\n"
+              f"---\n{body}")
+    report = build()
+    version = open_current(index_dir)
+    copies = [version.chunks_of(f"{d.lower()}/hundesteuer.md") for d in districts]
+    assert [c.title for c in copies[0]][0] == "Altona Hundesteuer"
+    bodies = [c.body_text for c in copies[0]]
+    assert all([c.body_text for c in copy] == bodies for copy in copies)
+    for body_text in bodies:
+        assert fake.embedded_texts.count(body_text) == 1
+    for district in districts:
+        assert fake.embedded_texts.count(f"{district} Hundesteuer") == 1
+    assert report.embedded == len(fake.embedded_texts) < report.chunks
+    # Each copy keeps its own context: same body, different titles, different vectors.
+    rows = {c.source: i for i, c in enumerate(version.chunks(range(version.chunk_count)))
+            if c.ordinal == 0}
+    first = version.dense.reconstruct(rows["altona/hundesteuer.md"])
+    second = version.dense.reconstruct(rows["harburg/hundesteuer.md"])
+    assert 0.5 < float(first @ second) < 0.9999
+
+
+def test_another_vector_recipe_rebuilds_every_vector(
+        build: Build, fake: FakeEmbedder, settings: IndexSettings, index_dir: Path,
+        loaded: list[str]) -> None:
+    split = build()
+    assert open_current(index_dir).manifest["vectors"] == VectorRecipe().to_manifest()
+    loaded.clear()
+    fake.embedded_texts.clear()
+    joint = build_index(settings, embedder=fake, recipe=VectorRecipe("joint"))
+    version = open_current(index_dir)
+    assert joint.published and joint.version_id != split.version_id
+    assert version.manifest["vectors"] == {"kind": "joint"} and len(loaded) == 2
+    # The old recipe: each chunk's full text (title, headings, text) embedded as one string.
+    chunks = version.chunks(range(version.chunk_count))
+    assert fake.embedded_texts == [c.embed_text for c in chunks]
+    expected = fake.embed_passages([c.embed_text for c in chunks])
+    np.testing.assert_allclose(version.dense.reconstruct_n(0, len(chunks)), expected)
+    loaded.clear()
+    fake.embedded_texts.clear()
+    back = build()  # back to the split recipe: its strings are all in the cache
+    assert back.published and back.embedded == 0 and fake.embedded_texts == []
+    assert len(loaded) == 2
 
 
 def test_bad_inputs_are_reported_and_the_rest_is_indexed(
@@ -160,7 +217,8 @@ def test_other_model_gets_its_own_vectors(
     other = FakeEmbedder(dimension=32)
     other.name = "fake-32"
     report = build_index(settings.model_copy(update={"model": "fake-32"}), embedder=other)
-    assert report.embedded == report.chunks and report.published
+    assert report.embedded == len(other.embedded_texts) > 0 and report.cached == 0
+    assert report.published
     version = open_current(index_dir, "fake-32")
     assert version.manifest["dimension"] == 32 and version.dense.d == 32
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from indexer.build import BuildReport
+from indexer.build_steps import CONTEXT_WEIGHT
 from indexer.embedding_cache import EmbeddingCache
 from indexer.errors import IndexBusy, IndexNotFound, ModelMismatch
 from indexer.store import current_version_id, open_current
@@ -25,7 +26,9 @@ def test_manifest_records_how_the_version_was_built(
     assert manifest["code_version"].startswith("0.1.0+")
     assert manifest["kb_dir"] == str(kb.resolve())
     assert manifest["counts"]["files"] == 2 and manifest["counts"]["skipped"] == 0
-    assert manifest["counts"]["chunks"] == report.chunks == manifest["counts"]["embedded"]
+    assert manifest["counts"]["chunks"] == report.chunks == 3
+    assert manifest["counts"]["embedded"] == report.embedded == 3 + 2  # bodies and titles
+    assert manifest["vectors"] == {"kind": "split", "context_weight": CONTEXT_WEIGHT}
     assert manifest["built_at"].endswith("+00:00") and manifest["build_seconds"] >= 0
     layout = sorted(p.name for p in (index_dir / "versions" / report.version_id).iterdir())
     assert layout == ["chunks.sqlite", "dense.faiss", "lexical", "manifest.json"]

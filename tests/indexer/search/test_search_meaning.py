@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from indexer.build_steps import VectorRecipe
 from indexer.embedding import Embedder
 from indexer.search import MODES, Searcher
 
@@ -97,7 +98,10 @@ def test_every_hit_carries_its_true_cosine(searcher: Searcher, e5: Embedder, mod
     query = "Streusalz Gehwege"
     hits = searcher.search(query, k=10, mode=mode, groups=())
     assert hits
-    expected = e5.embed_passages([h.chunk.embed_text for h in hits]) @ e5.embed_query(query)
+    recipe = VectorRecipe()  # how the fixture's index made its vectors (the default)
+    vectors = [recipe.combine(list(e5.embed_passages(list(recipe.parts(h.chunk)))))
+               for h in hits]
+    expected = np.array(vectors) @ e5.embed_query(query)
     found = np.array([h.dense_score for h in hits], dtype=np.float32)
     np.testing.assert_allclose(found, expected, atol=1e-3)
 
