@@ -34,9 +34,9 @@ from indexer.model import Hit
 # document, the BM25 score and the dense/lexical agreement were tried and, cross-validated on
 # the tuning set, added nothing; so did a fourth signal "a noun of the question occurs in no
 # retrieved document and no matched task" (it serves names_a_task instead).
-CONFIDENCE_INTERCEPT = -59.83
-CONFIDENCE_WEIGHTS = (68.04, 3.33, 2.91)  # cosine, coverage, task
-# The default of Settings.min_confidence (0.63): the cheapest threshold on the
+CONFIDENCE_INTERCEPT = -75.12
+CONFIDENCE_WEIGHTS = (84.71, 2.40, 3.33)  # cosine, coverage, task
+# The default of Settings.min_confidence (0.70): the cheapest threshold on the
 # tuning set when a wrongly refused in-domain question costs half a wrong answer (the refusal
 # still offers the closest topics as buttons).
 # The directory alone answers "who" for a task match (>= TASK_MATCH); when the question has a

@@ -38,7 +38,7 @@ class Settings(IndexSettings):
     )
     doc_base_url: str = Field("", description="base URL of the document share for links")
     min_confidence: float = Field(
-        0.63,
+        0.70,
         description="below this answer confidence (0 to 1) the bot says it found nothing; "
         "calibrated for e5 on the sample knowledge base (docs/assistant.md)",
     )
