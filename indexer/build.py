@@ -27,7 +27,7 @@ from indexer.build_steps import (
 )
 from indexer.embedding import Embedder, load_embedder
 from indexer.embedding_cache import EmbeddingCache
-from indexer.errors import IndexerError
+from indexer.errors import IndexerError, KnowledgeBaseEmpty, KnowledgeBaseMissing
 from indexer.scan import ScanResult, SkippedFile, scan_knowledge_base
 from indexer.settings import IndexSettings
 from indexer.store import FileRecord, IndexVersion, open_current
@@ -36,14 +36,6 @@ from indexer.version_writer import BuildLock, prune_versions, set_current, write
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # phase ("scan", "load", "embed", "write"), done, total
-
-
-class KnowledgeBaseMissing(IndexerError):
-    """The knowledge base folder does not exist or is not a folder."""
-
-
-class KnowledgeBaseEmpty(IndexerError):
-    """No document could be indexed although the serving version has some: kept serving."""
 
 
 @dataclass(frozen=True)

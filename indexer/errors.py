@@ -27,3 +27,15 @@ class ModelMismatch(IndexerError):
 
 class IndexBusy(IndexerError):
     """Another build holds the index's build lock."""
+
+
+class EmbedderUnavailable(IndexerError):
+    """The embedding model cannot be loaded (package missing, model not on disk)."""
+
+
+class KnowledgeBaseMissing(IndexerError):
+    """The knowledge base folder does not exist or is not a folder."""
+
+
+class KnowledgeBaseEmpty(IndexerError):
+    """No document could be indexed although the serving version has some: kept serving."""

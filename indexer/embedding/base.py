@@ -6,11 +6,9 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from indexer.errors import IndexerError
+from indexer.errors import EmbedderUnavailable
 
-
-class EmbedderUnavailable(IndexerError):
-    """The embedding model cannot be loaded (package missing, model not on disk)."""
+__all__ = ["Embedder", "EmbedderUnavailable"]
 
 
 @runtime_checkable
