@@ -22,7 +22,7 @@ log = logging.getLogger("bot")
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["luecken"]:
-        from bot.gaps import cli_main
+        from bot.gaps.report import cli_main
 
         return cli_main(argv[1:])
     args = _parser().parse_args(argv)
@@ -130,7 +130,7 @@ def _run(app: Any, settings: Any) -> int:
 
 
 def _teams_package(args: argparse.Namespace) -> int:
-    from bot.teams_package import AppInfo, PackageError, write_package
+    from bot.teams_app.package import AppInfo, PackageError, write_package
 
     info = AppInfo(developer_name=args.developer_name, website_url=args.website_url,
                    privacy_url=args.privacy_url, terms_url=args.terms_url, domains=args.domain)

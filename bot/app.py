@@ -15,11 +15,11 @@ from bot.channel import (
     BotRuntime,
     ChannelConfig,
     ConversationNotifier,
+    MessageEndpoint,
     WissenslotseBot,
     create_adapter,
     create_authentication,
 )
-from bot.endpoint import MessageEndpoint
 from bot.settings import Settings
 from bot.turns import Notifier
 
@@ -62,7 +62,7 @@ def create_app(
     endpoint = MessageEndpoint(runtime)
     outbound: Notifier = notifier
     if settings.web_chat_enabled:
-        from bot.webchat import RoutingNotifier, add_web_chat
+        from bot.channel.webchat import RoutingNotifier, add_web_chat
 
         outbound = RoutingNotifier(notifier, add_web_chat(app, settings, lambda: app[ASSISTANT]))
 
@@ -109,7 +109,7 @@ def check_settings(settings: Settings) -> None:
 
 
 def _build_assistant(settings: Settings) -> AssistantPort:
-    from bot.assistant import build_assistant
+    from bot.assistant.assistant import build_assistant
 
     started = time.monotonic()
     assistant: AssistantPort = build_assistant(settings)

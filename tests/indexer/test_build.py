@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import indexer.loaders
-from indexer.build import BuildReport, KnowledgeBaseEmpty, build_index
-from indexer.build_steps import VectorRecipe
+from indexer.build import VectorRecipe
+from indexer.build.pipeline import BuildReport, KnowledgeBaseEmpty, build_index
 from indexer.embedding import FakeEmbedder
 from indexer.settings import IndexSettings
 from indexer.store import current_version_id, open_current

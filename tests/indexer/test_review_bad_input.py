@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-import indexer.build
+import indexer.build.pipeline
+from indexer.build import scan_knowledge_base
 from indexer.cli import main
 from indexer.embedding import FakeEmbedder
-from indexer.scan import scan_knowledge_base
 from indexer.store import open_current
 from tests.indexer.conftest import HUNDESTEUER, write
 
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexer.build, "load_embedder", lambda name: FakeEmbedder())
+    monkeypatch.setattr(indexer.build.pipeline, "load_embedder", lambda name: FakeEmbedder())
 
 
 def cli(*args: str | Path) -> int:
@@ -87,7 +87,7 @@ def test_file_deleted_or_replaced_by_a_fifo_between_scan_and_load(
     write(kb, "bleibt.md", HUNDESTEUER)
     write(kb, "weg.md", "# Weg\n\nGleich gelöscht.")
     write(kb, "rohr.txt", "Gleich eine Pipe.")
-    real_scan = indexer.build.scan_knowledge_base
+    real_scan = indexer.build.pipeline.scan_knowledge_base
 
     def scan_then_change(kb_root: Path, max_bytes: int) -> object:
         result = real_scan(kb_root, max_bytes)
@@ -96,7 +96,7 @@ def test_file_deleted_or_replaced_by_a_fifo_between_scan_and_load(
         os.mkfifo(kb / "rohr.txt")  # opening it for reading would block the build forever
         return result
 
-    monkeypatch.setattr(indexer.build, "scan_knowledge_base", scan_then_change)
+    monkeypatch.setattr(indexer.build.pipeline, "scan_knowledge_base", scan_then_change)
     index_dir = tmp_path / "index"
     assert cli("build", "--kb", kb, "--index", index_dir) == 3
     version = open_current(index_dir, expect_model=None)

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot import texts
-from bot.assistant import Assistant
-from bot.reindex import Reindexer
+from bot.assistant import Assistant, Reindexer
+from bot.texts import assistant as texts
 from bot.turns import Reply, Turn, UserRef
 
 from .card_schema import problems
@@ -219,11 +218,11 @@ def test_the_web_chat_person_choice_counts_only_in_local_mode(assistant: Assista
 def test_question_texts_reach_the_log_only_when_allowed(
     assistant: Assistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" not in caplog.text and "confidence=" in caplog.text
     assistant.settings = assistant.settings.model_copy(update={"log_questions": True})
-    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" in caplog.text
 

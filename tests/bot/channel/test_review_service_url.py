@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
-from bot.endpoint import replies_go_back
+from bot.channel import replies_go_back
 from bot.settings import Settings
 from tests.bot.channel.conftest import FakeAssistant, FakeConnector, teams_message
 

@@ -9,9 +9,9 @@ import aiohttp
 import pytest
 
 from bot.app import ConfigurationError, create_app
+from bot.channel import TOKEN_HEADER
 from bot.settings import Settings
 from bot.turns import Reply
-from bot.webchat import TOKEN_HEADER
 from tests.bot.channel.conftest import FakeAssistant, serve
 
 

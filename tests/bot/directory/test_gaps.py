@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot.directory import Directory
-from bot.gaps import GapReport, cli_main, format_summary, format_table, gap_report, write_csv
-from bot.gaps_cli import read_docs_meta
+from bot.gaps import (
+    GapReport,
+    cli_main,
+    format_summary,
+    format_table,
+    gap_report,
+    read_docs_meta,
+    write_csv,
+)
 from bot.state import State
 from indexer.model import DocumentMeta
 
@@ -210,8 +217,8 @@ def test_sample_leaving_horizon(sample_dir: Path) -> None:
 @pytest.mark.integration
 def test_document_data_comes_from_the_index_when_there_is_one(tmp_path: Path) -> None:
     """The CLI prefers the index's document metadata to reading the files again."""
-    from bot.gaps_cli import load_docs_meta
-    from indexer.build import build_index
+    from bot.gaps.cli import load_docs_meta
+    from indexer.build.pipeline import build_index
     from indexer.embedding import FakeEmbedder
     from indexer.settings import IndexSettings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.directory import Directory, Problem
+from bot.directory.directory import Directory, Problem
 from indexer.model import DocumentMeta
 
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory_csv import read_absences, read_people, read_tasks
-from bot.directory_model import Problem
-from bot.ics import read_ics
+from bot.directory import Problem, read_absences, read_ics, read_people, read_tasks
 
 PEOPLE = ["id;name;abteilung;telefon;raum;email;teams_id;gruppen;austritt",
           "bschneider;Birgit Schneider;Steueramt;07123 4567-214;1.10;b@x.de;;steueramt;",
@@ -83,7 +81,7 @@ def test_one_unreadable_calendar_date_does_not_break_who_handles(
     and every chain through that person then failed with a TypeError."""
     from datetime import date
 
-    from bot.directory import Directory
+    from bot.directory.directory import Directory
 
     folder = fixture_dir
     (folder / "abwesenheiten.ics").write_bytes(

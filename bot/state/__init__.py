@@ -1,0 +1,13 @@
+"""Everything that must survive a restart (absences from chat, answers, feedback, gaps)."""
+
+from __future__ import annotations
+
+from bot.state.sqlite import (
+    SCHEMA_VERSION,
+    State,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "State",
+]
