@@ -24,6 +24,7 @@ from bot.assistant.commands import (
 )
 from bot.assistant.errors import InvalidAction, NotAllowed
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
+from bot.directory import Person, is_admin
 from bot.settings import Settings
 from bot.texts import assistant as texts
 from bot.turns import Notifier, Reply, Turn, UserRef
@@ -92,7 +93,6 @@ class Assistant:
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._version: IndexVersion | None = None
-        self._admins = {a.strip().lower() for a in settings.admins if a.strip()}
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -245,7 +245,7 @@ class Assistant:
         return Reply(answer_text(answer), answer_card(answer), data)
 
     # -- people ---------------------------------------------------------------------------
-    def person_of(self, user: UserRef) -> Any | None:
+    def person_of(self, user: UserRef) -> Person | None:
         """The directory person behind a chat user (web chat choice, e-mail, Teams id)."""
         if self.directory is None:
             return None
@@ -260,11 +260,9 @@ class Assistant:
                     return person
         return None
 
-    def is_admin(self, user: UserRef, person: Any | None) -> bool:
-        idents = [user.key, user.email, user.teams_id]
-        if person is not None:
-            idents += [getattr(person, n, None) for n in ("id", "email", "teams_id")]
-        return any(i and i.strip().lower() in self._admins for i in idents)
+    def is_admin(self, user: UserRef, person: Person | None) -> bool:
+        """The one admin rule (``bot.directory.is_admin``): settings or the group ``admins``."""
+        return is_admin(self.settings.admins, person, user.key, user.email, user.teams_id)
 
     # -- commands -------------------------------------------------------------------------
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:

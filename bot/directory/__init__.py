@@ -9,7 +9,6 @@ from bot.directory.absences import (
     AbsenceRequest,
     carry_out,
     check_may_set,
-    is_admin,
     parse_absence_request,
 )
 from bot.directory.csv import (
@@ -60,8 +59,17 @@ from bot.directory.model import (
     Problem,
     Task,
 )
+from bot.directory.roles import (
+    ADMIN_GROUP,
+    HEAD_GROUP,
+    is_admin,
+    is_head,
+)
 
 __all__ = [
+    "ADMIN_GROUP",
+    "HEAD_GROUP",
+    "is_head",
     "ABSENT",
     "Absence",
     "AbsenceInPast",

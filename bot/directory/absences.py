@@ -11,7 +11,6 @@ rule "a person sets only their own absence, admins anyone's" (``check_may_set``)
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from bot.directory.directory import Directory
     from bot.state.sqlite import State
 
-ADMIN_GROUP = "admins"
 ABSENT = "absent"
 BACK = "back"
 
@@ -128,19 +126,6 @@ def _parse_sentence(text: str, today: date) -> AbsenceRequest | None:
 def _reason(word: str) -> str:
     lowered = word.lower()
     return _AWAY_WORDS.get(lowered, word.capitalize() if lowered.endswith("urlaub") else "")
-
-
-def is_admin(admins: Collection[str], person: Person | None, *keys: str | None) -> bool:
-    """Whether the user is an admin: in the group ``admins`` of ``personen.csv``, or listed
-    in ``admins`` (settings: person ids, e-mails or Teams ids); ``keys`` are further ids the
-    channel knows for the user."""
-    wanted = {a.strip().casefold() for a in admins if a.strip()}
-    own = {k.casefold() for k in keys if k}
-    if person is not None:
-        own |= {v.casefold() for v in (person.id, person.email, person.teams_id) if v}
-        if ADMIN_GROUP in person.groups:  # personen.csv: group "admins"
-            return True
-    return bool(wanted & own)
 
 
 def check_may_set(actor: Person | None, target: Person, admin: bool) -> None:
