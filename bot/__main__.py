@@ -76,7 +76,8 @@ def _serve(args: argparse.Namespace) -> int:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     from pydantic import ValidationError
 
-    from bot.app import ConfigurationError, create_app
+    from bot.app import create_app
+    from bot.errors import ConfigurationError
     from bot.settings import Settings
 
     overrides: dict[str, Any] = {
@@ -130,7 +131,8 @@ def _run(app: Any, settings: Any) -> int:
 
 
 def _teams_package(args: argparse.Namespace) -> int:
-    from bot.teams_app.package import AppInfo, PackageError, write_package
+    from bot.errors import PackageError
+    from bot.teams_app.package import AppInfo, write_package
 
     info = AppInfo(developer_name=args.developer_name, website_url=args.website_url,
                    privacy_url=args.privacy_url, terms_url=args.terms_url, domains=args.domain)

@@ -40,6 +40,7 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
 )
 
+from bot.channel.errors import AuthUnavailable, BadActivity, Unauthorized
 from bot.settings import Settings
 from bot.texts import assistant as texts
 from bot.turns import Notifier, Reply, Turn, UserRef, well_formed
@@ -307,18 +308,6 @@ class _ReusedConnectors(ConnectorFactory):
                 self._cache.popitem(last=False)
         self._cache.move_to_end(key)
         return client
-
-
-class BadActivity(ValueError):
-    """The request body is no usable activity (the message says what is wrong)."""
-
-
-class Unauthorized(PermissionError):
-    """The request's token is missing, malformed, forged, expired or for another bot."""
-
-
-class AuthUnavailable(RuntimeError):
-    """The token could not be checked in time (the OpenID metadata is unreachable)."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from bot.directory.dates import find_range
 from bot.directory.errors import (
     AbsenceInPast,
     DateError,
-    NotAllowed,
+    NotOwnAbsence,
     StandInIsSelf,
     UnknownPerson,
     UnknownSelf,
@@ -135,7 +135,7 @@ def check_may_set(actor: Person | None, target: Person, admin: bool) -> None:
     if actor is None:
         raise UnknownSelf("the writer is not in the directory")
     if actor.id != target.id:
-        raise NotAllowed(actor.id, target.id)
+        raise NotOwnAbsence(actor.id, target.id)
 
 
 def resolve_person(directory: Directory, name: str) -> Person:

@@ -75,7 +75,8 @@ def test_bad_port_setting_names_the_variable(
 
 
 def test_local_mode_on_a_network_address_needs_the_web_chat_token() -> None:
-    from bot.app import ConfigurationError, check_settings
+    from bot.app import check_settings
+    from bot.errors import ConfigurationError
     from bot.settings import Settings
 
     with pytest.raises(ConfigurationError, match="WISSENSLOTSE_WEB_CHAT_TOKEN"):

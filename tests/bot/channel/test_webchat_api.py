@@ -8,8 +8,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import ConfigurationError, create_app
+from bot.app import create_app
 from bot.channel import TOKEN_HEADER
+from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.turns import Reply
 from tests.bot.channel.conftest import FakeAssistant, serve
