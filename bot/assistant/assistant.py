@@ -27,7 +27,7 @@ from bot.assistant.reindex import Reindexer, build_command, start_from_chat
 from bot.directory import Person, is_admin
 from bot.settings import Settings
 from bot.texts import assistant as texts
-from bot.turns import Notifier, Reply, Turn, UserRef
+from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
 from indexer.model import Chunk, DocumentMeta, Hit
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
 
 

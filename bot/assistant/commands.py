@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.assistant.cards import message_card
 from bot.assistant.errors import InvalidAction
+from bot.directory import format_date
 from bot.texts import assistant as texts
 from bot.turns import Reply, Turn, UserRef
 
@@ -132,7 +133,7 @@ def _own_absences(assistant: Any, person: Any) -> list[str]:
     for absence in assistant.directory.absences_of(person.id):
         if absence.person == person.id and absence.end >= today:
             lines.append(texts.STATUS_ABSENT.format(
-                start=texts.format_date(absence.start), end=texts.format_date(absence.end)
+                start=format_date(absence.start), end=format_date(absence.end)
             ))  # fmt: skip
     return lines
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TextIO
 
+from bot.directory import format_date
 from bot.directory.directory import Directory, Task
 from bot.texts import directory as texts
 from indexer.model import DocumentMeta
@@ -134,7 +135,7 @@ def _spans(days: list[date]) -> str:
         else:
             spans.append([day, day])
     return ", ".join(
-        texts.fmt_date(a) if a == b else f"{texts.fmt_date(a)}–{texts.fmt_date(b)}"
+        format_date(a) if a == b else f"{format_date(a)}–{format_date(b)}"
         for a, b in spans
     )
 
