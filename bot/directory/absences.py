@@ -29,7 +29,7 @@ from bot.texts import directory as texts
 
 if TYPE_CHECKING:
     from bot.directory.directory import Directory
-    from bot.state.sqlite import State
+    from bot.state.store import AbsenceStore
 
 ABSENT = "absent"
 BACK = "back"
@@ -147,7 +147,7 @@ def resolve_person(directory: Directory, name: str) -> Person:
 
 def carry_out(
     request: AbsenceRequest, actor: Person | None, admin: bool, directory: Directory,
-    state: State, today: date,
+    state: AbsenceStore, today: date,
 ) -> str:
     """Check and store the request; the German confirmation for the writer."""
     target = resolve_person(directory, request.person) if request.person else actor

@@ -23,7 +23,7 @@ from bot.texts import directory as texts
 from indexer.model import DocumentMeta
 
 if TYPE_CHECKING:
-    from bot.state.sqlite import State
+    from bot.state.store import AnswerLog
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def gap_report(
     directory: Directory,
     today: date,
     docs_meta: Mapping[str, DocumentMeta] | None = None,
-    state: State | None = None,
+    state: AnswerLog | None = None,
     leaving_days: int = 180,
     review_days: int = 365,
     horizon_days: int = 14,
