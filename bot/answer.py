@@ -16,7 +16,7 @@ from bot.confidence import confidence_of, evidence_of, min_confidence, names_a_t
 from bot.directory_match import GUESS as TASK_GUESS
 from bot.directory_match import MATCH as TASK_MATCH
 from bot.directory_model import RESPONSIBLE, Availability, Person, Task
-from bot.sections import DocumentChunks, best_section, is_how_question, quote_steps
+from bot.sections import DocumentChunks, best_section, is_how_question, is_list, quote_steps
 from indexer.model import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class Answer:
     who: Responsibility | None = None
     steps: tuple[str, ...] = ()
     steps_title: str = ""  # document and section the steps are quoted from
+    steps_are_list: bool = True  # the quote is a list (numbered steps), else paragraphs
     how_to: bool = True  # the question asks how: the quote is the procedure
     sources: tuple[SourceRef, ...] = ()
     topics: tuple[str, ...] = ()  # closest topics, offered as buttons when nothing was found
@@ -126,6 +127,7 @@ def compose_answer(
         who=who,
         steps=quote_steps(chunk.text),
         steps_title=_section_title(chunk),
+        steps_are_list=is_list(chunk.text),
         how_to=is_how_question(question),
         sources=sources_of(hits, chunk, settings.doc_base_url, task_id),
     )

@@ -120,11 +120,9 @@ def test_odt_headings_lists_tables_and_meta(formats: Path) -> None:
         ("Gewerbeanmeldung", "Gebühren"),
     ]
     assert sections[0].text == "Die Gewerbeanmeldung nimmt das Ordnungsamt entgegen."
-    assert sections[1].text.split("\n\n") == [
+    assert sections[1].text.split("\n\n") == [  # a list style-less list: bullets
         "Formular GewA 1 vollständig ausfüllen lassen.",
-        "Ausweis prüfen",
-        "Gebühr kassieren",
-        "Bestätigung aushändigen",
+        "• Ausweis prüfen\n• Gebühr kassieren\n• Bestätigung aushändigen",
     ]
     assert sections[2].text == "Vorgang | Gebühr\nAnmeldung | 26 €\nUmmeldung | 20 €"
     meta = sections[0].meta

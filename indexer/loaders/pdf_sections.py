@@ -1,0 +1,145 @@
+"""A PDF's lines -> Sections: paragraphs joined, split at headings, one Section per page piece.
+
+Every Section keeps the page it is on: a section that runs across a page break gives one
+Section per page, both with the same heading path. Text before the first heading of a page
+continues the section of the page before (its heading path carries over).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from indexer.loaders.paragraphs import (
+    continues,
+    ends_sentence,
+    join,
+    stands_alone,
+    wide_length,
+)
+from indexer.loaders.pdf_headings import Level, Page, find_headings, numbering_depth
+from indexer.loaders.pdf_lines import Line
+from indexer.model import DocumentMeta, Section
+
+SAME_PARAGRAPH = 1.3  # a baseline distance up to this many line pitches: the same paragraph
+NEW_PARAGRAPH = 1.45  # from this many on: a paragraph break (space between paragraphs)
+
+
+@dataclass
+class _Outline:
+    """The heading stack while walking the pages."""
+
+    stack: list[tuple[Level, str]] = field(default_factory=list)
+    last_heading: tuple[int, int] | None = None  # (page, line) of the previous line if heading
+
+    def push(self, level: Level, text: str) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, " ".join(text.split())))
+
+    def extend_last(self, text: str) -> None:
+        """A heading set over two lines is one heading."""
+        level, known = self.stack[-1]
+        self.stack[-1] = (level, f"{known} {' '.join(text.split())}")
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self.stack)
+
+
+def sections_of(
+    pages: Sequence[Page], source: str, meta: DocumentMeta
+) -> tuple[list[Section], int]:
+    """The Sections of the document and how many headings were found."""
+    headings = find_headings(pages)
+    outline = _Outline()
+    sections: list[Section] = []
+    for number, lines in pages:
+        body: list[Line] = []
+        opened = False  # a heading opened a section on this page: keep it even without body
+        previous: Level | None = None
+        for index, line in enumerate(lines):
+            level = headings.get((number, index))
+            if level is not None and level == previous and not numbering_depth(line.text):
+                outline.extend_last(line.text)
+                continue
+            previous = level
+            if level is None:
+                body.append(line)
+                continue
+            _flush(sections, outline.path, body, number, source, meta, opened)
+            outline.push(level, line.text)
+            body, opened = [], True
+        _flush(sections, outline.path, body, number, source, meta, opened)
+    return sections, len(headings)
+
+
+def _flush(
+    sections: list[Section],
+    path: tuple[str, ...],
+    body: list[Line],
+    page: int,
+    source: str,
+    meta: DocumentMeta,
+    opened: bool,
+) -> None:
+    text = paragraphs(body)
+    if text or (opened and path):
+        sections.append(Section(source, path, text, page, meta))
+
+
+def paragraphs(lines: Sequence[Line]) -> str:
+    """The lines of one page piece as paragraphs: wrapped lines joined, list items and table
+    rows one per line, paragraphs separated by a blank line."""
+    wide = wide_length([line.text for line in lines])
+    pitch = _line_pitch(lines)
+    joined: list[str] = []
+    previous: Line | None = None
+    for line in lines:
+        if not line.text.strip():
+            previous = None  # pypdf writes an empty line for a wide vertical gap
+            continue
+        if previous is not None and _continues(previous, line, wide, pitch):
+            joined[-1] = join(joined[-1], line.text)
+        else:
+            joined.append(line.text.strip())
+        previous = line
+    return _separated(joined, wide)
+
+
+def _continues(previous: Line, line: Line, wide: int, pitch: float | None) -> bool:
+    same: bool | None = None
+    if pitch is not None and previous.y is not None and line.y is not None:
+        gap = previous.y - line.y
+        if gap <= 0 or gap >= NEW_PARAGRAPH * pitch:
+            return False  # a new column, a table cell, or space between paragraphs
+        same = gap <= SAME_PARAGRAPH * pitch
+    if abs(previous.size - line.size) > 0.6:
+        return False
+    return continues(previous.text, line.text, wide, same_paragraph=bool(same))
+
+
+def _line_pitch(lines: Sequence[Line]) -> float | None:
+    """The usual distance between two baselines of one paragraph on this page."""
+    gaps = [
+        a.y - b.y
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.y is not None and b.y is not None and a.size == b.size and a.text and b.text
+        and 0 < a.y - b.y < 3 * max(a.size, 1.0)
+    ]
+    return statistics.median(gaps) if len(gaps) >= 2 else None
+
+
+def _separated(lines: list[str], wide: int) -> str:
+    """Paragraphs get a blank line between them; list items, table rows and short pieces
+    (cells, address lines) stay together, one per line."""
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        if index:
+            before = lines[index - 1]
+            item = stands_alone(line) and (stands_alone(before) or before.endswith(":"))
+            piece = len(before) < wide and not ends_sentence(before)
+            out.append("\n" if item or piece else "\n\n")
+        out.append(line)
+    return "".join(out)
