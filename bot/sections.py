@@ -88,11 +88,15 @@ def _key(chunk: Chunk) -> SectionKey:
 
 def _joined(first: str, second: str) -> str:
     """Two consecutive chunks of a section as one text. The chunker may cut after a list
-    marker ("5." | "Bargeld ..."): then the pieces belong on one line."""
+    marker ("5." | "Bargeld ..."): then the pieces belong on one line; a list or a sentence
+    that goes on continues on the next line; anything else is a new paragraph."""
     last_line = first.rstrip().rsplit("\n", 1)[-1]
     if _MARKER_ONLY.match(last_line):
         return first.rstrip() + " " + second.lstrip()
-    return first + "\n" + second
+    head = second.lstrip()
+    if _ITEM.match(head.split("\n", 1)[0]) or head[:1].islower():
+        return first + "\n" + second
+    return first.rstrip() + "\n\n" + head
 
 
 def best_section(

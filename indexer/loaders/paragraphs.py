@@ -63,19 +63,21 @@ def wide_length(lines: Sequence[str]) -> int:
     return max(MIN_WIDE, int(long_line * WIDE_SHARE))
 
 
-def continues(previous: str, line: str, wide: int, same_paragraph: bool = False) -> bool:
+def continues(previous: str, line: str, wide: int, same_paragraph: bool | None = None) -> bool:
     """Whether ``line`` continues the paragraph whose last physical line is ``previous``.
 
-    ``same_paragraph`` is the layout's word where a loader knows it (PDF line spacing): a
-    full line then continues even after a sentence end."""
+    ``same_paragraph`` is the layout's word where a loader knows it (PDF line spacing): then
+    every line continues that does not stand alone, unless a short line ended a sentence
+    before it. Without it (``None``), the text alone decides: a line starting in lower case,
+    or any line after a full one that does not end a sentence."""
     last, first = previous.strip(), line.strip()
     if not last or not first or stands_alone(first) or is_table_row(last):
         return False
+    if same_paragraph:
+        return not ends_sentence(last) or len(last) >= wide
     if first[0].islower() and not ends_sentence(last):
         return True
-    if len(last) < wide:
-        return False
-    return same_paragraph or not ends_sentence(last)
+    return len(last) >= wide and not ends_sentence(last)
 
 
 def join(previous: str, line: str) -> str:

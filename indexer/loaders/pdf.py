@@ -103,7 +103,7 @@ def _page_lines(reader: Any, number: int, source: str) -> list[Line]:
         log.warning("%s: page %d: text not extractable (%s)", source, number, _short(exc))
         return []
     return [
-        replace(line, text=_close_letter_spacing(line.text).rstrip())
+        replace(line, text=" ".join(_close_letter_spacing(line.text).split()))
         for line in lines
         if not _PAGE_NUMBER.match(line.text)
     ]

@@ -20,6 +20,7 @@ _JUNK_BULLET = re.compile(r"^\s*[\ue000-\uf8ff\uf0b7]\s+(?=\S)")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.IGNORECASE)
 _BOLD_SHARE = 0.8  # a line is bold when this share of its letters is
 _FORCE_BOLD = 1 << 18
+EDGE = 2  # running headers and footers are among a page's first and last two lines
 
 
 @dataclass(frozen=True)
@@ -137,13 +138,10 @@ def drop_running_lines(pages: list[tuple[int, list[Line]]]) -> list[tuple[int, l
     kept = []
     for number, lines in pages:
         edges = {id(line) for line in _edges(lines)}
-        kept.append(
-            (number, [ln for ln in lines if id(ln) not in edges or _edge_key(ln.text) not in running])
-        )
+        kept.append((number, [
+            line for line in lines if id(line) not in edges or _edge_key(line.text) not in running
+        ]))  # fmt: skip
     return kept
-
-
-EDGE = 2
 
 
 def _edges(lines: list[Line]) -> list[Line]:

@@ -23,7 +23,7 @@ from indexer.loaders.pdf_lines import Line
 from indexer.model import DocumentMeta, Section
 
 SAME_PARAGRAPH = 1.3  # a baseline distance up to this many line pitches: the same paragraph
-NEW_PARAGRAPH = 1.45  # from this many on: a paragraph break (space between paragraphs)
+FULL_LINE = 0.8  # a line this long of its column's width ran to the margin
 
 
 @dataclass
@@ -96,28 +96,33 @@ def paragraphs(lines: Sequence[Line]) -> str:
     pitch = _line_pitch(lines)
     joined: list[str] = []
     previous: Line | None = None
+    column = 0  # the longest line of the paragraph so far: its column's width
     for line in lines:
         if not line.text.strip():
             previous = None  # pypdf writes an empty line for a wide vertical gap
             continue
-        if previous is not None and _continues(previous, line, wide, pitch):
+        if previous is not None and _continues(previous, line, wide, pitch, column):
             joined[-1] = join(joined[-1], line.text)
+            column = max(column, len(line.text))
         else:
             joined.append(line.text.strip())
+            column = len(line.text)
         previous = line
     return _separated(joined, wide)
 
 
-def _continues(previous: Line, line: Line, wide: int, pitch: float | None) -> bool:
-    same: bool | None = None
-    if pitch is not None and previous.y is not None and line.y is not None:
-        gap = previous.y - line.y
-        if gap <= 0 or gap >= NEW_PARAGRAPH * pitch:
-            return False  # a new column, a table cell, or space between paragraphs
-        same = gap <= SAME_PARAGRAPH * pitch
+def _continues(
+    previous: Line, line: Line, wide: int, pitch: float | None, column: int
+) -> bool:
     if abs(previous.size - line.size) > 0.6:
         return False
-    return continues(previous.text, line.text, wide, same_paragraph=bool(same))
+    if pitch is None or previous.y is None or line.y is None:
+        return continues(previous.text, line.text, wide)
+    gap = previous.y - line.y
+    if gap <= 0 or gap > SAME_PARAGRAPH * pitch:
+        return False  # a new column, a table cell, or space between paragraphs
+    full = int(FULL_LINE * max(column, len(line.text)))
+    return continues(previous.text, line.text, full, same_paragraph=True)
 
 
 def _line_pitch(lines: Sequence[Line]) -> float | None:

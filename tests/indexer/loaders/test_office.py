@@ -143,3 +143,25 @@ def test_odt_spreadsheet_renamed_is_refused(kb: Path) -> None:
     (kb / "tabelle.odt").write_bytes(out.getvalue())
     with pytest.raises(LoaderError, match="not an ODT text document"):
         load_file(kb / "tabelle.odt", kb)
+
+
+def test_docx_lists_get_their_markers_and_broken_sentences_are_joined(kb: Path) -> None:
+    document = python_docx.Document()
+    document.add_paragraph("Ablauf", style="Heading 1")
+    document.add_paragraph("Die Abmeldung nimmt das Bürgeramt")  # Enter pressed mid-sentence
+    document.add_paragraph("entgegen, auch per Post.")
+    document.add_paragraph("Formular prüfen", style="List Number")
+    document.add_paragraph("Marke zurücknehmen", style="List Number")
+    document.add_paragraph("Danach:")
+    document.add_paragraph("Bescheid", style="List Bullet")
+    document.add_paragraph("Akte", style="List Bullet")
+    document.add_paragraph("Ende des Vorgangs.")
+    document.save(kb / "ablauf.docx")
+    [section] = load_file(kb / "ablauf.docx", kb)
+    assert section.text.split("\n\n") == [
+        "Die Abmeldung nimmt das Bürgeramt entgegen, auch per Post.",
+        "1. Formular prüfen\n2. Marke zurücknehmen",
+        "Danach:",
+        "• Bescheid\n• Akte",
+        "Ende des Vorgangs.",
+    ]
