@@ -27,6 +27,7 @@ _NOT_AN_END = re.compile(
     r"Hr|Fr|bspw|gem|lt|max|min|mind|sog|Ziff|Bd)\.|\b\d{1,2}\.)$",
     re.IGNORECASE,
 )
+_SPACED_HYPHEN = re.compile(r"[a-zäöüß] -$")
 _KEEP_HYPHEN_BEFORE = ("und ", "oder ", "bzw", "sowie ")
 WIDE_SHARE = 0.75  # a line at least this share of the block's long lines runs to the margin
 MIN_WIDE = 25
@@ -83,6 +84,9 @@ def continues(previous: str, line: str, wide: int, same_paragraph: bool | None =
 def join(previous: str, line: str) -> str:
     """``previous`` and ``line`` as one paragraph, undoing a hyphenation at the line end."""
     last, first = previous.rstrip(), line.strip()
+    spaced = _SPACED_HYPHEN.search(last)  # "ausländi -" (a justified line's hyphen)
+    if spaced and first[:1].islower() and not first.startswith(_KEEP_HYPHEN_BEFORE):
+        return last[: spaced.start() + 1] + first
     if last.endswith("-") and len(last) > 1 and last[-2].isalpha():
         if first[:1].islower() and not first.startswith(_KEEP_HYPHEN_BEFORE):
             return last[:-1] + first  # "Ehegat-" "ten"

@@ -84,6 +84,11 @@ def _looks_like_heading(line: Line, body: BodyStyle) -> bool:
     return (larger or bolder) and heading_shape(line.text)
 
 
+def _contents_entry(following: Line | None) -> bool:
+    """A line whose next line ends in dot leaders and a page number is a contents entry."""
+    return following is not None and bool(_TABLE_OF_CONTENTS.search(following.text.strip()))
+
+
 def _continued_below(line: Line, following: Line | None) -> bool:
     """The next line carries on the same sentence in body type: the line is a run-in start."""
     if following is None or not following.text.strip():
@@ -101,7 +106,7 @@ def find_headings(pages: Sequence[Page]) -> dict[tuple[int, int], Level]:
         wide = wide_length([line.text for line in lines])
         for index, line in enumerate(lines):
             following = lines[index + 1] if index + 1 < len(lines) else None
-            if _continued_below(line, following):
+            if _continued_below(line, following) or _contents_entry(following):
                 continue
             if _looks_like_heading(line, body):
                 by_look[(number, index)] = (line.size, line.bold)

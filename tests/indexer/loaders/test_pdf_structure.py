@@ -96,6 +96,7 @@ def test_a_page_that_breaks_pypdf_is_skipped_and_logged(
         ("Die Anmeldung erfolgt\nim Bürgerbüro.", "Die Anmeldung erfolgt im Bürgerbüro."),
         ("Ehegat-\nten", "Ehegatten"),
         ("Ein-\nund Ausgang", "Ein- und Ausgang"),
+        ("die ausländi -\nsche Behörde", "die ausländische Behörde"),
         ("Unterlagen:\n1. Ausweis\n2. Formular", "Unterlagen:\n1. Ausweis\n2. Formular"),
         ("Name | Telefon\nMüller | 123", "Name | Telefon\nMüller | 123"),
         ("Kurz.\nNeuer Satz", "Kurz.\nNeuer Satz"),
