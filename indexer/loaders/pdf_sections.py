@@ -93,13 +93,15 @@ def paragraphs(lines: Sequence[Line]) -> str:
     """The lines of one page piece as paragraphs: wrapped lines joined, list items and table
     rows one per line, paragraphs separated by a blank line."""
     wide = wide_length([line.text for line in lines])
-    pitch = _line_pitch(lines)
+    pitches = _line_pitches(lines)
     joined: list[str] = []
     previous: Line | None = None
     column = 0  # the longest line of the paragraph so far: its column's width
     for line in lines:
+        pitch = pitches.get(line.size)
         if not line.text.strip():
-            previous = None  # pypdf writes an empty line for a wide vertical gap
+            if not pitches:  # pypdf writes an empty line for a wide vertical gap; with
+                previous = None  # baselines known, their distance decides (1.5-spaced text)
             continue
         if previous is not None and _continues(previous, line, wide, pitch, column):
             joined[-1] = join(joined[-1], line.text)
@@ -125,15 +127,16 @@ def _continues(
     return continues(previous.text, line.text, full, same_paragraph=True)
 
 
-def _line_pitch(lines: Sequence[Line]) -> float | None:
-    """The usual distance between two baselines of one paragraph on this page."""
-    gaps = [
-        a.y - b.y
-        for a, b in zip(lines, lines[1:], strict=False)
-        if a.y is not None and b.y is not None and a.size == b.size and a.text and b.text
-        and 0 < a.y - b.y < 3 * max(a.size, 1.0)
-    ]
-    return statistics.median(gaps) if len(gaps) >= 2 else None
+def _line_pitches(lines: Sequence[Line]) -> dict[float, float]:
+    """Per font size, the usual distance between two baselines of one paragraph on this page
+    (body text and footnotes are spaced differently)."""
+    filled = [line for line in lines if line.text.strip()]
+    gaps: dict[float, list[float]] = {}
+    for a, b in zip(filled, filled[1:], strict=False):
+        if a.y is not None and b.y is not None and a.size == b.size:
+            if 0 < a.y - b.y < 3 * max(a.size, 1.0):
+                gaps.setdefault(a.size, []).append(a.y - b.y)
+    return {size: statistics.median(found) for size, found in gaps.items() if len(found) >= 2}
 
 
 def _separated(lines: list[str], wide: int) -> str:
