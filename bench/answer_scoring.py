@@ -181,7 +181,7 @@ def first_relevant_rank(ranked: Sequence[str], relevant: Sequence[str],
 def retrieval_measures(ranks: Sequence[int | None]) -> dict[str, float | int]:
     """R@1, R@5, MRR@10 of first-relevant ranks (None = not in the first ten)."""
     n = len(ranks)
-    found = [r for r in ranks if r is not None]
+    found = [r for r in ranks if r is not None and r <= RANK_DEPTH]
     return {
         "r1": round(sum(1 for r in found if r <= 1) / n, 4) if n else 0.0,
         "r5": round(sum(1 for r in found if r <= 5) / n, 4) if n else 0.0,
