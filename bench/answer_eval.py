@@ -111,7 +111,9 @@ async def ask_all(assistant: Any, questions: list[BenchQuestion],
     outcomes = []
     for number, question in enumerate(questions):
         clock["day"] = question.day
-        turn = Turn(question.question, UserRef(key=f"bench:{number}"), f"bench-{number}")
+        # The web chat's "Sie sind:" choice names the asker (honoured in local mode only).
+        user = UserRef(key=f"bench:{number}", person_id=question.asker)
+        turn = Turn(question.question, user, f"bench-{number}")
         replies = await assistant.handle(turn)
         data = replies[0].data.get("answer") if replies else None
         outcomes.append(outcome_from_answer(question, data or {}))

@@ -6,6 +6,9 @@ A question (one JSON object per line) has ``question``, ``kind`` (``who`` | ``ho
 scope, ``near`` | ``off`` are not), ``relevant`` (path substrings of the documents that hold
 the answer, any copy counts), ``task`` (directory task id or null), ``person_today`` (the
 person a who-question must name on ``day``, or null) and ``day`` (ISO date it is asked).
+Optional: ``asker`` (the person id who asks, for questions about restricted documents; else
+an ordinary member of staff without access groups asks) and ``forbidden`` (path substrings
+the asker must never be shown: restricted documents; any such source counts as a leak).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class BenchQuestion:
     task: str | None
     person_today: str | None
     day: date
+    asker: str | None = None
+    forbidden: tuple[str, ...] = ()
 
     @property
     def in_scope(self) -> bool:
@@ -64,6 +69,8 @@ def parse_bench_question(record: Mapping[str, Any], where: str) -> BenchQuestion
         task=record.get("task") or None,
         person_today=record.get("person_today") or None,
         day=date.fromisoformat(str(record["day"])),
+        asker=record.get("asker") or None,
+        forbidden=tuple(record.get("forbidden") or ()),
     )
 
 
@@ -114,6 +121,11 @@ def person_right(outcome: Outcome) -> bool | None:
     return outcome.found and outcome.person_id == question.person_today
 
 
+def leaked(outcome: Outcome) -> bool:
+    """A source the asker may not see was shown (a restricted document leaked)."""
+    return any(is_relevant(source, outcome.question.forbidden) for source in outcome.sources)
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
@@ -134,6 +146,7 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     persons = [p for p in (person_right(o) for o in outcomes) if p is not None]
     out["who_person_n"], out["who_person_right"] = len(persons), sum(persons)
     out["who_person_rate"] = _rate(sum(persons), len(persons))
+    out["leaks"] = sum(1 for o in outcomes if leaked(o))
     return out
 
 

@@ -130,3 +130,12 @@ def test_reference_retriever_fuses_and_returns_one_hit_per_page(
     assert cache.is_file()  # a second retriever reads the vectors instead of embedding
     assert ReferenceRetriever(pages, FakeEmbedder(), cache).search("Reisepass", k=1) == [
         ranked[0]]
+
+
+def test_a_restricted_source_shown_to_the_wrong_asker_is_a_leak() -> None:
+    record = {"question": "q", "kind": "how", "relevant": [], "task": "t", "day": "2026-12-09",
+              "forbidden": ["personal/"]}
+    asked = parse_bench_question(record, "f:1")
+    leaking = Outcome(asked, True, "t", None, ("personal/einstellung.pdf",))
+    assert verdict(leaking) == "right"  # the task is right, and yet:
+    assert summarise([leaking, Outcome(asked, True, "t", None, ("open.md",))])["leaks"] == 1
