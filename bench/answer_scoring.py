@@ -6,7 +6,8 @@ A question (one JSON object per line) has ``question``, ``kind`` (``who`` | ``ho
 scope, ``near`` | ``off`` are not), ``relevant`` (path substrings of the documents that hold
 the answer, any copy counts), ``task`` (directory task id or null), ``person_today`` (the
 person a who-question must name on ``day``, or null) and ``day`` (ISO date it is asked).
-Optional: ``asker`` (the person id who asks, for questions about restricted documents; else
+Optional: ``other_tasks`` (further task ids that count as right, for a document that serves
+several tasks), ``asker`` (the person id who asks, for questions about restricted documents; else
 an ordinary member of staff without access groups asks) and ``forbidden`` (path substrings
 the asker must never be shown: restricted documents; any such source counts as a leak).
 """
@@ -38,6 +39,11 @@ class BenchQuestion:
     day: date
     asker: str | None = None
     forbidden: tuple[str, ...] = ()
+    other_tasks: tuple[str, ...] = ()
+
+    @property
+    def right_tasks(self) -> tuple[str, ...]:
+        return ((self.task,) if self.task else ()) + self.other_tasks
 
     @property
     def in_scope(self) -> bool:
@@ -71,6 +77,7 @@ def parse_bench_question(record: Mapping[str, Any], where: str) -> BenchQuestion
         day=date.fromisoformat(str(record["day"])),
         asker=record.get("asker") or None,
         forbidden=tuple(record.get("forbidden") or ()),
+        other_tasks=tuple(record.get("other_tasks") or ()),
     )
 
 
@@ -108,7 +115,7 @@ def verdict(outcome: Outcome) -> str:
         return "refused"
     if not question.in_scope:
         return "answered"
-    task_right = question.task is not None and outcome.task_id == question.task
+    task_right = outcome.task_id is not None and outcome.task_id in question.right_tasks
     doc_right = any(is_relevant(source, question.relevant) for source in outcome.sources)
     return "right" if task_right or doc_right else "wrong"
 

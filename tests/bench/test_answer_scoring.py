@@ -139,3 +139,11 @@ def test_a_restricted_source_shown_to_the_wrong_asker_is_a_leak() -> None:
     leaking = Outcome(asked, True, "t", None, ("personal/einstellung.pdf",))
     assert verdict(leaking) == "right"  # the task is right, and yet:
     assert summarise([leaking, Outcome(asked, True, "t", None, ("open.md",))])["leaks"] == 1
+
+
+def test_a_document_serving_several_tasks_accepts_each_of_them() -> None:
+    record = {"question": "q", "kind": "how", "relevant": ["a/doc"], "task": "t1",
+              "other_tasks": ["t2"], "day": "2026-12-09"}
+    asked = parse_bench_question(record, "f:1")
+    assert [verdict(Outcome(asked, True, task)) for task in ("t1", "t2", "t3")] == [
+        "right", "right", "wrong"]
