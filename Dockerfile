@@ -27,7 +27,7 @@ RUN pip install --index-url "${TORCH_INDEX_URL}" torch==2.13.0
 COPY pyproject.toml README.md ./
 COPY indexer ./indexer
 COPY bot ./bot
-RUN pip install . && python -c "import bot.app, indexer.build"
+RUN pip install . && python -c "import bot.app, indexer.build.pipeline"
 
 # The sample town hall; mount the real knowledge base over it.
 COPY knowledge_base /data/knowledge_base

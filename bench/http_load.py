@@ -170,7 +170,7 @@ class Reindex:
     """``python -m indexer build`` of another corpus, watched until it is embedding."""
 
     def __init__(self, kb: Path, index: Path, model: str) -> None:
-        from bot.reindex import NICENESS, child_environment
+        from bot.assistant.reindex import NICENESS, child_environment
 
         command = [sys.executable, "-m", "indexer", "build", "--kb", str(kb),
                    "--index", str(index), "--model", model, "--progress-json"]
@@ -206,7 +206,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.fake:
         assistant: Any = InstantAssistant()
     else:
-        from bot.assistant import build_assistant
+        from bot.assistant.assistant import build_assistant
 
         assistant = build_assistant(settings)
     questions = QUESTIONS

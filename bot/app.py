@@ -15,11 +15,12 @@ from bot.channel import (
     BotRuntime,
     ChannelConfig,
     ConversationNotifier,
+    MessageEndpoint,
     WissenslotseBot,
     create_adapter,
     create_authentication,
 )
-from bot.endpoint import MessageEndpoint
+from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.turns import Notifier
 
@@ -29,10 +30,6 @@ MAX_BODY_BYTES = 512 * 1024
 ASSISTANT: web.AppKey[AssistantPort | None] = web.AppKey("assistant", object)  # type: ignore[arg-type]
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
-
-
-class ConfigurationError(ValueError):
-    """A setting combination the bot refuses to start with."""
 
 
 def create_app(
@@ -62,7 +59,7 @@ def create_app(
     endpoint = MessageEndpoint(runtime)
     outbound: Notifier = notifier
     if settings.web_chat_enabled:
-        from bot.webchat import RoutingNotifier, add_web_chat
+        from bot.channel.webchat import RoutingNotifier, add_web_chat
 
         outbound = RoutingNotifier(notifier, add_web_chat(app, settings, lambda: app[ASSISTANT]))
 
@@ -109,7 +106,7 @@ def check_settings(settings: Settings) -> None:
 
 
 def _build_assistant(settings: Settings) -> AssistantPort:
-    from bot.assistant import build_assistant
+    from bot.assistant.assistant import build_assistant
 
     started = time.monotonic()
     assistant: AssistantPort = build_assistant(settings)

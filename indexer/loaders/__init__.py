@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from indexer.build import open_regular
 from indexer.errors import LoaderError, UnsupportedFormat
 from indexer.loaders import csv, docx, markdown, odt, pdf, text
 from indexer.loaders.frontmatter import given_fields, load_yaml_mapping, merge_meta, parse_meta
 from indexer.model import Section
-from indexer.scan import open_regular
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.scan import file_sha256, scan_knowledge_base
+from indexer.build import file_sha256, scan_knowledge_base
 from tests.indexer.conftest import write
 
 LIMIT = 1_000_000

@@ -8,7 +8,7 @@ HELD_OUT_NEAR_DOMAIN, HELD_OUT_FAR) was looked at while fixing the task matcher,
 clean test any more; held-out2 (HELD_OUT_2_*) is: only measured, never fitted or tuned on.
 DIRECTORY_ONLY: "who" questions on tasks without a document.
 "gate" is the confidence decision alone; "bot" is what the bot does (it also answers, without
-steps, when the question names a directory task: bot.confidence.names_a_task).
+steps, when the question names a directory task: bot.assistant.confidence.names_a_task).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.confidence import CALIBRATED_MIN_CONFIDENCE, Evidence, evidence_of, names_a_task
-from bot.directory_match import MATCH
+from bot.assistant import CALIBRATED_MIN_CONFIDENCE, Evidence, evidence_of, names_a_task
+from bot.directory import MATCH
 from tests.bot.assistant import confidence_questions as cq
 
 OLD_MIN_COSINE = 0.827  # the single-cosine rule this replaced
@@ -121,11 +121,11 @@ def dump(sets: dict[str, tuple[list[str], bool]],
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.assistant import documents_meta
-    from bot.directory import Directory
+    from bot.assistant.assistant import documents_meta
+    from bot.directory.directory import Directory
     from bot.settings import Settings
     from indexer.embedding import load_embedder
-    from indexer.search import Searcher
+    from indexer.search.searcher import Searcher
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kb", type=Path, default=Path("knowledge_base"))

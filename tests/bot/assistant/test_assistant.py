@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot import texts
-from bot.assistant import Assistant
-from bot.reindex import Reindexer
+from bot.assistant import Assistant, Reindexer
+from bot.texts import assistant as texts
 from bot.turns import Reply, Turn, UserRef
 
 from .card_schema import problems
@@ -219,11 +218,11 @@ def test_the_web_chat_person_choice_counts_only_in_local_mode(assistant: Assista
 def test_question_texts_reach_the_log_only_when_allowed(
     assistant: Assistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" not in caplog.text and "confidence=" in caplog.text
     assistant.settings = assistant.settings.model_copy(update={"log_questions": True})
-    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" in caplog.text
 
@@ -252,3 +251,18 @@ def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Ass
     assert [_comparable(r) for r in together] == [_comparable(r) for r in alone]
     assert {r[0].data["kind"] for r in together} == {"answer", "not_found"}
     assert assistant.state.unanswered(10) == [("Wie backe ich Brot?", 6)]  # all gaps recorded
+
+
+# An answer in a Teams channel or group chat is read by every member, so it must not quote a
+# document restricted to the asker's group (here: the Personalamt's salary table).
+
+
+def test_restricted_document_is_not_posted_into_a_group_chat(assistant: Assistant) -> None:
+    turn = Turn("Hund Gehalt", PAULA, "19:channel@thread.skype", is_group=True)
+    replies = asyncio.run(assistant.handle(turn))
+    assert "Gehälter" not in replies[0].text and "vertraulich" not in replies[0].text
+
+
+def test_restricted_document_is_still_answered_in_a_personal_chat(assistant: Assistant) -> None:
+    replies = asyncio.run(assistant.handle(Turn("Hund Gehalt", PAULA, "a:personal")))
+    assert "Gehälter" in replies[0].text

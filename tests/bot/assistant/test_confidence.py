@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.confidence import (
+from bot.assistant import (
     Evidence,
     confidence_of,
     coverage_of,
@@ -19,7 +19,7 @@ from bot.confidence import (
     question_stems,
     unknown_words,
 )
-from bot.directory_model import Task
+from bot.directory import Task
 from indexer.model import Hit
 
 from .calibrate import answered, evidences, question_sets
@@ -77,10 +77,10 @@ def test_a_task_alone_answers_only_a_strong_match_when_a_noun_is_unknown() -> No
 
 @pytest.fixture(scope="module")
 def measured(kb_index: Path, embedder: Any) -> dict[str, tuple[list[Evidence], bool]]:
-    from bot.assistant import documents_meta
-    from bot.directory import Directory
+    from bot.assistant.assistant import documents_meta
+    from bot.directory.directory import Directory
     from bot.settings import Settings
-    from indexer.search import Searcher
+    from indexer.search.searcher import Searcher
 
     settings = Settings(_env_file=None, kb_dir=KB, index_dir=kb_index)
     directory = Directory.load(settings.directory_path, documents_meta(settings))

@@ -28,10 +28,10 @@ KOCH = UserRef("2c8f5b03-9d6e-4a1c-b4f7-e0a3d9c5b826", teams_id="29:koch")  # Te
 
 @pytest.fixture
 def live(kb_index: Path, embedder: Any, tmp_path: Path) -> Any:
-    from bot.assistant import Assistant, documents_meta
-    from bot.directory import Directory
-    from bot.state import State
-    from indexer.search import Searcher
+    from bot.assistant.assistant import Assistant, documents_meta
+    from bot.directory.directory import Directory
+    from bot.state.sqlite import State
+    from indexer.search.searcher import Searcher
 
     settings = Settings(_env_file=None, kb_dir=KB, index_dir=kb_index,
                         state_db=tmp_path / "state.sqlite", admins=["ukeller"])  # fmt: skip

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ReindexBusy
-from bot.reindex import ProgressReporter, Reindexer, build_command, child_environment
+from bot.assistant import ProgressReporter, ReindexBusy, Reindexer, build_command, child_environment
 from bot.settings import Settings
 from bot.turns import Reply
 

@@ -7,26 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from bot.absences import (
+from bot.directory import (
     ABSENT,
     BACK,
+    AbsenceInPast,
     AbsenceRequest,
+    DateError,
+    Directory,
+    NotAllowed,
+    StandInIsSelf,
+    UnknownPerson,
+    UnknownSelf,
     carry_out,
     check_may_set,
     is_admin,
     parse_absence_request,
 )
-from bot.directory import Directory
-from bot.directory_errors import (
-    AbsenceInPast,
-    DateError,
-    NotAllowed,
-    StandInIsSelf,
-    UnknownPerson,
-    UnknownSelf,
-)
 from bot.state import State
-from bot.texts_directory import error_message
+from bot.texts.directory import error_message
 
 TODAY = date(2026, 7, 20)
 

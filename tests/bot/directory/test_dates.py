@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import find_range, parse_date, parse_full_date, parse_range
-from bot.directory_errors import DateError
+from bot.directory import DateError, find_range, parse_date, parse_full_date, parse_range
 
 TODAY = date(2026, 7, 20)  # a Monday
 
@@ -114,7 +113,7 @@ def test_invalid_dates_are_rejected_with_a_reason(text: str, kind: str) -> None:
 
 
 def test_date_error_message_is_german_and_names_the_input() -> None:
-    from bot.texts_directory import error_message
+    from bot.texts.directory import error_message
 
     with pytest.raises(DateError) as caught:
         parse_date("31.02.", TODAY)

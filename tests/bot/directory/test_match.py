@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import Directory
-from bot.directory_match import GUESS, MATCH, _close_gaps, analyze
+from bot.directory import GUESS, MATCH, Directory, _close_gaps, analyze
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +103,7 @@ def test_prepared_directory_keeps_lexical_matches(fixture_dir: Path) -> None:
 @pytest.mark.integration
 @pytest.mark.slow
 def test_e5_offers_a_paraphrase_but_not_noise(sample: Directory) -> None:
-    from bot.directory_match import DENSE_MAX
+    from bot.directory.match import DENSE_MAX
     from indexer.embedding import load_embedder
 
     directory = sample.with_absences([])

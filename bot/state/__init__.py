@@ -1,0 +1,17 @@
+"""Everything that must survive a restart (absences from chat, answers, feedback, gaps)."""
+
+from __future__ import annotations
+
+from bot.state.sqlite import (
+    SCHEMA_VERSION,
+    State,
+)
+from bot.state.store import AbsenceStore, AnswerLog, StateStore
+
+__all__ = [
+    "AbsenceStore",
+    "AnswerLog",
+    "StateStore",
+    "SCHEMA_VERSION",
+    "State",
+]
