@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot.directory import Directory
-from bot.directory_model import RESPONSIBLE
+from bot.directory import RESPONSIBLE, Directory
 from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
 from indexer.settings import IndexSettings
