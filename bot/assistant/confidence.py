@@ -15,6 +15,7 @@ from bot.directory import MATCH as TASK_MATCH
 from bot.directory import Task
 from bot.settings import Settings
 from indexer.lexical import analyze
+from indexer.lexical import question_stems as content_stems
 from indexer.model import Hit
 
 # ---------------------------------
@@ -43,14 +44,6 @@ CONFIDENCE_WEIGHTS = (84.71, 2.40, 3.33)  # cosine, coverage, task
 # word that no retrieved document and no matched task knows, only for a strong one.
 TASK_MATCH_WITH_UNKNOWN = 0.7
 CALIBRATED_MIN_CONFIDENCE: float = Settings.model_fields["min_confidence"].default
-# Words of a question that say nothing about its topic (beyond indexer.lexical.bm25's stop words).
-QUESTION_FILLER = frozenset(
-    """
-    zuständig zustaendig zuständige zuständigen kümmert kuemmert macht erledigt bearbeitet
-    ansprechpartner ansprechpartnerin vertretung frage bitte hallo danke heute jetzt grad
-    gerade eigentlich uns
-    """.split()
-)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -80,9 +73,8 @@ def min_confidence(settings: Any) -> float:
 
 
 def question_stems(question: str) -> frozenset[str]:
-    """The content stems of a question: indexer.lexical.bm25's analysis minus question filler."""
-    words = [w for w in _WORD.findall(question.lower()) if w not in QUESTION_FILLER]
-    return frozenset(analyze(" ".join(words)))
+    """The content stems of a question (the shared analyser, indexer.lexical)."""
+    return frozenset(content_stems(question))
 
 
 def noun_stems(question: str) -> frozenset[str]:

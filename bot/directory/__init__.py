@@ -45,7 +45,6 @@ from bot.directory.match import (
     GUESS,
     MATCH,
     _close_gaps,
-    analyze,
 )
 from bot.directory.model import (
     DEPUTY,
@@ -97,7 +96,6 @@ __all__ = [
     "UnknownSelf",
     "UnknownTask",
     "_close_gaps",
-    "analyze",
     "carry_out",
     "check_may_set",
     "find_range",

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import GUESS, MATCH, Directory, _close_gaps, analyze
+from bot.directory import GUESS, MATCH, Directory, _close_gaps
+from indexer.lexical import question_stems
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +66,9 @@ def test_scores_are_ordered_and_bounded(sample: Directory) -> None:
     assert len(matches) <= 3
 
 
-def test_analyze_drops_stop_words_and_joins_hyphenated_words() -> None:
-    assert analyze("Wer ist für die Hundesteuer zuständig?") == ["hundesteu"]
-    assert analyze("B-Plan") == ["bplan"]
+def test_question_stems_drop_filler_and_join_hyphenated_words() -> None:
+    assert question_stems("Wer ist für die Hundesteuer zuständig?") == ["hundesteu"]
+    assert question_stems("B-Plan") == ["bplan"]
 
 
 def test_end_to_end_question_about_absent_owner_names_the_deputy(sample: Directory) -> None:
