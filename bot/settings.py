@@ -37,10 +37,10 @@ class Settings(IndexSettings):
         default_factory=list, description="person ids, e-mails or Teams ids of admins"
     )
     doc_base_url: str = Field("", description="base URL of the document share for links")
-    min_confidence: float = Field(
-        0.70,
+    min_confidence: float | None = Field(
+        None,
         description="below this answer confidence (0 to 1) the bot says it found nothing; "
-        "calibrated for e5 on the sample knowledge base (docs/assistant.md)",
+        "default: the gate's calibrated threshold (docs/assistant.md)",
     )
     web_chat: bool | None = Field(
         None, description="serve the web chat; default: only in local mode"
@@ -78,7 +78,7 @@ class Settings(IndexSettings):
 
     @field_validator("min_confidence")
     @classmethod
-    def _unit_interval(cls, value: float) -> float:
-        if not 0.0 <= value <= 1.0:
+    def _unit_interval(cls, value: float | None) -> float | None:
+        if value is not None and not 0.0 <= value <= 1.0:
             raise ValueError("must be between 0 and 1")
         return value

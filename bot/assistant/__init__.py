@@ -27,6 +27,7 @@ from bot.assistant.commands import (
 from bot.assistant.confidence import (
     CALIBRATED_MIN_CONFIDENCE,
     Evidence,
+    agreement_of,
     confidence_of,
     coverage_of,
     evidence_of,
@@ -60,6 +61,7 @@ __all__ = [
     "CommandKind",
     "Contact",
     "Evidence",
+    "agreement_of",
     "NICENESS",
     "ProgressReporter",
     "ReindexBusy",

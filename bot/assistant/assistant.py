@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.assistant.answer import Answer, compose_answer
+from bot.assistant.answer import Answer, Gate, compose_answer
 from bot.assistant.cards import answer_card, answer_text, welcome_card
 from bot.assistant.commands import (
     Command,
@@ -78,6 +78,7 @@ class Assistant:
         reindexer: Reindexer | None = None,
         reload_directory: Callable[[], Any] | None = None,
         docs_meta: Mapping[str, DocumentMeta] | None = None,
+        gate_for: Callable[[str | None], Gate] | None = None,
     ) -> None:
         self.settings = settings
         self.searcher = searcher
@@ -93,6 +94,9 @@ class Assistant:
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._version: IndexVersion | None = None
+        # the gate's scale belongs to an index version: looked up again when it changes
+        self._gate_for = gate_for or (lambda _version: Gate())
+        self._gate: tuple[str | None, Gate] | None = None
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -208,10 +212,16 @@ class Assistant:
         # search finishes on the version it started with, even when another thread refreshes.
         hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
         with self._search_lock:  # _document_chunks swaps the version it quotes from
-            answer = compose_answer(
-                question, hits, self.directory, day, self.settings, self._document_chunks
-            )
+            answer = compose_answer(question, hits, self.directory, day, self.settings,
+                                    self._document_chunks, self.gate())  # fmt: skip
         return answer, hits
+
+    def gate(self) -> Gate:
+        """The gate (cosine scale and rule) of the version the searcher serves."""
+        version_id = getattr(self.searcher, "version_id", None)
+        if self._gate is None or self._gate[0] != version_id:
+            self._gate = (version_id, self._gate_for(version_id))
+        return self._gate[1]
 
     def _document_chunks(self, source: str) -> list[Chunk]:
         """All chunks of a document in the version the searcher serves (to quote a section
@@ -338,6 +348,8 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
     searcher = Searcher(settings.index_dir, embedder)
     state = State(settings.state_db)
 
+    task_vectors: dict[str, Any] = {}  # task text hash -> vector, kept across reloads
+
     def load_directory() -> tuple[Directory, dict[str, DocumentMeta]]:
         meta = documents_meta(settings)
         directory = Directory.load(
@@ -346,15 +358,36 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
             extra_absences=state.absences(),
             fallback_contact=settings.fallback_contact or None,
         )
+        directory.prepare(embedder, {s: m.title for s, m in meta.items()}, task_vectors)
         return directory, meta
 
     directory, meta = load_directory()
     assistant = Assistant(
         settings, searcher, directory, state, today, reload_directory=load_directory,
-        docs_meta=meta,
+        docs_meta=meta, gate_for=gate_loader(settings, embedder),
     )  # fmt: skip
     log.info("assistant ready: %s", assistant.health())
     return assistant
+
+
+def gate_loader(settings: Settings, embedder: Any) -> Callable[[str | None], Gate]:
+    """The gate of an index version: its stored cosine scale (measured now for a version
+    built without one) and the rule calibrated next to the index, else the default."""
+    from bot.assistant.gate import load_rule
+    from indexer.calibration import scale_of_version
+    from indexer.store.version import IndexVersion, version_path
+
+    def gate_for(version_id: str | None) -> Gate:
+        rule = load_rule(settings.index_dir)
+        if not version_id or not version_path(settings.index_dir, version_id).is_dir():
+            return Gate(None, rule)
+        version = IndexVersion(version_path(settings.index_dir, version_id))
+        try:
+            return Gate(scale_of_version(version, embedder), rule)
+        finally:
+            version.close()
+
+    return gate_for
 
 
 def documents_meta(settings: Settings) -> dict[str, DocumentMeta]:

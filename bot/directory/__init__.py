@@ -41,7 +41,6 @@ from bot.directory.ics import (
     read_ics,
 )
 from bot.directory.match import (
-    DENSE_MAX,
     GUESS,
     MATCH,
     _close_gaps,
@@ -75,7 +74,6 @@ __all__ = [
     "AbsenceRequest",
     "Availability",
     "BACK",
-    "DENSE_MAX",
     "DEPUTY",
     "DateError",
     "Directory",

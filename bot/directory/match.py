@@ -16,10 +16,9 @@ Rule of thumb (see tests): >= 0.6 a match, 0.35-0.6 a guess worth offering, belo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
 
 from bot.directory.model import Task
 from indexer.lexical import VERB_PARTICLES, question_stems
@@ -31,6 +30,8 @@ GUESS = 0.35  # worth offering as "meinten Sie ...?"
 # this much only; heads up to two letters are linking parts or noise.
 FOREIGN_HEAD = 0.3
 FOREIGN_HEAD_MIN = 3
+
+
 @dataclass(frozen=True)
 class _Indexed:
     task: Task
@@ -168,54 +169,15 @@ class TaskMatcher:
             return 0.0
         return round(field * (0.6 + 0.4 * query.explained(entry.words)), 4)
 
-    def match(
-        self, question: str, k: int = 3, dense: Mapping[str, float] | None = None
-    ) -> list[tuple[Task, float]]:
-        """Tasks by score; ``dense`` (task id -> score) raises a task to at least that."""
+    def scores(self, question: str) -> dict[str, float]:
+        """The lexical score of every task with a positive one (task id -> score)."""
         query = _Query(question_stems(question))
-        dense = dense or {}
-        scored = [(e.task, max(self._score(query, e), dense.get(e.task.id, 0.0)))
-                  for e in self._tasks]
-        ranked = sorted((s for s in scored if s[1] > 0), key=lambda s: (-s[1], s[0].name))
-        return ranked[:k]
+        scored = ((e.task.id, self._score(query, e)) for e in self._tasks)
+        return {task_id: score for task_id, score in scored if score > 0}
 
-
-# --- optional: paraphrases through an embedding model -------------------------------------
-
-# Measured with multilingual-e5-small on the sample's 74 tasks: for off-topic questions the
-# best task's cosine lies at most ~2.9 standard deviations above the mean over all tasks and
-# barely above the second best; for on-topic paraphrases 3.5-5.4 deviations and >= 0.01
-# ahead. So the dense side only ever offers its single best task, and at "guess" level
-# (GUESS..DENSE_MAX): a paraphrase is worth offering, not worth trusting blindly.
-Z_MIN = 3.5
-MARGIN_MIN = 0.01
-DENSE_MAX = 0.55
-
-
-def task_passage(task: Task) -> str:
-    keywords = ", ".join(task.keywords)
-    return f"{task.name}. Stichwörter: {keywords}" if keywords else task.name
-
-
-class TaskEmbedding:
-    """Task vectors for one embedder (``indexer.embedding.Embedder``), built in the warm-up."""
-
-    def __init__(self, tasks: Sequence[Task], embedder: Any) -> None:
-        self.embedder = embedder
-        self.task_ids = tuple(task.id for task in tasks)
-        self.vectors = embedder.embed_passages([task_passage(t) for t in tasks])
-
-    def scores(self, question: str, query_vector: Any = None) -> dict[str, float]:
-        """The one task the question is clearly closest to, with a guess-level score."""
-        if len(self.task_ids) < 5 or not question.strip():
-            return {}
-        import numpy as np
-
-        vector = self.embedder.embed_query(question) if query_vector is None else query_vector
-        sims = np.asarray(self.vectors @ np.asarray(vector, dtype=np.float32)).ravel()
-        order = np.argsort(-sims)
-        spread = float(sims.std()) or 1.0
-        z = (float(sims[order[0]]) - float(sims.mean())) / spread
-        if z < Z_MIN or float(sims[order[0]] - sims[order[1]]) < MARGIN_MIN:
-            return {}
-        return {self.task_ids[int(order[0])]: round(min(DENSE_MAX, GUESS + 0.1 * (z - Z_MIN)), 4)}
+    def match(self, question: str, k: int = 3) -> list[tuple[Task, float]]:
+        """Tasks by lexical score, best first."""
+        scores = self.scores(question)
+        tasks = {e.task.id: e.task for e in self._tasks}
+        ranked = sorted(scores.items(), key=lambda s: (-s[1], tasks[s[0]].name))
+        return [(tasks[task_id], score) for task_id, score in ranked[:k]]

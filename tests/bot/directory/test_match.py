@@ -101,24 +101,6 @@ def test_prepared_directory_keeps_lexical_matches(fixture_dir: Path) -> None:
     assert len(embedder.embedded_texts) == len(directory.tasks)
 
 
-@pytest.mark.integration
-@pytest.mark.slow
-def test_e5_offers_a_paraphrase_but_not_noise(sample: Directory) -> None:
-    from bot.directory.match import DENSE_MAX
-    from indexer.embedding import load_embedder
-
-    directory = sample.with_absences([])
-    lexical = dict((t.id, s) for t, s in directory.match_tasks("Wo kann ich mein Auto parken?",
-                                                               k=10))
-    directory.prepare(load_embedder("e5"))
-    dense = dict((t.id, s) for t, s in directory.match_tasks("Wo kann ich mein Auto parken?",
-                                                             k=10))
-    assert GUESS <= dense["bewohnerparkausweis"] <= DENSE_MAX
-    assert dense["bewohnerparkausweis"] > lexical.get("bewohnerparkausweis", 0.0)
-    for noise in ("Wie spät ist es?", "Hallo, wer bist du?", "Das Wetter ist schön heute"):
-        assert directory.match_tasks(noise) == [], noise
-
-
 @pytest.mark.parametrize(
     ("pattern", "covered"),
     [
