@@ -69,7 +69,7 @@ def measure(searcher: Any, directory: Any, questions: Sequence[str], scale: Any)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.assistant.assistant import documents_meta
+    from bot.assistant.warmup import documents_meta
     from bot.directory.directory import Directory
     from bot.settings import Settings
     from indexer.calibration import scale_of_version
