@@ -4,6 +4,7 @@ very different scales give the same decisions; the rule is calibrated and stored
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -125,3 +126,37 @@ def test_a_calibrated_threshold_never_lets_the_probes_through() -> None:
     rule = calibrate(own, probes)
     assert isinstance(rule, GateRule)
     assert probes[0].confidence_under(rule) < rule.threshold
+
+
+def test_kalibrieren_writes_the_rule_the_bot_reads(tmp_path: Path, monkeypatch: Any,
+                                                   capsys: Any) -> None:  # fmt: skip
+    import indexer.embedding
+    from bot.__main__ import main
+    from bot.assistant.warmup import gate_loader
+    from bot.settings import Settings
+    from indexer.build.pipeline import build_index
+    from indexer.embedding import FakeEmbedder
+    from indexer.settings import IndexSettings
+    from indexer.store.version import current_version_id
+
+    kb, index = tmp_path / "kb", tmp_path / "index"
+    (kb / "steueramt").mkdir(parents=True)
+    (kb / "steueramt" / "hund.md").write_text(
+        "---\ntitel: Hundesteuer\n---\n# Abmeldung\n1. Formular prüfen\n2. Hundemarke "
+        "zurücknehmen\n", encoding="utf-8")  # fmt: skip
+    (kb / "bauhof.md").write_text("# Winterdienst\nStreuen und Räumen der Gehwege.\n", "utf-8")
+    build_index(IndexSettings(_env_file=None, kb_dir=kb, index_dir=index, model="fake"),
+                embedder=FakeEmbedder())  # fmt: skip
+    questions = tmp_path / "fragen.jsonl"
+    questions.write_text('{"question": "Hundemarke zurücknehmen", "relevant": ["hund"]}\n'
+                         '{"question": "Gehwege streuen", "relevant": ["bauhof"]}\n', "utf-8")
+    monkeypatch.setattr(indexer.embedding, "load_embedder", lambda name: FakeEmbedder())
+    monkeypatch.setenv("WISSENSLOTSE_MODEL", "fake")
+    args = ["kalibrieren", "--questions", str(questions), "--kb", str(kb), "--index", str(index)]
+    assert main(args) == 0
+    assert "gate.json" in capsys.readouterr().out
+    rule = load_rule(index)
+    assert rule != DEFAULT_RULE and rule.fitted_on == "2 eigene Fragen"
+    settings = Settings(_env_file=None, kb_dir=kb, index_dir=index, model="fake")
+    gate = gate_loader(settings, FakeEmbedder())(current_version_id(index))
+    assert gate.rule == rule and gate.scale is not None  # what the bot serves with
