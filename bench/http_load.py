@@ -206,7 +206,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.fake:
         assistant: Any = InstantAssistant()
     else:
-        from bot.assistant.assistant import build_assistant
+        from bot.assistant.warmup import build_assistant
 
         assistant = build_assistant(settings)
     questions = QUESTIONS

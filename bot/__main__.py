@@ -5,6 +5,7 @@ Examples:
   python -m bot serve --host 0.0.0.0 --port 3978
   python -m bot teams-package --app-id 00000000-0000-0000-0000-000000000000 --out wissenslotse.zip
   python -m bot luecken --help
+  python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.gaps.cli import cli_main
 
         return cli_main(argv[1:])
+    if argv[:1] == ["kalibrieren"]:
+        from bot.assistant.calibrate import main as calibrate
+
+        return calibrate(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
@@ -58,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy-url", default="", help="https URL of the privacy notice")
     package.add_argument("--terms-url", default="", help="https URL of the terms of use")
     commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
+    commands.add_parser("kalibrieren",
+                        help="calibrate the answer gate on your own questions (see --help)")
     return parser
 
 

@@ -106,7 +106,7 @@ def check_settings(settings: Settings) -> None:
 
 
 def _build_assistant(settings: Settings) -> AssistantPort:
-    from bot.assistant.assistant import build_assistant
+    from bot.assistant.warmup import build_assistant
 
     started = time.monotonic()
     assistant: AssistantPort = build_assistant(settings)

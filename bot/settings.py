@@ -37,12 +37,12 @@ class Settings(IndexSettings):
         default_factory=list, description="person ids, e-mails or Teams ids of admins"
     )
     doc_base_url: str = Field("", description="base URL of the document share for links")
-    min_confidence: float = Field(
-        0.70,
+    min_confidence: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
         description="below this answer confidence (0 to 1) the bot says it found nothing; "
-        "calibrated for e5 on the sample knowledge base (docs/assistant.md)",
+        "default: the gate's calibrated threshold (docs/assistant.md)",
     )
     web_chat: bool | None = Field(
         None, description="serve the web chat; default: only in local mode"

@@ -12,8 +12,6 @@ from bot.assistant.answer import (
 )
 from bot.assistant.assistant import (
     Assistant,
-    build_assistant,
-    documents_meta,
 )
 from bot.assistant.cards import (
     answer_card,
@@ -27,6 +25,7 @@ from bot.assistant.commands import (
 from bot.assistant.confidence import (
     CALIBRATED_MIN_CONFIDENCE,
     Evidence,
+    agreement_of,
     confidence_of,
     coverage_of,
     evidence_of,
@@ -52,6 +51,11 @@ from bot.assistant.sections import (
     question_terms,
     quote_steps,
 )
+from bot.assistant.warmup import (
+    build_assistant,
+    documents_meta,
+    gate_loader,
+)
 
 __all__ = [
     "Answer",
@@ -60,6 +64,7 @@ __all__ = [
     "CommandKind",
     "Contact",
     "Evidence",
+    "agreement_of",
     "NICENESS",
     "ProgressReporter",
     "ReindexBusy",
@@ -70,6 +75,7 @@ __all__ = [
     "answer_text",
     "best_section",
     "build_assistant",
+    "gate_loader",
     "build_command",
     "child_environment",
     "compose_answer",

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.assistant.answer import Answer, compose_answer
+from bot.assistant.answer import Answer, Gate, compose_answer
 from bot.assistant.cards import answer_card, answer_text, welcome_card
 from bot.assistant.commands import (
     Command,
@@ -65,6 +65,7 @@ class Assistant:
         reindexer: Reindexer | None = None,
         reload_directory: Callable[[], tuple[Directory, Mapping[str, DocumentMeta]]] | None = None,
         docs_meta: Mapping[str, DocumentMeta] | None = None,
+        gate_for: Callable[[str | None], Gate] | None = None,
     ) -> None:
         self.settings = settings
         self.searcher = searcher
@@ -81,6 +82,9 @@ class Assistant:
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._version: IndexVersion | None = None
+        # the gate's scale belongs to an index version: looked up again when it changes
+        self._gate_for = gate_for or (lambda _version: Gate())
+        self._gate: tuple[str | None, Gate] | None = None
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -196,10 +200,16 @@ class Assistant:
         # search finishes on the version it started with, even when another thread refreshes.
         hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
         with self._search_lock:  # _document_chunks swaps the version it quotes from
-            answer = compose_answer(
-                question, hits, self.directory, day, self.settings, self._document_chunks
-            )
+            answer = compose_answer(question, hits, self.directory, day, self.settings,
+                                    self._document_chunks, self.gate())  # fmt: skip
         return answer, hits
+
+    def gate(self) -> Gate:
+        """The gate (cosine scale and rule) of the version the searcher serves."""
+        version_id = getattr(self.searcher, "version_id", None)
+        if self._gate is None or self._gate[0] != version_id:
+            self._gate = (version_id, self._gate_for(version_id))
+        return self._gate[1]
 
     def _document_chunks(self, source: str) -> list[Chunk]:
         """All chunks of a document in the version the searcher serves (to quote a section
@@ -310,49 +320,3 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(answer)
-
-
-def build_assistant(settings: Settings, today: Callable[[], date] | None = None) -> Assistant:
-    """The warm-up: loads the embedder, the searcher, the directory and the state."""
-    from bot.directory.directory import Directory
-    from bot.state.sqlite import State
-    from indexer.embedding import load_embedder
-    from indexer.search.searcher import Searcher
-
-    settings.state_db.parent.mkdir(parents=True, exist_ok=True)
-    embedder = load_embedder(settings.model)
-    searcher = Searcher(settings.index_dir, embedder)
-    state = State(settings.state_db)
-
-    def load_directory() -> tuple[Directory, dict[str, DocumentMeta]]:
-        meta = documents_meta(settings)
-        directory = Directory.load(
-            settings.directory_path,
-            meta,
-            extra_absences=state.absences(),
-            fallback_contact=settings.fallback_contact or None,
-        )
-        return directory, meta
-
-    directory, meta = load_directory()
-    assistant = Assistant(
-        settings, searcher, directory, state, today, reload_directory=load_directory,
-        docs_meta=meta,
-    )  # fmt: skip
-    log.info("assistant ready: %s", assistant.health())
-    return assistant
-
-
-def documents_meta(settings: Settings) -> dict[str, DocumentMeta]:
-    """Front matter of the indexed documents (the directory merges their tasks)."""
-    from indexer.store.version import open_current
-
-    try:
-        version = open_current(settings.index_dir, expect_model=None)
-    except IndexerError:
-        log.warning("no index to read document metadata from", exc_info=True)
-        return {}
-    try:
-        return dict(version.document_meta())
-    finally:
-        version.close()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from indexer.lexical import analyze, question_stems
 from indexer.model import Chunk, Hit
 
 DocumentChunks = Callable[[str], Sequence[Chunk]]
@@ -35,13 +36,6 @@ _PROCEDURE_HEADING = re.compile(
     r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_PARTICLES = ("ab", "an", "um", "aus", "zu", "weg", "nach", "vor", "ein", "zurück", "auf")
-_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
-_STOP = frozenset(
-    "einen einem einer eine eines sich kümmert kümmern macht mache machen wird werden muss "
-    "kann können bitte heute gerade zuständig zuständige welche welcher welches diese dieser "
-    "dieses dann denn noch auch oder wenn über unter".split()
-)
 
 
 def is_how_question(question: str) -> bool:
@@ -49,15 +43,9 @@ def is_how_question(question: str) -> bool:
 
 
 def question_terms(question: str) -> set[str]:
-    """Lower-case word stems of the question, with German separable verbs re-joined
-    ("melde ... ab" -> "abmeld"), to recognise the section a question is about."""
-    words = [w.lower() for w in _WORD.findall(question)]
-    content = [w for w in words if len(w) >= 4 and w not in _STOP]
-    terms = {w[:-1] if w.endswith("e") else w for w in content}
-    if words and words[-1] in _PARTICLES:
-        for word in content:
-            terms.add(words[-1] + (word[:-1] if word.endswith("e") else word))
-    return terms
+    """The question's content stems (the shared analyser: separable verbs re-joined,
+    "melde ... ab" -> "abmeld"), to recognise the section a question is about."""
+    return {term for term in question_stems(question) if len(term) >= 3}
 
 
 def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | None) -> list[Chunk]:
@@ -114,10 +102,11 @@ def best_section(
     def score(item: tuple[int, Chunk]) -> float:
         position, section = item
         heading = " ".join(section.heading_path).lower()
+        stems = " ".join(analyze(heading))  # "abmeld" is in "Abmeldung eines Hundes"
         value = 1.0 / (1 + position) + _list_weight(section.text)
         if _PROCEDURE_HEADING.search(heading):
             value += 1.0  # a how-question wants the procedure
-        return value + sum(1.0 for term in terms if term in heading)
+        return value + sum(1.0 for term in terms if term in stems)
 
     return max(enumerate(sections), key=score)[1]
 

@@ -42,11 +42,9 @@ from bot.directory.ics import (
     read_ics,
 )
 from bot.directory.match import (
-    DENSE_MAX,
     GUESS,
     MATCH,
     _close_gaps,
-    analyze,
 )
 from bot.directory.model import (
     DEPUTY,
@@ -78,7 +76,6 @@ __all__ = [
     "AbsenceRequest",
     "Availability",
     "BACK",
-    "DENSE_MAX",
     "DEPUTY",
     "DateError",
     "Directory",
@@ -99,7 +96,6 @@ __all__ = [
     "UnknownSelf",
     "UnknownTask",
     "_close_gaps",
-    "analyze",
     "carry_out",
     "check_may_set",
     "find_range",

@@ -26,6 +26,8 @@ from indexer.build.steps import (
     reusable_previous,
     vectors_for,
 )
+from indexer.calibration import MANIFEST_KEY as CALIBRATION_KEY
+from indexer.calibration import measure_scale
 from indexer.embedding import Embedder, load_embedder
 from indexer.embedding.cache import EmbeddingCache
 from indexer.errors import IndexerError, KnowledgeBaseEmpty, KnowledgeBaseMissing
@@ -162,6 +164,9 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
         "kb_dir": str(Path(settings.kb_dir).resolve()),
         "counts": {"files": len(docs), "chunks": len(chunks), "skipped": len(skipped), **counts},
     }
+    scale = measure_scale(model, vectors, [d.chunks[0].title for d in docs if d.chunks])
+    if scale is not None:  # the answer gate reads cosines relative to this index's own scale
+        manifest[CALIBRATION_KEY] = scale.to_manifest()
     progress("write", 0, 1)
     files = [(d.source, d.sha256, d.size, d.meta, len(d.chunks)) for d in docs]
     write_version(index_dir, version_id, chunks, vectors, files,
