@@ -17,7 +17,6 @@ columns and tables, which breaks shingles but keeps the words.
 from __future__ import annotations
 
 import re
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
@@ -37,7 +36,10 @@ SAME_NAME_WORDS = 0.8
 SHINGLE_WORDS = 5
 _PERMUTATIONS = 64
 _BAND_ROWS = 2  # 32 bands of 2 rows: a pair at Jaccard 0.6 becomes a candidate w.p. > 0.999
+# An estimate from 64 values has a standard error of at most 0.0625: 0.2 is over 3 of them.
+_SLACK = 0.2
 _WORD = re.compile(r"\w+")
+_MASK = 2**64 - 1
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 _SEED = np.random.default_rng(20261202)
 # Multiply-shift hashing: the high 32 bits of (a * h + b) mod 2**64, a odd.
@@ -51,11 +53,15 @@ def body_text(chunks: Iterable[Chunk]) -> str:
 
 
 def shingles(text: str) -> frozenset[int]:
-    """Hashed word 5-grams of the normalised text (case-folded words, link targets dropped)."""
+    """Hashed word 5-grams of the normalised text (case-folded words, link targets dropped).
+
+    Python's string hash differs between processes, which is fine: shingles are compared
+    within one build only, and groups depend on the exact sets, not on the hash values.
+    """
     words = _WORD.findall(_LINK_TARGET.sub(" ", text).casefold())
     if len(words) < SHINGLE_WORDS:
-        return frozenset({zlib.crc32(" ".join(words).encode())}) if words else frozenset()
-    return frozenset(zlib.crc32(" ".join(words[i:i + SHINGLE_WORDS]).encode())
+        return frozenset({hash(" ".join(words)) & _MASK}) if words else frozenset()
+    return frozenset(hash(tuple(words[i:i + SHINGLE_WORDS])) & _MASK
                      for i in range(len(words) - SHINGLE_WORDS + 1))
 
 
@@ -66,7 +72,8 @@ def words(text: str) -> frozenset[str]:
 def jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b) if len(a) < len(b) else len(b & a)
+    return common / (len(a) + len(b) - common)
 
 
 def _signature(shingle_set: frozenset[int]) -> np.ndarray:
@@ -76,20 +83,30 @@ def _signature(shingle_set: frozenset[int]) -> np.ndarray:
     return hashed.min(axis=1)
 
 
-def candidate_pairs(sets: Sequence[frozenset[int]]) -> set[tuple[int, int]]:
-    """Index pairs whose MinHash signatures agree on at least one band."""
+def candidate_pairs(sets: Sequence[frozenset[int]], threshold: float = 0.0
+                    ) -> set[tuple[int, int]]:
+    """Index pairs whose MinHash signatures agree on at least one band and whose estimated
+    Jaccard (share of equal signature values) is within ``_SLACK`` of ``threshold``."""
     pairs: set[tuple[int, int]] = set()
     filled = [i for i, s in enumerate(sets) if s]
     if len(filled) < 2:
         return pairs
     signatures = np.stack([_signature(sets[i]) for i in filled])
+    position = {row: n for n, row in enumerate(filled)}
     for start in range(0, _PERMUTATIONS, _BAND_ROWS):
         buckets: dict[bytes, list[int]] = defaultdict(list)
         for row, band in zip(filled, signatures[:, start:start + _BAND_ROWS], strict=True):
             buckets[band.tobytes()].append(row)
         for members in buckets.values():
             pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
-    return pairs
+    if not pairs:
+        return pairs
+    listed = sorted(pairs)
+    left = signatures[[position[a] for a, _ in listed]]
+    right = signatures[[position[b] for _, b in listed]]
+    estimate = (left == right).mean(axis=1)
+    return {pair for pair, value in zip(listed, estimate, strict=True)
+            if value >= threshold - _SLACK}
 
 
 def content_groups(bodies: Mapping[str, str], threshold: float = NEAR_DUPLICATE
@@ -113,8 +130,9 @@ def content_groups(bodies: Mapping[str, str], threshold: float = NEAR_DUPLICATE
         ra, rb = root(a), root(b)
         parent[max(ra, rb)] = min(ra, rb)  # the smallest index (first source) leads
 
-    for a, b in sorted(candidate_pairs(sets)):
-        if jaccard(sets[a], sets[b]) >= threshold:
+    for a, b in sorted(candidate_pairs(sets, threshold)):
+        small, large = sorted((len(sets[a]), len(sets[b])))
+        if small >= threshold * large and jaccard(sets[a], sets[b]) >= threshold:
             join(a, b)
     for a, b in _same_name_pairs(sources):
         if jaccard(words(bodies[sources[a]]), words(bodies[sources[b]])) >= SAME_NAME_WORDS:
