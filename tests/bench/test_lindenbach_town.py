@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.directory import Directory
-from bot.directory_model import RESPONSIBLE
+from bot.directory.model import RESPONSIBLE
 from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
 from indexer.settings import IndexSettings
