@@ -4,7 +4,11 @@ Evaluates an existing index (``--index``, built by ``python -m indexer build``) 
 file in every mode, and, with ``--reference-kb``, the plain reference retriever of
 ``bench/reference_retriever.py`` (markdown pages alone, 120-word windows, e5 + BM25, RRF) on
 the same questions. ``--penalties 0,0.1,0.3`` also prints hybrid figures per overview penalty
-(for fitting it on a tune set only). Writes nothing into the repository.
+(for fitting it on a tune set only). ``--bench`` reads a question file of
+``bench/answer_eval.py`` instead (in-scope questions with relevant documents) and also ranks
+as that benchmark does (40 hits, their sources only, duplicates collapsed by the Hamburg
+``service`` rule), so held-out figures are comparable with it. Only aggregates are printed.
+Writes nothing into the repository.
 
     nice python bench/retrieval_eval.py --index /tmp/hh \\
         --questions bench/questions/hamburg_tune.jsonl \\
@@ -40,16 +44,37 @@ class CachedQueries:
 
 
 def reference_figures(kb: Path, cache: Path | None, embedder: Any,
-                      questions: list[Question]) -> dict[str, float | int]:
+                      questions: list[Question], rule: str | None) -> dict[str, float | int]:
+    """The plain reference's measures; ``rule`` collapses duplicates as the benchmark does."""
+    from bench.answer_scoring import collapse, first_relevant_rank
     from bench.reference_retriever import ReferenceRetriever, read_pages
 
     retriever = ReferenceRetriever(read_pages(kb, markdown_only=True), embedder, cache)
     ranks = []
     for q in questions:
-        pages = retriever.search(q.question, k=10)
-        ranks.append(next((i for i, p in enumerate(pages, 1)
-                           if any(r in p for r in q.relevant)), None))
+        pages = retriever.search(q.question, k=40)
+        ranks.append(first_relevant_rank(collapse(pages, rule) if rule else pages, q.relevant))
     return metrics(ranks, 10)
+
+
+def bench_questions(path: Path) -> list[Question]:
+    from bench.answer_scoring import load_bench_questions
+
+    return [Question(q.question, q.relevant) for q in load_bench_questions(path)
+            if q.in_scope and q.relevant]
+
+
+def collapsed_figures(searcher: Searcher, questions: list[Question], rule: str
+                      ) -> dict[str, dict[str, float | int]]:
+    """Per mode, ranked as bench/answer_eval.py ranks: hit sources, duplicates collapsed."""
+    from bench.answer_scoring import collapse, first_relevant_rank
+
+    figures = {}
+    for mode in ("dense", "bm25", "hybrid"):
+        ranks = [first_relevant_rank(collapse([h.source for h in searcher.search(
+            q.question, k=40, mode=mode, groups=())], rule), q.relevant) for q in questions]
+        figures[mode] = metrics(ranks, 10)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,21 +85,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-kb", type=Path)
     parser.add_argument("--reference-cache", type=Path)
     parser.add_argument("--penalties", default="", help="comma-separated overview penalties")
+    parser.add_argument("--bench", action="store_true",
+                        help="the questions file is one of bench/answer_eval.py")
+    parser.add_argument("--rule", default="service", help="duplicate rule with --bench")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    questions = load_questions(args.questions)
+    questions = (bench_questions(args.questions) if args.bench
+                 else load_questions(args.questions))
     embedder = CachedQueries(load_embedder(args.model))
     searcher = Searcher(args.index, embedder)  # type: ignore[arg-type]
     figures: dict[str, Any] = {"index": evaluate(searcher, questions, k=10)}
     print(f"index {args.index} (n={len(questions)})\n{format_table(figures['index'])}")
+    if args.bench:
+        figures["collapsed"] = collapsed_figures(searcher, questions, args.rule)
+        print(f"as bench/answer_eval.py ranks ({args.rule} rule)\n"
+              f"{format_table(figures['collapsed'])}")
     for value in (float(v) for v in args.penalties.split(",") if v.strip()):
         tuned = Searcher(args.index, embedder, overview_penalty=value)  # type: ignore[arg-type]
         figures[f"penalty {value}"] = evaluate(tuned, questions, k=10, modes=("hybrid",))
         print(f"overview penalty {value}: {figures[f'penalty {value}']['hybrid']}")
     if args.reference_kb is not None:
         figures["reference"] = reference_figures(args.reference_kb, args.reference_cache,
-                                                 embedder, questions)
+                                                 embedder, questions,
+                                                 args.rule if args.bench else None)
         print(f"plain reference: {figures['reference']}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
