@@ -10,7 +10,9 @@ from pathlib import Path
 from indexer.build import BuildReport
 from indexer.build.duplicates import content_groups, jaccard, shingles
 from indexer.build.overview import overview_scores
+from indexer.embedding import FakeEmbedder
 from indexer.model import Chunk
+from indexer.search import Searcher
 from indexer.store import open_current
 from tests.indexer.conftest import write
 
@@ -90,6 +92,9 @@ def test_version_stores_groups_and_an_old_version_still_opens(
     _make_format_1(old.path)
     old = open_current(index_dir)
     assert old.content() == {}  # a format-1 version opens: no groups, nothing breaks
+    hits = Searcher(index_dir, FakeEmbedder()).search("Hundesteuer Anmeldung", k=5)
+    assert {"kopie/hundesteuer.md", "steueramt/hundesteuer.md"} <= {h.source for h in hits}
+    assert all(h.also_in == () for h in hits)
     again = build()  # nothing changed in the files, but the version is of the old format
     assert again.published and again.version_id != old.version_id
     assert len(open_current(index_dir).content()) == 3
