@@ -76,9 +76,10 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def first_relevant_rank(hits: Iterable[Hit], relevant: Sequence[str]) -> int | None:
-    """1-based rank of the first hit whose source contains a relevant string, else None."""
+    """1-based rank of the first relevant hit, else None: a hit is relevant when its source,
+    or the source of a copy it stands for (``also_in``), contains a relevant string."""
     for rank, hit in enumerate(hits, start=1):
-        if any(r in hit.source for r in relevant):
+        if any(r in source for source in (hit.source, *hit.also_in) for r in relevant):
             return rank
     return None
 

@@ -126,6 +126,7 @@ def hit_record(hit: Hit) -> dict[str, Any]:
         "more_in_document": [
             {"page": c.page, "heading": " > ".join(c.heading_path)} for c in hit.more_in_document
         ],
+        "also_in": list(hit.also_in),
     }
 
 
@@ -143,6 +144,9 @@ def format_hit(hit: Hit) -> str:
     ]
     if hit.more_in_document:
         lines.append(f"   (+{len(hit.more_in_document)} more passages in this document)")
+    if hit.also_in:
+        shown = ", ".join(hit.also_in[:3]) + (" ..." if len(hit.also_in) > 3 else "")
+        lines.append(f"   (same content in {len(hit.also_in)} more: {shown})")
     return "\n".join(lines)
 
 
