@@ -1,4 +1,4 @@
-"""``austritt_geplant`` of personen.csv: a year or a date; a bad value is a problem with its line."""
+"""``austritt_geplant`` of personen.csv: a year or a date; a bad value is a problem."""
 
 from __future__ import annotations
 
