@@ -1,0 +1,121 @@
+"""The report's charts: matplotlib figures as inline SVG (text as paths, no external file).
+
+Only ``matplotlib.figure.Figure`` is used (no pyplot): no global state, no GUI backend, safe
+in the bot's worker threads. Each SVG's ids get a prefix so that several charts can live in
+one HTML page without their clip paths and glyphs clashing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.gaps.overview import DepartmentRow, RiskOverview
+from bot.texts import risk as texts
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# colour-blind safe pair (Okabe-Ito): blue = document exists, orange = missing
+EXISTS_COLOUR = "#0072B2"
+MISSING_COLOUR = "#E69F00"
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#CC79A7", "#009E73")
+_STYLE: Any = {
+    "svg.fonttype": "path",  # glyphs as paths: looks the same without any font installed
+    "svg.hashsalt": "wissenslotse",  # stable ids: the same data gives the same file
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def timeline_svg(overview: RiskOverview, prefix: str = "zeit") -> str:
+    """Stacked bars per year (document exists / missing): all departments in scope first,
+    then one small chart per department with at least one leaving holder."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    departments = sorted({dept for dept, _ in overview.timeline})
+    panels: list[tuple[str, str | None]] = (
+        [(texts.ALL_DEPARTMENTS, None)] if len(departments) != 1 else [])
+    panels += [(dept or texts.NO_DEPARTMENT, dept) for dept in departments]
+    columns = 1 if len(panels) == 1 else 2
+    rows = 1 + (len(panels) - 1) // columns
+    with rc_context(_STYLE):
+        figure = Figure(figsize=(9, 2.4 * rows), layout="constrained")
+        axes = figure.subplots(rows, columns, squeeze=False).flatten()
+        peak = max([sum(overview.leaving_in(y)) for y in overview.years] + [1])
+        for ax, (title, dept) in zip(axes, panels, strict=False):
+            _timeline_panel(ax, overview, title, dept, peak)
+        for ax in axes[len(panels):]:
+            ax.set_visible(False)
+        figure.legend(handles=axes[0].containers, labels=[texts.DOC_EXISTS, texts.DOC_MISSING],
+                      loc="outside upper center", ncols=2, frameon=False)
+        return _svg(figure, prefix)
+
+
+def _timeline_panel(ax: Axes, overview: RiskOverview, title: str, dept: str | None,
+                    peak: int) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    years = list(overview.years)
+    if dept is None:
+        counts = [overview.leaving_in(y) for y in years]
+    else:
+        counts = [overview.timeline.get((dept, y), (0, 0)) for y in years]
+    exists = [c[0] for c in counts]
+    missing = [c[1] for c in counts]
+    ax.bar(years, exists, color=EXISTS_COLOUR, label=texts.DOC_EXISTS)
+    ax.bar(years, missing, bottom=exists, color=MISSING_COLOUR, label=texts.DOC_MISSING)
+    ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
+    ax.set_xticks(years, [str(y) for y in years], fontsize=7)
+    ax.set_ylim(0, peak + 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def departments_svg(rows: Sequence[DepartmentRow], prefix: str = "abt") -> str:
+    """Grouped horizontal bars per department: single-holder tasks, tasks without document,
+    stale documents, unanswered questions."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    names = [row.name or texts.NO_DEPARTMENT for row in rows][::-1]
+    series = [
+        (texts.DEPARTMENT_COLUMNS[2], [r.single_holder for r in rows][::-1]),
+        (texts.DEPARTMENT_COLUMNS[3], [r.without_document for r in rows][::-1]),
+        (texts.DEPARTMENT_COLUMNS[4], [r.stale_documents for r in rows][::-1]),
+        (texts.DEPARTMENT_COLUMNS[5], [r.unanswered for r in rows][::-1]),
+    ]
+    height = 0.8 / len(series)
+    with rc_context(_STYLE):
+        figure = Figure(figsize=(9, 0.9 + 0.55 * max(len(rows), 1)), layout="constrained")
+        ax = figure.subplots()
+        for n, (label, values) in enumerate(series):
+            offsets = [i + (len(series) - 1 - n - 1.5) * height for i in range(len(names))]
+            ax.barh(offsets, values, height=height, color=SERIES_COLOURS[n], label=label)
+        ax.set_yticks(range(len(names)), names)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        figure.legend(loc="outside upper center", ncols=4, frameon=False)
+        return _svg(figure, prefix)
+
+
+def _svg(figure: Figure, prefix: str) -> str:
+    """The figure as an ``<svg>`` element for inlining: no XML prolog, no metadata, ids
+    prefixed (and every reference to them)."""
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None})
+    text = out.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    for old in sorted(set(_ID.findall(text)), key=len, reverse=True):
+        new = f"{prefix}-{old}"
+        text = (text.replace(f'id="{old}"', f'id="{new}"')
+                .replace(f'href="#{old}"', f'href="#{new}"')
+                .replace(f"url(#{old})", f"url(#{new})"))
+    return text.replace("<svg ", f'<svg role="img" class="chart" data-chart="{prefix}" ', 1)
