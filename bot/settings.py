@@ -51,6 +51,14 @@ class Settings(IndexSettings):
     log_questions: bool = Field(False, description="write question texts to the log")
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
+    public_url: str = Field(
+        "", description="address the bot is reached at from browsers (https://...), for the "
+        "report links it sends; default in local mode: http://127.0.0.1:<port>"
+    )
+    report_secret: str = Field(
+        "", description="key that signs /bericht links (at least 32 characters); default: a "
+        "random key kept beside the state database. Set it when several replicas serve."
+    )
 
     @property
     def local_mode(self) -> bool:
@@ -75,6 +83,30 @@ class Settings(IndexSettings):
         if not 0 <= value <= 65535:
             raise ValueError("must be between 0 and 65535")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http://)")
+        return value.rstrip("/")
+
+    @field_validator("report_secret")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("must have at least 32 characters (or be empty)")
+        return value
+
+    @property
+    def report_base_url(self) -> str:
+        """Where browsers reach /bericht: ``public_url``, else this machine in local mode."""
+        if self.public_url:
+            return self.public_url
+        if self.local_mode and self.bind_host in ("127.0.0.1", "localhost", "::1"):
+            host = "[::1]" if self.bind_host == "::1" else self.bind_host
+            return f"http://{host}:{self.port}"
+        return ""
 
     @field_validator("min_confidence")
     @classmethod

@@ -117,6 +117,8 @@ REPORT_TITLE = "Bericht Wissensrisiko"
 REPORT_LINK = ("Hier ist Ihr Link zum Bericht ({scope}). Er gilt eine Stunde und nur für Sie: "
                "bitte nicht weitergeben.")
 REPORT_OPEN = "Bericht öffnen"
+REPORT_PERSONAL_ONLY = ("Den Link zum Bericht schicke ich nur im persönlichen Chat: bitte "
+                        "schreiben Sie mir dort „bericht“.")
 REPORT_NOT_ALLOWED = "Den Bericht zum Wissensrisiko sehen nur Admins und Abteilungsleitungen."
 REPORT_NO_URL = ("Der Link zum Bericht ist nicht eingerichtet: die Admins setzen dafür "
                  "WISSENSLOTSE_PUBLIC_URL (die Adresse, unter der der Bot erreichbar ist).")
