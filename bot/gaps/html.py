@@ -17,7 +17,7 @@ h1{margin-bottom:.2rem}.stand{color:#555;margin-top:0}
 section{margin:2rem 0}table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right}
-svg.chart{max-width:100%;height:auto}ul.notes li{margin:.2rem 0}
+svg.chart{width:100%;max-width:100%;height:auto}ul.notes li{margin:.2rem 0}
 .score{font-weight:bold}details{margin-top:.5rem}
 """
 

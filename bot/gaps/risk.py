@@ -164,9 +164,9 @@ def rank_tasks(
 
 
 # next steps (keys of the German sentences in bot.texts.risk), most urgent first
-STEP_NAME_HOLDER, STEP_INTERVIEW, STEP_DEPUTY, STEP_REVIEW, STEP_QUESTIONS, STEP_NONE = (
-    "zustaendig_eintragen", "uebergabegespraech", "vertretung_eintragen", "dokument_pruefen",
-    "fragen_ansehen", "keine")
+(STEP_NAME_HOLDER, STEP_INTERVIEW, STEP_DEPUTY, STEP_REVIEW, STEP_QUESTIONS, STEP_HANDOVER,
+ STEP_NONE) = ("zustaendig_eintragen", "uebergabegespraech", "vertretung_eintragen",
+               "dokument_pruefen", "fragen_ansehen", "uebergabe_planen", "keine")
 
 
 def next_step(risk: TaskRisk) -> str:
@@ -184,4 +184,6 @@ def next_step(risk: TaskRisk) -> str:
         return STEP_REVIEW
     if risk.applies(UNANSWERED):
         return STEP_QUESTIONS
+    if risk.applies(LEAVING):  # document and deputy are there: hand over in time
+        return STEP_HANDOVER
     return STEP_NONE

@@ -58,6 +58,7 @@ STEPS = {
     "vertretung_eintragen": "Vertretung in zustaendigkeiten.csv eintragen",
     "dokument_pruefen": "Dokument prüfen und „zuletzt_geprueft“ setzen",
     "fragen_ansehen": "Unbeantwortete Fragen ansehen und das Dokument ergänzen",
+    "uebergabe_planen": "Übergabe an die Vertretung planen (Dokument liegt vor)",
     "keine": "Nichts zu tun",
 }
 

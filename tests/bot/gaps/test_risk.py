@@ -10,6 +10,7 @@ from bot.gaps.risk import (
     DOC_MISSING,
     DOC_STALE,
     STEP_DEPUTY,
+    STEP_HANDOVER,
     STEP_INTERVIEW,
     STEP_NAME_HOLDER,
     STEP_NONE,
@@ -114,10 +115,11 @@ def test_next_step_follows_the_most_urgent_gap() -> None:
                                 _person("dep")]}
     tasks = {t.id: t for t in [_task("nobody", None), _task("leaving", "soon", docs=()),
                                _task("alone", "a", deputies=()),
-                               _task("stale", "a", docs=("old.md",))]}
+                               _task("stale", "a", docs=("old.md",)),
+                               _task("ready", "soon")]}
     risks = rank_tasks(Directory(people, tasks, {}), TODAY, {"fresh.md": FRESH, "old.md": OLD})
     steps = {r.task.id: next_step(r) for r in risks}
     assert steps == {"nobody": STEP_NAME_HOLDER, "leaving": STEP_INTERVIEW, "alone": STEP_DEPUTY,
-                     "stale": STEP_REVIEW}
+                     "stale": STEP_REVIEW, "ready": STEP_HANDOVER}
     documents = {r.task.id: r.document for r in risks}
     assert documents["leaving"] == DOC_MISSING and documents["stale"] == DOC_STALE
