@@ -21,6 +21,7 @@ from html import escape
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from bot.channel.webchat import _loopback, _loopback_name
 from bot.settings import Settings
@@ -99,6 +100,15 @@ def _page(message: str, status: int) -> web.Response:
             f"<p>{escape(message)}</p></body></html>")
     return web.Response(text=body, status=status, content_type="text/html",
                         headers=REPORT_HEADERS)
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """The access log without query strings: ``/bericht?t=...`` carries a credential that is
+    valid for an hour, and logs outlive it."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info('%s "%s %s" %d %.3f s', request.remote, request.method, request.path,
+                         response.status, time)
 
 
 def add_report(app: web.Application, settings: Settings, assistant: Callable[[], Any]) -> None:

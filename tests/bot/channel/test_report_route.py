@@ -83,3 +83,30 @@ def test_outside_local_mode_only_a_valid_signed_link_opens_it(tmp_path: Path) ->
     assert "Hundesteuer" in page and "Gehaltsabrechnung" in page and "<svg" in page
     assert all(texts.PAGE_EXPIRED in text for _, text, _ in results[2:6])
     assert texts.PAGE_FORBIDDEN in results[6][1]
+
+
+def test_the_access_log_leaves_out_the_link_token(tmp_path: Path,
+                                                   caplog: Any) -> None:
+    import logging
+
+    from aiohttp import web
+
+    from bot.channel.report import PathOnlyAccessLogger
+
+    async def run() -> None:
+        app = create_app(_settings(tmp_path), _assistant(_settings(tmp_path)))
+        runner = web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/bericht?t=geheim.token") as response:
+                assert response.status == 403
+        await runner.cleanup()
+
+    with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+        asyncio.run(run())
+    lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert any('"GET /bericht" 403' in line for line in lines)
+    assert not any("geheim" in line for line in lines)
