@@ -65,9 +65,9 @@ def load_secret(configured: str, state_dir: Path) -> bytes:
 
 
 def sign_link(secret: bytes, person_id: str | None, user_key: str | None, now: float) -> str:
-    """A token for ``/bericht?t=``: the person (or, for an admin by settings without a
-    directory entry, the chat user's key) and the expiry, with its HMAC-SHA256."""
-    payload = json.dumps({"p": person_id, "k": None if person_id else user_key,
+    """A token for ``/bericht?t=``: the person, the chat user's key (an admin by settings may
+    be known by it alone) and the expiry, with its HMAC-SHA256."""
+    payload = json.dumps({"p": person_id, "k": user_key,
                           "e": int(now) + LINK_SECONDS}, separators=(",", ":")).encode()
     return f"{_b64(payload)}.{_b64(_mac(secret, payload))}"
 

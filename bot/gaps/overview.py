@@ -155,6 +155,8 @@ def _skipped(
     notes = []
     if not directory.tasks:
         notes.append(texts.SKIPPED_NO_TASKS)
+    elif wanted is not None and not wanted - {""}:
+        notes.append(texts.SKIPPED_HEAD_WITHOUT_DEPARTMENT)
     elif not risks:
         notes.append(texts.SKIPPED_NO_TASKS_IN_SCOPE)
     people = [p for p in directory.people.values()

@@ -7,8 +7,9 @@ Points, added up (0 to 100), so that a leader can check every number by hand
   of ``personen.csv``): this or next year 35, in 2-3 years 25, in 4-5 years 15, in 6-10 years 10.
   A task nobody is responsible for gets the 35 points too: its knowledge is gone already.
 - **Vertretung**: no deputy who is present: 25. A deputy counts when named in
-  ``zustaendigkeiten.csv``, not away on the report day and not leaving within
-  ``DEPUTY_NOTICE_YEARS`` calendar years.
+  ``zustaendigkeiten.csv``, not away from the report day for ``LONG_ABSENCE_DAYS`` or longer
+  (parental leave, not a holiday) and not leaving within ``DEPUTY_NOTICE_YEARS`` calendar
+  years.
 - **Dokument**: no handover document names the task 20; only documents not reviewed for
   ``review_days`` (or without a review date) 10.
 - **Nachfrage** (questions about the task in the last ``DEMAND_DAYS`` days, from the state
@@ -32,6 +33,7 @@ from indexer.model import DocumentMeta
 HORIZON_YEARS = 10
 DEMAND_DAYS = 90
 DEPUTY_NOTICE_YEARS = 2
+LONG_ABSENCE_DAYS = 42  # six weeks: longer than any holiday
 # (at most this many calendar years ahead, points)
 LEAVING_POINTS = ((1, 35), (3, 25), (5, 15), (HORIZON_YEARS, 10))
 NOBODY_POINTS = 35
@@ -111,7 +113,8 @@ def present_deputies(directory: Directory, task: Task, today: date) -> tuple[str
     for pid in task.chain:
         if pid == task.responsible or directory.person(pid) is None:
             continue
-        away = directory.absence_on(pid, today) is not None
+        absence = directory.absence_on(pid, today)
+        away = absence is not None and (absence.end - today).days >= LONG_ABSENCE_DAYS
         if not away and leaves_within(directory.person(pid), today, DEPUTY_NOTICE_YEARS) is None:
             present.append(pid)
     return tuple(present)

@@ -33,8 +33,8 @@ SCORE_TITLE = "So entstehen die Punkte"
 SCORE_LINES = (
     "Austritt der zuständigen Person: dieses oder nächstes Jahr 35, in 2–3 Jahren 25, "
     "in 4–5 Jahren 15, in 6–10 Jahren 10 Punkte; niemand zuständig: 35 Punkte.",
-    "Keine anwesende Vertretung (keine eingetragen, abwesend oder selbst in den nächsten "
-    "zwei Jahren ausscheidend): 25 Punkte.",
+    "Keine anwesende Vertretung (keine eingetragen, noch mindestens sechs Wochen abwesend "
+    "oder selbst in den nächsten zwei Jahren ausscheidend): 25 Punkte.",
     "Kein Übergabedokument: 20 Punkte; nur Dokumente, die über ein Jahr nicht geprüft wurden: "
     "10 Punkte.",
     "Nachfrage der letzten 90 Tage: ab 10 Fragen 10, ab 3 Fragen 6, ab 1 Frage 3 Punkte.",
@@ -64,6 +64,9 @@ STEPS = {
 
 SKIPPED_NO_TASKS = ("Das Verzeichnis enthält keine Aufgaben (zustaendigkeiten.csv fehlt oder ist "
                     "leer): Zeitstrahl und Liste bleiben leer.")
+SKIPPED_HEAD_WITHOUT_DEPARTMENT = ("Für Sie ist in personen.csv keine Abteilung eingetragen: "
+                                   "der Bericht hat nichts zu zeigen. Bitte wenden Sie sich an "
+                                   "die Admins.")
 SKIPPED_NO_TASKS_IN_SCOPE = "Für diese Abteilung sind keine Aufgaben eingetragen."
 SKIPPED_NO_DOCUMENTS = ("Die Dokumente sind unbekannt (kein Index und keine lesbare "
                         "Wissensbasis): die Regel „Dokument“ wurde nicht angewandt.")

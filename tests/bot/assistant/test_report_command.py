@@ -35,10 +35,10 @@ def test_heads_and_admins_get_a_link_bound_to_them(assistant: Assistant) -> None
     head = _ask(assistant, "bericht", HEAD)
     assert head.data["sent"] and "(Steueramt)" in head.text
     assert head.data["url"].startswith("http://127.0.0.1:3978/bericht?t=")
-    assert _token_owner(assistant.settings, head) == ("ukeller", None)
+    assert _token_owner(assistant.settings, head) == ("ukeller", "aad-uk")
     admin = _ask(assistant, "/Wissensrisiko", ADMIN)
     assert "(alle Abteilungen)" in admin.text
-    assert _token_owner(assistant.settings, admin) == ("admin", None)
+    assert _token_owner(assistant.settings, admin) == ("admin", "aad-admin")
     assert admin.card is not None and problems(admin.card) == []
     assert admin.card["actions"][0]["url"] == admin.data["url"]
 

@@ -78,6 +78,10 @@ def test_a_head_sees_only_the_own_department(tmp_path: Path) -> None:
     assert [row.name for row in overview.departments] == ["Bauamt"]
     assert not any("Dora" in note or "Carl" in note for note in overview.skipped)
     assert overview.problems == ()  # the directory's problems are for the admins
+    # carl is in "leitung" without a department: he sees nothing, and is told why
+    empty = build_overview(_directory(tmp_path), TODAY, DOCS, None, departments=())
+    assert empty.top == () and empty.scope == "keine Abteilung"
+    assert any("keine Abteilung eingetragen" in note for note in empty.skipped)
 
 
 def test_no_tasks_still_renders(tmp_path: Path) -> None:

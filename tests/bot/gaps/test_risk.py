@@ -73,12 +73,15 @@ def test_no_deputy_moves_a_task_up() -> None:
     assert _order(tasks, people) == ["b_without", "a_with"]
 
 
-def test_an_absent_or_leaving_deputy_is_no_present_deputy() -> None:
-    people = [_person("a"), _person("away"), _person("going", leaves=date(2027, 3, 31))]
+def test_a_long_absent_or_leaving_deputy_is_no_present_deputy() -> None:
+    people = [_person("a"), _person("away"), _person("going", leaves=date(2027, 3, 31)),
+              _person("holiday")]
     tasks = [_task("a_ok", "a"), _task("b_away", "a", deputies=("away",)),
-             _task("c_going", "a", deputies=("going",))]
-    away = (Absence("away", date(2026, 1, 1), date(2028, 12, 31)),)
-    assert _order(tasks, people, away)[2] == "a_ok"
+             _task("c_going", "a", deputies=("going",)),
+             _task("d_holiday", "a", deputies=("holiday",))]
+    away = (Absence("away", date(2026, 1, 1), date(2028, 12, 31)),
+            Absence("holiday", date(2026, 11, 30), date(2026, 12, 18)))  # two weeks: present
+    assert _order(tasks, people, away) == ["b_away", "c_going", "a_ok", "d_holiday"]
     directory = Directory({p.id: p for p in [*people, _person("dep")]},
                           {t.id: t for t in tasks}, {}, away)
     [risk] = [r for r in rank_tasks(directory, TODAY, {"fresh.md": FRESH}) if r.task.id == "b_away"]
