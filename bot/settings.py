@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 
 from indexer.settings import IndexSettings
 
 
 class Settings(IndexSettings):
     host: str | None = Field(None, description="bind address; default 127.0.0.1 in local mode")
-    port: int = Field(3978, description="HTTP port")
+    port: int = Field(3978, ge=0, le=65535, description="HTTP port")
     app_id: str = Field(
         "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID")
     )
@@ -39,6 +39,8 @@ class Settings(IndexSettings):
     doc_base_url: str = Field("", description="base URL of the document share for links")
     min_confidence: float = Field(
         0.70,
+        ge=0.0,
+        le=1.0,
         description="below this answer confidence (0 to 1) the bot says it found nothing; "
         "calibrated for e5 on the sample knowledge base (docs/assistant.md)",
     )
@@ -52,12 +54,14 @@ class Settings(IndexSettings):
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
     public_url: str = Field(
-        "", description="address the bot is reached at from browsers (https://...), for the "
-        "report links it sends; default in local mode: http://127.0.0.1:<port>"
+        "", pattern=r"^(https?://\S+)?$",
+        description="address browsers reach the bot at (https://...), for the report links it "
+        "sends; default in local mode: http://127.0.0.1:<port>",
     )
     report_secret: str = Field(
-        "", description="key that signs /bericht links (at least 32 characters); default: a "
-        "random key kept beside the state database. Set it when several replicas serve."
+        "", pattern=r"^(|.{32,})$",
+        description="key that signs /bericht links (at least 32 characters); default: a random "
+        "key kept beside the state database. Set it when several replicas serve.",
     )
 
     @property
@@ -77,40 +81,12 @@ class Settings(IndexSettings):
     def directory_path(self) -> Path:
         return self.directory_dir or self.kb_dir / "_verzeichnis"
 
-    @field_validator("port")
-    @classmethod
-    def _port_range(cls, value: int) -> int:
-        if not 0 <= value <= 65535:
-            raise ValueError("must be between 0 and 65535")
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _web_address(cls, value: str) -> str:
-        if value and not value.startswith(("https://", "http://")):
-            raise ValueError("must start with https:// (or http://)")
-        return value.rstrip("/")
-
-    @field_validator("report_secret")
-    @classmethod
-    def _long_enough(cls, value: str) -> str:
-        if value and len(value) < 32:
-            raise ValueError("must have at least 32 characters (or be empty)")
-        return value
-
     @property
     def report_base_url(self) -> str:
         """Where browsers reach /bericht: ``public_url``, else this machine in local mode."""
         if self.public_url:
-            return self.public_url
+            return self.public_url.rstrip("/")
         if self.local_mode and self.bind_host in ("127.0.0.1", "localhost", "::1"):
             host = "[::1]" if self.bind_host == "::1" else self.bind_host
             return f"http://{host}:{self.port}"
         return ""
-
-    @field_validator("min_confidence")
-    @classmethod
-    def _unit_interval(cls, value: float) -> float:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError("must be between 0 and 1")
-        return value

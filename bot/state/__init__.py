@@ -6,8 +6,12 @@ from bot.state.sqlite import (
     SCHEMA_VERSION,
     State,
 )
+from bot.state.store import AbsenceStore, AnswerLog, StateStore
 
 __all__ = [
+    "AbsenceStore",
+    "AnswerLog",
+    "StateStore",
     "SCHEMA_VERSION",
     "State",
 ]
