@@ -1,16 +1,19 @@
 """Errors of the gap report and the knowledge-risk overview.
 
-    GapsError
-    ├── ReportNotAllowed   the user is neither admin nor head of a department
-    └── BadReportLink      a /bericht link that is forged, damaged or older than an hour
+    BotError (bot.errors)
+    └── GapsError
+        ├── ReportNotAllowed   the user is neither admin nor head of a department
+        └── BadReportLink      a /bericht link that is forged, damaged or older than an hour
 
 German messages are chosen at the edges (``bot.texts.risk``).
 """
 
 from __future__ import annotations
 
+from bot.errors import BotError
 
-class GapsError(Exception):
+
+class GapsError(BotError):
     """Base of everything ``bot.gaps`` raises on purpose."""
 
 

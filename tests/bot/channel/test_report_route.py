@@ -110,3 +110,24 @@ def test_the_access_log_leaves_out_the_link_token(tmp_path: Path,
     lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
     assert any('"GET /bericht" 403' in line for line in lines)
     assert not any("geheim" in line for line in lines)
+
+
+def test_report_settings_are_checked_at_start(tmp_path: Path) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="public_url"):
+        _settings(tmp_path, public_url="bot.example")
+    with pytest.raises(ValidationError, match="report_secret"):
+        _settings(tmp_path, report_secret="zu-kurz")
+    assert _settings(tmp_path, public_url="https://bot.example/").report_base_url == (
+        "https://bot.example")
+    assert _settings(tmp_path, port=8080).report_base_url == "http://127.0.0.1:8080"
+    assert _settings(tmp_path, app_id="teams-app").report_base_url == ""
+    secret = "s" * 32
+    assert load_secret(_settings(tmp_path, report_secret=secret).report_secret, tmp_path) == (
+        secret.encode())
+    assert not (tmp_path / "report.key").exists()  # a configured key writes no file
+    generated = load_secret("", tmp_path / "state")
+    assert len(generated) == 32 and load_secret("", tmp_path / "state") == generated
+    assert (tmp_path / "state" / "report.key").stat().st_mode & 0o077 == 0
