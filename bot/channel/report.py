@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable
 from html import escape
@@ -22,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from cachetools import TTLCache
 
 from bot.channel.webchat import _loopback, _loopback_name
 from bot.settings import Settings
@@ -37,6 +39,9 @@ REPORT_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the token is in the address: never pass it on
     "Cache-Control": "no-store",
 }
+# Drawing the charts takes a second or more (seconds on a busy machine): a page is kept for
+# five minutes per scope and day; the numbers may be that old.
+PAGE_SECONDS = 300
 
 
 class ReportPage:
@@ -44,6 +49,8 @@ class ReportPage:
         self._settings = settings
         self._assistant = assistant
         self._person_choice = settings.local_mode and _loopback(settings.bind_host)
+        self._pages: TTLCache[tuple[Any, ...], str] = TTLCache(maxsize=32, ttl=PAGE_SECONDS)
+        self._lock = threading.Lock()  # one drawing at a time: matplotlib text is not reentrant
 
     async def get(self, request: web.Request) -> web.Response:
         from bot.gaps.errors import BadReportLink, ReportNotAllowed
@@ -85,11 +92,17 @@ class ReportPage:
         from bot.gaps.overview import build_overview
 
         scope = report_scope(self._settings.admins, person, key)
-        started = time.monotonic()
-        overview = build_overview(assistant.directory, assistant.today(), assistant.docs_meta,
-                                  assistant.state, scope, self._settings.gap_review_days)
-        html = render_html(overview)
-        log.info("report served: %s departments, %.1f s",
+        today = assistant.today()
+        with self._lock:
+            cached = self._pages.get((scope, today))
+            if cached is not None:
+                return cached
+            started = time.monotonic()
+            overview = build_overview(assistant.directory, today, assistant.docs_meta,
+                                      assistant.state, scope, self._settings.gap_review_days)
+            html = render_html(overview)
+            self._pages[(scope, today)] = html
+        log.info("report drawn: %s departments, %.1f s",
                  "all" if scope is None else len(scope), time.monotonic() - started)
         return html
 

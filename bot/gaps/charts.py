@@ -35,47 +35,65 @@ _ID = re.compile(r'\bid="([^"]+)"')
 
 
 def timeline_svg(overview: RiskOverview, prefix: str = "zeit") -> str:
-    """Stacked bars per year (document exists / missing): all departments in scope first,
-    then one small chart per department with at least one leaving holder."""
+    """Above: stacked bars per year for the whole scope (document exists / missing). Below,
+    when there are several departments: one row per department, a small stacked bar in each
+    year, scaled to the row (the counts are in the table under the chart). Two axes instead
+    of one per department: the layout's text measuring dominates the cost of a chart."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    departments = sorted({dept for dept, _ in overview.timeline})
-    panels: list[tuple[str, str | None]] = (
-        [(texts.ALL_DEPARTMENTS, None)] if len(departments) != 1 else [])
-    panels += [(dept or texts.NO_DEPARTMENT, dept) for dept in departments]
-    columns = 1 if len(panels) == 1 else 2
-    rows = 1 + (len(panels) - 1) // columns
+    departments = sorted({dept for dept, _ in overview.timeline}, reverse=True)
+    rows = len(departments) if len(departments) > 1 else 0
     with rc_context(_STYLE):
-        figure = Figure(figsize=(9, 2.4 * rows), layout="constrained")
-        axes = figure.subplots(rows, columns, squeeze=False).flatten()
-        peak = max([sum(overview.leaving_in(y)) for y in overview.years] + [1])
-        for ax, (title, dept) in zip(axes, panels, strict=False):
-            _timeline_panel(ax, overview, title, dept, peak)
-        for ax in axes[len(panels):]:
-            ax.set_visible(False)
+        heights = [2.6] + ([0.42 * rows + 0.3] if rows else [])
+        figure = Figure(figsize=(9, sum(heights) + 0.5), layout="constrained")
+        axes = figure.subplots(len(heights), 1, sharex=True, squeeze=False,
+                               height_ratios=heights)[:, 0]
+        title = (departments[0] or texts.NO_DEPARTMENT) if len(departments) == 1 else (
+            texts.ALL_DEPARTMENTS)
+        _totals(axes[0], overview, title)
+        if rows:
+            _department_rows(axes[1], overview, departments)
         figure.legend(handles=axes[0].containers, labels=[texts.DOC_EXISTS, texts.DOC_MISSING],
                       loc="outside upper center", ncols=2, frameon=False)
         return _svg(figure, prefix)
 
 
-def _timeline_panel(ax: Axes, overview: RiskOverview, title: str, dept: str | None,
-                    peak: int) -> None:
+def _totals(ax: Axes, overview: RiskOverview, title: str) -> None:
     from matplotlib.ticker import MaxNLocator
 
     years = list(overview.years)
-    if dept is None:
-        counts = [overview.leaving_in(y) for y in years]
-    else:
-        counts = [overview.timeline.get((dept, y), (0, 0)) for y in years]
+    counts = [overview.leaving_in(y) for y in years]
     exists = [c[0] for c in counts]
-    missing = [c[1] for c in counts]
     ax.bar(years, exists, color=EXISTS_COLOUR, label=texts.DOC_EXISTS)
-    ax.bar(years, missing, bottom=exists, color=MISSING_COLOUR, label=texts.DOC_MISSING)
+    ax.bar(years, [c[1] for c in counts], bottom=exists, color=MISSING_COLOUR,
+           label=texts.DOC_MISSING)
     ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
-    ax.set_xticks(years, [str(y) for y in years], fontsize=7)
-    ax.set_ylim(0, peak + 0.5)
+    ax.set_ylabel(texts.TASKS_AXIS)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.tick_params(labelbottom=True)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _department_rows(ax: Axes, overview: RiskOverview, departments: list[str]) -> None:
+    peak = max(sum(v) for v in overview.timeline.values())
+    unit = 0.7 / peak  # the fullest cell fills 70 % of its row, its number the rest
+    for row, dept in enumerate(departments):
+        cells = [(y, *overview.timeline.get((dept, y), (0, 0))) for y in overview.years]
+        base = [row - 0.4] * len(cells)
+        exists = [e * unit for _, e, _ in cells]
+        ax.bar([y for y, _, _ in cells], exists, bottom=base, color=EXISTS_COLOUR, width=0.6)
+        ax.bar([y for y, _, _ in cells], [m * unit for _, _, m in cells], width=0.6,
+               bottom=[b + e for b, e in zip(base, exists, strict=True)], color=MISSING_COLOUR)
+        for year, exist, missing in cells:
+            if exist + missing:
+                ax.text(year + 0.34, row - 0.4, str(exist + missing), fontsize=7,
+                        va="bottom", ha="left")
+        ax.axhline(row - 0.45, color="#dddddd", linewidth=0.6)
+    ax.set_yticks(range(len(departments)), [d or texts.NO_DEPARTMENT for d in departments])
+    ax.set_ylim(-0.5, len(departments) - 0.5)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
 
 
 def departments_svg(rows: Sequence[DepartmentRow], prefix: str = "abt") -> str:
