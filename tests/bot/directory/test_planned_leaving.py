@@ -42,3 +42,11 @@ def test_old_files_without_the_column_still_load(tmp_path: Path) -> None:
     person = directory.person("a")
     assert person is not None and person.leaves_on == date(2031, 1, 31)
     assert not [p for p in directory.problems if p.file == "personen.csv"]
+
+
+def test_the_gap_report_lists_a_planned_leaving_within_its_horizon(tmp_path: Path) -> None:
+    from bot.gaps import gap_report
+
+    directory = _load(tmp_path, "a;A;Amt;;;;;;;2027-03-31\nb;B;Amt;;;;;;;2031\n")
+    report = gap_report(directory, date(2026, 12, 2), leaving_days=180)
+    assert [(i.key, i.day) for i in report.of("austritt")] == [("a", date(2027, 3, 31))]
