@@ -22,7 +22,7 @@ log = logging.getLogger("bot")
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["luecken"]:
-        from bot.gaps.report import cli_main
+        from bot.gaps.cli import cli_main
 
         return cli_main(argv[1:])
     args = _parser().parse_args(argv)

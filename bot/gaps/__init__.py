@@ -4,6 +4,7 @@ unanswered questions; and the knowledge-risk overview (``--html``, ``/bericht``)
 from __future__ import annotations
 
 from bot.gaps.cli import (
+    cli_main,
     load_docs_meta,
     read_docs_meta,
 )
@@ -14,7 +15,6 @@ from bot.gaps.errors import (
 )
 from bot.gaps.report import (
     GapReport,
-    cli_main,
     format_summary,
     format_table,
     gap_report,

@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str]) -> int:
+def cli_main(argv: list[str]) -> int:
+    """``python -m bot luecken [--csv FILE] ...``: the gap report on the terminal or as CSV."""
     from bot.settings import Settings  # noqa: F811 (the runtime import of the type above)
     from indexer.settings import load_settings
 

@@ -5,7 +5,7 @@ Tasks with no deputy; tasks whose whole chain is away on a working day (Mon-Fri)
 no handover document names; documents not reviewed for ``review_days``; questions the bot
 could not answer (most frequent first) and the feedback counts; the directory's own problems.
 Output: a terminal table (``format_table``), CSV (``write_csv``), a short chat summary
-(``format_summary``). ``cli_main`` is ``python -m bot luecken``.
+(``format_summary``). ``bot.gaps.cli`` is ``python -m bot luecken``.
 """
 
 from __future__ import annotations
@@ -262,9 +262,3 @@ def format_summary(report: GapReport, per_kind: int = 3) -> str:
     lines.extend(report.notes)
     return "\n".join(lines)
 
-
-def cli_main(argv: list[str]) -> int:
-    """``python -m bot luecken``: see ``bot.gaps.cli``."""
-    from bot.gaps.cli import run
-
-    return run(argv)

@@ -60,10 +60,10 @@ def test_bad_settings_exit_2_and_name_the_setting(
 
 
 def test_luecken_is_delegated_with_its_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.gaps.report
+    import bot.gaps.cli
 
     seen: list[list[str]] = []
-    monkeypatch.setattr(bot.gaps.report, "cli_main", lambda argv: seen.append(argv) or 7)
+    monkeypatch.setattr(bot.gaps.cli, "cli_main", lambda argv: seen.append(argv) or 7)
     assert main(["luecken", "--csv", "out.csv"]) == 7
     assert seen == [["--csv", "out.csv"]]
 

@@ -122,11 +122,9 @@ def test_odt_headings_lists_tables_and_meta(formats: Path) -> None:
         ("Gewerbeanmeldung", "Gebühren"),
     ]
     assert sections[0].text == "Die Gewerbeanmeldung nimmt das Ordnungsamt entgegen."
-    assert sections[1].text.split("\n\n") == [
+    assert sections[1].text.split("\n\n") == [  # a list style-less list: bullets
         "Formular GewA 1 vollständig ausfüllen lassen.",
-        "Ausweis prüfen",
-        "Gebühr kassieren",
-        "Bestätigung aushändigen",
+        "• Ausweis prüfen\n• Gebühr kassieren\n• Bestätigung aushändigen",
     ]
     assert sections[2].text == "Vorgang | Gebühr\nAnmeldung | 26 €\nUmmeldung | 20 €"
     meta = sections[0].meta
@@ -180,3 +178,25 @@ def test_zip_bomb_is_refused_with_a_reason(tmp_path: Path, fixture: str, part: s
 @pytest.mark.parametrize("fixture", ["uebergabe.docx", "verfahren.odt"])
 def test_ordinary_office_files_still_load(fixture: str) -> None:
     assert load_file(FORMAT_FIXTURES / fixture, FORMAT_FIXTURES)
+
+
+def test_docx_lists_get_their_markers_and_broken_sentences_are_joined(kb: Path) -> None:
+    document = python_docx.Document()
+    document.add_paragraph("Ablauf", style="Heading 1")
+    document.add_paragraph("Die Abmeldung nimmt das Bürgeramt")  # Enter pressed mid-sentence
+    document.add_paragraph("entgegen, auch per Post.")
+    document.add_paragraph("Formular prüfen", style="List Number")
+    document.add_paragraph("Marke zurücknehmen", style="List Number")
+    document.add_paragraph("Danach:")
+    document.add_paragraph("Bescheid", style="List Bullet")
+    document.add_paragraph("Akte", style="List Bullet")
+    document.add_paragraph("Ende des Vorgangs.")
+    document.save(kb / "ablauf.docx")
+    [section] = load_file(kb / "ablauf.docx", kb)
+    assert section.text.split("\n\n") == [
+        "Die Abmeldung nimmt das Bürgeramt entgegen, auch per Post.",
+        "1. Formular prüfen\n2. Marke zurücknehmen",
+        "Danach:",
+        "• Bescheid\n• Akte",
+        "Ende des Vorgangs.",
+    ]
