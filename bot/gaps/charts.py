@@ -124,13 +124,13 @@ def departments_svg(rows: Sequence[DepartmentRow], prefix: str = "abt") -> str:
 
 
 def _svg(figure: Figure, prefix: str) -> str:
-    """The figure as an ``<svg>`` element for inlining: no XML prolog, no metadata, ids
-    prefixed (and every reference to them)."""
+    """The figure as an ``<svg>`` element for inlining: no XML prolog, no metadata, no
+    comments (matplotlib repeats every label in one), ids prefixed (and every reference)."""
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
     text = text[text.index("<svg"):]
-    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>|<!--.*?-->", "", text, flags=re.S)
     for old in sorted(set(_ID.findall(text)), key=len, reverse=True):
         new = f"{prefix}-{old}"
         text = (text.replace(f'id="{old}"', f'id="{new}"')

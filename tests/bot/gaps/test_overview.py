@@ -22,7 +22,7 @@ emil;Emil Ende;Steueramt;;;;;steueramt;;2032-06-30
 """
 TASKS = """aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2
 bauantrag;Bauantrag;Bau;Bauamt;anna;bert;
-bauhof;Bauhof;Hof;Bauamt;bert;;
+bauhof;Bauhof <b>Fett</b> --><i>;Hof;Bauamt;bert;;
 steuer;Hundesteuer;Hund;Steueramt;dora;emil;
 kasse;Kasse;Geld;Steueramt;emil;;
 frei;Freie Aufgabe;frei;;carl;;
@@ -60,6 +60,7 @@ def test_bad_input_renders_and_says_what_it_skipped(tmp_path: Path) -> None:
     assert "1 unbeantwortete Fragen der letzten 90 Tage ließen sich keiner Aufgabe" in text
     assert html.count("<svg") == 2  # the timeline and the departments
     assert not re.search(r'(src|href)="(?!#)|url\((?!#)|<script|<link|@import', html)
+    assert "<b>Fett" not in html and "Bauhof &lt;b&gt;Fett&lt;/b&gt; --&gt;&lt;i&gt;" in html
     # the timeline: anna 2028 (document exists), emil 2032 (none), carl 2030 (no department)
     assert dict(overview.timeline) == {("Bauamt", 2028): (1, 0), ("Steueramt", 2032): (0, 1),
                                        ("", 2030): (0, 1)}
