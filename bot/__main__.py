@@ -118,10 +118,12 @@ def _run(app: Any, settings: Any) -> int:
     line instead of a traceback (the warm-up opens the index inside ``run_app``)."""
     from aiohttp import web
 
+    from bot.channel.report import PathOnlyAccessLogger
     from indexer.errors import IndexerError
 
     try:
-        web.run_app(app, host=settings.bind_host, port=settings.port, print=None)
+        web.run_app(app, host=settings.bind_host, port=settings.port, print=None,
+                    access_log_class=PathOnlyAccessLogger)
     except IndexerError as error:
         print(f"Error: cannot start the bot: {error}", file=sys.stderr)
         return 1

@@ -82,6 +82,9 @@ def create_app(
     app.on_cleanup.append(shut_down)
     app.router.add_post("/api/messages", endpoint.handle)
     app.router.add_get("/healthz", healthz)
+    from bot.channel.report import add_report
+
+    add_report(app, settings, lambda: app[ASSISTANT])
     return app
 
 

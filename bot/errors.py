@@ -7,6 +7,7 @@ user messages are chosen only at the edge (``bot.texts``), CLIs print them once 
     ├── bot.assistant.errors        InvalidAction, ReindexError > ReindexBusy, AbsenceRequestError
     ├── bot.directory.errors        DirectoryError > UnknownTask, DateError, AbsenceError >
     │                               (NotOwnAbsence, UnknownPerson, ...), StateError; NotAllowed
+    ├── bot.gaps.errors             GapsError > ReportNotAllowed, BadReportLink
     └── bot.channel.errors          ChannelError > BadActivity, Unauthorized, AuthUnavailable
 """
 

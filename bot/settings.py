@@ -53,6 +53,16 @@ class Settings(IndexSettings):
     log_questions: bool = Field(False, description="write question texts to the log")
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
+    public_url: str = Field(
+        "", pattern=r"^(https?://\S+)?$",
+        description="address browsers reach the bot at (https://...), for the report links it "
+        "sends; default in local mode: http://127.0.0.1:<port>",
+    )
+    report_secret: str = Field(
+        "", pattern=r"^(|.{32,})$",
+        description="key that signs /bericht links (at least 32 characters); default: a random "
+        "key kept beside the state database. Set it when several replicas serve.",
+    )
 
     @property
     def local_mode(self) -> bool:
@@ -70,3 +80,13 @@ class Settings(IndexSettings):
     @property
     def directory_path(self) -> Path:
         return self.directory_dir or self.kb_dir / "_verzeichnis"
+
+    @property
+    def report_base_url(self) -> str:
+        """Where browsers reach /bericht: ``public_url``, else this machine in local mode."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        if self.local_mode and self.bind_host in ("127.0.0.1", "localhost", "::1"):
+            host = "[::1]" if self.bind_host == "::1" else self.bind_host
+            return f"http://{host}:{self.port}"
+        return ""

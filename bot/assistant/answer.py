@@ -104,6 +104,9 @@ class Answer:
     sources: tuple[SourceRef, ...] = ()
     topics: tuple[str, ...] = ()  # closest topics, offered as buttons when nothing was found
     answer_id: str | None = None
+    # not found: the task the question was probably about (kept with the unanswered question
+    # so the knowledge-risk overview can count, per task, what the bot could not answer)
+    near_task: str | None = None
 
 
 def compose_answer(
@@ -134,7 +137,9 @@ def compose_answer(
         matches = directory.match_tasks(question, k=3, documents=documents)
     task_id = choose_task(hits, matches, docs_ok) if docs_ok or names_a_task(evidence) else None
     if not docs_ok and task_id is None:
-        return Answer(question, False, confidence, topics=closest_topics(hits, matches))
+        near = next((str(t.id) for t, score in matches if score >= TASK_GUESS), None)
+        return Answer(question, False, confidence, topics=closest_topics(hits, matches),
+                      near_task=near)
     task_name, who = None, None
     if task_id is not None and directory is not None:
         task = directory.task(task_id)

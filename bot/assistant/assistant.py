@@ -188,7 +188,7 @@ class Assistant:
         """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
         if answer.found:
             return self._record(answer, user)
-        self.state.record_unanswered(answer.question, user.key)
+        self.state.record_unanswered(answer.question, user.key, answer.task_id or answer.near_task)
         return answer
 
     def _search_and_compose(
@@ -234,6 +234,7 @@ class Assistant:
             [source.key for source in answer.sources],
             getattr(self.searcher, "version_id", None) or "",
             user.key,
+            answer.task_id,
         )
         return replace(answer, answer_id=answer_id)
 

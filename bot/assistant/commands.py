@@ -28,6 +28,7 @@ class CommandKind(Enum):
     ABSENT = "abwesend"
     BACK = "zurück"
     GAPS = "lücken"
+    REPORT = "bericht"
     REINDEX = "neu indexieren"
     UNKNOWN = "unknown"
 
@@ -48,6 +49,9 @@ _NAMES: dict[str, CommandKind] = {
     "lücken": CommandKind.GAPS,
     "luecken": CommandKind.GAPS,
     "wissenslücken": CommandKind.GAPS,
+    "bericht": CommandKind.REPORT,
+    "wissensrisiko": CommandKind.REPORT,
+    "risikobericht": CommandKind.REPORT,
     "neu indexieren": CommandKind.REINDEX,
     "neuindexieren": CommandKind.REINDEX,
     "reindex": CommandKind.REINDEX,
@@ -104,6 +108,8 @@ def run_command(
         return [_message(texts.STATUS_TITLE, status_lines(assistant, turn, admin), "status")]
     if command.kind is CommandKind.GAPS:
         return [_message(texts.GAPS_TITLE, gap_lines(assistant), "gaps")]
+    if command.kind is CommandKind.REPORT:
+        return [report_link(assistant, turn)]
     return [Reply(texts.unknown_command(command.name, admin), data={"kind": "unknown_command"})]
 
 
@@ -199,3 +205,35 @@ def absence(assistant: CommandContext, turn: Turn, text: str, free_text: bool) -
         return [Reply(error_message(error, names), data={"kind": "absence", "stored": False})]
     assistant.reload_absences()
     return [Reply(message, data={"kind": "absence", "stored": True})]
+
+
+def report_link(assistant: CommandContext, turn: Turn, now: float | None = None) -> Reply:
+    """``bericht``: a signed link to ``/bericht`` for admins and heads, valid one hour, sent
+    only in a personal chat (everybody in a group could open it)."""
+    import time
+
+    from bot.gaps.access import load_secret, report_scope, sign_link
+    from bot.gaps.errors import ReportNotAllowed
+    from bot.texts import risk as risk_texts
+
+    settings = assistant.settings
+    person = assistant.person_of(turn.user)
+    user = turn.user
+    try:
+        scope = report_scope(settings.admins, person, user.key, user.email, user.teams_id)
+    except ReportNotAllowed:
+        return Reply(risk_texts.REPORT_NOT_ALLOWED, data={"kind": "report", "sent": False})
+    if turn.is_group:
+        return Reply(risk_texts.REPORT_PERSONAL_ONLY, data={"kind": "report", "sent": False})
+    if not settings.report_base_url:
+        return Reply(risk_texts.REPORT_NO_URL, data={"kind": "report", "sent": False})
+    secret = load_secret(settings.report_secret, settings.state_db.parent)
+    token = sign_link(secret, person.id if person else None, user.key,
+                      time.time() if now is None else now)
+    url = f"{settings.report_base_url}/bericht?t={token}"
+    text = risk_texts.REPORT_LINK.format(
+        scope=risk_texts.SCOPE_ALL if scope is None else ", ".join(scope) or risk_texts.SCOPE_NONE)
+    card = message_card(risk_texts.REPORT_TITLE, [text])
+    card["actions"] = [{"type": "Action.OpenUrl", "title": risk_texts.REPORT_OPEN, "url": url}]
+    return Reply(f"{risk_texts.REPORT_TITLE}\n{text}\n{url}", card,
+                 {"kind": "report", "sent": True, "url": url})

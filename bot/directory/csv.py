@@ -28,7 +28,9 @@ DEPARTMENTS_FILE = "abteilungen.csv"
 ABSENCES_FILE = "abwesenheiten.csv"
 
 PEOPLE_COLUMNS = ("id", "name", "abteilung", "telefon", "raum", "email", "teams_id", "gruppen",
-                  "austritt")
+                  "austritt", "austritt_geplant")
+# a planned leaving year outside this range is a typo (2o31, 231), not a plan
+PLANNED_YEARS = range(1950, 2101)
 TASK_COLUMNS = ("aufgabe_id", "aufgabe", "stichwoerter", "abteilung", "zustaendig",
                 "vertretung1", "vertretung2")
 DEPARTMENT_COLUMNS = ("abteilung", "leitung", "telefon")
@@ -101,10 +103,12 @@ def read_people(folder: Path, problems: list[Problem]) -> dict[str, Person]:
             problems.append(Problem(PEOPLE_FILE, line, f"duplicate person id {row['id']!r}"))
             continue
         leaving = _optional_date(row["austritt"], PEOPLE_FILE, line, problems)
+        planned, year_only = _planned_leaving(row["austritt_geplant"], line, problems)
         people[row["id"]] = Person(
             id=row["id"], name=row["name"], department=row["abteilung"], phone=row["telefon"],
             room=row["raum"], email=row["email"], teams_id=row["teams_id"],
-            groups=split_list(row["gruppen"]), leaving=leaving,
+            groups=split_list(row["gruppen"]), leaving=leaving, planned_leaving=planned,
+            planned_year_only=year_only,
         )
     return people
 
@@ -193,6 +197,25 @@ def _person_ref(
         problems.append(Problem(file, line, f"unknown person {pid!r}"))
         return None
     return pid
+
+
+def _planned_leaving(
+    value: str, line: int, problems: list[Problem]
+) -> tuple[date | None, bool]:
+    """``austritt_geplant``: a year (``2031``, read as 31.12.2031) or a full date."""
+    if not value:
+        return None, False
+    if value.isdigit() and len(value) == 4 and int(value) in PLANNED_YEARS:
+        return date(int(value), 12, 31), True
+    try:
+        day = parse_full_date(value)
+    except DateError:
+        day = None
+    if day is None or day.year not in PLANNED_YEARS:
+        problems.append(Problem(PEOPLE_FILE, line, f"unreadable planned leaving {value!r} "
+                                                   "(austritt_geplant): use 2031 or 2031-06-30"))
+        return None, False
+    return day, False
 
 
 def _optional_date(value: str, file: str, line: int, problems: list[Problem]) -> date | None:

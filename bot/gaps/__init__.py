@@ -1,5 +1,5 @@
 """The gap report (``luecken``): tasks without deputy, leavers, stale documents,
-unanswered questions."""
+unanswered questions; and the knowledge-risk overview (``--html``, ``/bericht``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ from bot.gaps.cli import (
     cli_main,
     load_docs_meta,
     read_docs_meta,
+)
+from bot.gaps.errors import (
+    BadReportLink,
+    GapsError,
+    ReportNotAllowed,
 )
 from bot.gaps.report import (
     GapReport,
@@ -17,7 +22,10 @@ from bot.gaps.report import (
 )
 
 __all__ = [
+    "BadReportLink",
     "GapReport",
+    "GapsError",
+    "ReportNotAllowed",
     "cli_main",
     "format_summary",
     "format_table",

@@ -141,19 +141,20 @@ def _spans(days: list[date]) -> str:
 
 
 def _leaving(directory: Directory, today: date, leaving_days: int) -> list[GapItem]:
+    """People whose ``austritt`` or ``austritt_geplant`` (the earlier) falls before the horizon."""
     horizon = today + timedelta(days=leaving_days)
     items = []
-    leavers = [p for p in directory.people.values() if p.leaving and p.leaving <= horizon]
-    for person in sorted(leavers, key=lambda p: (p.leaving, p.name)):
-        assert person.leaving is not None
+    leavers = [(p, p.leaves_on) for p in directory.people.values()
+               if p.leaves_on and p.leaves_on <= horizon]
+    for person, day in sorted(leavers, key=lambda pair: (pair[1], pair[0].name)):
+        assert day is not None
         held = directory.tasks_of(person)
-        if person.leaving < today and not held:
+        if day < today and not held:
             continue  # gone, and nothing left behind
         only = [t.name for t in held if set(t.chain) == {person.id}]
         responsible = sum(1 for t in held if t.responsible == person.id)
-        detail = texts.gap_leaving(person.leaving, person.leaving < today, only, responsible)
-        items.append(GapItem("austritt", person.id, person.name, detail, person.leaving,
-                             len(only)))
+        detail = texts.gap_leaving(day, day < today, only, responsible)
+        items.append(GapItem("austritt", person.id, person.name, detail, day, len(only)))
     return items
 
 

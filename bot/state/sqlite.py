@@ -23,8 +23,8 @@ from bot.directory import Absence, StateError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-_SCHEMA = [
+SCHEMA_VERSION = 2
+_SCHEMA_1 = [
     """CREATE TABLE IF NOT EXISTS absences (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         person_id TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL,
@@ -43,6 +43,14 @@ _SCHEMA = [
         user_key TEXT NOT NULL, created_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS unanswered_normalized ON unanswered(normalized)",
 ]
+# 2: the task a question was about, for the knowledge-risk overview (bot.gaps.risk)
+_SCHEMA_2 = [
+    "ALTER TABLE answers ADD COLUMN task_id TEXT",
+    "ALTER TABLE unanswered ADD COLUMN task_id TEXT",
+    "CREATE INDEX IF NOT EXISTS answers_task ON answers(task_id, created_at)",
+    "CREATE INDEX IF NOT EXISTS unanswered_task ON unanswered(task_id, created_at)",
+]
+_MIGRATIONS = {1: _SCHEMA_1, 2: _SCHEMA_2}
 VOTES = ("up", "down")
 
 
@@ -113,8 +121,9 @@ class State:
                     f"{self.path} has schema version {version}; this code knows {SCHEMA_VERSION}"
                 )
             if version < SCHEMA_VERSION:
-                for statement in _SCHEMA:
-                    connection.execute(statement)
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[step]:
+                        connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 log.info("state database %s at schema version %d", self.path, SCHEMA_VERSION)
 
@@ -170,14 +179,17 @@ class State:
     # --- answers, feedback, gaps ------------------------------------------------------------
 
     def record_answer(
-        self, question: str | None, sources: list[str], index_version: str, user_key: str
+        self, question: str | None, sources: list[str], index_version: str, user_key: str,
+        task_id: str | None = None,
     ) -> str:
         """Remember an answer (for feedback); ``question`` None when it may not be kept."""
         answer_id = uuid.uuid4().hex
         with self._write() as connection:
             connection.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                (answer_id, question, json.dumps(sources), index_version, user_key, _now()),
+                "INSERT INTO answers (id, question, sources, index_version, user_key, "
+                "created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (answer_id, question, json.dumps(sources), index_version, user_key, _now(),
+                 task_id),
             )
         return answer_id
 
@@ -197,13 +209,33 @@ class State:
             )
         return True
 
-    def record_unanswered(self, question: str, user_key: str) -> None:
+    def record_unanswered(self, question: str, user_key: str, task_id: str | None = None) -> None:
+        """``task_id``: the task the question was probably about (the directory's best guess)."""
         with self._write() as connection:
             connection.execute(
-                "INSERT INTO unanswered (question, normalized, user_key, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (question.strip(), normalize_question(question), user_key, _now()),
+                "INSERT INTO unanswered (question, normalized, user_key, created_at, task_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (question.strip(), normalize_question(question), user_key, _now(), task_id),
             )
+
+    def questions_per_task(self, since: datetime) -> dict[str | None, tuple[int, int]]:
+        """Per task id (None: no task recognised): (questions asked, of them unanswered)
+        since ``since``; answers and unanswered questions together are the questions asked."""
+        stamp = since.astimezone(UTC).isoformat(timespec="seconds")
+        with self._connect() as connection:
+            answered = connection.execute(
+                "SELECT task_id, COUNT(*) FROM answers WHERE created_at >= ? GROUP BY task_id",
+                (stamp,)).fetchall()
+            missed = connection.execute(
+                "SELECT task_id, COUNT(*) FROM unanswered WHERE created_at >= ? GROUP BY task_id",
+                (stamp,)).fetchall()
+        counts: dict[str | None, tuple[int, int]] = {}
+        for task_id, n in answered:
+            counts[task_id] = (int(n), 0)
+        for task_id, n in missed:
+            asked, _ = counts.get(task_id, (0, 0))
+            counts[task_id] = (asked + int(n), int(n))
+        return counts
 
     def unanswered(self, limit: int = 20) -> list[tuple[str, int]]:
         """Unanswered questions, most frequent first (the latest wording of each)."""

@@ -6,7 +6,7 @@ that another backend (PostgreSQL for providers with several replicas) slots in u
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.directory.model import Absence
@@ -28,10 +28,14 @@ class AnswerLog(Protocol):
     """Answers given (for feedback), feedback, and questions the bot could not answer."""
 
     def record_answer(
-        self, question: str | None, sources: list[str], index_version: str, user_key: str
+        self, question: str | None, sources: list[str], index_version: str, user_key: str,
+        task_id: str | None = None,
     ) -> str: ...
     def record_feedback(self, answer_id: str, vote: str, user_key: str) -> bool: ...
-    def record_unanswered(self, question: str, user_key: str) -> None: ...
+    def record_unanswered(
+        self, question: str, user_key: str, task_id: str | None = None
+    ) -> None: ...
+    def questions_per_task(self, since: datetime) -> dict[str | None, tuple[int, int]]: ...
     def unanswered(self, limit: int = 20) -> list[tuple[str, int]]: ...
     def feedback_counts(self) -> dict[str, int]: ...
 

@@ -33,6 +33,7 @@ COMMANDS = [
     ("abwesend", "abwesend bis 12.08. [Vertretung: Name]: Abwesenheit eintragen"),
     ("zurück", "Ihre Abwesenheit beenden"),
     ("lücken", "Wissenslücken-Bericht (nur Administratoren)"),
+    ("bericht", "Link zum Bericht Wissensrisiko (Administratoren und Abteilungsleitungen)"),
     ("neu indexieren", "Wissensbasis neu einlesen (nur Administratoren)"),
 ]
 

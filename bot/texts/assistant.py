@@ -32,6 +32,8 @@ HELP_TEXT = (
 HELP_ADMIN_TEXT = (
     "Für Administratoren:\n"
     "- lücken: Wissenslücken, unbeantwortete Fragen und Rückmeldungen\n"
+    "- bericht: Link zum Bericht Wissensrisiko (eine Stunde gültig; auch für "
+    "Abteilungsleitungen)\n"
     "- neu indexieren: Dokumente neu einlesen (läuft im Hintergrund)"
 )
 
@@ -55,7 +57,7 @@ UNKNOWN_COMMAND = (
     "Den Befehl „{name}“ kenne ich nicht. Mögliche Befehle: hilfe, status, abwesend, zurück"
     "{admin}. Oder stellen Sie einfach Ihre Frage ohne „/“."
 )
-ADMIN_COMMANDS_SUFFIX = ", lücken, neu indexieren"
+ADMIN_COMMANDS_SUFFIX = ", lücken, bericht, neu indexieren"
 ADMIN_ONLY = "Das dürfen nur Administratoren. Bitte wenden Sie sich an die IT."
 
 NOT_FOUND = "Dazu habe ich nichts gefunden."
