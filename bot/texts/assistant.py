@@ -40,6 +40,10 @@ ERROR_GENERIC = (
     "Entschuldigung, dabei ist bei mir ein Fehler aufgetreten. Bitte versuchen Sie es gleich "
     "noch einmal. Wenn es wieder passiert, wenden Sie sich bitte an die IT."
 )
+TOO_SLOW = (
+    "Die Bearbeitung Ihrer Nachricht hat zu lange gedauert. Bitte versuchen Sie es später "
+    "noch einmal oder formulieren Sie sie kürzer."
+)
 ERROR_NO_INDEX = (
     "Entschuldigung, mein Wissensstand ist gerade nicht verfügbar. Bitte wenden Sie sich an "
     "die IT (der Index muss neu aufgebaut werden)."
