@@ -216,7 +216,8 @@ class Assistant:
         hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
         with self._search_lock:  # _document_chunks swaps the version it quotes from
             answer = compose_answer(
-                question, hits, self.directory, day, self.settings, self._document_chunks
+                question, hits, self.directory, day, self.settings, self._document_chunks,
+                groups=groups,
             )
         return answer, hits
 

@@ -251,3 +251,50 @@ def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Ass
     assert [_comparable(r) for r in together] == [_comparable(r) for r in alone]
     assert {r[0].data["kind"] for r in together} == {"answer", "not_found"}
     assert assistant.state.unanswered(10) == [("Wie backe ich Brot?", 6)]  # all gaps recorded
+
+
+def _with_secret_task(assistant: Assistant, settings: Any) -> Assistant:
+    """A task only a Personalamt document names (not in zustaendigkeiten.csv)."""
+    from bot.directory.directory import Directory
+    from indexer.model import DocumentMeta
+
+    from .conftest import chunk, write_directory
+
+    meta = DocumentMeta(title="Abfindung Zanderkamp", tasks=("abfindung_zanderkamp",),
+                        keywords=("Abfindung", "Zanderkamp"), responsible="pamt",
+                        groups=("personalamt",))
+    assistant.directory = Directory.load(write_directory(settings.directory_path),
+                                         {"personal/abfindung.md": meta})
+    secret = chunk("personal/abfindung.md", "Ablauf", "Die Abfindung Zanderkamp zahlt ...",
+                   "Abfindung Zanderkamp", ("abfindung_zanderkamp",), ("personalamt",))
+    assistant.searcher.chunks.append((secret, 0.9))  # type: ignore[attr-defined]
+    return assistant
+
+
+@pytest.mark.parametrize("question", [
+    "Wer kümmert sich um die Abfindung Zanderkamp?",
+    "Abfindung",
+    "Zanderkamp",
+])
+def test_a_task_only_a_restricted_document_names_stays_hidden(
+        assistant: Assistant, settings: Any, question: str) -> None:
+    _with_secret_task(assistant, settings)
+    for user in (OUTSIDER, TOM):
+        reply = ask(assistant, question, user)
+        shown = f"{reply.text} {reply.card} {reply.data}".replace(question, "")  # its echo
+        assert "Zanderkamp" not in shown and "Paula" not in shown, (user, shown)
+    inside = ask(assistant, "Wer kümmert sich um die Abfindung Zanderkamp?", PAULA)
+    assert "Abfindung Zanderkamp" in inside.text and "Paula Personal" in inside.text
+
+
+def test_restricted_tasks_are_matched_only_for_their_groups(
+        assistant: Assistant, settings: Any) -> None:
+    directory = _with_secret_task(assistant, settings).directory
+    assert directory.task("abfindung_zanderkamp").groups == ("personalamt",)
+    assert directory.task("hundesteuer").groups == ()  # the table's tasks are open
+    question = "Abfindung Zanderkamp"
+    assert directory.match_tasks(question, groups=()) == []
+    assert directory.match_tasks(question, groups=("steueramt",)) == []
+    assert [t.id for t, _ in directory.match_tasks(question, groups=("personalamt",))] == [
+        "abfindung_zanderkamp"]
+    assert [t.id for t, _ in directory.match_tasks(question)] == ["abfindung_zanderkamp"]
