@@ -279,6 +279,8 @@ class Assistant:
         try:
             if command.admin_only and not admin:
                 raise NotAllowed(command.kind.value)
+            if command.admin_only and turn.is_group:
+                return await self._admin_in_group(turn, command, admin)
             if command.kind is CommandKind.REINDEX:
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
@@ -296,8 +298,24 @@ class Assistant:
         within TURN_BUDGET_SECONDS; a TimeoutError becomes an apology in ``handle``."""
         return await asyncio.wait_for(asyncio.to_thread(function, *args), TURN_BUDGET_SECONDS)
 
-    def _reindex(self, turn: Turn) -> list[Reply]:
-        return [start_from_chat(self.reindexer, self._notifier, turn.conversation_id)]
+    def _reindex(self, turn: Turn, conversation_id: str | None = None) -> list[Reply]:
+        target = conversation_id or turn.conversation_id
+        return [start_from_chat(self.reindexer, self._notifier, target)]
+
+    async def _admin_in_group(self, turn: Turn, command: Command, admin: bool) -> list[Reply]:
+        """Admin output (unanswered questions, absences, restricted file names) is for the
+        admin alone: it goes to their personal chat, the channel gets a short note."""
+        find = getattr(self._notifier, "personal_conversation", None)
+        personal = find(turn.user.key) if callable(find) else None
+        if self._notifier is None or not personal:
+            return [Reply(texts.WRITE_PERSONALLY, data={"kind": "write_personally"})]
+        private = replace(turn, conversation_id=personal, is_group=False)
+        if command.kind is CommandKind.REINDEX:
+            replies = self._reindex(private, personal)
+        else:
+            replies = await self._off_loop(run_command, self, command, private, admin)
+        await self._notifier.notify(personal, replies)
+        return [Reply(texts.SENT_PERSONALLY, data={"kind": "sent_personally"})]
 
     def _after_reindex(self) -> None:
         with self._refresh_lock:

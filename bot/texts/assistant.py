@@ -120,6 +120,11 @@ BACK_DONE = "Willkommen zurück! Ihre Abwesenheit ist ab heute beendet."
 BACK_NONE = "Für Sie war heute keine Abwesenheit eingetragen."
 
 GAPS_TITLE = "Wissenslücken"
+SENT_PERSONALLY = "Ich habe Ihnen die Antwort persönlich geschickt."
+WRITE_PERSONALLY = (
+    "Diese Antwort enthält vertrauliche Angaben und gehört nicht in einen Kanal. Bitte "
+    "schreiben Sie mir den Befehl im persönlichen Chat mit dem Wissenslotsen."
+)
 
 REINDEX_STARTED = (
     "Die Neuindexierung läuft im Hintergrund. Ich beantworte Fragen weiter mit dem bisherigen "

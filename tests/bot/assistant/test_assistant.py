@@ -298,3 +298,62 @@ def test_restricted_tasks_are_matched_only_for_their_groups(
     assert [t.id for t, _ in directory.match_tasks(question, groups=("personalamt",))] == [
         "abfindung_zanderkamp"]
     assert [t.id for t, _ in directory.match_tasks(question)] == ["abfindung_zanderkamp"]
+
+
+class PersonalNotifier(RecordingNotifier):
+    """A channel that knows the admin's personal chat."""
+
+    def __init__(self, personal: dict[str, str]) -> None:
+        super().__init__()
+        self.personal = personal
+
+    def personal_conversation(self, user_key: str) -> str | None:
+        return self.personal.get(user_key)
+
+
+def _in_channel(assistant: Assistant, text: str, user: UserRef = ADMIN) -> list[Reply]:
+    turn = Turn(text, user, "19:general@thread.tacv2", is_group=True)
+    return asyncio.run(assistant.handle(turn))
+
+
+def test_gap_report_asked_in_a_channel_goes_to_the_personal_chat(assistant: Assistant) -> None:
+    ask(assistant, "Wie backe ich Brot?")  # an unanswered question: the report lists it
+    notifier = PersonalNotifier({"aad-admin": "a:admin-personal"})
+    assistant.set_notifier(notifier)
+    replies = _in_channel(assistant, "lücken")
+    assert [r.text for r in replies] == [texts.SENT_PERSONALLY]
+    assert [conversation for conversation, _ in notifier.sent] == ["a:admin-personal"]
+    report = notifier.sent[0][1][0].text
+    assert report.startswith(texts.GAPS_TITLE) and "Brot" in report
+
+
+def test_gap_report_without_a_known_personal_chat_is_not_posted(assistant: Assistant) -> None:
+    ask(assistant, "Wie backe ich Brot?")
+    notifier = PersonalNotifier({})
+    assistant.set_notifier(notifier)
+    replies = _in_channel(assistant, "lücken")
+    assert [r.text for r in replies] == [texts.WRITE_PERSONALLY]
+    assert notifier.sent == [] and "Brot" not in replies[0].text
+    assert _in_channel(assistant, "lücken", TOM)[0].text == texts.ADMIN_ONLY
+
+
+def test_reindex_asked_in_a_channel_reports_to_the_personal_chat(
+        assistant: Assistant, tmp_path: Path) -> None:
+    script = tmp_path / "build.py"
+    script.write_text('import json; print(json.dumps({"version_id": "v9", "new": [], '
+                      '"changed": [], "removed": [], "skipped": [{"file": "personal/geheim.pdf",'
+                      ' "reason": "x"}]}))')  # fmt: skip
+    assistant.reindexer = Reindexer([sys.executable, str(script)], assistant._after_reindex)
+    notifier = PersonalNotifier({"aad-admin": "a:admin-personal"})
+    assistant.set_notifier(notifier)
+
+    async def scenario() -> list[Reply]:
+        turn = Turn("neu indexieren", ADMIN, "19:general@thread.tacv2", is_group=True)
+        replies = await assistant.handle(turn)
+        while assistant.reindexer.running:
+            await asyncio.sleep(0.05)
+        return replies
+
+    assert [r.text for r in asyncio.run(scenario())] == [texts.SENT_PERSONALLY]
+    assert {conversation for conversation, _ in notifier.sent} == {"a:admin-personal"}
+    assert "personal/geheim.pdf" in notifier.sent[-1][1][0].text
