@@ -59,7 +59,10 @@ FAILED = texts.ERROR_GENERIC
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
 GROUP_TYPES = {"channel", "groupchat"}
 MEMBER_LOOKUP_SECONDS = 3.0
-_AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+# Linear on hostile input: no part of the pattern can run past the next "<", so each start
+# position is tried in time proportional to the gap to the next tag (the former
+# "<at[^>]*>(.*?)</at>" rescanned to the end for every unclosed "<at>": 64 KB took 25 s).
+_AT_TAG = re.compile(r"<at(?:\s[^<>]*)?>([^<]*)</at>", re.IGNORECASE)
 
 
 class AssistantPort(Protocol):
