@@ -115,6 +115,7 @@ class Assistant:
             "documents": _open_documents(self.docs_meta),
             "model": manifest.get("model", self.settings.model),
             "reindex_running": self.reindexer.running,
+            "index_problem": getattr(self.searcher, "problem", None),
         }
 
     def people(self) -> list[tuple[str, str]]:
