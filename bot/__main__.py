@@ -1,8 +1,8 @@
 """Command line of the bot.
 
 Examples:
-  python -m bot serve --kb knowledge_base --index var/index
-  python -m bot serve --host 0.0.0.0 --port 3978
+  python -m bot serve --local --kb knowledge_base --index var/index
+  MicrosoftAppId=... MicrosoftAppPassword=... python -m bot serve --port 3978
   python -m bot teams-package --app-id 00000000-0000-0000-0000-000000000000 --out wissenslotse.zip
   python -m bot luecken --help
   python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
     serve.add_argument("--host", help="bind address (default 127.0.0.1 in local mode)")
     serve.add_argument("--port", type=int, help="port (default 3978)")
+    serve.add_argument("--local", action="store_true",
+                       help="local mode: no Bot Framework credentials, this machine only "
+                            "(WISSENSLOTSE_LOCAL_MODE=true)")
     serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ...")
     package = commands.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--app-id", required=True, help="Microsoft App ID of the Azure Bot")
@@ -81,7 +84,7 @@ def _serve(args: argparse.Namespace) -> int:
     )
     for noisy in ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    from bot.app import create_app
+    from bot.app import check_start_mode, create_app
     from bot.errors import ConfigurationError
     from bot.settings import Settings
     from indexer.settings import load_settings
@@ -92,10 +95,13 @@ def _serve(args: argparse.Namespace) -> int:
                            "port": args.port}.items()
         if value is not None
     }
+    if args.local:
+        overrides["local_mode_enabled"] = True
     settings = load_settings(Settings, **overrides)
     if settings is None:
         return 2
     try:
+        check_start_mode(settings)
         app = create_app(settings)
     except ConfigurationError as error:
         print(f"Invalid settings: {error}", file=sys.stderr)
@@ -110,6 +116,9 @@ def _serve(args: argparse.Namespace) -> int:
                  settings.port)
     else:
         log.info("Bot Framework mode: app id %s, %s", settings.app_id, settings.app_type)
+        if not settings.tenant_allow_list:
+            log.warning("users of every Microsoft 365 tenant may talk to the bot: set "
+                        "WISSENSLOTSE_ALLOWED_TENANTS (or MicrosoftAppTenantId)")
     return _run(app, settings)
 
 

@@ -15,11 +15,13 @@ from bot.channel import (
     BotRuntime,
     ChannelConfig,
     ConversationNotifier,
+    IdentityPolicy,
     MessageEndpoint,
     WissenslotseBot,
     create_adapter,
     create_authentication,
 )
+from bot.channel.local_guard import local_only_middleware
 from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.turns import Notifier
@@ -40,7 +42,9 @@ def create_app(
 ) -> web.Application:
     """Build the application; without ``assistant`` it is built in the start-up warm-up."""
     check_settings(settings)
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    on_loopback = settings.bind_host in LOOPBACK_HOSTS
+    middlewares = [local_only_middleware(on_loopback)] if settings.local_mode else []
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
     app[ASSISTANT] = assistant
     app[STARTED] = time.monotonic()
@@ -48,7 +52,8 @@ def create_app(
     auth = create_authentication(settings, channel_config)
     adapter = create_adapter(auth)
     notifier = ConversationNotifier(adapter, settings.app_id)
-    bot = WissenslotseBot(lambda: app[ASSISTANT], notifier)
+    identity = IdentityPolicy(settings.tenant_allow_list, trust_any_channel=settings.local_mode)
+    bot = WissenslotseBot(lambda: app[ASSISTANT], notifier, identity)
     runtime = BotRuntime(
         adapter,
         auth,
@@ -108,6 +113,23 @@ def check_settings(settings: Settings) -> None:
             raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId")
 
 
+def check_start_mode(settings: Settings) -> None:
+    """Local mode validates no token: it must be chosen on purpose, never be what a container
+    falls into when MicrosoftAppId is missing from its environment."""
+    if not settings.app_id and not settings.local_mode_enabled:
+        raise ConfigurationError(
+            "MicrosoftAppId fehlt und der lokale Modus ist nicht gewählt: Setzen Sie "
+            "MicrosoftAppId (Teams) oder WISSENSLOTSE_LOCAL_MODE=true bzw. `serve --local`. / "
+            "MicrosoftAppId is not set and local mode was not chosen: set MicrosoftAppId "
+            "(Teams) or WISSENSLOTSE_LOCAL_MODE=true (or `serve --local`)."
+        )
+    if settings.app_id and settings.local_mode_enabled:
+        raise ConfigurationError(
+            "WISSENSLOTSE_LOCAL_MODE=true and MicrosoftAppId are both set: choose one "
+            "(local mode validates no token)"
+        )
+
+
 def _build_assistant(settings: Settings) -> AssistantPort:
     from bot.assistant.warmup import build_assistant
 
@@ -128,6 +150,8 @@ async def healthz(request: web.Request) -> web.Response:
     if assistant is not None:
         try:
             body.update(assistant.health())
+            if body.get("index_problem"):  # answering from the previous version
+                body["status"] = "degraded"
         except Exception as error:  # a health check must answer, even about a broken index
             log.warning("assistant health failed: %s", type(error).__name__)
             body["status"] = "degraded"

@@ -29,6 +29,12 @@ class Settings(IndexSettings):
     app_type: str = Field(
         "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "WISSENSLOTSE_APP_TYPE")
     )
+    local_mode_enabled: bool = Field(
+        False,
+        validation_alias=AliasChoices("WISSENSLOTSE_LOCAL_MODE", "local_mode_enabled"),
+        description="serve without Bot Framework credentials (this machine only); must be "
+        "chosen explicitly (`serve --local`), `python -m bot serve` refuses to guess",
+    )
     state_db: Path = Field(Path("var/state.sqlite"), description="SQLite file for runtime state")
     directory_dir: Path | None = Field(
         None, description="folder of personen.csv etc.; default <kb_dir>/_verzeichnis"
@@ -51,6 +57,17 @@ class Settings(IndexSettings):
     fallback_contact: str = Field("", description="person id asked when a whole chain is away")
     timezone: str = Field("Europe/Berlin")
     log_questions: bool = Field(False, description="write question texts to the log")
+    allowed_tenants: list[str] = Field(
+        default_factory=list,
+        description="Microsoft 365 tenant ids whose users may talk to the bot (JSON list); "
+        "default: MicrosoftAppTenantId when set, else any tenant",
+    )
+    rate_limit_per_minute: int = Field(
+        20, ge=1, description="messages one sender may send per minute (more get a polite refusal)"
+    )
+    max_pending_per_sender: int = Field(
+        3, ge=1, description="messages of one sender processed at once (more get a polite refusal)"
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
     public_url: str = Field(
@@ -68,6 +85,12 @@ class Settings(IndexSettings):
     def local_mode(self) -> bool:
         """Without Bot Framework credentials the bot serves only this machine."""
         return not self.app_id
+
+    @property
+    def tenant_allow_list(self) -> frozenset[str]:
+        """Tenants served; empty = any (a multi-tenant app without MicrosoftAppTenantId)."""
+        listed = self.allowed_tenants or ([self.app_tenant_id] if self.app_tenant_id else [])
+        return frozenset(t.strip().lower() for t in listed if t.strip())
 
     @property
     def bind_host(self) -> str:

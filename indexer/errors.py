@@ -75,3 +75,4 @@ class MetaError(LoaderError):
         super().__init__(f"front matter key '{key}': {problem}")
         self.key = key
         self.problem = problem
+        self.problem = problem

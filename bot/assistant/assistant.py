@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.assistant.answer import Answer, Gate, compose_answer
@@ -25,7 +26,9 @@ from bot.assistant.commands import (
 from bot.assistant.errors import InvalidAction, NotAllowed
 from bot.assistant.ports import SearchBackend
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
+from bot.assistant.throttle import SenderThrottle
 from bot.directory import Directory, Person, is_admin
+from bot.directory.errors import DirectoryError
 from bot.settings import Settings
 from bot.state.store import StateStore
 from bot.texts import assistant as texts
@@ -37,8 +40,15 @@ if TYPE_CHECKING:
     from indexer.store.version import IndexVersion
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 SEARCH_K = 8
+# Commands run in a worker thread with this budget: the event loop (and /healthz, and every
+# other chat) must never wait for one message, whatever its text makes a parser do.
+TURN_BUDGET_SECONDS = 30.0
+# Storing an answer (for 👍/👎) or a gap may wait this long for a locked state DB; then the
+# answer goes out without feedback buttons: the search worked, the user gets its result.
+STATE_BUDGET_SECONDS = 5.0
 
 
 def _cores() -> int:
@@ -75,12 +85,14 @@ class Assistant:
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
         # front matter of the indexed documents (gap report)
-        self.docs_meta: Mapping[str, DocumentMeta] = docs_meta or {}
+        self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self._throttle = SenderThrottle(settings.rate_limit_per_minute,
+                                        settings.max_pending_per_sender)
         self._version: IndexVersion | None = None
         # the gate's scale belongs to an index version: looked up again when it changes
         self._gate_for = gate_for or (lambda _version: Gate())
@@ -94,9 +106,11 @@ class Assistant:
         manifest: Mapping[str, Any] = getattr(self.searcher, "manifest", None) or {}
         return {
             "index_version": getattr(self.searcher, "version_id", None),
-            "documents": _document_count(manifest),
+            # open documents only: /healthz is public, restricted ones are nobody's business
+            "documents": _open_documents(self.docs_meta),
             "model": manifest.get("model", self.settings.model),
             "reindex_running": self.reindexer.running,
+            "index_problem": getattr(self.searcher, "problem", None),
         }
 
     def people(self) -> list[tuple[str, str]]:
@@ -110,8 +124,21 @@ class Assistant:
 
     async def handle(self, turn: Turn) -> list[Reply]:
         """Never raises: an unexpected error becomes a German apology (and a log entry)."""
+        sender = turn.user.key
+        if not self._throttle.admit(sender):
+            log.warning("sender throttled (rate or pending limit)")
+            return [Reply(texts.RATE_LIMITED, data={"kind": "rate_limited"})]
+        try:
+            return await self._handle(turn)
+        finally:
+            self._throttle.done(sender)
+
+    async def _handle(self, turn: Turn) -> list[Reply]:
         try:
             return await self._dispatch(turn)
+        except TimeoutError:
+            log.error("turn exceeded its budget of %.0f s", TURN_BUDGET_SECONDS)
+            return [Reply(texts.TOO_SLOW, data={"kind": "error"})]
         except IndexerError:
             log.exception("index unavailable")
             return [Reply(texts.ERROR_NO_INDEX, data={"kind": "error"})]
@@ -131,7 +158,7 @@ class Assistant:
         command = parse_command(text)
         if command is not None:
             return await self._command(turn, command)
-        replies = absence(self, turn, text, free_text=True)  # "Ich bin vom 3. bis ..."
+        replies = await self._off_loop(absence, self, turn, text, True)  # "Ich bin vom 3. ..."
         if replies:
             return replies
         return await self.answer_question(turn, text)
@@ -141,7 +168,7 @@ class Assistant:
         action = value.get("action") if isinstance(value, dict) else None
         try:
             if action == "feedback":
-                return [feedback(self.state, turn.user, value)]
+                return [await self._off_loop(feedback, self.state, turn.user, value)]
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():
@@ -159,8 +186,17 @@ class Assistant:
         # first served and bounded (see _admission), which keeps the p95 down under overload.
         async with self._admission():
             answer = await asyncio.to_thread(self._search_and_compose_for, turn, question)
-        answer = await asyncio.to_thread(self._remember, answer, turn.user)
-        return [self._answer_reply(answer)]
+        return [self._answer_reply(await self._remember_if_possible(answer, turn.user))]
+
+    async def _remember_if_possible(self, answer: Answer, user: UserRef) -> Answer:
+        """A full, locked or broken state DB costs the feedback buttons, never the answer."""
+        job = asyncio.to_thread(self._remember, answer, user)
+        try:
+            return await asyncio.wait_for(job, STATE_BUDGET_SECONDS)
+        except (TimeoutError, sqlite3.Error, OSError, DirectoryError) as error:
+            log.warning("state not written (%s): answering without feedback",
+                        type(error).__name__)
+            return answer
 
     def _admission(self) -> asyncio.Semaphore:
         """Questions searched at once. CPU-bound work beyond the number of cores only adds
@@ -171,7 +207,10 @@ class Assistant:
         return self._slots[1]
 
     def _search_and_compose_for(self, turn: Turn, question: str) -> Answer:
-        self.reload_absences()
+        try:
+            self.reload_absences()
+        except (sqlite3.Error, OSError, DirectoryError) as error:  # answer with what we know
+            log.warning("chat absences not read (%s)", type(error).__name__)
         person = self.person_of(turn.user)
         # Everybody in a channel or group chat reads the answer: only open documents there.
         groups = frozenset() if turn.is_group else frozenset(_groups_of(person))
@@ -200,8 +239,10 @@ class Assistant:
         # search finishes on the version it started with, even when another thread refreshes.
         hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
         with self._search_lock:  # _document_chunks swaps the version it quotes from
-            answer = compose_answer(question, hits, self.directory, day, self.settings,
-                                    self._document_chunks, self.gate())  # fmt: skip
+            answer = compose_answer(
+                question, hits, self.directory, day, self.settings, self._document_chunks,
+                self.gate(), groups=groups,
+            )
         return answer, hits
 
     def gate(self) -> Gate:
@@ -268,19 +309,43 @@ class Assistant:
         try:
             if command.admin_only and not admin:
                 raise NotAllowed(command.kind.value)
+            if command.admin_only and turn.is_group:
+                return await self._admin_in_group(turn, command, admin)
             if command.kind is CommandKind.REINDEX:
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
-                return absence(self, turn, f"abwesend {command.args}", free_text=False)
+                return await self._off_loop(absence, self, turn, f"abwesend {command.args}", False)
             if command.kind is CommandKind.BACK:
-                replies = absence(self, turn, f"zurück {command.args}", free_text=True)
+                replies = await self._off_loop(absence, self, turn, f"zurück {command.args}", True)
                 return replies or await self.answer_question(turn, turn.text.strip())
-            return run_command(self, command, turn, admin)
+            return await self._off_loop(run_command, self, command, turn, admin)
         except NotAllowed:
             return [Reply(texts.ADMIN_ONLY, data={"kind": "not_allowed"})]
 
-    def _reindex(self, turn: Turn) -> list[Reply]:
-        return [start_from_chat(self.reindexer, self._notifier, turn.conversation_id)]
+    @staticmethod
+    async def _off_loop(function: Callable[..., _T], *args: Any) -> _T:
+        """Runs blocking command work (dates, SQLite, the gap report) in a worker thread
+        within TURN_BUDGET_SECONDS; a TimeoutError becomes an apology in ``handle``."""
+        return await asyncio.wait_for(asyncio.to_thread(function, *args), TURN_BUDGET_SECONDS)
+
+    def _reindex(self, turn: Turn, conversation_id: str | None = None) -> list[Reply]:
+        target = conversation_id or turn.conversation_id
+        return [start_from_chat(self.reindexer, self._notifier, target)]
+
+    async def _admin_in_group(self, turn: Turn, command: Command, admin: bool) -> list[Reply]:
+        """Admin output (unanswered questions, absences, restricted file names) is for the
+        admin alone: it goes to their personal chat, the channel gets a short note."""
+        find = getattr(self._notifier, "personal_conversation", None)
+        personal = find(turn.user.key) if callable(find) else None
+        if self._notifier is None or not personal:
+            return [Reply(texts.WRITE_PERSONALLY, data={"kind": "write_personally"})]
+        private = replace(turn, conversation_id=personal, is_group=False)
+        if command.kind is CommandKind.REINDEX:
+            replies = self._reindex(private, personal)
+        else:
+            replies = await self._off_loop(run_command, self, command, private, admin)
+        await self._notifier.notify(personal, replies)
+        return [Reply(texts.SENT_PERSONALLY, data={"kind": "sent_personally"})]
 
     def _after_reindex(self) -> None:
         with self._refresh_lock:
@@ -307,13 +372,11 @@ def _groups_of(person: Any | None) -> tuple[str, ...]:
     return tuple(getattr(person, "groups", ()) or ()) if person is not None else ()
 
 
-def _document_count(manifest: Mapping[str, Any]) -> int | None:
-    """Documents in the index: the manifest's ``counts.files`` (or a top-level count)."""
-    counts = manifest.get("counts")
-    if isinstance(counts, Mapping) and isinstance(counts.get("files"), int):
-        return int(counts["files"])
-    value = manifest.get("documents")
-    return value if isinstance(value, int) else None
+def _open_documents(docs_meta: Mapping[str, DocumentMeta] | None) -> int | None:
+    """Documents every member of staff may read (None while their metadata is unknown)."""
+    if docs_meta is None:
+        return None
+    return sum(1 for meta in docs_meta.values() if not meta.groups)
 
 
 def _answer_data(answer: Answer) -> dict[str, Any]:

@@ -34,7 +34,7 @@ class CommandContext(Protocol):
     settings: Settings
     directory: Directory
     state: StateStore
-    docs_meta: Mapping[str, DocumentMeta]
+    docs_meta: Mapping[str, DocumentMeta] | None
     today: Callable[[], date]
 
     def health(self) -> dict[str, Any]: ...

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import requests
 from botbuilder.core import (
     ActivityHandler,
     BotAdapter,
@@ -26,6 +27,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import (
     Activity,
@@ -41,6 +43,11 @@ from botframework.connector.auth import (
 from cachetools import LRUCache
 
 from bot.channel.errors import AuthUnavailable, BadActivity, Unauthorized
+from bot.channel.outbound_auth import (
+    OffLoopCredentialsFactory,
+    bound_openid_refresh,
+    ensure_fresh_token,
+)
 from bot.settings import Settings
 from bot.texts import assistant as texts
 from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef, well_formed
@@ -53,7 +60,10 @@ FAILED = texts.ERROR_GENERIC
 NOT_READY = texts.NOT_READY
 GROUP_TYPES = {"channel", "groupchat"}
 MEMBER_LOOKUP_SECONDS = 3.0
-_AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+# Linear on hostile input: no part of the pattern can run past the next "<", so each start
+# position is tried in time proportional to the gap to the next tag (the former
+# "<at[^>]*>(.*?)</at>" rescanned to the end for every unclosed "<at>": 64 KB took 25 s).
+_AT_TAG = re.compile(r"<at(?:\s[^<>]*)?>([^<]*)</at>", re.IGNORECASE)
 
 
 class AssistantPort(Protocol):
@@ -76,6 +86,8 @@ class ChannelConfig:
     token_issuer: str | None = None
     credentials_factory: ServiceClientCredentialsFactory | None = None
     auth_timeout_seconds: float = 20.0  # the SDK's metadata fetch has no timeout of its own
+    token_timeout_seconds: float = 10.0  # outbound AAD token fetch (off the event loop)
+    metadata_timeout_seconds: float = 10.0  # each HTTP call of the signing-key refresh
 
 
 class _SdkConfiguration:
@@ -96,8 +108,12 @@ def create_authentication(
     settings: Settings, config: ChannelConfig | None = None
 ) -> ConfigurationBotFrameworkAuthentication:
     config = config or ChannelConfig()
+    sdk_config = _SdkConfiguration(settings, config)
+    inner = config.credentials_factory or ConfigurationServiceClientCredentialFactory(sdk_config)
+    bound_openid_refresh(config.metadata_timeout_seconds)
     return ConfigurationBotFrameworkAuthentication(
-        _SdkConfiguration(settings, config), credentials_factory=config.credentials_factory
+        sdk_config,
+        credentials_factory=OffLoopCredentialsFactory(inner, config.token_timeout_seconds),
     )
 
 
@@ -159,6 +175,41 @@ def strip_mentions(activity: Activity) -> str:
     return " ".join(text.split())
 
 
+@dataclass(frozen=True)
+class IdentityPolicy:
+    """Whom the activity's own claims about its sender are believed.
+
+    Only Teams (channel ``msteams``) vouches for ``aadObjectId``; on Direct Line, Web Chat and
+    other channels of the same Azure Bot the client writes it itself, so there the sender is
+    anonymous (no groups, never an admin). Teams users of tenants outside ``tenants`` are not
+    served at all (empty = any tenant). Local mode (this machine only) believes every claim,
+    as the Bot Framework Emulator needs."""
+
+    tenants: frozenset[str] = frozenset()
+    trust_any_channel: bool = False
+
+    def foreign_tenant(self, activity: Activity) -> bool:
+        if not self.tenants or activity.channel_id != "msteams":
+            return False
+        return (tenant_of(activity) or "").lower() not in self.tenants
+
+    def user(self, activity: Activity, email: str | None = None) -> UserRef:
+        account = activity.from_property
+        if self.trust_any_channel or activity.channel_id == "msteams":
+            return user_ref(account, email)
+        sender = account.id if account is not None and account.id else "unknown"
+        return UserRef(key=f"{activity.channel_id or 'unknown'}:{sender}",
+                       name=getattr(account, "name", None))
+
+
+def tenant_of(activity: Activity) -> str | None:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
+    conversation = activity.conversation
+    return tenant_id or (conversation.tenant_id if conversation is not None else None)
+
+
 def user_ref(account: ChannelAccount | None, email: str | None = None) -> UserRef:
     account = account or ChannelAccount(id="unknown")
     aad = getattr(account, "aad_object_id", None)
@@ -188,11 +239,21 @@ class ConversationNotifier:
         self._adapter = adapter
         self._app_id = app_id
         self._references: LRUCache[str, ConversationReference] = LRUCache(maxsize=capacity)
+        # user key -> the id of their 1:1 chat with the bot (admin output goes there)
+        self._personal: LRUCache[str, str] = LRUCache(maxsize=capacity)
 
     def remember(self, activity: Activity) -> None:
         reference = TurnContext.get_conversation_reference(activity)
         key = reference.conversation.id
         self._references[key] = reference
+        if not is_group(activity) and activity.from_property is not None:
+            user = user_ref(activity.from_property).key
+            self._personal[user] = key
+
+    def personal_conversation(self, user_key: str) -> str | None:
+        """The user's personal chat with the bot, if they wrote there since the start."""
+        conversation = self._personal.get(user_key)
+        return conversation if conversation in self._references else None
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None:
         reference = self._references.get(conversation_id)
@@ -213,9 +274,11 @@ class WissenslotseBot(ActivityHandler):
         self,
         assistant: Callable[[], AssistantPort | None],
         notifier: ConversationNotifier | None = None,
+        identity: IdentityPolicy | None = None,
     ) -> None:
         self._assistant = assistant
         self._notifier = notifier
+        self._identity = identity or IdentityPolicy(trust_any_channel=True)
         self._emails: LRUCache[str, str | None] = LRUCache(maxsize=5000)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -224,6 +287,10 @@ class WissenslotseBot(ActivityHandler):
         group = is_group(activity)
         if group and value is None and not mentions_bot(activity):
             return  # in channels and group chats only an @-mention is meant for us
+        if self._identity.foreign_tenant(activity):
+            log.warning("refused a message from a tenant outside WISSENSLOTSE_ALLOWED_TENANTS")
+            await turn_context.send_activity(texts.FOREIGN_TENANT)
+            return
         if self._notifier is not None:
             self._notifier.remember(activity)
         text = well_formed(strip_mentions(activity))
@@ -235,7 +302,7 @@ class WissenslotseBot(ActivityHandler):
             await turn_context.send_activity(NOT_READY)
             return
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        user = user_ref(activity.from_property, await self._email_of(turn_context))
+        user = self._identity.user(activity, await self._email_of(turn_context))
         turn = Turn(
             text=text,
             user=user,
@@ -254,12 +321,14 @@ class WissenslotseBot(ActivityHandler):
         bot_id = activity.recipient.id if activity.recipient else None
         if not any(member.id == bot_id for member in members_added):
             return  # a colleague joined the team: no welcome from the bot
+        if self._identity.foreign_tenant(activity):
+            return
         assistant = self._assistant()
         if assistant is None:
             return
         if self._notifier is not None:
             self._notifier.remember(activity)
-        replies = assistant.welcome(user_ref(activity.from_property))
+        replies = assistant.welcome(self._identity.user(activity))
         if replies:
             await turn_context.send_activities([reply_activity(r) for r in replies])
 
@@ -297,6 +366,7 @@ class _ReusedConnectors(ConnectorFactory):
         if client is None:
             client = await self._inner.create(service_url, audience)  # type: ignore[arg-type]
             self._cache[key] = client
+        await ensure_fresh_token(client)  # a cached client's token ages: refresh off the loop
         return client
 
 
@@ -372,6 +442,8 @@ class BotRuntime:
             return await asyncio.wait_for(job, self._auth_timeout)
         except TimeoutError as error:
             raise AuthUnavailable("authentication timed out") from error
+        except requests.RequestException as error:  # the key refresh timed out or failed
+            raise AuthUnavailable(f"signing keys unavailable: {type(error).__name__}") from error
         except Exception as error:  # PermissionError, jwt errors, IndexError on unknown keys
             raise Unauthorized(type(error).__name__) from error
 

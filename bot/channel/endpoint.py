@@ -12,6 +12,8 @@ from aiohttp import web
 
 from bot.channel.bot_framework import BotRuntime
 from bot.channel.errors import AuthUnavailable, BadActivity, Unauthorized
+from bot.channel.local_guard import forwarding_header
+from bot.channel.outbound_auth import TokenUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,10 @@ class MessageEndpoint:
             return problem(400, "body is not valid JSON (or nested too deeply)")
         if not isinstance(body, dict):
             return problem(400, "body must be a JSON object (an activity)")
+        if self._local_mode and body.get("deliveryMode") == "expectReplies":
+            # the answers would travel back in this response, past the serviceUrl check
+            log.warning("local mode: refused an activity asking for expectReplies")
+            return problem(403, "expectReplies is not accepted in local mode")
         if self._local_mode and not replies_go_back(body.get("serviceUrl"), request.remote):
             log.warning("local mode: refused an activity whose serviceUrl is not its sender")
             return problem(403, "in local mode replies go only back to the sender's machine: "
@@ -50,6 +56,8 @@ class MessageEndpoint:
         except AuthUnavailable:
             log.error("authentication timed out (OpenID metadata unreachable?)")
             return problem(503, "authentication service unavailable")
+        except TokenUnavailable:  # logged where it happened; the reply could not be sent
+            return problem(503, "outbound authentication unavailable (AAD token)")
         if outcome.body is None:
             return web.Response(status=outcome.status)
         return web.json_response(outcome.body, status=outcome.status)
@@ -60,6 +68,10 @@ class MessageEndpoint:
         admin's, one of the Personalamt): only this machine may talk to it."""
         if not self._local_mode:
             return None
+        relayed = forwarding_header(request.headers)
+        if relayed is not None:
+            log.warning("local mode: refused /api/messages carrying %s (a proxy?)", relayed)
+            return f"local mode refuses requests carrying {relayed} (proxied or cross-site)"
         if "Origin" in request.headers:
             # no Bot Framework client is a web page; one that reached 127.0.0.1 (DNS
             # rebinding) must not talk to an endpoint that checks no token

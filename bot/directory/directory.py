@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, MutableMapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,10 +102,13 @@ class Directory:
             problems.append(
                 Problem("settings", None, f"unknown fallback contact {fallback_contact!r}")
             )
+        # Only where, never what: a problem's message may quote a name or a calendar entry's
+        # summary ("Kur", "Elternzeit"); admins read it in the gap report, not in the log.
         for problem in problems:
-            log.info("directory problem: %s", problem)
+            log.info("directory problem in %s line %s", problem.file, problem.line)
         if problems:
-            log.warning("directory data has %d problem(s), first: %s", len(problems), problems[0])
+            log.warning("directory data has %d problem(s) (see `python -m bot luecken`), "
+                        "first in %s", len(problems), problems[0].file)
         log.info("directory: %d people, %d tasks, %d absences, %d problems",
                  len(people), len(tasks), len(absences), len(problems))
         return cls(people, tasks, departments, [*absences, *extra_absences], problems,
@@ -180,20 +183,24 @@ class Directory:
     def match_tasks(
         self, question: str, k: int = 3, query_vector: Any = None,
         documents: Sequence[Sequence[str]] = (),
+        groups: Collection[str] | None = None,
     ) -> list[tuple[Task, float]]:
         """Tasks the question is about, best first, with a score in [0, 1]
         (``bot.directory.match.MATCH`` and ``GUESS`` are the thresholds), from the lexical
         match, the dense standing (after ``prepare``) and the tasks of the retrieved
         ``documents`` (one tuple of task ids per document, best first): see
-        ``bot.directory.recognise``. ``query_vector`` reuses the question's vector."""
+        ``bot.directory.recognise``. ``query_vector`` reuses the question's vector.
+        ``groups``: only tasks a user of these groups may see (``Task.visible_to``); None for
+        trusted callers."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()))
         lexical = self._matcher.scores(question)
         dense = self._embedded.standing(question, query_vector) if self._embedded else {}
         votes = {t: v for t, v in document_votes(documents).items() if t in self.tasks}
         combined = combine(lexical, votes, dense)
-        ranked = sorted(combined, key=lambda t: (-combined[t], -lexical.get(t, 0.0),
-                                                 -dense.get(t, 0.0), self.tasks[t].name))
+        visible = [t for t in combined if self.tasks[t].visible_to(groups)]
+        ranked = sorted(visible, key=lambda t: (-combined[t], -lexical.get(t, 0.0),
+                                                -dense.get(t, 0.0), self.tasks[t].name))
         return [(self.tasks[t], combined[t]) for t in ranked[:k]]
 
     # --- the chain walk ---------------------------------------------------------------------

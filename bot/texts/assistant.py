@@ -41,6 +41,17 @@ ERROR_GENERIC = (
     "Entschuldigung, dabei ist bei mir ein Fehler aufgetreten. Bitte versuchen Sie es gleich "
     "noch einmal. Wenn es wieder passiert, wenden Sie sich bitte an die IT."
 )
+FOREIGN_TENANT = (
+    "Dieser Bot steht nur den Beschäftigten der eigenen Verwaltung zur Verfügung."
+)
+RATE_LIMITED = (
+    "Sie haben mir gerade sehr viele Nachrichten geschickt. Bitte warten Sie einen Moment, "
+    "bis ich die bisherigen beantwortet habe, und schreiben Sie dann erneut."
+)
+TOO_SLOW = (
+    "Die Bearbeitung Ihrer Nachricht hat zu lange gedauert. Bitte versuchen Sie es später "
+    "noch einmal oder formulieren Sie sie kürzer."
+)
 ERROR_NO_INDEX = (
     "Entschuldigung, mein Wissensstand ist gerade nicht verfügbar. Bitte wenden Sie sich an "
     "die IT (der Index muss neu aufgebaut werden)."
@@ -118,6 +129,11 @@ BACK_DONE = "Willkommen zurück! Ihre Abwesenheit ist ab heute beendet."
 BACK_NONE = "Für Sie war heute keine Abwesenheit eingetragen."
 
 GAPS_TITLE = "Wissenslücken"
+SENT_PERSONALLY = "Ich habe Ihnen die Antwort persönlich geschickt."
+WRITE_PERSONALLY = (
+    "Diese Antwort enthält vertrauliche Angaben und gehört nicht in einen Kanal. Bitte "
+    "schreiben Sie mir den Befehl im persönlichen Chat mit dem Wissenslotsen."
+)
 
 REINDEX_STARTED = (
     "Die Neuindexierung läuft im Hintergrund. Ich beantworte Fragen weiter mit dem bisherigen "

@@ -97,7 +97,9 @@ def test_member_lookup_failure_is_tolerated(local_settings: Settings) -> None:
     assert len(connector.messages()) == 2
 
 
-def test_expect_replies_returns_the_replies_in_the_body(local_settings: Settings) -> None:
+def test_expect_replies_is_refused_in_local_mode(local_settings: Settings) -> None:
+    """expectReplies returns the answers in the HTTP response, past the serviceUrl check:
+    local mode proves no sender, so it does not offer that way out."""
     assistant, connector = FakeAssistant(), FakeConnector()
 
     async def run() -> tuple[int, Any]:
@@ -109,9 +111,8 @@ def test_expect_replies_returns_the_replies_in_the_body(local_settings: Settings
                 return response.status, await response.json()
 
     status, body = asyncio.run(run())
-    assert status == 200
-    assert [a["type"] for a in body["activities"]] == ["typing", "message"]
-    assert connector.received == []
+    assert status == 403 and "expectReplies" in body["error"]
+    assert assistant.turns == [] and connector.received == []
 
 
 def test_failing_assistant_gets_a_polite_reply_not_a_500(local_settings: Settings) -> None:
@@ -253,3 +254,17 @@ def test_local_mode_still_answers_the_emulator(local_settings: Settings) -> None
 def test_which_service_urls_local_mode_accepts(
         service_url: object, peer: str, allowed: bool) -> None:
     assert replies_go_back(service_url, peer) is allowed
+def test_healthz_shows_a_version_that_could_not_be_opened(local_settings: Settings) -> None:
+    class Degraded(FakeAssistant):
+        def health(self) -> dict[str, Any]:
+            return super().health() | {"index_problem": "version v9 could not be opened"}
+
+    async def run() -> tuple[int, Any]:
+        async with serve(create_app(local_settings, Degraded())) as bot_url, \
+                aiohttp.ClientSession() as http:
+            async with http.get(f"{bot_url}/healthz") as response:
+                return response.status, await response.json()
+
+    status, body = asyncio.run(run())
+    assert status == 200 and body["status"] == "degraded"
+    assert body["index_version"] == "v-test" and "v9" in body["index_problem"]
