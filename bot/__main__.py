@@ -5,6 +5,7 @@ Examples:
   python -m bot serve --host 0.0.0.0 --port 3978
   python -m bot teams-package --app-id 00000000-0000-0000-0000-000000000000 --out wissenslotse.zip
   python -m bot luecken --help
+  python -m bot datenschutz export --person bschneider
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.gaps.report import cli_main
 
         return cli_main(argv[1:])
+    if argv[:1] == ["datenschutz"]:
+        from bot.state.cli import main as privacy_main
+
+        return privacy_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
@@ -58,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy-url", default="", help="https URL of the privacy notice")
     package.add_argument("--terms-url", default="", help="https URL of the terms of use")
     commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
+    commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
+                        "DSGVO; see: python -m bot datenschutz --help)")
     return parser
 
 

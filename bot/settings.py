@@ -49,6 +49,10 @@ class Settings(IndexSettings):
     fallback_contact: str = Field("", description="person id asked when a whole chain is away")
     timezone: str = Field("Europe/Berlin")
     log_questions: bool = Field(False, description="write question texts to the log")
+    retention_days: int = Field(
+        90, ge=1, le=3650,
+        description="days that questions, votes and ended chat absences are kept (DSGVO)",
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
 

@@ -48,6 +48,7 @@ from bot.directory.match import (
     analyze,
 )
 from bot.directory.model import (
+    ABSENCE_CATEGORIES,
     DEPUTY,
     FALLBACK,
     HEAD,
@@ -58,6 +59,7 @@ from bot.directory.model import (
     Person,
     Problem,
     Task,
+    absence_category,
 )
 from bot.directory.roles import (
     ADMIN_GROUP,
@@ -67,6 +69,8 @@ from bot.directory.roles import (
 )
 
 __all__ = [
+    "ABSENCE_CATEGORIES",
+    "absence_category",
     "ADMIN_GROUP",
     "HEAD_GROUP",
     "is_head",

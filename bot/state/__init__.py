@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from bot.state.sqlite import (
-    SCHEMA_VERSION,
-    State,
-)
+from bot.state.schema import SCHEMA_VERSION
+from bot.state.sqlite import State
 
 __all__ = [
     "SCHEMA_VERSION",
