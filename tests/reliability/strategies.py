@@ -91,4 +91,5 @@ def markdown_files() -> st.SearchStrategy[bytes]:
     value = _joined(["[", "]", "{", "}", "'", '"', "29.02.2027", "9999-12-31", "0001-01-01",
                      ": ", "\n  - ", "&anker", "*anker", "<<: *a"])
     front = st.lists(st.tuples(key, value).map(lambda kv: f"{kv[0]}: {kv[1]}"), max_size=6)
-    return encoded(front.map(lambda lines: "---\n" + "\n".join(lines) + "\n---\n# Titel\n\nText.\n"))
+    document = front.map(lambda lines: "---\n" + "\n".join(lines) + "\n---\n# Titel\n\nText.\n")
+    return encoded(document)

@@ -73,7 +73,7 @@ def test_mentions(budget: Budget) -> None:
 
 def test_directory_csv(budget: Budget) -> None:
     edges = [("personen.csv", b"\xff\xfe" + "id;name\n".encode("utf-16-le")),
-             ("abwesenheiten.csv", "person;von;bis\nbschneider;29.02.2027;31.12.9999\n".encode())]
+             ("abwesenheiten.csv", b"person;von;bis\nbschneider;29.02.2027;31.12.9999\n")]
     _fuzz(budget, T + "csv_file", strategies.csv_files(), edges)
 
 
