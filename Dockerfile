@@ -2,9 +2,10 @@
 #   docker build -t wissenslotse .
 #   docker run -p 3978:3978 -v /srv/wissen:/data/knowledge_base:ro -v wl-var:/data/var \
 #              -e MicrosoftAppId=... -e MicrosoftAppPassword=... wissenslotse
-# Without MicrosoftAppId the container runs in local mode on 0.0.0.0: it then refuses to start
-# unless WISSENSLOTSE_WEB_CHAT_TOKEN is set (the web chat asks for it); /api/messages accepts
-# activities only from the container itself in local mode.
+# Without MicrosoftAppId the container refuses to start unless local mode is chosen explicitly
+# (-e WISSENSLOTSE_LOCAL_MODE=true); local mode on 0.0.0.0 also needs WISSENSLOTSE_WEB_CHAT_TOKEN
+# (the web chat asks for it), /api/messages accepts activities only from the container itself,
+# and every request carrying proxy headers (X-Forwarded-*, Forwarded, Via) is refused.
 FROM python:3.11-slim
 
 # The CPU build of torch: the default wheel on PyPI is a multi-GB CUDA build.

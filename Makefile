@@ -23,7 +23,7 @@ index: install
 	$(PY) -m indexer build --kb $(KB) --index $(INDEX) || [ $$? -eq 3 ]
 
 run: index
-	$(PY) -m bot serve --kb $(KB) --index $(INDEX)
+	$(PY) -m bot serve --local --kb $(KB) --index $(INDEX)
 
 test: install
 	$(PY) -m ruff check bot indexer tests bench scripts

@@ -1,8 +1,8 @@
 """Command line of the bot.
 
 Examples:
-  python -m bot serve --kb knowledge_base --index var/index
-  python -m bot serve --host 0.0.0.0 --port 3978
+  python -m bot serve --local --kb knowledge_base --index var/index
+  MicrosoftAppId=... MicrosoftAppPassword=... python -m bot serve --port 3978
   python -m bot teams-package --app-id 00000000-0000-0000-0000-000000000000 --out wissenslotse.zip
   python -m bot luecken --help
   python -m bot datenschutz export --person bschneider
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
     serve.add_argument("--host", help="bind address (default 127.0.0.1 in local mode)")
     serve.add_argument("--port", type=int, help="port (default 3978)")
+    serve.add_argument("--local", action="store_true",
+                       help="local mode: no Bot Framework credentials, this machine only "
+                            "(WISSENSLOTSE_LOCAL_MODE=true)")
     serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ...")
     package = commands.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--app-id", required=True, help="Microsoft App ID of the Azure Bot")
@@ -83,7 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     from pydantic import ValidationError
 
-    from bot.app import ConfigurationError, create_app
+    from bot.app import ConfigurationError, check_start_mode, create_app
     from bot.settings import Settings
 
     overrides: dict[str, Any] = {
@@ -92,8 +95,11 @@ def _serve(args: argparse.Namespace) -> int:
                            "port": args.port}.items()
         if value is not None
     }
+    if args.local:
+        overrides["local_mode_enabled"] = True
     try:
         settings = Settings(**overrides)
+        check_start_mode(settings)
         app = create_app(settings)
     except ValidationError as error:
         for problem in error.errors():

@@ -20,6 +20,7 @@ from bot.channel import (
     create_adapter,
     create_authentication,
 )
+from bot.channel.local_guard import local_only_middleware
 from bot.settings import Settings
 from bot.state.retention import purge_nightly
 from bot.turns import Notifier
@@ -45,7 +46,9 @@ def create_app(
 ) -> web.Application:
     """Build the application; without ``assistant`` it is built in the start-up warm-up."""
     check_settings(settings)
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    on_loopback = settings.bind_host in LOOPBACK_HOSTS
+    middlewares = [local_only_middleware(on_loopback)] if settings.local_mode else []
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
     app[ASSISTANT] = assistant
     app[STARTED] = time.monotonic()
@@ -112,6 +115,23 @@ def check_settings(settings: Settings) -> None:
     if settings.app_type.lower() == "singletenant" and settings.app_id:
         if not settings.app_tenant_id:
             raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId")
+
+
+def check_start_mode(settings: Settings) -> None:
+    """Local mode validates no token: it must be chosen on purpose, never be what a container
+    falls into when MicrosoftAppId is missing from its environment."""
+    if not settings.app_id and not settings.local_mode_enabled:
+        raise ConfigurationError(
+            "MicrosoftAppId fehlt und der lokale Modus ist nicht gewählt: Setzen Sie "
+            "MicrosoftAppId (Teams) oder WISSENSLOTSE_LOCAL_MODE=true bzw. `serve --local`. / "
+            "MicrosoftAppId is not set and local mode was not chosen: set MicrosoftAppId "
+            "(Teams) or WISSENSLOTSE_LOCAL_MODE=true (or `serve --local`)."
+        )
+    if settings.app_id and settings.local_mode_enabled:
+        raise ConfigurationError(
+            "WISSENSLOTSE_LOCAL_MODE=true and MicrosoftAppId are both set: choose one "
+            "(local mode validates no token)"
+        )
 
 
 def _build_assistant(settings: Settings) -> AssistantPort:

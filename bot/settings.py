@@ -29,6 +29,12 @@ class Settings(IndexSettings):
     app_type: str = Field(
         "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "WISSENSLOTSE_APP_TYPE")
     )
+    local_mode_enabled: bool = Field(
+        False,
+        validation_alias=AliasChoices("WISSENSLOTSE_LOCAL_MODE", "local_mode_enabled"),
+        description="serve without Bot Framework credentials (this machine only); must be "
+        "chosen explicitly (`serve --local`), `python -m bot serve` refuses to guess",
+    )
     state_db: Path = Field(Path("var/state.sqlite"), description="SQLite file for runtime state")
     directory_dir: Path | None = Field(
         None, description="folder of personen.csv etc.; default <kb_dir>/_verzeichnis"

@@ -41,7 +41,11 @@ class Reply:
 
 
 class Notifier(Protocol):
-    """Sends messages later, outside a turn (reindex progress and summary)."""
+    """Sends messages later, outside a turn (reindex progress and summary).
+
+    Channels that know personal conversations also offer
+    ``personal_conversation(user_key) -> str | None``: where to send what only one person may
+    read (the assistant looks it up with ``getattr``; a notifier without it knows none)."""
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None: ...
 

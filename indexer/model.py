@@ -30,6 +30,9 @@ class DocumentMeta:
     department: str | None = None
     doc_type: str | None = None
     last_reviewed: date | None = None
+    # keys of the front matter / sidecar that mean nothing to us: reported by the build (a
+    # misspelt key used to be silently ignored), never used
+    unknown_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Extractive only: steps are lines copied from the best matching section, never ne
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -27,7 +27,10 @@ MAX_SOURCES = 3
 class TaskDirectory(Protocol):
     """What compose_answer needs of bot.directory.directory.Directory."""
 
-    def match_tasks(self, question: str, k: int = 3) -> list[tuple[Task, float]]: ...
+    def match_tasks(
+        self, question: str, k: int = 3, query_vector: Any = None,
+        groups: Collection[str] | None = None,
+    ) -> list[tuple[Task, float]]: ...
     def task(self, task_id: str) -> Task | None: ...
     def who_handles(self, task_id: str, day: date) -> Availability: ...
 
@@ -93,12 +96,15 @@ def compose_answer(
     day: date,
     settings: Any,
     document_chunks: DocumentChunks | None = None,
+    groups: Collection[str] | None = None,
 ) -> Answer:
     """The answer to ``question`` from ranked ``hits`` and the directory, for ``day``.
 
     ``document_chunks(source)`` (all chunks of a document) lets the answer quote a section
-    that the chunker cut into several chunks in full."""
-    matches = directory.match_tasks(question, k=3) if directory is not None else []
+    that the chunker cut into several chunks in full. ``groups``: the asking user's access
+    groups; tasks only restricted documents name stay hidden from others (None: no filter)."""
+    matches = (directory.match_tasks(question, k=3, groups=groups)
+               if directory is not None else [])
     task_score = max((score for _, score in matches), default=0.0)
     tasks = [task for task, _ in matches]
     evidence = evidence_of(question, hits, task_score, tasks)
@@ -106,6 +112,8 @@ def compose_answer(
     threshold = min_confidence(settings)
     docs_ok = bool(hits) and confidence >= threshold
     task_id = choose_task(hits, matches, docs_ok) if docs_ok or names_a_task(evidence) else None
+    if not _visible(directory, task_id, groups):
+        task_id = None
     if not docs_ok and task_id is None:
         return Answer(question, False, confidence, topics=closest_topics(hits, matches))
     task_name, who = None, None
@@ -150,6 +158,12 @@ def documents_for_task(
         ):
             return [hit, *(h for h in hits if h is not hit)]
     return []
+
+
+def _visible(directory: TaskDirectory | None, task_id: str | None,
+             groups: Collection[str] | None) -> bool:
+    task = directory.task(task_id) if directory is not None and task_id else None
+    return task is None or task.visible_to(groups)
 
 
 def choose_task(

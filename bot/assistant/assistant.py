@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.assistant.answer import Answer, compose_answer
@@ -35,9 +35,13 @@ if TYPE_CHECKING:
     from indexer.store.version import IndexVersion
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
+# Commands run in a worker thread with this budget: the event loop (and /healthz, and every
+# other chat) must never wait for one message, whatever its text makes a parser do.
+TURN_BUDGET_SECONDS = 30.0
 
 
 def _cores() -> int:
@@ -120,6 +124,9 @@ class Assistant:
         """Never raises: an unexpected error becomes a German apology (and a log entry)."""
         try:
             return await self._dispatch(turn)
+        except TimeoutError:
+            log.error("turn exceeded its budget of %.0f s", TURN_BUDGET_SECONDS)
+            return [Reply(texts.TOO_SLOW, data={"kind": "error"})]
         except IndexerError:
             log.exception("index unavailable")
             return [Reply(texts.ERROR_NO_INDEX, data={"kind": "error"})]
@@ -139,7 +146,7 @@ class Assistant:
         command = parse_command(text)
         if command is not None:
             return await self._command(turn, command)
-        replies = absence(self, turn, text, free_text=True)  # "Ich bin vom 3. bis ..."
+        replies = await self._off_loop(absence, self, turn, text, True)  # "Ich bin vom 3. ..."
         if replies:
             return replies
         return await self.answer_question(turn, text)
@@ -149,7 +156,7 @@ class Assistant:
         action = value.get("action") if isinstance(value, dict) else None
         try:
             if action == "feedback":
-                return [feedback(self.state, turn.user, value)]
+                return [await self._off_loop(feedback, self.state, turn.user, value)]
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():
@@ -209,7 +216,8 @@ class Assistant:
         hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
         with self._search_lock:  # _document_chunks swaps the version it quotes from
             answer = compose_answer(
-                question, hits, self.directory, day, self.settings, self._document_chunks
+                question, hits, self.directory, day, self.settings, self._document_chunks,
+                groups=groups,
             )
         return answer, hits
 
@@ -271,19 +279,43 @@ class Assistant:
         try:
             if command.admin_only and not admin:
                 raise NotAllowed(command.kind.value)
+            if command.admin_only and turn.is_group:
+                return await self._admin_in_group(turn, command, admin)
             if command.kind is CommandKind.REINDEX:
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
-                return absence(self, turn, f"abwesend {command.args}", free_text=False)
+                return await self._off_loop(absence, self, turn, f"abwesend {command.args}", False)
             if command.kind is CommandKind.BACK:
-                replies = absence(self, turn, f"zurück {command.args}", free_text=True)
+                replies = await self._off_loop(absence, self, turn, f"zurück {command.args}", True)
                 return replies or await self.answer_question(turn, turn.text.strip())
-            return run_command(self, command, turn, admin)
+            return await self._off_loop(run_command, self, command, turn, admin)
         except NotAllowed:
             return [Reply(texts.ADMIN_ONLY, data={"kind": "not_allowed"})]
 
-    def _reindex(self, turn: Turn) -> list[Reply]:
-        return [start_from_chat(self.reindexer, self._notifier, turn.conversation_id)]
+    @staticmethod
+    async def _off_loop(function: Callable[..., _T], *args: Any) -> _T:
+        """Runs blocking command work (dates, SQLite, the gap report) in a worker thread
+        within TURN_BUDGET_SECONDS; a TimeoutError becomes an apology in ``handle``."""
+        return await asyncio.wait_for(asyncio.to_thread(function, *args), TURN_BUDGET_SECONDS)
+
+    def _reindex(self, turn: Turn, conversation_id: str | None = None) -> list[Reply]:
+        target = conversation_id or turn.conversation_id
+        return [start_from_chat(self.reindexer, self._notifier, target)]
+
+    async def _admin_in_group(self, turn: Turn, command: Command, admin: bool) -> list[Reply]:
+        """Admin output (unanswered questions, absences, restricted file names) is for the
+        admin alone: it goes to their personal chat, the channel gets a short note."""
+        find = getattr(self._notifier, "personal_conversation", None)
+        personal = find(turn.user.key) if callable(find) else None
+        if self._notifier is None or not personal:
+            return [Reply(texts.WRITE_PERSONALLY, data={"kind": "write_personally"})]
+        private = replace(turn, conversation_id=personal, is_group=False)
+        if command.kind is CommandKind.REINDEX:
+            replies = self._reindex(private, personal)
+        else:
+            replies = await self._off_loop(run_command, self, command, private, admin)
+        await self._notifier.notify(personal, replies)
+        return [Reply(texts.SENT_PERSONALLY, data={"kind": "sent_personally"})]
 
     def _after_reindex(self) -> None:
         with self._refresh_lock:

@@ -189,14 +189,26 @@ class ConversationNotifier:
         self._app_id = app_id
         self._capacity = capacity
         self._references: OrderedDict[str, ConversationReference] = OrderedDict()
+        # user key -> the id of their 1:1 chat with the bot (admin output goes there)
+        self._personal: OrderedDict[str, str] = OrderedDict()
 
     def remember(self, activity: Activity) -> None:
         reference = TurnContext.get_conversation_reference(activity)
         key = reference.conversation.id
         self._references[key] = reference
         self._references.move_to_end(key)
-        while len(self._references) > self._capacity:
-            self._references.popitem(last=False)
+        if not is_group(activity) and activity.from_property is not None:
+            user = user_ref(activity.from_property).key
+            self._personal[user] = key
+            self._personal.move_to_end(user)
+        for table in (self._references, self._personal):
+            while len(table) > self._capacity:
+                table.popitem(last=False)
+
+    def personal_conversation(self, user_key: str) -> str | None:
+        """The user's personal chat with the bot, if they wrote there since the start."""
+        conversation = self._personal.get(user_key)
+        return conversation if conversation in self._references else None
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None:
         reference = self._references.get(conversation_id)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.channel.bot_framework import AuthUnavailable, BadActivity, BotRuntime, Unauthorized
+from bot.channel.local_guard import forwarding_header
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,10 @@ class MessageEndpoint:
             return problem(400, "body is not valid JSON (or nested too deeply)")
         if not isinstance(body, dict):
             return problem(400, "body must be a JSON object (an activity)")
+        if self._local_mode and body.get("deliveryMode") == "expectReplies":
+            # the answers would travel back in this response, past the serviceUrl check
+            log.warning("local mode: refused an activity asking for expectReplies")
+            return problem(403, "expectReplies is not accepted in local mode")
         if self._local_mode and not replies_go_back(body.get("serviceUrl"), request.remote):
             log.warning("local mode: refused an activity whose serviceUrl is not its sender")
             return problem(403, "in local mode replies go only back to the sender's machine: "
@@ -59,6 +64,10 @@ class MessageEndpoint:
         admin's, one of the Personalamt): only this machine may talk to it."""
         if not self._local_mode:
             return None
+        relayed = forwarding_header(request.headers)
+        if relayed is not None:
+            log.warning("local mode: refused /api/messages carrying %s (a proxy?)", relayed)
+            return f"local mode refuses requests carrying {relayed} (proxied or cross-site)"
         if "Origin" in request.headers:
             # no Bot Framework client is a web page; one that reached 127.0.0.1 (DNS
             # rebinding) must not talk to an endpoint that checks no token

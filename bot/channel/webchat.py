@@ -78,6 +78,10 @@ class RoutingNotifier:
         target = self._web if conversation_id.startswith("web:") else self._teams
         await target.notify(conversation_id, replies)
 
+    def personal_conversation(self, user_key: str) -> str | None:
+        find = getattr(self._teams, "personal_conversation", None)
+        return find(user_key) if callable(find) else None
+
 
 class WebChat:
     def __init__(self, settings: Settings, assistant: Callable[[], Any], inbox: WebInbox) -> None:

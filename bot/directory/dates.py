@@ -15,7 +15,9 @@ Year inference (a date written without a year), relative to ``today`` (Europe/Be
   (``bis Freitag`` on a Friday is today). ``heute``, ``morgen``, ``übermorgen`` as usual.
 
 Impossible days (31.02.) raise ``DateError(kind="no_such_day")``; an end before its start
-``inverted``; a range longer than a year ``too_long``.
+``inverted``; a range longer than a year ``too_long`` (also "bis 31.12.2030"); a year outside
+2000-2099 ``year_out_of_range``. Every loop here is bounded: chat text is hostile input, and
+``date(10000, ...)`` used to make the leap-year search spin forever on the event loop.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ _CONNECTOR = re.compile(
 )
 _WEEK = re.compile(r"\b(diese|nächste|naechste|kommende)\s+woche\b", re.IGNORECASE)
 _YEAR_WRAP_DAYS = 92  # a range may cross New Year only when it is this short
+MIN_YEAR, MAX_YEAR = 2000, 2099  # two-digit years mean 20xx; nobody is away in 1999 or 2100
+_LEAP_SEARCH_YEARS = 8  # a 29 February is at most 8 years from the next one (2096 -> 2104)
 _UNTIL = re.compile(r"(?:^|\s)bis(?:\s+(?:zum|einschließlich|einschl\.|inkl\.))?\s*$", re.I)
 
 
@@ -134,9 +138,7 @@ def find_range(text: str, today: date) -> DateRange | None:
         raise DateError(first.text)  # "3." alone: which month?
     if _UNTIL.search(text[: first.span[0]]):
         end = _resolve_single(first, today)
-        if end < today:
-            raise DateError(first.text, "inverted")
-        return DateRange(today, end, (first.span[0], first.span[1]))
+        return _checked(today, end, first.text, (first.span[0], first.span[1]))
     day = _resolve_single(first, today)
     prefix = text[: first.span[0]].rstrip().lower()
     open_start = prefix.endswith(("ab", "seit"))
@@ -183,6 +185,8 @@ def _year(digits: str | None) -> int | None:
 
 
 def _make(text: str, year: int, month: int, day: int) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(text.strip(), "year_out_of_range")
     try:
         return date(year, month, day)
     except ValueError:
@@ -212,11 +216,14 @@ def _resolve_single(atom: _Atom, today: date) -> date:
 def _valid_in(atom: _Atom, year: int) -> date:
     """The atom's day in ``year``; a 29 February moves to the next leap year's."""
     assert atom.day is not None and atom.month is not None
-    while True:
+    for candidate in range(year, year + _LEAP_SEARCH_YEARS + 1):
+        if not MIN_YEAR <= candidate <= MAX_YEAR:
+            break
         try:
-            return date(year, atom.month, atom.day)
+            return date(candidate, atom.month, atom.day)
         except ValueError:
-            year += 1
+            continue
+    raise DateError(atom.text.strip(), "year_out_of_range")
 
 
 def _resolve_range(first: _Atom, second: _Atom, today: date, text: str) -> DateRange:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -174,16 +174,20 @@ class Directory:
         self._embedded = TaskEmbedding(list(self.tasks.values()), embedder)
 
     def match_tasks(
-        self, question: str, k: int = 3, query_vector: Any = None
+        self, question: str, k: int = 3, query_vector: Any = None,
+        groups: Collection[str] | None = None,
     ) -> list[tuple[Task, float]]:
         """Tasks the question is about, best first, with a calibrated score in [0, 1]
         (``bot.directory.match.MATCH`` and ``GUESS`` are the thresholds). After
         ``prepare(embedder)`` an embedding comparison adds paraphrases; ``query_vector``
-        reuses the question's vector when the caller already has it."""
+        reuses the question's vector when the caller already has it. ``groups``: only tasks
+        a user of these groups may see (``Task.visible_to``); None for trusted callers."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()))
         dense = self._embedded.scores(question, query_vector) if self._embedded else None
-        return self._matcher.match(question, k, dense)
+        hidden = sum(not task.visible_to(groups) for task in self.tasks.values())
+        ranked = self._matcher.match(question, k + hidden, dense)
+        return [(task, score) for task, score in ranked if task.visible_to(groups)][:k]
 
     # --- the chain walk ---------------------------------------------------------------------
 

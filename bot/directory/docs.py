@@ -1,6 +1,8 @@
 """Handover documents and the Geschäftsverteilung: the front matter of a document names its
 tasks (``aufgaben``), responsible and deputies. The CSV table is authoritative; a document
-that disagrees is reported, and a task only documents name is added from the document."""
+that disagrees is reported, and a task only documents name is added from the document, with
+the document's access groups (a task a Personalamt paper names must not show its title, keywords
+and people to everybody)."""
 
 from __future__ import annotations
 
@@ -25,11 +27,19 @@ def merge_documents(
             task = merged.get(task_id)
             if task is None:
                 task = _task_from_document(task_id, source, meta, people, problems)
-                merged[task_id] = task
             elif task_id in tasks:
                 _report_conflict(task, source, meta, problems)
+            else:  # a second document names a task only documents know
+                task = replace(task, groups=_widest(task.groups, meta.groups))
             merged[task_id] = replace(task, documents=(*task.documents, source))
     return merged
+
+
+def _widest(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """Groups of a task two documents name: open when either is open, else both lists."""
+    if not first or not second:
+        return ()
+    return tuple(dict.fromkeys((*first, *second)))
 
 
 def _task_from_document(
@@ -47,6 +57,7 @@ def _task_from_document(
         department=meta.department or "",
         responsible=meta.responsible if meta.responsible in people else None,
         deputies=tuple(d for d in meta.deputies if d in people),
+        groups=meta.groups,  # a restricted document's task is as restricted as the document
     )
 
 

@@ -18,7 +18,8 @@ class DateError(DirectoryError, ValueError):
     """A date or range in German notation could not be read.
 
     ``kind``: ``unreadable`` | ``no_such_day`` (31.02.) | ``inverted`` (end before start) |
-    ``too_long`` (a range over a year). ``value`` is the text as the user wrote it.
+    ``too_long`` (a range over a year) | ``year_out_of_range`` (outside 2000-2099).
+    ``value`` is the text as the user wrote it.
     """
 
     def __init__(self, value: str, kind: str = "unreadable") -> None:

@@ -6,6 +6,7 @@ can use the data classes without importing the loader.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,6 +46,13 @@ class Task:
     responsible: str | None = None
     deputies: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()  # sources of documents whose front matter names the task
+    # Access groups of a task only restricted documents name (the table's tasks are open):
+    # such a task, its name, keywords and people are shown only to members of one of them.
+    groups: tuple[str, ...] = ()
+
+    def visible_to(self, groups: Collection[str] | None) -> bool:
+        """``groups=None``: a trusted caller (gap report for admins) sees every task."""
+        return groups is None or not self.groups or bool(set(self.groups) & set(groups))
 
     @property
     def chain(self) -> tuple[str, ...]:

@@ -40,6 +40,10 @@ ERROR_GENERIC = (
     "Entschuldigung, dabei ist bei mir ein Fehler aufgetreten. Bitte versuchen Sie es gleich "
     "noch einmal. Wenn es wieder passiert, wenden Sie sich bitte an die IT."
 )
+TOO_SLOW = (
+    "Die Bearbeitung Ihrer Nachricht hat zu lange gedauert. Bitte versuchen Sie es später "
+    "noch einmal oder formulieren Sie sie kürzer."
+)
 ERROR_NO_INDEX = (
     "Entschuldigung, mein Wissensstand ist gerade nicht verfügbar. Bitte wenden Sie sich an "
     "die IT (der Index muss neu aufgebaut werden)."
@@ -116,6 +120,11 @@ BACK_DONE = "Willkommen zurück! Ihre Abwesenheit ist ab heute beendet."
 BACK_NONE = "Für Sie war heute keine Abwesenheit eingetragen."
 
 GAPS_TITLE = "Wissenslücken"
+SENT_PERSONALLY = "Ich habe Ihnen die Antwort persönlich geschickt."
+WRITE_PERSONALLY = (
+    "Diese Antwort enthält vertrauliche Angaben und gehört nicht in einen Kanal. Bitte "
+    "schreiben Sie mir den Befehl im persönlichen Chat mit dem Wissenslotsen."
+)
 
 REINDEX_STARTED = (
     "Die Neuindexierung läuft im Hintergrund. Ich beantworte Fragen weiter mit dem bisherigen "

@@ -99,6 +99,11 @@ def date_error(value: str, reason: str) -> str:
         return f"Der Zeitraum „{value}“ endet vor seinem Beginn. Bitte prüfen Sie die Daten."
     if reason == "too_long":
         return f"Der Zeitraum „{value}“ ist länger als ein Jahr. Bitte prüfen Sie die Daten."
+    if reason == "year_out_of_range":
+        return (
+            f"Das Jahr in „{value}“ kann ich nicht annehmen: Bitte geben Sie ein Datum "
+            "zwischen 2000 und 2099 an, z. B. 03.08.2026."
+        )
     return (
         f"Ich konnte „{value}“ nicht als Datum lesen. Bitte schreiben Sie es z. B. als "
         "03.08., 3.8.2026 oder 3. August."

@@ -59,6 +59,7 @@ class BuildReport:
     duplicates: int = 0  # chunks whose text another chunk of this build already has
     seconds: float = 0.0
     published: bool = True  # False: nothing changed, the previous version serves as it is
+    warnings: tuple[SkippedFile, ...] = ()  # indexed, but something to fix (unknown keys)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +69,7 @@ class BuildReport:
             "skipped": [{"file": s.file, "reason": s.reason} for s in self.skipped],
             "chunks": self.chunks, "embedded": self.embedded, "cached": self.cached,
             "duplicates": self.duplicates, "seconds": round(self.seconds, 3),
+            "warnings": [{"file": w.file, "warning": w.reason} for w in self.warnings],
         }
 
     def summary(self) -> str:
@@ -75,7 +77,7 @@ class BuildReport:
                 f"{len(self.unchanged)} / removed {len(self.removed)} / skipped "
                 f"{len(self.skipped)}, chunks {self.chunks} (embedded {self.embedded} texts, "
                 f"{self.cached} known, {self.duplicates} duplicate chunks), "
-                f"{self.seconds:.1f} s")
+                f"{len(self.warnings)} warnings, {self.seconds:.1f} s")
 
 
 def build_index(settings: IndexSettings, embedder: Embedder | None = None,
@@ -103,6 +105,17 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
     return replace(report, seconds=time.monotonic() - started)
 
 
+def meta_warnings(docs: list[DocumentChunks]) -> tuple[SkippedFile, ...]:
+    """Documents whose metadata carries keys we do not know (a typo is otherwise silent)."""
+    warnings = []
+    for doc in docs:
+        if doc.meta.unknown_keys:
+            message = "unknown front matter keys: " + ", ".join(doc.meta.unknown_keys[:10])
+            log.warning("%s: %s", doc.source, message)
+            warnings.append(SkippedFile(doc.source, message))
+    return tuple(warnings)
+
+
 def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | None,
            scan: ScanResult, progress: Progress, started: float, recipe: VectorRecipe
            ) -> BuildReport:
@@ -120,13 +133,15 @@ def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | No
             and _same_skips(previous, skipped)):
         log.info("nothing changed: version %s keeps serving", previous.version_id)
         return BuildReport(previous.version_id, (), (), unchanged, (), tuple(skipped),
-                           chunks=previous.chunk_count, published=False)
+                           chunks=previous.chunk_count, published=False,
+                           warnings=meta_warnings(docs))
     version_id, counts = _publish(settings, model, docs, skipped, previous, recipe,
                                   {"chunking": chunking, "code_version": code}, progress,
                                   started)
     return BuildReport(version_id, new, changed, unchanged, removed, tuple(skipped),
                        chunks=counts["chunks"], embedded=counts["embedded"],
-                       cached=counts["cached"], duplicates=counts["duplicates"])
+                       cached=counts["cached"], duplicates=counts["duplicates"],
+                       warnings=meta_warnings(docs))
 
 
 def _classify(docs: list[DocumentChunks], old: dict[str, FileRecord]

@@ -18,7 +18,7 @@ import logging
 import os
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -103,7 +103,7 @@ def scan_knowledge_base(kb_root: Path, max_bytes: int) -> ScanResult:
     files.sort(key=lambda f: f.source)
     files, clashes = _unique_sources(files)
     skipped.extend(clashes)
-    checked = [_check_file(f, max_bytes) for f in files]
+    checked = [_check_file(f, max_bytes, kb_root) for f in files]
     return ScanResult(
         files=tuple(f for f in checked if isinstance(f, ScannedFile)),
         skipped=tuple(sorted([*skipped, *(f for f in checked if isinstance(f, SkippedFile))],
@@ -164,21 +164,25 @@ class _Walk:
         return real == self._real_root or real.startswith(self._real_root.rstrip("/") + "/")
 
 
-def _check_file(found: ScannedFile, max_bytes: int) -> ScannedFile | SkippedFile:
+def _check_file(found: ScannedFile, max_bytes: int, kb_root: Path
+                ) -> ScannedFile | SkippedFile:
     if found.size > max_bytes:
         return SkippedFile(found.source, f"file too large ({found.size / 1e6:.1f} MB, "
                                          f"limit {max_bytes / 1e6:.1f} MB: max_file_mb)")
     try:
-        digest = file_sha256(found.path, _sidecar_of(found.path))
+        digest = file_sha256(found.path, _sidecar_of(found.path),
+                             _access_files(kb_root, found.source))
     except OSError as exc:
         return SkippedFile(found.source, f"cannot read: {_why(exc)}")
     return ScannedFile(found.path, found.source, digest, found.size, found.mtime_ns)
 
 
-def file_sha256(path: Path, sidecar: Path | None = None) -> str:
-    """Hash of the content, and of its metadata sidecar if one exists (both shape the index)."""
+def file_sha256(path: Path, sidecar: Path | None = None,
+                access: Sequence[Path] = ()) -> str:
+    """Hash of the content, of its metadata sidecar if one exists, and of the folder access
+    files above it (all of them shape the index: a new ``_zugriff.yaml`` re-reads the folder)."""
     digest = hashlib.sha256()
-    for part in (path, sidecar):
+    for part in (path, sidecar, *access):
         if part is None:
             continue
         with open_regular(part) as handle:
@@ -186,6 +190,12 @@ def file_sha256(path: Path, sidecar: Path | None = None) -> str:
                 digest.update(block)
         digest.update(b"\0sidecar\0")
     return digest.hexdigest()
+
+
+def _access_files(kb_root: Path, source: str) -> list[Path]:
+    from indexer.loaders.access import access_files  # the loaders import this module
+
+    return access_files(kb_root, source)
 
 
 def _sidecar_of(path: Path) -> Path | None:

@@ -117,6 +117,8 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"nothing changed: version {report.version_id} keeps serving")
     for skip in report.skipped:
         print(f"skipped: {skip.file}: {skip.reason}")
+    for warning in report.warnings:
+        print(f"warning: {warning.file}: {warning.reason}")
     return code
 
 

@@ -6,6 +6,7 @@ groups and folder into a row mask: one boolean per chunk, cached per (groups, fo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
@@ -13,6 +14,10 @@ from typing import Protocol
 import numpy as np
 
 from indexer.model import Chunk, DocumentMeta
+
+log = logging.getLogger(__name__)
+# A group no person can be in (personen.csv groups are plain words, never contain NUL).
+NOBODY = frozenset({"\0metadata missing"})
 
 
 class _RowSource(Protocol):
@@ -46,17 +51,28 @@ def load_rows(version: _RowSource) -> RowTable:
     else:
         chunks = version.chunks(list(range(count))) if count else []
         per_row = [c.source for c in chunks]
-        metas = {**{c.source: c.meta for c in chunks}, **version.document_meta()}
+        # not the chunks' meta: a chunk whose files row is gone carries an empty (open) one
+        metas = version.document_meta()
     sources = tuple(dict.fromkeys(per_row))
     position = {s: i for i, s in enumerate(sources)}
     document = np.fromiter((position[s] for s in per_row), dtype=np.int32, count=len(per_row))
-    meta = [metas.get(s, DocumentMeta()) for s in sources]
+    missing = [s for s in sources if s not in metas]
+    if missing:
+        log.warning("%d document(s) of the index have no metadata row: hidden from every "
+                    "user until the next build", len(missing))
     return RowTable(
         document=document,
         sources=sources,
-        groups=tuple(frozenset(m.groups) for m in meta),
-        departments=tuple((m.department or "").casefold() for m in meta),
+        groups=tuple(_groups_of(metas.get(s)) for s in sources),
+        departments=tuple(((metas.get(s) or DocumentMeta()).department or "").casefold()
+                          for s in sources),
     )
+
+
+def _groups_of(meta: DocumentMeta | None) -> frozenset[str]:
+    """A document's groups; without its metadata row nobody knows whom it is for, so it is
+    nobody's (fail closed): only trusted callers (``groups=None``) still see it."""
+    return NOBODY if meta is None else frozenset(meta.groups)
 
 
 def folder_matches(source: str, department: str, folder: str) -> bool:

@@ -47,4 +47,5 @@ def meta_from_json(text: str) -> DocumentMeta:
         department=data.get("department"),
         doc_type=data.get("doc_type"),
         last_reviewed=date.fromisoformat(reviewed) if reviewed else None,
+        unknown_keys=tuple(data.get("unknown_keys", ())),
     )

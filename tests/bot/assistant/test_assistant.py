@@ -251,3 +251,109 @@ def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Ass
     assert [_comparable(r) for r in together] == [_comparable(r) for r in alone]
     assert {r[0].data["kind"] for r in together} == {"answer", "not_found"}
     assert assistant.state.unanswered(10) == [("Wie backe ich Brot?", 6)]  # all gaps recorded
+
+
+def _with_secret_task(assistant: Assistant, settings: Any) -> Assistant:
+    """A task only a Personalamt document names (not in zustaendigkeiten.csv)."""
+    from bot.directory.directory import Directory
+    from indexer.model import DocumentMeta
+
+    from .conftest import chunk, write_directory
+
+    meta = DocumentMeta(title="Abfindung Zanderkamp", tasks=("abfindung_zanderkamp",),
+                        keywords=("Abfindung", "Zanderkamp"), responsible="pamt",
+                        groups=("personalamt",))
+    assistant.directory = Directory.load(write_directory(settings.directory_path),
+                                         {"personal/abfindung.md": meta})
+    secret = chunk("personal/abfindung.md", "Ablauf", "Die Abfindung Zanderkamp zahlt ...",
+                   "Abfindung Zanderkamp", ("abfindung_zanderkamp",), ("personalamt",))
+    assistant.searcher.chunks.append((secret, 0.9))  # type: ignore[attr-defined]
+    return assistant
+
+
+@pytest.mark.parametrize("question", [
+    "Wer kümmert sich um die Abfindung Zanderkamp?",
+    "Abfindung",
+    "Zanderkamp",
+])
+def test_a_task_only_a_restricted_document_names_stays_hidden(
+        assistant: Assistant, settings: Any, question: str) -> None:
+    _with_secret_task(assistant, settings)
+    for user in (OUTSIDER, TOM):
+        reply = ask(assistant, question, user)
+        shown = f"{reply.text} {reply.card} {reply.data}".replace(question, "")  # its echo
+        assert "Zanderkamp" not in shown and "Paula" not in shown, (user, shown)
+    inside = ask(assistant, "Wer kümmert sich um die Abfindung Zanderkamp?", PAULA)
+    assert "Abfindung Zanderkamp" in inside.text and "Paula Personal" in inside.text
+
+
+def test_restricted_tasks_are_matched_only_for_their_groups(
+        assistant: Assistant, settings: Any) -> None:
+    directory = _with_secret_task(assistant, settings).directory
+    assert directory.task("abfindung_zanderkamp").groups == ("personalamt",)
+    assert directory.task("hundesteuer").groups == ()  # the table's tasks are open
+    question = "Abfindung Zanderkamp"
+    assert directory.match_tasks(question, groups=()) == []
+    assert directory.match_tasks(question, groups=("steueramt",)) == []
+    assert [t.id for t, _ in directory.match_tasks(question, groups=("personalamt",))] == [
+        "abfindung_zanderkamp"]
+    assert [t.id for t, _ in directory.match_tasks(question)] == ["abfindung_zanderkamp"]
+
+
+class PersonalNotifier(RecordingNotifier):
+    """A channel that knows the admin's personal chat."""
+
+    def __init__(self, personal: dict[str, str]) -> None:
+        super().__init__()
+        self.personal = personal
+
+    def personal_conversation(self, user_key: str) -> str | None:
+        return self.personal.get(user_key)
+
+
+def _in_channel(assistant: Assistant, text: str, user: UserRef = ADMIN) -> list[Reply]:
+    turn = Turn(text, user, "19:general@thread.tacv2", is_group=True)
+    return asyncio.run(assistant.handle(turn))
+
+
+def test_gap_report_asked_in_a_channel_goes_to_the_personal_chat(assistant: Assistant) -> None:
+    ask(assistant, "Wie backe ich Brot?")  # an unanswered question: the report lists it
+    notifier = PersonalNotifier({"aad-admin": "a:admin-personal"})
+    assistant.set_notifier(notifier)
+    replies = _in_channel(assistant, "lücken")
+    assert [r.text for r in replies] == [texts.SENT_PERSONALLY]
+    assert [conversation for conversation, _ in notifier.sent] == ["a:admin-personal"]
+    report = notifier.sent[0][1][0].text
+    assert report.startswith(texts.GAPS_TITLE) and "Brot" in report
+
+
+def test_gap_report_without_a_known_personal_chat_is_not_posted(assistant: Assistant) -> None:
+    ask(assistant, "Wie backe ich Brot?")
+    notifier = PersonalNotifier({})
+    assistant.set_notifier(notifier)
+    replies = _in_channel(assistant, "lücken")
+    assert [r.text for r in replies] == [texts.WRITE_PERSONALLY]
+    assert notifier.sent == [] and "Brot" not in replies[0].text
+    assert _in_channel(assistant, "lücken", TOM)[0].text == texts.ADMIN_ONLY
+
+
+def test_reindex_asked_in_a_channel_reports_to_the_personal_chat(
+        assistant: Assistant, tmp_path: Path) -> None:
+    script = tmp_path / "build.py"
+    script.write_text('import json; print(json.dumps({"version_id": "v9", "new": [], '
+                      '"changed": [], "removed": [], "skipped": [{"file": "personal/geheim.pdf",'
+                      ' "reason": "x"}]}))')  # fmt: skip
+    assistant.reindexer = Reindexer([sys.executable, str(script)], assistant._after_reindex)
+    notifier = PersonalNotifier({"aad-admin": "a:admin-personal"})
+    assistant.set_notifier(notifier)
+
+    async def scenario() -> list[Reply]:
+        turn = Turn("neu indexieren", ADMIN, "19:general@thread.tacv2", is_group=True)
+        replies = await assistant.handle(turn)
+        while assistant.reindexer.running:
+            await asyncio.sleep(0.05)
+        return replies
+
+    assert [r.text for r in asyncio.run(scenario())] == [texts.SENT_PERSONALLY]
+    assert {conversation for conversation, _ in notifier.sent} == {"a:admin-personal"}
+    assert "personal/geheim.pdf" in notifier.sent[-1][1][0].text

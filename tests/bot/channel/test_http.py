@@ -91,7 +91,9 @@ def test_member_lookup_failure_is_tolerated(local_settings: Settings) -> None:
     assert len(connector.messages()) == 2
 
 
-def test_expect_replies_returns_the_replies_in_the_body(local_settings: Settings) -> None:
+def test_expect_replies_is_refused_in_local_mode(local_settings: Settings) -> None:
+    """expectReplies returns the answers in the HTTP response, past the serviceUrl check:
+    local mode proves no sender, so it does not offer that way out."""
     assistant, connector = FakeAssistant(), FakeConnector()
 
     async def run() -> tuple[int, Any]:
@@ -103,9 +105,8 @@ def test_expect_replies_returns_the_replies_in_the_body(local_settings: Settings
                 return response.status, await response.json()
 
     status, body = asyncio.run(run())
-    assert status == 200
-    assert [a["type"] for a in body["activities"]] == ["typing", "message"]
-    assert connector.received == []
+    assert status == 403 and "expectReplies" in body["error"]
+    assert assistant.turns == [] and connector.received == []
 
 
 def test_failing_assistant_gets_a_polite_reply_not_a_500(local_settings: Settings) -> None:

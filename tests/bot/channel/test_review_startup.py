@@ -37,7 +37,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _serve(kb: Path, index: Path, port: int = 0) -> list[str]:
-    return ["serve", "--kb", str(kb), "--index", str(index), "--port", str(port)]
+    return ["serve", "--local", "--kb", str(kb), "--index", str(index), "--port", str(port)]
 
 
 def test_fresh_clone_without_index(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,7 +69,7 @@ def test_bad_port_setting_names_the_variable(
         clean_env: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("WISSENSLOTSE_PORT", "abc")
-    assert main(["serve", "--kb", str(clean_env)]) == 2
+    assert main(["serve", "--local", "--kb", str(clean_env)]) == 2
     err = capsys.readouterr().err
     assert "WISSENSLOTSE_PORT" in err and "'abc'" in err and "Traceback" not in err
 
