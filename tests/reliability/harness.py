@@ -110,7 +110,7 @@ class BotProcess:
                         **self.env)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", LAUNCHER, "bot", "serve", "--kb", str(self.kb),
+                [sys.executable, "-m", LAUNCHER, "bot", "serve", "--local", "--kb", str(self.kb),
                  "--index", str(self.index), "--port", str(self.port)],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 preexec_fn=_limit_file_size(self.file_size_limit))

@@ -17,9 +17,6 @@ from tests.reliability.conftest import record
 pytestmark = [pytest.mark.slow]
 
 EXAMPLES = 60  # per reader; bench/reliability.py runs thousands
-FINDING_1 = pytest.mark.xfail(
-    strict=True, reason="issue 14 finding 1: year 10000 loops forever in bot/directory/dates.py "
-    "(fixed on wl-trust)")
 EDGES = ["abwesend 31.12.9999-01.01.", "abwesend bis 31.12.9999", "Ich bin vom 29.02. bis "
          "1.3. krank", "abwesend 01.01.0001-02.01.0001", "\u202eabwesend 3.8.-14.8.\u200b",
          "abwesend \ud800 3.8."]
@@ -54,12 +51,10 @@ def _fuzz(budget: Budget, target: str, strategy: st.SearchStrategy[Any],
 T = "tests.reliability.targets."
 
 
-@FINDING_1
 def test_dates(budget: Budget) -> None:
     _fuzz(budget, T + "dates", strategies.date_texts(), EDGES)
 
 
-@FINDING_1
 def test_absence_sentences(budget: Budget) -> None:
     _fuzz(budget, T + "absence_sentence", strategies.absence_texts(), EDGES)
 
