@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,21 +16,34 @@ from tests.reliability.harness import BotProcess, build_index, copy_sample_kb
 FIGURES = os.environ.get("RELIABILITY_FIGURES")  # a JSONL file the rows append to (optional)
 
 
+def private_dir(name: str) -> Iterator[Path]:
+    """A temporary folder of our own: pytest's numbered base folders are pruned by any other
+    pytest run on the machine, which would pull the index from under a running bot."""
+    root = Path(tempfile.mkdtemp(prefix=f"wl-{name}-"))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def indexed_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def indexed_kb() -> Iterator[tuple[Path, Path]]:
     """The sample town hall and its index (built once per session, read-only for the rows)."""
-    root = tmp_path_factory.mktemp("reliability")
-    kb = copy_sample_kb(root / "kb")
-    build_index(kb, root / "index")
-    return kb, root / "index"
+    for root in private_dir("reliability"):
+        kb = copy_sample_kb(root / "kb")
+        build_index(kb, root / "index")
+        yield kb, root / "index"
 
 
 @pytest.fixture(scope="module")
-def running_bot(indexed_kb: tuple[Path, Path],
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+def bot_dir() -> Iterator[Path]:
+    yield from private_dir("bot")
+
+
+@pytest.fixture(scope="module")
+def running_bot(indexed_kb: tuple[Path, Path], bot_dir: Path) -> Iterator[BotProcess]:
     kb, index = indexed_kb
-    root = tmp_path_factory.mktemp("bot")
-    with BotProcess(kb, index, root / "state.sqlite", root / "bot.log") as bot:
+    with BotProcess(kb, index, bot_dir / "state.sqlite", bot_dir / "bot.log") as bot:
         yield bot
 
 

@@ -10,6 +10,7 @@ The bot's own reindex child is started through this module too, so it embeds ali
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -23,8 +24,10 @@ def _patch() -> None:
 
     real = indexer.embedding.load_embedder
 
+    delay = float(os.environ.get("RELIABILITY_EMBED_DELAY", "0"))  # seconds per batch
+
     def load(name: str = "e5") -> Any:
-        return FakeEmbedder() if name == FAKE else real(name)
+        return FakeEmbedder(delay=delay) if name == FAKE else real(name)
 
     indexer.embedding.load_embedder = load  # type: ignore[assignment]
     indexer.build.pipeline.load_embedder = load  # type: ignore[attr-defined]
@@ -37,7 +40,7 @@ def _patch_reindex() -> None:
     def command(settings: Any) -> list[str]:
         argv = reindex.build_command(settings)
         at = argv.index("-m")
-        return [*argv[:at], "-m", __name__, "indexer", *argv[at + 2:]]
+        return [*argv[:at], "-m", "tests.reliability.fake_model", "indexer", *argv[at + 2:]]
 
     bot.assistant.assistant.build_command = command  # type: ignore[attr-defined]
 
