@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,15 +71,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _limit_file_size(limit: int | None) -> Callable[[], None] | None:
-    if limit is None:
-        return None
-
-    def apply() -> None:  # in the child, before exec: writes past the limit fail (EFBIG)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error, not a kill
-
-    return apply
+def _ignore_file_size_signal() -> None:
+    # in the child, before exec: a write past RLIMIT_FSIZE (see ``BotProcess.fill_disk``)
+    # fails with EFBIG, as on a full disk, instead of killing the process
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 @dataclass
@@ -91,7 +86,6 @@ class BotProcess:
     state: Path
     log: Path
     env: dict[str, str] = field(default_factory=dict)
-    file_size_limit: int | None = None
     process: subprocess.Popen[bytes] | None = None
     port: int = 0
 
@@ -113,7 +107,7 @@ class BotProcess:
                 [sys.executable, "-m", LAUNCHER, "bot", "serve", "--local", "--kb", str(self.kb),
                  "--index", str(self.index), "--port", str(self.port)],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=_limit_file_size(self.file_size_limit))
+                preexec_fn=_ignore_file_size_signal)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -134,6 +128,12 @@ class BotProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def fill_disk(self) -> None:
+        """From now on no file of the bot may grow (RLIMIT_FSIZE of one byte): SQLite gets
+        EFBIG when its WAL or database would grow, as on a full disk; writes inside a file's
+        present size still work, as on a real full disk."""
+        resource.prlimit(self.pid, resource.RLIMIT_FSIZE, (1, 1))
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""

@@ -115,3 +115,12 @@ def test_directory_file_broken_during_a_reload(bot: BotProcess, file: str) -> No
             path.unlink()
         else:
             path.write_bytes(good)
+
+
+@pytest.mark.xfail(strict=True, reason=FINDING_7 + "a full state DB fails answers whose search "
+                   "already succeeded")
+def test_disk_full(indexed_kb: tuple[Path, Path], tmp_path: Path) -> None:
+    """No file of the bot may grow any more (RLIMIT_FSIZE set on the running process)."""
+    kb, index = indexed_kb
+    with BotProcess(kb, index, tmp_path / "state.sqlite", tmp_path / "bot.log") as full:
+        _check("disk full", full, fault=full.fill_disk, questions=10)
