@@ -106,7 +106,8 @@ class Assistant:
         manifest: Mapping[str, Any] = getattr(self.searcher, "manifest", None) or {}
         return {
             "index_version": getattr(self.searcher, "version_id", None),
-            "documents": _document_count(manifest),
+            # open documents only: /healthz is public, restricted ones are nobody's business
+            "documents": _open_documents(self.docs_meta),
             "model": manifest.get("model", self.settings.model),
             "reindex_running": self.reindexer.running,
         }
@@ -342,13 +343,11 @@ def _groups_of(person: Any | None) -> tuple[str, ...]:
     return tuple(getattr(person, "groups", ()) or ()) if person is not None else ()
 
 
-def _document_count(manifest: Mapping[str, Any]) -> int | None:
-    """Documents in the index: the manifest's ``counts.files`` (or a top-level count)."""
-    counts = manifest.get("counts")
-    if isinstance(counts, Mapping) and isinstance(counts.get("files"), int):
-        return int(counts["files"])
-    value = manifest.get("documents")
-    return value if isinstance(value, int) else None
+def _open_documents(docs_meta: Mapping[str, DocumentMeta] | None) -> int | None:
+    """Documents every member of staff may read (None while their metadata is unknown)."""
+    if docs_meta is None:
+        return None
+    return sum(1 for meta in docs_meta.values() if not meta.groups)
 
 
 def _answer_data(answer: Answer) -> dict[str, Any]:

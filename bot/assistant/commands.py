@@ -164,7 +164,13 @@ def gap_lines(assistant: Any) -> list[str]:
         leaving_days=settings.gap_leaving_days,
         review_days=settings.gap_review_days,
     )
-    return [line for line in format_summary(report).splitlines() if line.strip()]
+    # unanswered questions are staff text: no Markdown link may reach the admin's card
+    return [_no_links(line) for line in format_summary(report).splitlines() if line.strip()]
+
+
+def _no_links(text: str) -> str:
+    """Adaptive Card TextBlocks render Markdown: ``[Formular](https://evil)`` would be a link."""
+    return text.replace("[", "(").replace("]", ")")
 
 
 def absence(assistant: Any, turn: Turn, text: str, free_text: bool) -> list[Reply]:

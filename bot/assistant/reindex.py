@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.assistant.errors import ReindexBusy
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 NICENESS = 10
 PROGRESS_MARKS = (25, 50, 75)
+# The report is one JSON line and lists every skipped file: far beyond asyncio's default line
+# limit of 64 KiB on a large knowledge base (a published build then looked failed).
+LINE_LIMIT = 16 * 1024 * 1024
+SUCCESS_CODES = (0, 3)  # `python -m indexer build`: 3 = published, some files skipped
 Notify = Callable[[list[Reply]], Awaitable[None]]  # sends to the asking admin's chat
 
 
@@ -145,6 +149,7 @@ class Reindexer:
             stderr=asyncio.subprocess.PIPE,
             env=self._env,
             preexec_fn=_lower_priority,
+            limit=LINE_LIMIT,
         )
         assert process.stdout is not None and process.stderr is not None
         errors: deque[str] = deque(maxlen=20)
@@ -157,7 +162,9 @@ class Reindexer:
             process.kill()
             await process.wait()
             raise
-        if code != 0 or report is None:
+        if code in SUCCESS_CODES and report is None:  # built, but the report was unreadable
+            report = {"version_id": "?"}
+        if code not in SUCCESS_CODES or report is None:
             reason = self._failure or _last_error(errors) or f"exit code {code}"
             log.warning("reindex failed (exit %s): %s", code, reason)
             failed = texts.REINDEX_FAILED.format(reason=reason)
@@ -169,7 +176,7 @@ class Reindexer:
     async def _follow(self, stream: asyncio.StreamReader, notify: Notify) -> dict[str, Any] | None:
         progress = ProgressReporter()
         report: dict[str, Any] | None = None
-        async for raw in stream:
+        async for raw in _lines(stream):
             try:
                 event = json.loads(raw.decode("utf-8", "replace"))
             except json.JSONDecodeError:
@@ -188,12 +195,25 @@ class Reindexer:
         return report
 
 
+async def _lines(stream: asyncio.StreamReader) -> AsyncIterator[bytes]:
+    """The child's lines; one beyond LINE_LIMIT is dropped (logged), never the end of it."""
+    while True:
+        try:
+            line = await stream.readline()
+        except ValueError:  # the line was longer than LINE_LIMIT: asyncio dropped it
+            log.warning("reindex: dropped an output line over %d bytes", LINE_LIMIT)
+            continue
+        if not line:
+            return
+        yield line
+
+
 def _is_report(event: dict[str, Any]) -> bool:
     return "version_id" in event or ("new" in event and "changed" in event)
 
 
 async def _collect(stream: asyncio.StreamReader, lines: deque[str]) -> None:
-    async for raw in stream:
+    async for raw in _lines(stream):
         text = raw.decode("utf-8", "replace").strip()
         if text:
             lines.append(text)

@@ -27,6 +27,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import (
     Activity,
@@ -40,6 +41,11 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
 )
 
+from bot.channel.outbound_auth import (
+    OffLoopCredentialsFactory,
+    bound_openid_refresh,
+    ensure_fresh_token,
+)
 from bot.settings import Settings
 from bot.texts import assistant as texts
 from bot.turns import Notifier, Reply, Turn, UserRef, well_formed
@@ -53,7 +59,10 @@ FAILED = texts.ERROR_GENERIC
 NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
 GROUP_TYPES = {"channel", "groupchat"}
 MEMBER_LOOKUP_SECONDS = 3.0
-_AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+# Linear on hostile input: no part of the pattern can run past the next "<", so each start
+# position is tried in time proportional to the gap to the next tag (the former
+# "<at[^>]*>(.*?)</at>" rescanned to the end for every unclosed "<at>": 64 KB took 25 s).
+_AT_TAG = re.compile(r"<at(?:\s[^<>]*)?>([^<]*)</at>", re.IGNORECASE)
 
 
 class AssistantPort(Protocol):
@@ -76,6 +85,8 @@ class ChannelConfig:
     token_issuer: str | None = None
     credentials_factory: ServiceClientCredentialsFactory | None = None
     auth_timeout_seconds: float = 20.0  # the SDK's metadata fetch has no timeout of its own
+    token_timeout_seconds: float = 10.0  # outbound AAD token fetch (off the event loop)
+    metadata_timeout_seconds: float = 10.0  # each HTTP call of the signing-key refresh
 
 
 class _SdkConfiguration:
@@ -96,8 +107,12 @@ def create_authentication(
     settings: Settings, config: ChannelConfig | None = None
 ) -> ConfigurationBotFrameworkAuthentication:
     config = config or ChannelConfig()
+    sdk_config = _SdkConfiguration(settings, config)
+    inner = config.credentials_factory or ConfigurationServiceClientCredentialFactory(sdk_config)
+    bound_openid_refresh(config.metadata_timeout_seconds)
     return ConfigurationBotFrameworkAuthentication(
-        _SdkConfiguration(settings, config), credentials_factory=config.credentials_factory
+        sdk_config,
+        credentials_factory=OffLoopCredentialsFactory(inner, config.token_timeout_seconds),
     )
 
 
@@ -318,6 +333,7 @@ class _ReusedConnectors(ConnectorFactory):
             while len(self._cache) > 32:
                 self._cache.popitem(last=False)
         self._cache.move_to_end(key)
+        await ensure_fresh_token(client)  # a cached client's token ages: refresh off the loop
         return client
 
 

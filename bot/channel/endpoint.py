@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.channel.bot_framework import AuthUnavailable, BadActivity, BotRuntime, Unauthorized
 from bot.channel.local_guard import forwarding_header
+from bot.channel.outbound_auth import TokenUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ class MessageEndpoint:
         except AuthUnavailable:
             log.error("authentication timed out (OpenID metadata unreachable?)")
             return problem(503, "authentication service unavailable")
+        except TokenUnavailable:  # logged where it happened; the reply could not be sent
+            return problem(503, "outbound authentication unavailable (AAD token)")
         if outcome.body is None:
             return web.Response(status=outcome.status)
         return web.json_response(outcome.body, status=outcome.status)

@@ -101,10 +101,13 @@ class Directory:
             problems.append(
                 Problem("settings", None, f"unknown fallback contact {fallback_contact!r}")
             )
+        # Only where, never what: a problem's message may quote a name or a calendar entry's
+        # summary ("Kur", "Elternzeit"); admins read it in the gap report, not in the log.
         for problem in problems:
-            log.info("directory problem: %s", problem)
+            log.info("directory problem in %s line %s", problem.file, problem.line)
         if problems:
-            log.warning("directory data has %d problem(s), first: %s", len(problems), problems[0])
+            log.warning("directory data has %d problem(s) (see `python -m bot luecken`), "
+                        "first in %s", len(problems), problems[0].file)
         log.info("directory: %d people, %d tasks, %d absences, %d problems",
                  len(people), len(tasks), len(absences), len(problems))
         return cls(people, tasks, departments, [*absences, *extra_absences], problems,

@@ -129,7 +129,7 @@ def test_help_shows_admin_commands_only_to_admins(assistant: Assistant) -> None:
 def test_status_names_the_index_and_the_user(assistant: Assistant) -> None:
     assert "kenne Sie nicht" in ask(assistant, "status").text
     status = ask(assistant, "Status", TOM).text
-    assert "Tom Koch" in status and "v-test" in status and "2 Dokumente" in status
+    assert "Tom Koch" in status and "v-test" in status and "? Dokumente" in status  # no meta
     assert "Administrator" in ask(assistant, "status", ADMIN).text
 
 
@@ -204,7 +204,7 @@ def test_welcome_and_health(assistant: Assistant) -> None:
     assert welcome.card is not None and problems(welcome.card) == []
     assert all(q in welcome.text for q in texts.EXAMPLE_QUESTIONS)
     health = assistant.health()
-    assert health["index_version"] == "v-test" and health["documents"] == 2
+    assert health["index_version"] == "v-test" and health["documents"] is None  # meta unknown
     assert FIXED_DAY.year == 2026
 
 
@@ -357,3 +357,20 @@ def test_reindex_asked_in_a_channel_reports_to_the_personal_chat(
     assert [r.text for r in asyncio.run(scenario())] == [texts.SENT_PERSONALLY]
     assert {conversation for conversation, _ in notifier.sent} == {"a:admin-personal"}
     assert "personal/geheim.pdf" in notifier.sent[-1][1][0].text
+
+
+def test_health_counts_only_open_documents(assistant: Assistant) -> None:
+    from indexer.model import DocumentMeta
+
+    assistant.docs_meta = {"a.md": DocumentMeta(),
+                           "personal/b.md": DocumentMeta(groups=("personalamt",)),
+                           "personal/c.md": DocumentMeta(groups=("personalamt",))}
+    assert assistant.health()["documents"] == 1  # the manifest counts 2 files
+    assert "1 Dokumente" in ask(assistant, "status").text
+
+
+def test_questions_in_the_gap_card_are_no_links(assistant: Assistant) -> None:
+    ask(assistant, "Brot [Formular hier](https://evil.example/login) backen?")
+    reply = ask(assistant, "lücken", ADMIN)
+    card = str(reply.card)
+    assert "evil.example" in card and "](" not in card and "[Formular" not in card

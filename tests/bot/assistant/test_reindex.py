@@ -139,3 +139,33 @@ def test_command_and_environment(settings: Settings) -> None:
     env = child_environment()
     assert env["OMP_NUM_THREADS"] == "1" and env["OMP_WAIT_POLICY"] == "PASSIVE"
     json.dumps(env)
+
+
+def test_a_report_over_64_kib_is_read_as_a_published_build(tmp_path: Path) -> None:
+    """5,000 skipped files make the report line ~300 KB; a 100 KB line of noise before it is
+    dropped or ignored. Exit code 3 (published, files skipped) is a success."""
+    report = dict(REPORT, skipped=[{"file": f"ordner/datei-{i:05d}.pdf", "reason": "encrypted"}
+                                   for i in range(5000)])
+    body = f"""
+import json, sys
+print("x" * 100_000, flush=True)
+sys.stdout.write({json.dumps(json.dumps(report))} + "\\n")
+sys.exit(3)
+"""
+    switched: list[bool] = []
+    reindexer = Reindexer(fake_build(tmp_path, body), lambda: switched.append(True))
+    ok, sent = asyncio.run(_run(reindexer))
+    assert ok and switched == [True]
+    assert "v2" in sent[-1].text and "5000" in sent[-1].text
+
+
+def test_an_unreadable_report_of_a_successful_build_is_no_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.assistant.reindex as reindex
+
+    monkeypatch.setattr(reindex, "LINE_LIMIT", 1024)  # the report line is now "too long"
+    body = f"print({json.dumps(json.dumps(dict(REPORT, pad='y' * 5000)))})"
+    switched: list[bool] = []
+    reindexer = Reindexer(fake_build(tmp_path, body), lambda: switched.append(True))
+    ok, sent = asyncio.run(_run(reindexer))
+    assert ok and switched == [True] and "fehlgeschlagen" not in sent[-1].text.lower()

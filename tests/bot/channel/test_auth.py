@@ -196,3 +196,150 @@ def test_hanging_openid_metadata_neither_blocks_the_loop_nor_hangs(
     finally:
         release.set()
         server.shutdown()
+
+
+class HungSocket:
+    """A real socket on 127.0.0.1 that accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(16)
+        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+        self.accepted: list[Any] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._server.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)  # held open, never read from or answered
+
+    def close(self) -> None:
+        for connection in self.accepted:
+            connection.close()
+        self._server.close()
+
+
+class HungTokenCredentials(AppCredentials):
+    """Fetches its token like msal does: a blocking HTTP call, here to a hung endpoint."""
+
+    token_url = ""
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        import urllib.request
+
+        with urllib.request.urlopen(self.token_url) as response:  # no timeout, like the SDK
+            return str(response.read())
+
+
+class HungTokenFactory(FixedCredentialsFactory):
+    async def create_credentials(self, app_id: str, oauth_scope: str, login_endpoint: str,
+                                 validate_authority: bool) -> AppCredentials:
+        return HungTokenCredentials(app_id=app_id, oauth_scope=oauth_scope)
+
+
+def test_a_hung_token_endpoint_does_not_freeze_the_bot(
+        tmp_path: Any, channel_key: Any, openid_url: str) -> None:
+    import urllib.request
+
+    from tests.bot.channel.conftest import ThreadedServers
+
+    hung = HungSocket()
+    HungTokenCredentials.token_url = hung.url + "/token"
+    config = ChannelConfig(openid_metadata_url=openid_url, token_issuer=ISSUER,
+                           credentials_factory=HungTokenFactory(), token_timeout_seconds=2.0)
+    connector, assistant = FakeConnector(), FakeAssistant()
+    app = create_app(_settings(tmp_path), assistant, channel_config=config)
+    outcome: list[Any] = []
+    try:
+        with ThreadedServers(connector.app, app) as servers:
+            connector_url, bot_url = servers.urls
+
+            def post() -> None:
+                body = json.dumps(teams_message(connector_url, "Frage")).encode()
+                request = urllib.request.Request(f"{bot_url}/api/messages", body, {
+                    "Content-Type": "application/json",
+                    "Authorization": "Bearer " + _token(channel_key, connector_url)})
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        outcome.append(response.status)
+                except urllib.error.HTTPError as error:
+                    outcome.append(error.code)
+
+            sender = threading.Thread(target=post, daemon=True)
+            sender.start()
+            deadline = time.monotonic() + 10
+            while not hung.accepted and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert hung.accepted, "the bot never asked the token endpoint"
+            started = time.monotonic()
+            with urllib.request.urlopen(f"{bot_url}/healthz", timeout=5) as response:
+                assert response.status == 200
+            assert time.monotonic() - started < 1.0  # the loop is free while AAD hangs
+            sender.join(30)
+            assert outcome and outcome[0] in (201, 502, 503), outcome  # answered, not hung
+    finally:
+        hung.close()
+    assert not [r for r in connector.received if r.activity.get("type") == "message"]
+
+
+def test_a_hung_openid_endpoint_does_not_use_up_the_auth_workers(
+        tmp_path: Any, channel_key: Any, openid_url: str) -> None:
+    """Five requests while the signing keys hang (more than the four auth workers), then the
+    keys answer again: the next request is served, not starved by stuck workers."""
+    import urllib.request
+
+    hung = HungSocket()
+    answering = urllib.request.urlopen(openid_url).read()  # the real metadata, served later
+    state = {"hang": True}
+
+    class Switching(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if state["hang"]:  # relay to the hung socket: accepts, never answers
+                urllib.request.urlopen(hung.url + self.path, timeout=60)
+            body = answering if self.path == "/openid" else urllib.request.urlopen(
+                json.loads(answering)["jwks_uri"]).read()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Switching)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = ChannelConfig(
+        openid_metadata_url=f"http://127.0.0.1:{server.server_address[1]}/openid",
+        token_issuer=ISSUER, credentials_factory=FixedCredentialsFactory(),
+        auth_timeout_seconds=1.0, metadata_timeout_seconds=1.0)
+
+    async def run() -> tuple[list[int], int]:
+        connector = FakeConnector()
+        async with serve(connector.app) as url, serve(
+                create_app(_settings(tmp_path), FakeAssistant(), channel_config=config)) \
+                as bot_url, aiohttp.ClientSession() as http:
+            async def message() -> int:
+                headers = {"Authorization": "Bearer " + _token(channel_key, url)}
+                async with http.post(f"{bot_url}/api/messages", json=teams_message(url, "x"),
+                                     headers=headers) as response:
+                    return response.status
+
+            hung_statuses = await asyncio.gather(*(message() for _ in range(5)))
+            state["hang"] = False
+            await asyncio.sleep(1.5)  # the bounded refreshes give their workers back
+            return list(hung_statuses), await message()
+
+    try:
+        hung_statuses, after = asyncio.run(run())
+        assert hung_statuses == [503] * 5
+        assert after == 201
+    finally:
+        hung.close()
+        server.shutdown()

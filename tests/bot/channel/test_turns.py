@@ -126,3 +126,46 @@ def test_empty_and_too_long_messages_get_a_clear_reply_without_the_assistant() -
 def test_not_ready_assistant_says_so() -> None:
     sent = _run(_adapter(), WissenslotseBot(lambda: None), _message("Frage"))
     assert "starte gerade" in sent[0].text
+
+
+_TIMING_CHILD = """
+import sys, time
+from botbuilder.schema import Activity, ChannelAccount
+from bot.channel import strip_mentions
+from tests.bot.channel.conftest import BOT_ID, bot_mention
+
+def seconds(text, repeat=1):
+    entities = Activity().deserialize({"entities": [bot_mention()]}).entities
+    activity = Activity(type="message", text=text, recipient=ChannelAccount(id=BOT_ID),
+                        entities=entities)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        strip_mentions(activity)
+    return time.perf_counter() - started
+
+unit = sys.argv[1]
+small = unit * (1024 // len(unit))
+per_kb = min(seconds(small, 20) / 20 for _ in range(5))
+print(seconds(small * 1024) / per_kb)
+"""
+
+
+def test_mention_stripping_is_linear_on_hostile_input() -> None:
+    """1 MB of unclosed ``<at>`` tags against 1 KB, measured in the same (child) process: a
+    linear pattern needs about 1024 times as long, the bound allows 50 times that; the
+    quadratic one needed hours for 1 MB (the child is killed after 120 s: a fail, no hang)."""
+    import subprocess
+    import sys
+
+    for unit in ("<at>", "<at", "<at>x", "<AT title=x>"):
+        child = subprocess.run([sys.executable, "-c", _TIMING_CHILD, unit], capture_output=True,
+                               text=True, timeout=120, check=True)
+        ratio = float(child.stdout.strip())
+        assert ratio < 50 * 1024, f"{unit!r}: 1 MB took {ratio:.0f} times as long as 1 KB"
+
+
+def test_mention_tags_keep_their_names() -> None:
+    activity = _message("<at>Wissenslotse</at> frag <at id=\"1\">Birgit Schneider</at> bitte",
+                        recipient=ChannelAccount(id=BOT_ID),
+                        entities=Activity().deserialize({"entities": [bot_mention()]}).entities)
+    assert strip_mentions(activity) == "frag Birgit Schneider bitte"
