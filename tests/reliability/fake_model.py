@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 FAKE = "fake"
@@ -37,10 +38,16 @@ def _patch_reindex() -> None:
     import bot.assistant.assistant
     from bot.assistant import reindex
 
+    mode_file = os.environ.get("RELIABILITY_REINDEX_MODE_FILE")  # see fake_reindex.py
+
     def command(settings: Any) -> list[str]:
         argv = reindex.build_command(settings)
         at = argv.index("-m")
-        return [*argv[:at], "-m", "tests.reliability.fake_model", "indexer", *argv[at + 2:]]
+        argv = [*argv[:at], "-m", "tests.reliability.fake_model", "indexer", *argv[at + 2:]]
+        if mode_file:
+            script = str(Path(__file__).with_name("fake_reindex.py"))
+            argv = [argv[0], script, mode_file, *argv]
+        return argv
 
     bot.assistant.assistant.build_command = command  # type: ignore[attr-defined]
 

@@ -57,6 +57,12 @@ def survived(bot: BotProcess, fault: Callable[[], None], questions: int = 5,
         f"{probe.failures} failed"
 
 
+def health(bot: BotProcess) -> dict[str, object]:
+    from tests.reliability.harness import http_get_json
+
+    return dict(http_get_json(f"{bot.url}/healthz", HEALTH_BUDGET)[1] or {})
+
+
 # --- index faults ----------------------------------------------------------------------------
 
 def current_version(index: Path) -> str:

@@ -26,7 +26,11 @@ def bot(indexed_kb: tuple[Path, Path], bot_dir: Path) -> Iterator[BotProcess]:
     root = bot_dir
     shutil.copytree(kb, root / "kb")
     shutil.copytree(index, root / "index")
-    with BotProcess(root / "kb", root / "index", root / "state.sqlite", root / "bot.log") as bot:
+    # the admin by chat key: stays admin even when a broken personen.csv empties the directory
+    env = {"RELIABILITY_REINDEX_MODE_FILE": str(root / "reindex-mode"),
+           "WISSENSLOTSE_ADMINS": '["web:admin"]'}
+    with BotProcess(root / "kb", root / "index", root / "state.sqlite", root / "bot.log",
+                    env=env) as bot:
         yield bot
 
 
@@ -78,6 +82,15 @@ def test_kill_9_during_a_build(bot: BotProcess, tmp_path: Path) -> None:
     _check("build after kill -9", bot)
 
 
+def _start_reindex_as_admin(bot: BotProcess) -> bool:
+    async def run() -> bool:
+        async with aiohttp.ClientSession() as http:
+            _, replies = await ask(http, bot.url, "admin", "neu indexieren", person="fbeck")
+            return bool(replies and replies[0].get("data", {}).get("started"))
+
+    return asyncio.run(run())
+
+
 def _reindex_as_admin(bot: BotProcess) -> str:
     """ "neu indexieren" in the web chat as an admin of the sample; the summary's text."""
 
@@ -99,7 +112,13 @@ def _reindex_as_admin(bot: BotProcess) -> str:
     return asyncio.run(run())
 
 
-@pytest.mark.parametrize("file", ["personen.csv", "abwesenheiten.ics"])
+BROKEN_DIRECTORY = pytest.mark.xfail(strict=True, reason="new finding (not in issue 14): a "
+                                     "personen.csv broken during a reload replaces the "
+                                     "directory with an empty one; answers name nobody")
+
+
+@pytest.mark.parametrize("file", [pytest.param("personen.csv", marks=BROKEN_DIRECTORY),
+                                  "abwesenheiten.ics"])
 def test_directory_file_broken_during_a_reload(bot: BotProcess, file: str) -> None:
     path = bot.kb / "_verzeichnis" / file
     good = path.read_bytes() if path.exists() else None
@@ -107,14 +126,14 @@ def test_directory_file_broken_during_a_reload(bot: BotProcess, file: str) -> No
     try:
         summary = _reindex_as_admin(bot)
         record(f"fault {file} broken", {"reindex": summary[:300]})
+        assert "fertig" in summary, summary
         _check(f"{file} broken during reload", bot)
-        ok, detail = faults.answers_keep_coming(bot, 1)
-        assert ok, detail
     finally:
         if good is None:
             path.unlink()
         else:
             path.write_bytes(good)
+        assert "fertig" in _reindex_as_admin(bot)  # the good directory back for later rows
 
 
 @pytest.mark.xfail(strict=True, reason=FINDING_7 + "a full state DB fails answers whose search "
@@ -124,3 +143,23 @@ def test_disk_full(indexed_kb: tuple[Path, Path], tmp_path: Path) -> None:
     kb, index = indexed_kb
     with BotProcess(kb, index, tmp_path / "state.sqlite", tmp_path / "bot.log") as full:
         _check("disk full", full, fault=full.fill_disk, questions=10)
+
+
+@pytest.mark.parametrize("mode", ["crash", "flood", "hang"])  # "hang" last: it stays busy
+def test_reindex_child_misbehaves(bot: BotProcess, mode: str) -> None:
+    (bot.kb.parent / "reindex-mode").write_text(mode, encoding="utf-8")
+    try:
+        if mode == "hang":
+            started = _start_reindex_as_admin(bot)
+            assert started, "reindex did not start"
+            _check("reindex child hangs", bot)
+            health = faults.health(bot)
+            record("fault reindex hangs", {"reindex_running": health.get("reindex_running")})
+            return
+        summary = _reindex_as_admin(bot)
+        record(f"fault reindex child {mode}", {"summary": summary[:120]})
+        _check(f"reindex child {mode}", bot)
+        expected = "fehlgeschlagen" if mode == "crash" else "fertig"
+        assert expected in summary, summary  # 100 KB of output is no failure
+    finally:
+        (bot.kb.parent / "reindex-mode").unlink()
