@@ -154,6 +154,8 @@ async def healthz(request: web.Request) -> web.Response:
     if assistant is not None:
         try:
             body.update(assistant.health())
+            if body.get("index_problem"):  # answering from the previous version
+                body["status"] = "degraded"
         except Exception as error:  # a health check must answer, even about a broken index
             log.warning("assistant health failed: %s", type(error).__name__)
             body["status"] = "degraded"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
@@ -25,6 +26,7 @@ from bot.assistant.commands import (
 from bot.assistant.errors import InvalidAction, NotAllowed
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
 from bot.directory import Person, is_admin
+from bot.directory.errors import DirectoryError
 from bot.settings import Settings
 from bot.texts import assistant as texts
 from bot.turns import Notifier, Reply, Turn, UserRef
@@ -42,6 +44,9 @@ SEARCH_K = 8
 # Commands run in a worker thread with this budget: the event loop (and /healthz, and every
 # other chat) must never wait for one message, whatever its text makes a parser do.
 TURN_BUDGET_SECONDS = 30.0
+# Storing an answer (for 👍/👎) or a gap may wait this long for a locked state DB; then the
+# answer goes out without feedback buttons: the search worked, the user gets its result.
+STATE_BUDGET_SECONDS = 5.0
 
 
 def _cores() -> int:
@@ -110,6 +115,7 @@ class Assistant:
             "documents": _open_documents(self.docs_meta),
             "model": manifest.get("model", self.settings.model),
             "reindex_running": self.reindexer.running,
+            "index_problem": getattr(self.searcher, "problem", None),
         }
 
     def people(self) -> list[tuple[str, str]]:
@@ -175,8 +181,17 @@ class Assistant:
         # first served and bounded (see _admission), which keeps the p95 down under overload.
         async with self._admission():
             answer = await asyncio.to_thread(self._search_and_compose_for, turn, question)
-        answer = await asyncio.to_thread(self._remember, answer, turn.user)
-        return [self._answer_reply(answer)]
+        return [self._answer_reply(await self._remember_if_possible(answer, turn.user))]
+
+    async def _remember_if_possible(self, answer: Answer, user: UserRef) -> Answer:
+        """A full, locked or broken state DB costs the feedback buttons, never the answer."""
+        job = asyncio.to_thread(self._remember, answer, user)
+        try:
+            return await asyncio.wait_for(job, STATE_BUDGET_SECONDS)
+        except (TimeoutError, sqlite3.Error, OSError, DirectoryError) as error:
+            log.warning("state not written (%s): answering without feedback",
+                        type(error).__name__)
+            return answer
 
     def _admission(self) -> asyncio.Semaphore:
         """Questions searched at once. CPU-bound work beyond the number of cores only adds
@@ -187,7 +202,10 @@ class Assistant:
         return self._slots[1]
 
     def _search_and_compose_for(self, turn: Turn, question: str) -> Answer:
-        self.reload_absences()
+        try:
+            self.reload_absences()
+        except (sqlite3.Error, OSError, DirectoryError) as error:  # answer with what we know
+            log.warning("chat absences not read (%s)", type(error).__name__)
         person = self.person_of(turn.user)
         # Everybody in a channel or group chat reads the answer: only open documents there.
         groups = frozenset() if turn.is_group else frozenset(_groups_of(person))

@@ -66,6 +66,7 @@ class Searcher:
         self._embedder = embedder
         self._weight_override = dense_weight
         self._serving = self._open()
+        self._broken: tuple[str, str] | None = None  # (version id, error type) not opened
 
     def _open(self) -> _Serving:
         version = open_current(self._index_dir, expect_model=self._embedder.name)
@@ -99,12 +100,33 @@ class Searcher:
     def manifest(self) -> Mapping[str, Any]:
         return self._serving.version.manifest
 
+    @property
+    def problem(self) -> str | None:
+        """Why ``CURRENT`` names a version other than the one serving (None when it does not)."""
+        if self._broken is None:
+            return None
+        return f"version {self._broken[0]} could not be opened ({self._broken[1]})"
+
     def refresh(self) -> bool:
-        """Re-open when ``CURRENT`` names another version; True when it did."""
+        """Re-open when ``CURRENT`` names another version; True when it did.
+
+        A version that cannot be opened (damaged files, another model) leaves the previous
+        one serving: one bad build must not break every question. It is logged once and
+        tried again only when ``CURRENT`` changes."""
         current = current_version_id(self._index_dir)
         if current is None or current == self.version_id:
+            self._broken = None
             return False
-        self._serving = self._open()
+        if self._broken is not None and self._broken[0] == current:
+            return False
+        try:
+            self._serving = self._open()
+        except Exception as exc:  # damaged FAISS/SQLite/manifest: keep answering
+            self._broken = (current, type(exc).__name__)
+            log.error("version %s named by CURRENT cannot be opened (%s: %s); still serving "
+                      "%s", current, type(exc).__name__, exc, self.version_id)
+            return False
+        self._broken = None
         return True
 
     def search(

@@ -374,3 +374,48 @@ def test_questions_in_the_gap_card_are_no_links(assistant: Assistant) -> None:
     reply = ask(assistant, "lücken", ADMIN)
     card = str(reply.card)
     assert "evil.example" in card and "](" not in card and "[Formular" not in card
+
+
+def test_a_locked_state_db_costs_the_feedback_buttons_not_the_answer(
+        assistant: Assistant, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import bot.assistant.assistant as module
+
+    monkeypatch.setattr(module, "STATE_BUDGET_SECONDS", 0.5)
+    assert ask(assistant, QUESTION).data["answer"]["answer_id"]  # the state works
+    import threading
+
+    blocker = sqlite3.connect(settings.state_db, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock for 2 s
+
+    def release() -> None:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+    timer = threading.Timer(2.0, release)
+    timer.start()
+    try:
+        reply = ask(assistant, QUESTION)  # answered after 0.5 s; the write follows later
+    finally:
+        timer.join()
+    assert reply.data["kind"] == "answer" and "1. Abmeldeformular prüfen" in reply.text
+    assert reply.data["answer"]["answer_id"] is None
+
+
+def test_a_broken_state_db_still_lets_questions_be_answered(
+        assistant: Assistant, settings: Any) -> None:
+    import sqlite3
+
+    class FullState:
+        """Every call fails as SQLite does when the disk is full."""
+
+        def __getattr__(self, name: str) -> Any:
+            def fail(*args: Any, **kwargs: Any) -> Any:
+                raise sqlite3.OperationalError("database or disk is full")
+            return fail
+
+    assistant.state = FullState()
+    reply = ask(assistant, QUESTION)
+    assert reply.data["kind"] == "answer" and "Tom Koch" in reply.text
+    assert ask(assistant, "Wie backe ich Brot?").data["kind"] == "not_found"

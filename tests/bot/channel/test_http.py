@@ -162,3 +162,19 @@ def test_replies_reuse_one_connection_to_the_connector(local_settings: Settings)
         teams_message(url, f"Frage {n}", activity_id=str(n)) for n in range(4)]))
     assert statuses == [201] * 4 and len(connector.received) == 8
     assert len({r.client_port for r in connector.received}) < 4  # fewer connections than turns
+
+
+def test_healthz_shows_a_version_that_could_not_be_opened(local_settings: Settings) -> None:
+    class Degraded(FakeAssistant):
+        def health(self) -> dict[str, Any]:
+            return super().health() | {"index_problem": "version v9 could not be opened"}
+
+    async def run() -> tuple[int, Any]:
+        async with serve(create_app(local_settings, Degraded())) as bot_url, \
+                aiohttp.ClientSession() as http:
+            async with http.get(f"{bot_url}/healthz") as response:
+                return response.status, await response.json()
+
+    status, body = asyncio.run(run())
+    assert status == 200 and body["status"] == "degraded"
+    assert body["index_version"] == "v-test" and "v9" in body["index_problem"]
