@@ -59,8 +59,6 @@ def test_absence_sentences(budget: Budget) -> None:
     _fuzz(budget, T + "absence_sentence", strategies.absence_texts(), EDGES)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 finding 7: the mention regex is quadratic on "
-                   "64 KB of <at> (fixed on wl-trust)")
 def test_mentions(budget: Budget) -> None:
     long_tags = {"type": "message", "text": "<at>" * 16384 + "x", "recipient": {"id": "28:b"}}
     _fuzz(budget, T + "mentions", strategies.activities(), [long_tags])
