@@ -16,7 +16,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.reliability.harness import LAUNCHER, ROOT, BotProcess, ask, child_env, probing
+from tests.reliability.harness import LAUNCHER, MODEL, ROOT, BotProcess, ask, child_env, probing
 
 HEALTH_BUDGET = 1.0
 PROBE = "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?"
@@ -127,7 +127,7 @@ def build_killed(kb: Path, index: Path, after_line: str = '"phase": "embed"') ->
     """Start a build, kill -9 it once it embeds (slowed down to be caught there)."""
     process = subprocess.Popen(
         [sys.executable, "-m", LAUNCHER, "indexer", "build", "--kb", str(kb), "--index",
-         str(index), "--model", "fake", "--progress-json"], cwd=ROOT,
+         str(index), "--model", MODEL, "--progress-json"], cwd=ROOT,
         env=child_env(RELIABILITY_EMBED_DELAY="0.2"), stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL)
     assert process.stdout is not None

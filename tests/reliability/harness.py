@@ -27,6 +27,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_KB = ROOT / "knowledge_base"
 LAUNCHER = "tests.reliability.fake_model"
+# "fake" (FakeEmbedder) by default; bench/reliability.py --model e5 for answers with meaning
+MODEL = os.environ.get("RELIABILITY_MODEL", "fake")
 
 QUESTIONS = [
     "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?",
@@ -50,7 +52,7 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def build_index(kb: Path, index: Path, model: str = "fake", timeout: float = 600) -> None:
+def build_index(kb: Path, index: Path, model: str = MODEL, timeout: float = 1800) -> None:
     """``python -m indexer build`` in a child (exit 3, "some files skipped", counts as built)."""
     result = subprocess.run(
         [sys.executable, "-m", LAUNCHER, "indexer", "build", "--kb", str(kb), "--index",
@@ -100,7 +102,7 @@ class BotProcess:
 
     def start(self, timeout: float = 120) -> BotProcess:
         self.port = free_port()
-        env = child_env(WISSENSLOTSE_STATE_DB=str(self.state), WISSENSLOTSE_MODEL="fake",
+        env = child_env(WISSENSLOTSE_STATE_DB=str(self.state), WISSENSLOTSE_MODEL=MODEL,
                         **self.env)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(

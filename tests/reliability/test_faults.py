@@ -56,9 +56,9 @@ def test_damaged_current_version(bot: BotProcess, damage: str) -> None:
 
 
 def test_state_locked_past_the_busy_timeout(bot: BotProcess) -> None:
-    # held 14 s, longer than two answers may take (8 s each): an answer that waits for the
+    # held 9.5 s, longer than an answer may take (8 s): an answer that waits for the
     # lock to go away fails; one that gives up its write in time comes
-    with faults.locked_state(bot.state, seconds=14.0):
+    with faults.locked_state(bot.state, seconds=9.5):
         _check("state DB locked", bot, questions=1, within=8.0)
 
 

@@ -125,9 +125,10 @@ def test_teams_identities(identity: str, marked_kb: tuple[Path, Path], tmp_path:
         settings, assistant, config, channel_key,
         lambda url: [_activity(url, question, aad, **changes) for question in questions]))
     seen = leaks.found(sent) + leaks.found(health) + leaks.found(caplog.text)
+    control = identity.endswith("(control)")
     record(f"leaks {identity}", {"statuses": sorted(set(statuses)), "messages": len(sent),
-                                 "markers": seen})
-    if identity.endswith("(control)"):
+                                 "markers_seen_by_member" if control else "markers": seen})
+    if control:
         assert "zwergfalke" in leaks.found(sent), sent
         return
     assert seen == [], [json.dumps(a, ensure_ascii=False)[:300] for a in sent
