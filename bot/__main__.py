@@ -6,6 +6,7 @@ Examples:
   python -m bot teams-package --app-id 00000000-0000-0000-0000-000000000000 --out wissenslotse.zip
   python -m bot luecken --help
   python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
+  python -m bot datenschutz export --person bschneider
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.assistant.calibrate import main as calibrate
 
         return calibrate(argv[1:])
+    if argv[:1] == ["datenschutz"]:
+        from bot.state.cli import main as privacy_main
+
+        return privacy_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
@@ -68,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
     commands.add_parser("kalibrieren",
                         help="calibrate the answer gate on your own questions (see --help)")
+    commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
+                        "DSGVO; see: python -m bot datenschutz --help)")
     return parser
 
 

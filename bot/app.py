@@ -24,6 +24,7 @@ from bot.channel import (
 from bot.channel.local_guard import local_only_middleware
 from bot.errors import ConfigurationError
 from bot.settings import Settings
+from bot.state.retention import purge_nightly
 from bot.turns import Notifier
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ MAX_BODY_BYTES = 512 * 1024
 ASSISTANT: web.AppKey[AssistantPort | None] = web.AppKey("assistant", object)  # type: ignore[arg-type]
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
+PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
 
 
 def create_app(
@@ -79,8 +81,12 @@ def create_app(
                 None, _build_assistant, settings
             )
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
+        app[PURGE] = asyncio.create_task(purge_nightly(
+            settings.state_db, settings.retention_days, settings.timezone))
 
     async def shut_down(app: web.Application) -> None:
+        if PURGE in app:
+            app[PURGE].cancel()
         runtime.close()
 
     app.on_startup.append(warm_up)

@@ -68,6 +68,10 @@ class Settings(IndexSettings):
     max_pending_per_sender: int = Field(
         3, ge=1, description="messages of one sender processed at once (more get a polite refusal)"
     )
+    retention_days: int = Field(
+        90, ge=1, le=3650,
+        description="days that questions, votes and ended chat absences are kept (DSGVO)",
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
     public_url: str = Field(

@@ -47,6 +47,7 @@ from bot.directory.match import (
     _close_gaps,
 )
 from bot.directory.model import (
+    ABSENCE_CATEGORIES,
     DEPUTY,
     FALLBACK,
     HEAD,
@@ -57,6 +58,7 @@ from bot.directory.model import (
     Person,
     Problem,
     Task,
+    absence_category,
 )
 from bot.directory.roles import (
     ADMIN_GROUP,
@@ -67,6 +69,8 @@ from bot.directory.roles import (
 
 __all__ = [
     "format_date",
+    "ABSENCE_CATEGORIES",
+    "absence_category",
     "ADMIN_GROUP",
     "HEAD_GROUP",
     "is_head",

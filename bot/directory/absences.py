@@ -24,7 +24,7 @@ from bot.directory.errors import (
     UnknownPerson,
     UnknownSelf,
 )
-from bot.directory.model import Absence, Person
+from bot.directory.model import Absence, Person, absence_category
 from bot.texts import directory as texts
 
 if TYPE_CHECKING:
@@ -44,14 +44,14 @@ _FOR = re.compile(r"\b(?:für|fuer)\s+(?P<name>.+?)\s*(?=\bvertretung\b|$)", re.
 _STAND_IN_CMD = re.compile(r"\bvertretung\s*:?\s+(?P<name>.+?)\s*(?=\b(?:für|fuer)\b|$)",
                            re.IGNORECASE | re.DOTALL)
 _FIRST_PERSON = re.compile(r"\b(?:ich\s+bin|bin\s+ich)\b", re.IGNORECASE)
-_AWAY_WORDS = {
-    "urlaub": "Urlaub", "krank": "Krankheit", "krankgeschrieben": "Krankheit",
-    "fortbildung": "Fortbildung", "schulung": "Fortbildung", "seminar": "Fortbildung",
-    "dienstreise": "Dienstreise", "elternzeit": "Elternzeit", "mutterschutz": "Mutterschutz",
-    "kur": "Kur", "reha": "Kur", "abwesend": "", "nicht da": "", "nicht im haus": "",
-    "nicht im büro": "", "nicht erreichbar": "", "außer haus": "", "ausser haus": "",
-    "verreist": "", "frei": "", "weg": "", "unterwegs": "",
-}
+# Words that make a first-person sentence an absence statement. Only the category of
+# ``absence_category`` is stored: "krank" and "Reha" are kept as plain "abwesend".
+_AWAY_WORDS = (
+    "urlaub", "krank", "krankgeschrieben", "fortbildung", "schulung", "seminar", "dienstreise",
+    "elternzeit", "mutterschutz", "kur", "reha", "abwesend", "nicht da", "nicht im haus",
+    "nicht im büro", "nicht erreichbar", "außer haus", "ausser haus", "verreist", "frei", "weg",
+    "unterwegs",
+)
 # "Sonderurlaub", "Resturlaub", "Bildungsurlaub" are Urlaub too
 _AWAY = re.compile(
     r"\b(\w*urlaub|" + "|".join(re.escape(w) for w in _AWAY_WORDS) + r")\b", re.I
@@ -72,7 +72,7 @@ class AbsenceRequest:
     end: date | None = None
     stand_in: str | None = None
     person: str | None = None
-    reason: str = ""
+    reason: str = "abwesend"  # one of ABSENCE_CATEGORIES
 
 
 def parse_absence_request(text: str, today: date) -> AbsenceRequest | None:
@@ -119,13 +119,8 @@ def _parse_sentence(text: str, today: date) -> AbsenceRequest | None:
     return AbsenceRequest(
         ABSENT, span.start, span.end or span.start,
         stand_in=stand_in.group("name").strip() if stand_in else None,
-        reason=_reason(away.group(1)),
+        reason=absence_category(away.group(1)),
     )
-
-
-def _reason(word: str) -> str:
-    lowered = word.lower()
-    return _AWAY_WORDS.get(lowered, word.capitalize() if lowered.endswith("urlaub") else "")
 
 
 def check_may_set(actor: Person | None, target: Person, admin: bool) -> None:

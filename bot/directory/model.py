@@ -76,7 +76,8 @@ class Absence:
 
     ``stand_in`` (a person id) wins over the task table's deputies for the absence's period.
     ``origin`` tells where it came from: ``"abwesenheiten.csv:4"``, ``"abwesenheiten.ics"``,
-    ``"chat"``. ``reason`` is never shown to other staff (it may be private, e.g. illness).
+    ``"chat"``. ``reason`` is one of ``ABSENCE_CATEGORIES`` for chat absences (never free text:
+    an illness is health data, Art. 9 DSGVO) and is never shown to other staff.
     """
 
     person: str
@@ -90,6 +91,25 @@ class Absence:
 
     def covers(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+
+ABSENCE_CATEGORIES = ("Urlaub", "Dienstreise", "Fortbildung", "abwesend")
+_CATEGORY_WORDS = {
+    "urlaub": "Urlaub", "dienstreise": "Dienstreise", "fortbildung": "Fortbildung",
+    "schulung": "Fortbildung", "seminar": "Fortbildung", "bildungsurlaub": "Fortbildung",
+}
+
+
+def absence_category(word: str) -> str:
+    """The short category kept for an absence: Urlaub, Dienstreise, Fortbildung, else plain
+    "abwesend". Illness, cure, parental leave and any other free text all become "abwesend":
+    the bot only needs to know that the person is away, and the rest may be health data."""
+    lowered = word.strip().casefold()
+    if lowered in _CATEGORY_WORDS:
+        return _CATEGORY_WORDS[lowered]
+    if lowered.endswith("urlaub"):  # Sonderurlaub, Resturlaub, Jahresurlaub
+        return "Urlaub"
+    return "abwesend"
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from bot.state.sqlite import (
-    SCHEMA_VERSION,
-    State,
-)
+from bot.state.schema import SCHEMA_VERSION
+from bot.state.sqlite import State
 from bot.state.store import AbsenceStore, AnswerLog, StateStore
 
 __all__ = [

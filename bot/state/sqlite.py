@@ -19,38 +19,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.directory import Absence, StateError
+from bot.directory import Absence, StateError, absence_category
+from bot.state import privacy
+from bot.state.schema import SCHEMA_VERSION, upgrade
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-_SCHEMA_1 = [
-    """CREATE TABLE IF NOT EXISTS absences (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        person_id TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL,
-        stand_in TEXT, reason TEXT NOT NULL DEFAULT '',
-        created_by TEXT NOT NULL, created_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS absences_person ON absences(person_id)",
-    """CREATE TABLE IF NOT EXISTS answers (
-        id TEXT PRIMARY KEY, question TEXT, sources TEXT NOT NULL,
-        index_version TEXT NOT NULL, user_key TEXT NOT NULL, created_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        answer_id TEXT NOT NULL REFERENCES answers(id), user_key TEXT NOT NULL,
-        vote TEXT NOT NULL CHECK (vote IN ('up', 'down')), created_at TEXT NOT NULL,
-        PRIMARY KEY (answer_id, user_key))""",
-    """CREATE TABLE IF NOT EXISTS unanswered (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, question TEXT NOT NULL, normalized TEXT NOT NULL,
-        user_key TEXT NOT NULL, created_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS unanswered_normalized ON unanswered(normalized)",
-]
-# 2: the task a question was about, for the knowledge-risk overview (bot.gaps.risk)
-_SCHEMA_2 = [
-    "ALTER TABLE answers ADD COLUMN task_id TEXT",
-    "ALTER TABLE unanswered ADD COLUMN task_id TEXT",
-    "CREATE INDEX IF NOT EXISTS answers_task ON answers(task_id, created_at)",
-    "CREATE INDEX IF NOT EXISTS unanswered_task ON unanswered(task_id, created_at)",
-]
-_MIGRATIONS = {1: _SCHEMA_1, 2: _SCHEMA_2}
 VOTES = ("up", "down")
 
 
@@ -121,25 +95,25 @@ class State:
                     f"{self.path} has schema version {version}; this code knows {SCHEMA_VERSION}"
                 )
             if version < SCHEMA_VERSION:
-                for step in range(version + 1, SCHEMA_VERSION + 1):
-                    for statement in _MIGRATIONS[step]:
-                        connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                log.info("state database %s at schema version %d", self.path, SCHEMA_VERSION)
+                upgrade(connection, version)
+                log.info("state database %s upgraded from schema version %d to %d", self.path,
+                         version, SCHEMA_VERSION)
 
     # --- absences --------------------------------------------------------------------------
 
     def add_absence(
         self, person_id: str, start: date, end: date, stand_in: str | None, created_by: str,
-        reason: str = "",
+        reason: str = "abwesend",
     ) -> int:
+        """Store a chat absence; ``reason`` is cut down to its category (never free text)."""
         if end < start:
             raise ValueError(f"absence ends ({end}) before it starts ({start})")
         with self._write() as connection:
             cursor = connection.execute(
                 'INSERT INTO absences (person_id, start, "end", stand_in, reason, created_by, '
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (person_id, start.isoformat(), end.isoformat(), stand_in, reason, created_by,
+                (person_id, start.isoformat(), end.isoformat(), stand_in, absence_category(reason),
+                 created_by,
                  _now()),
             )
             return int(cursor.lastrowid or 0)
@@ -253,3 +227,21 @@ class State:
             rows = dict(connection.execute(
                 "SELECT vote, COUNT(*) FROM feedback GROUP BY vote").fetchall())
         return {vote: int(rows.get(vote, 0)) for vote in VOTES}
+
+    # --- retention and data-protection requests (bot.state.privacy) ------------------------
+
+    def purge(self, retention_days: int, now: datetime | None = None) -> dict[str, int]:
+        """Drop what is older than the retention period; counts per table."""
+        cutoff = privacy.cutoff_for(now or datetime.now(UTC), retention_days)
+        with self._write() as connection:
+            return privacy.purge(connection, cutoff)
+
+    def export_person(self, keys: list[str]) -> dict[str, list[dict[str, object]]]:
+        """Everything stored under any of ``keys`` (Art. 15 DSGVO)."""
+        with self._connect() as connection:
+            return privacy.export(connection, keys)
+
+    def erase_person(self, keys: list[str]) -> dict[str, int]:
+        """Delete everything stored under any of ``keys`` (Art. 17 DSGVO); counts per table."""
+        with self._write() as connection:
+            return privacy.erase(connection, keys)

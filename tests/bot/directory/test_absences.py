@@ -39,7 +39,7 @@ TODAY = date(2026, 7, 20)
         ),
         (
             "Ich bin ab morgen bis Freitag krank.",
-            AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 24), reason="Krankheit"),
+            AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 24), reason="abwesend"),
         ),
         (
             "Am 12.09. bin ich nicht da. Vertreten werde ich von Frau Weber.",
@@ -70,7 +70,7 @@ TODAY = date(2026, 7, 20)
         ),
         (
             "Ich bin vom 1. bis 5. Juni in Sonderurlaub",
-            AbsenceRequest(ABSENT, date(2027, 6, 1), date(2027, 6, 5), reason="Sonderurlaub"),
+            AbsenceRequest(ABSENT, date(2027, 6, 1), date(2027, 6, 5), reason="Urlaub"),
         ),
         (
             "Ich bin morgen ab 8.30 Uhr nicht erreichbar",
