@@ -76,6 +76,10 @@ def create_app(
             app[ASSISTANT] = await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings
             )
+        # proactive messages (handover drafts) need references that survive a restart
+        store = getattr(app[ASSISTANT], "state", None)
+        if callable(getattr(store, "save_reference", None)):
+            notifier.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
 
     async def shut_down(app: web.Application) -> None:

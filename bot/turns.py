@@ -41,9 +41,13 @@ class Reply:
 
 
 class Notifier(Protocol):
-    """Sends messages later, outside a turn (reindex progress and summary)."""
+    """Sends messages later, outside a turn: to a conversation seen before (reindex progress
+    and summary), or to a user by their ``UserRef.key`` through the stored conversation
+    reference (proactive messages; False when the user cannot be reached)."""
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None: ...
+
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool: ...
 
 
 def well_formed(value: Any) -> Any:

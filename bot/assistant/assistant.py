@@ -23,7 +23,9 @@ from bot.assistant.commands import (
     run_command,
 )
 from bot.assistant.errors import InvalidAction, NotAllowed
+from bot.assistant.outreach import Outreach
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
+from bot.capture import CAPTURE_ACTIONS
 from bot.directory import Person, is_admin
 from bot.settings import Settings
 from bot.texts import assistant as texts
@@ -65,7 +67,7 @@ class SearchBackend(Protocol):
     ) -> list[Hit]: ...
 
 
-class Assistant:
+class Assistant(Outreach):
     """Turns a Turn into replies. Every dependency is injected (tests use fixed dates)."""
 
     def __init__(
@@ -93,6 +95,10 @@ class Assistant:
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._version: IndexVersion | None = None
+        self._linked: set[tuple[str, str]] = set()
+        from bot.capture import HandoverDesk
+
+        self.handover = HandoverDesk(self)
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -129,6 +135,7 @@ class Assistant:
 
     # -- dispatch -------------------------------------------------------------------------
     async def _dispatch(self, turn: Turn) -> list[Reply]:
+        self.link_user(turn, self.person_of(turn.user))  # to reach this person later
         if turn.value is not None:
             return await self._card_action(turn)
         text = (turn.text or "").strip()
@@ -150,6 +157,10 @@ class Assistant:
         try:
             if action == "feedback":
                 return [feedback(self.state, turn.user, value)]
+            if action in CAPTURE_ACTIONS:
+                person = self.person_of(turn.user)
+                admin = self.is_admin(turn.user, person)
+                return await self.handover.action(turn, person, admin, value)
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():
@@ -275,6 +286,11 @@ class Assistant:
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
                 return absence(self, turn, f"abwesend {command.args}", free_text=False)
+            if command.kind is CommandKind.HANDOVER:
+                replies = self.handover.command(person, admin, command.args)
+                return replies or await self.answer_question(turn, turn.text.strip())
+            if command.kind is CommandKind.RELEASES:
+                return self.handover.pending(person, admin)
             if command.kind is CommandKind.BACK:
                 replies = absence(self, turn, f"zurück {command.args}", free_text=True)
                 return replies or await self.answer_question(turn, turn.text.strip())

@@ -63,6 +63,11 @@ class WebInbox:
         while len(self._boxes) > self._capacity:
             self._boxes.popitem(last=False)
 
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        """In the web chat a user's key is their session's conversation."""
+        await self.notify(user_key, replies)
+        return True
+
     def take(self, conversation_id: str) -> list[Reply]:
         return self._boxes.pop(conversation_id, [])
 
@@ -77,6 +82,11 @@ class RoutingNotifier:
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None:
         target = self._web if conversation_id.startswith("web:") else self._teams
         await target.notify(conversation_id, replies)
+
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        if user_key.startswith("web:"):
+            return await self._web.notify_user(user_key, replies)
+        return await self._teams.notify_user(user_key, replies)
 
 
 class WebChat:

@@ -1,5 +1,6 @@
 """Runtime data that must survive restarts: absences entered in chat, answers and their
-feedback, questions the bot could not answer. SQLite in WAL mode.
+feedback, questions the bot could not answer, and what knowledge capture needs (conversation
+references, handover interviews, drafts: ``bot.state.capture``). SQLite in WAL mode.
 
 One connection per call (with a busy timeout), so several threads and several bot processes
 can share one file. The schema is versioned with ``PRAGMA user_version`` and upgraded in
@@ -20,11 +21,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.directory import Absence, StateError
+from bot.state.capture import SCHEMA_2, CaptureStore
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-_SCHEMA = [
+SCHEMA_VERSION = 2
+_SCHEMA_1 = [
     """CREATE TABLE IF NOT EXISTS absences (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         person_id TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL,
@@ -43,6 +45,8 @@ _SCHEMA = [
         user_key TEXT NOT NULL, created_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS unanswered_normalized ON unanswered(normalized)",
 ]
+# Statements that bring a file from version n-1 to n (all idempotent).
+_MIGRATIONS = {1: _SCHEMA_1, 2: SCHEMA_2}
 VOTES = ("up", "down")
 
 
@@ -68,7 +72,7 @@ def _enter_wal(connection: sqlite3.Connection, attempts: int = 100) -> str:
     raise AssertionError("unreachable")
 
 
-class State:
+class State(CaptureStore):
     """The bot's durable state in one SQLite file (created with its schema on first use)."""
 
     def __init__(self, path: Path) -> None:
@@ -113,10 +117,12 @@ class State:
                     f"{self.path} has schema version {version}; this code knows {SCHEMA_VERSION}"
                 )
             if version < SCHEMA_VERSION:
-                for statement in _SCHEMA:
-                    connection.execute(statement)
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[step]:
+                        connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                log.info("state database %s at schema version %d", self.path, SCHEMA_VERSION)
+                log.info("state database %s upgraded from schema version %d to %d", self.path,
+                         version, SCHEMA_VERSION)
 
     # --- absences --------------------------------------------------------------------------
 
