@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.assistant.cards import CARD_SCHEMA, CARD_VERSION
 from bot.capture.template import TemplateSection
 from bot.texts import capture as texts
 
+# The same schema and version as the answer cards (bot.assistant.cards; a test checks it):
+# not imported from there, because the assistant package imports this one.
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_VERSION = "1.5"
 ACTION_START = "uebergabe_start"  # {"person": id, "task": id}: start or resume an interview
 ACTION_RESUME = "uebergabe_weiter"  # {"interview": id}
 ACTION_STEP = "uebergabe_schritt"  # {"interview", "section", "step", ANSWER_FIELD}

@@ -86,6 +86,13 @@ class HandoverDesk:
             return True
         return is_head(user) and user.department.casefold() == target.department.casefold()
 
+    def _acts_for(self, admin: bool) -> Callable[[Person, str], bool]:
+        def acts_for(user: Person, person_id: str) -> bool:
+            target = self.host.directory.person(person_id)
+            return target is not None and self._may_start_for(user, target, admin)
+
+        return acts_for
+
     def _overview(self, user: Person, target: Person) -> Reply:
         directory = self.host.directory
         total = len(self.sections)
@@ -137,7 +144,8 @@ class HandoverDesk:
         if action == cards.ACTION_START:
             return self._start(user, admin, value.get("person"), value.get("task"))
         if action == cards.ACTION_RESUME:
-            return self._show(self.interviews.resume(value.get("interview"), user))
+            return self._show(self.interviews.resume(value.get("interview"), user,
+                                                     self._acts_for(admin)))
         if action == cards.ACTION_STEP:
             return await self._step(user, admin, value)
         if action == cards.ACTION_RELEASE:
@@ -164,7 +172,8 @@ class HandoverDesk:
 
     async def _step(self, user: Person | None, admin: bool, value: dict[str, Any]
                     ) -> list[Reply]:
-        row = self.interviews.owned(value.get("interview"), user, open_only=True)
+        row = self.interviews.owned(value.get("interview"), user, self._acts_for(admin),
+                                    open_only=True)
         step = value.get("step")
         if step not in cards.STEPS:
             raise errors.NotFound(str(step)[:20])

@@ -8,7 +8,7 @@ nothing. Steps: ``next`` (store the answer, go on), ``skip`` (keep what was ther
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from bot.capture.secrets import secret_kind
 from bot.capture.template import TemplateSection
 from bot.directory import Person, Task
 from bot.state.capture import OPEN, RETURNED, InterviewRow
+
+ActsFor = Callable[[Person, str], bool]  # (user, person id): may the user act for them?
 
 
 @dataclass(frozen=True)
@@ -54,17 +56,20 @@ class Interviews:
                                          base[0] if base else None, answers)
         return self._screen(row)
 
-    def resume(self, interview_id: Any, user: Person | None) -> Screen:
-        return self._screen(self.owned(interview_id, user, open_only=True))
+    def resume(self, interview_id: Any, user: Person | None, acts_for: ActsFor) -> Screen:
+        return self._screen(self.owned(interview_id, user, acts_for, open_only=True))
 
-    def owned(self, interview_id: Any, user: Person | None, open_only: bool) -> InterviewRow:
-        """The interview if ``user`` gives or started it (card data is never trusted)."""
+    def owned(self, interview_id: Any, user: Person | None, acts_for: ActsFor,
+              open_only: bool) -> InterviewRow:
+        """The interview if ``user`` gives it, started it or may act for its person (head of
+        the department, admin): card data is never trusted."""
         if not isinstance(interview_id, str) or not interview_id or len(interview_id) > 64:
             raise NotFound("no interview id")
         row = self.state.interview(interview_id)
         if row is None:
             raise NotFound(interview_id)
-        if user is None or user.id not in (row.person_id, row.started_by):
+        if user is None or (user.id not in (row.person_id, row.started_by)
+                            and not acts_for(user, row.person_id)):
             raise NotYours(interview_id)
         if open_only and row.status not in (OPEN, RETURNED):
             raise Closed(row.status)

@@ -208,10 +208,11 @@ class CaptureStore:
             if changed:
                 origin = db.execute("SELECT kind, origin_id FROM drafts WHERE id = ?",
                                     (draft_id,)).fetchone()
-                if origin and origin[0] == "uebergabe":
-                    db.execute("UPDATE interviews SET status = ?, updated_at = ? WHERE id = ?",
+                if origin and origin[0] == "uebergabe":  # a returned one starts at the top
+                    db.execute("UPDATE interviews SET status = ?, updated_at = ?, position = "
+                               "CASE WHEN ? THEN position ELSE 0 END WHERE id = ?",
                                (RELEASED if decision == RELEASED else RETURNED, _now(),
-                                origin[1]))
+                                decision == RELEASED, origin[1]))
         return bool(changed)
 
     def undo_release(self, draft_id: str) -> None:
