@@ -10,7 +10,6 @@ import asyncio
 import json
 import shutil
 import time
-from pathlib import Path
 from typing import Any
 
 import aiohttp
