@@ -7,23 +7,18 @@ notifier); this module never imports botbuilder.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bot.capture import cards, errors
-from bot.capture.document import HandoverMeta, prefill, render
+from bot.capture.drafting import DraftFlow
 from bot.capture.interview import Interviews, Screen
 from bot.capture.release import (
     Drafts,
-    check_reviewer,
-    department_folder,
     reviewers_for,
-    target_path,
 )
-from bot.capture.review import review_reply
 from bot.capture.template import load_sections
 from bot.directory import Person, Task, is_head
 from bot.texts import capture as texts
@@ -46,6 +41,7 @@ class HandoverDesk:
         self.interviews = Interviews(host.state, load_sections(settings.kb_dir), roots)
         self.drafts = Drafts(host.state, Path(settings.state_db).parent / "drafts",
                              release_folder(settings))
+        self.flow = DraftFlow(self)
 
     @property
     def sections(self) -> tuple[Any, ...]:
@@ -131,7 +127,7 @@ class HandoverDesk:
                 task=gone.name)
             return [_say(text, "handover_gone")]
         except errors.AlreadyDecided as done:
-            name = self._name(done.by) if done.by else "?"
+            name = self.name_of(done.by) if done.by else "?"
             decision = texts.DECISION.get(done.decision, done.decision)
             return [_say(texts.ALREADY_DECIDED.format(name=name, decision=decision),
                          "draft_decided")]
@@ -149,9 +145,9 @@ class HandoverDesk:
         if action == cards.ACTION_STEP:
             return await self._step(user, admin, value)
         if action == cards.ACTION_RELEASE:
-            return await self._release(turn, user, admin, value.get("draft"))
+            return await self.flow.release(turn, user, admin, value.get("draft"))
         if action == cards.ACTION_RETURN:
-            return await self._give_back(user, admin, value.get("draft"),
+            return await self.flow.give_back(user, admin, value.get("draft"),
                                          value.get(cards.NOTE_FIELD))
         raise errors.NotFound(str(action)[:40])
 
@@ -178,7 +174,7 @@ class HandoverDesk:
         if step not in cards.STEPS:
             raise errors.NotFound(str(step)[:20])
         if step == "finish":
-            return await self._finish(row, user)
+            return await self.flow.finish(row, user)
         screen = self.interviews.step(row, value.get("section"), str(step),
                                       value.get(cards.ANSWER_FIELD))
         self.interviews.check_directory(row, self.host.directory)  # answer kept, then say so
@@ -197,7 +193,7 @@ class HandoverDesk:
                                    "handover_paused")]
         if screen.index >= total:
             reviewers = reviewers_for(self.host.directory, task.department, person,
-                                      self._admin_check)
+                                      self.admin_check)
             names = ", ".join(p.name for p in reviewers) or "die Administration"
             card = cards.summary_card(row.id, task.name, len(screen.answers), total, names,
                                       self.sections[-1].key)
@@ -212,119 +208,15 @@ class HandoverDesk:
         return [*replies, Reply(text, card, {"kind": "handover_section", "interview": row.id,
                                              "section": section.key})]
 
-    def _admin_check(self, person: Person) -> bool:
+    def pending(self, user: Person | None, admin: bool) -> list[Reply]:
+        return self.flow.pending(user, admin)
+
+    def admin_check(self, person: Person) -> bool:
         return bool(self.host.is_admin_person(person))
 
-    def _name(self, person_id: str) -> str:
+    def name_of(self, person_id: str) -> str:
         person = self.host.directory.person(person_id)
         return person.name if person else person_id
-
-    # -- finishing, reviewing, releasing ------------------------------------------------------
-    async def _finish(self, row: Any, user: Person | None) -> list[Reply]:
-        person, task = self.interviews.check_directory(row, self.host.directory)
-        answers = self.host.state.answers(row.id)
-        if not answers:
-            return [_say(texts.SUMMARY_EMPTY, "handover_empty")]
-        markdown, title = self._document(row, person, task, answers)
-        folder = department_folder(task.department, self.host.docs_meta or {})
-        target = target_path(folder, task.id, row.base_source)
-        draft_id = self.drafts.create(row.id, target, task.department, person.id, markdown)
-        reviewers = reviewers_for(self.host.directory, task.department, person,
-                                  self._admin_check)
-        if not reviewers:
-            return [_say(texts.NO_REVIEWER.format(department=task.department), "draft_created")]
-        review = review_reply(self, draft_id, title, person, task, answers, folder,
-                              row.base_source)
-        lines = [texts.DRAFT_SENT.format(title=title, reviewers=", ".join(
-            p.name for p in reviewers))]
-        for reviewer in reviewers:
-            if not await self.host.notify_person(reviewer.id, [review]):
-                lines.append(texts.DRAFT_REVIEWER_UNREACHABLE.format(
-                    name=reviewer.name, phone=reviewer.phone or reviewer.email or "?"))
-        return [Reply("\n\n".join(lines), data={"kind": "draft_created", "draft": draft_id})]
-
-    def _document(self, row: Any, person: Person, task: Task, answers: dict[str, str]
-                  ) -> tuple[str, str]:
-        meta_of = (self.host.docs_meta or {}).get(row.base_source) if row.base_source else None
-        extra: dict[str, str] = {}
-        if row.base_source:
-            base = self.interviews._existing_document(task)
-            if base is not None:
-                extra = prefill(base[1], self.sections)[1]
-        title = (meta_of.title if meta_of and meta_of.title
-                 else texts.DOCUMENT_TITLE.format(task=task.name))
-        meta = HandoverMeta(title, task.id, task.responsible, task.deputies, task.department,
-                            person.name, self.host.today(),
-                            tuple(meta_of.groups) if meta_of else (), task.keywords)
-        return render(meta, self.sections, answers, extra), title
-
-    def pending(self, user: Person | None, admin: bool) -> list[Reply]:
-        """``freigaben``: the drafts this user may release, each as its review card."""
-        from bot.capture.release import may_review
-
-        replies = []
-        for draft in self.host.state.pending_drafts():
-            if not may_review(user, draft, self.host.directory, admin):
-                continue
-            row = self.host.state.interview(draft.origin_id)
-            person = self.host.directory.person(draft.author)
-            task = self.host.directory.task(row.task_id) if row else None
-            if row is None or person is None or task is None:
-                continue
-            title = _title_of(self.drafts.text_of(draft.id)) or task.name
-            folder = draft.target.split("/", 1)[0]
-            replies.append(review_reply(self, draft.id, title, person, task,
-                                        self.host.state.answers(row.id), folder,
-                                        row.base_source))
-        return replies or [_say(texts.PENDING_NONE, "drafts_none")]
-
-    async def _release(self, turn: Turn, user: Person | None, admin: bool, draft_id: Any
-                       ) -> list[Reply]:
-        draft = self.drafts.pending(draft_id)
-        check_reviewer(user, draft, self.host.directory, admin)
-        assert user is not None or admin
-        by = user.id if user is not None else turn.user.key
-        try:
-            await asyncio.to_thread(self.drafts.release, draft, by)
-        except OSError as error:
-            log.error("release failed: %s", type(error).__name__)
-            reason = error.strerror or type(error).__name__
-            return [_say(texts.RELEASE_NOT_WRITABLE.format(reason=reason), "release_failed")]
-        title = _title_of(self.drafts.text_of(draft.id)) or draft.target
-        row = self.host.state.interview(draft.origin_id)
-        task = self.host.directory.task(row.task_id) if row else None
-        await self.host.notify_person(draft.author, [_say(texts.RELEASED_TO_AUTHOR.format(
-            title=title, reviewer=user.name if user else "der Administration"), "released")])
-        self.host.request_reindex(turn.conversation_id, _indexed_message(
-            title, task.name if task else draft.target))
-        return [_say(texts.RELEASED.format(title=title, target=draft.target), "released")]
-
-    async def _give_back(self, user: Person | None, admin: bool, draft_id: Any, note: Any
-                         ) -> list[Reply]:
-        draft = self.drafts.pending(draft_id)
-        check_reviewer(user, draft, self.host.directory, admin)
-        author = self._name(draft.author)
-        text = note.strip()[:2000] if isinstance(note, str) else ""
-        if not text:
-            return [_say(texts.RETURN_NEEDS_NOTE.format(author=author), "return_needs_note")]
-        self.drafts.give_back(draft, user.id if user else "admin", text)
-        title = _title_of(self.drafts.text_of(draft.id)) or draft.target
-        message = texts.RETURNED_TO_AUTHOR.format(
-            reviewer=user.name if user else "Die Administration", title=title, note=text)
-        card = cards.resume_card(message, draft.origin_id)
-        await self.host.notify_person(draft.author, [Reply(message, card, {"kind": "returned"})])
-        return [_say(texts.RETURNED.format(author=author), "returned")]
-
-
-def _indexed_message(title: str, task: str) -> Callable[[bool, str], Reply]:
-    def message(ok: bool, reason: str) -> Reply:
-        if ok:
-            return _say(texts.RELEASED_INDEXED.format(title=title, task=task), "release_indexed")
-        return _say(texts.RELEASED_INDEX_FAILED.format(title=title, reason=reason),
-                    "release_index_failed")
-
-    return message
-
 
 def _problem_text(problem: str) -> str:
     if problem == "empty":
@@ -348,19 +240,6 @@ def _match_task(tasks: list[Task], text: str) -> Task | None:
 
 def _has_markdown(task: Task) -> bool:
     return any(source.lower().endswith(".md") for source in task.documents)
-
-
-def _title_of(markdown: str) -> str:
-    for line in markdown.splitlines():
-        if line.startswith("titel:"):
-            import yaml
-
-            try:
-                value = yaml.safe_load(line.split(":", 1)[1])
-            except yaml.YAMLError:
-                return ""
-            return str(value) if value else ""
-    return ""
 
 
 def _say(text: str, kind: str) -> Reply:

@@ -50,7 +50,7 @@ class Interviews:
     def start(self, person: Person, task: Task, started_by: str) -> Screen:
         """A new interview, or the unfinished one for the same person and task; sections
         are prefilled from the task's existing Markdown handover document."""
-        base = self._existing_document(task)
+        base = self.existing_document(task)
         answers, _ = prefill(base[1], self.sections) if base else ({}, {})
         row = self.state.start_interview(person.id, task.id, started_by,
                                          base[0] if base else None, answers)
@@ -129,7 +129,7 @@ class Interviews:
         return Screen(row, min(position, len(self.sections)), answers, prefilled, problem,
                       kept, paused)
 
-    def _existing_document(self, task: Task) -> tuple[str, str] | None:
+    def existing_document(self, task: Task) -> tuple[str, str] | None:
         """(source, text) of the task's Markdown handover document, the released copy first."""
         for source in task.documents:
             if not source.lower().endswith(".md"):

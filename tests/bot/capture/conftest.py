@@ -46,6 +46,30 @@ class RecordingNotifier:
         return [r for k, replies in self.to_users if k == key for r in replies]
 
 
+@pytest.fixture(scope="session")
+def town_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample town's directory, template and Bürgerbüro documents, indexed with e5
+    once; each test gets its own copy (``town``)."""
+    from indexer.build.pipeline import build_index
+    from indexer.settings import IndexSettings
+
+    root = tmp_path_factory.mktemp("town")
+    for folder in ("_verzeichnis", "_vorlagen", "buergerbuero"):
+        shutil.copytree(KB / folder, root / "kb" / folder)
+    build_index(IndexSettings(_env_file=None, kb_dir=root / "kb", index_dir=root / "index",
+                              model="e5"))
+    return root
+
+
+@pytest.fixture
+def town(town_index: Path, tmp_path: Path) -> Settings:
+    shutil.copytree(town_index / "kb", tmp_path / "kb")
+    shutil.copytree(town_index / "index", tmp_path / "index")
+    return Settings(_env_file=None, kb_dir=tmp_path / "kb", index_dir=tmp_path / "index",
+                    release_dir=tmp_path / "freigegeben", state_db=tmp_path / "var" / "s.sqlite",
+                    model="e5")
+
+
 @pytest.fixture
 def capture_settings(tmp_path: Path) -> Settings:
     kb = tmp_path / "kb"

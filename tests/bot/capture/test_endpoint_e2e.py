@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import time
 from typing import Any
 
@@ -18,7 +17,6 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.settings import Settings
-from tests.bot.assistant.conftest import KB
 from tests.bot.channel.conftest import FakeConnector, serve, teams_message
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -47,21 +45,6 @@ def message(url: str, uid: str, text: str | None = None, value: Any = None) -> d
                              activity_id=str(time.time_ns()))
     activity["from"] = {"id": uid, "name": uid, "aadObjectId": PEOPLE[uid][0]}
     return activity
-
-
-@pytest.fixture(scope="module")
-def town(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The sample town's directory, template and Bürgerbüro documents, indexed with e5."""
-    from indexer.build.pipeline import build_index
-
-    root = tmp_path_factory.mktemp("town")
-    for folder in ("_verzeichnis", "_vorlagen", "buergerbuero"):
-        shutil.copytree(KB / folder, root / "kb" / folder)
-    settings = Settings(_env_file=None, kb_dir=root / "kb", index_dir=root / "index",
-                        release_dir=root / "freigegeben", state_db=root / "var" / "s.sqlite",
-                        model="e5")
-    build_index(settings)
-    return settings
 
 
 class Chat:
