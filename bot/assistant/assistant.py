@@ -286,6 +286,10 @@ class Assistant(Outreach):
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
                 return absence(self, turn, f"abwesend {command.args}", free_text=False)
+            if command.kind in (CommandKind.HANDOVER, CommandKind.RELEASES) and turn.is_group:
+                from bot.texts.capture import PERSONAL_CHAT_ONLY
+
+                return [Reply(PERSONAL_CHAT_ONLY, data={"kind": "handover_personal_only"})]
             if command.kind is CommandKind.HANDOVER:
                 replies = self.handover.command(person, admin, command.args)
                 return replies or await self.answer_question(turn, turn.text.strip())

@@ -71,7 +71,7 @@ class HandoverDesk:
             task = _match_task(self.host.directory.tasks_of(target), rest)
             if task is None:
                 return []
-            return self._show(self.interviews.start(target, task, user.id))
+            return self._show(self.interviews.start(target, task, user))
         return [self._overview(user, target)]
 
     def _may_start_for(self, user: Person, target: Person, admin: bool) -> bool:
@@ -164,7 +164,7 @@ class HandoverDesk:
             raise errors.Gone("task", str(task_id)[:80])
         if not self._may_start_for(user, target, admin):
             return [_say(texts.NOT_ALLOWED_FOR, "handover_not_allowed")]
-        return self._show(self.interviews.start(target, task, user.id))
+        return self._show(self.interviews.start(target, task, user))
 
     async def _step(self, user: Person | None, admin: bool, value: dict[str, Any]
                     ) -> list[Reply]:

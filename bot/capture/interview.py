@@ -47,12 +47,16 @@ class Interviews:
         self.sections = tuple(sections)
         self._roots = tuple(kb_roots)  # where existing handover documents are read from
 
-    def start(self, person: Person, task: Task, started_by: str) -> Screen:
+    def start(self, person: Person, task: Task, started_by: Person) -> Screen:
         """A new interview, or the unfinished one for the same person and task; sections
-        are prefilled from the task's existing Markdown handover document."""
+        are prefilled from the task's existing Markdown handover document, unless it is
+        restricted (``zugriff``) to groups that the person or the starter lacks: then a new
+        document is written beside it and nothing of it is shown."""
         base = self.existing_document(task)
+        if base is not None and not _readable(base[1], person, started_by):
+            base = None
         answers, _ = prefill(base[1], self.sections) if base else ({}, {})
-        row = self.state.start_interview(person.id, task.id, started_by,
+        row = self.state.start_interview(person.id, task.id, started_by.id,
                                          base[0] if base else None, answers)
         return self._screen(row)
 
@@ -143,3 +147,13 @@ class Interviews:
                 if "uebergabe" in text[:2000]:
                     return source, text
         return None
+
+
+def _readable(markdown: str, *people: Person) -> bool:
+    from indexer.loaders.frontmatter import meta_from_front_matter
+
+    try:
+        groups = set(meta_from_front_matter(markdown)[0].groups)
+    except Exception:  # a document whose front matter cannot be read is not shown
+        return False
+    return not groups or all(groups & set(p.groups) for p in people)

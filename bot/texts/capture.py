@@ -23,6 +23,10 @@ HELP_LINES = (
     "- freigaben: Übergabe-Entwürfe, die auf Ihre Freigabe warten"
 )
 
+PERSONAL_CHAT_ONLY = (
+    "Übergabe-Interviews und Freigaben gehen nur im persönlichen Chat mit mir, nicht in "
+    "Kanälen oder Gruppenchats."
+)
 OVERVIEW_TITLE = "Übergabe-Interview"
 OVERVIEW_INTRO = (
     "Ich frage Sie Abschnitt für Abschnitt nach Ihrem Wissen zu einer Aufgabe. Daraus wird "
