@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 TEMPLATE = Path("_vorlagen") / "uebergabedokument.md"
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _PLACEHOLDER = re.compile(r"<[^>]+>")
+_ITEM = re.compile(r"^([-*•]|\d+[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,20 @@ def parse_template(text: str) -> tuple[TemplateSection, ...]:
 
 
 def _section(title: str, body: list[str]) -> TemplateSection:
-    """The hint: the template's prose and list items (tables and placeholders left out)."""
-    kept = [line.strip() for line in body
-            if line.strip() and not line.lstrip().startswith("|") and "..." not in line]
-    hint = " ".join(_PLACEHOLDER.sub("…", line) for line in kept)
-    return TemplateSection(section_key(title), title, hint[:600])
+    """The hint: the template's prose and list items (tables and placeholders left out, a
+    wrapped line joined to its item); a table-only section gets a hint from the texts."""
+    lines: list[str] = []
+    for raw in body:
+        line = raw.strip()
+        if not line or line.startswith("|") or "..." in line:
+            continue
+        if lines and not _ITEM.match(line):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    hint = "\n".join(_PLACEHOLDER.sub("…", line) for line in lines)  # lists stay lists
+    key = section_key(title)
+    return TemplateSection(key, title, hint[:600] or texts.TABLE_HINTS.get(key, ""))
 
 
 def default_sections() -> tuple[TemplateSection, ...]:

@@ -12,6 +12,17 @@ DEFAULT_SECTIONS: tuple[tuple[str, str], ...] = (
     ("Typische Fehler und Stolpersteine", "Sonderfälle, häufige Fehler und Rückfragen."),
 )
 
+# Hints for template sections that hold only a table.
+TABLE_HINTS: dict[str, str] = {
+    "fristen-und-termine": (
+        "Was ist bis wann zu erledigen (z. B. „jährlich bis 15.01.“, „vierteljährlich“), und "
+        "was passiert, wenn eine Frist versäumt wird?"
+    ),
+    "offene-vorgange": (
+        "Welche Vorgänge laufen gerade: Aktenzeichen, Stand, nächster Schritt und bis wann?"
+    ),
+}
+
 DOCUMENT_TITLE = "Übergabe {task}"
 DOCUMENT_WRITTEN_BY = (
     "Im Übergabe-Interview des Wissenslotsen festgehalten von {name} am {day}."
