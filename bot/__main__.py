@@ -22,7 +22,7 @@ log = logging.getLogger("bot")
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["luecken"]:
-        from bot.gaps.report import cli_main
+        from bot.gaps.cli import cli_main
 
         return cli_main(argv[1:])
     args = _parser().parse_args(argv)
@@ -74,10 +74,10 @@ def _serve(args: argparse.Namespace) -> int:
     )
     for noisy in ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    from pydantic import ValidationError
-
-    from bot.app import ConfigurationError, create_app
+    from bot.app import create_app
+    from bot.errors import ConfigurationError
     from bot.settings import Settings
+    from indexer.settings import load_settings
 
     overrides: dict[str, Any] = {
         key: value
@@ -85,15 +85,11 @@ def _serve(args: argparse.Namespace) -> int:
                            "port": args.port}.items()
         if value is not None
     }
-    try:
-        settings = Settings(**overrides)
-        app = create_app(settings)
-    except ValidationError as error:
-        for problem in error.errors():
-            name = ".".join(str(part) for part in problem["loc"])
-            print(f"Invalid setting {name} (WISSENSLOTSE_{name.upper()}): {problem['msg']}, "
-                  f"got {str(problem.get('input'))[:60]!r}", file=sys.stderr)
+    settings = load_settings(Settings, **overrides)
+    if settings is None:
         return 2
+    try:
+        app = create_app(settings)
     except ConfigurationError as error:
         print(f"Invalid settings: {error}", file=sys.stderr)
         return 2
@@ -130,7 +126,8 @@ def _run(app: Any, settings: Any) -> int:
 
 
 def _teams_package(args: argparse.Namespace) -> int:
-    from bot.teams_app.package import AppInfo, PackageError, write_package
+    from bot.errors import PackageError
+    from bot.teams_app.package import AppInfo, write_package
 
     info = AppInfo(developer_name=args.developer_name, website_url=args.website_url,
                    privacy_url=args.privacy_url, terms_url=args.terms_url, domains=args.domain)

@@ -20,6 +20,7 @@ from bot.channel import (
     create_adapter,
     create_authentication,
 )
+from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.turns import Notifier
 
@@ -29,10 +30,6 @@ MAX_BODY_BYTES = 512 * 1024
 ASSISTANT: web.AppKey[AssistantPort | None] = web.AppKey("assistant", object)  # type: ignore[arg-type]
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
-
-
-class ConfigurationError(ValueError):
-    """A setting combination the bot refuses to start with."""
 
 
 def create_app(

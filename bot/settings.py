@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 
 from indexer.settings import IndexSettings
 
 
 class Settings(IndexSettings):
     host: str | None = Field(None, description="bind address; default 127.0.0.1 in local mode")
-    port: int = Field(3978, description="HTTP port")
+    port: int = Field(3978, ge=0, le=65535, description="HTTP port")
     app_id: str = Field(
         "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID")
     )
@@ -39,6 +39,8 @@ class Settings(IndexSettings):
     doc_base_url: str = Field("", description="base URL of the document share for links")
     min_confidence: float = Field(
         0.70,
+        ge=0.0,
+        le=1.0,
         description="below this answer confidence (0 to 1) the bot says it found nothing; "
         "calibrated for e5 on the sample knowledge base (docs/assistant.md)",
     )
@@ -68,17 +70,3 @@ class Settings(IndexSettings):
     @property
     def directory_path(self) -> Path:
         return self.directory_dir or self.kb_dir / "_verzeichnis"
-
-    @field_validator("port")
-    @classmethod
-    def _port_range(cls, value: int) -> int:
-        if not 0 <= value <= 65535:
-            raise ValueError("must be between 0 and 65535")
-        return value
-
-    @field_validator("min_confidence")
-    @classmethod
-    def _unit_interval(cls, value: float) -> float:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError("must be between 0 and 1")
-        return value

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The longest question or command the bot takes, in characters, in every channel: longer
+# text is refused with a polite message before any work is done.
+MAX_MESSAGE_CHARS = 2000
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from indexer.errors import IndexerError
+from indexer.errors import QuestionsFileError
 from indexer.model import Hit
 
 log = logging.getLogger(__name__)
-
-
-class QuestionsFileError(IndexerError):
-    """The questions file cannot be read or a line is not a valid question."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from bot.assistant.confidence import confidence_of, evidence_of, min_confidence, names_a_task
-from bot.assistant.sections import DocumentChunks, best_section, is_how_question, quote_steps
+from bot.assistant.sections import (
+    DocumentChunks,
+    best_section,
+    is_how_question,
+    is_list,
+    quote_steps,
+)
 from bot.directory import GUESS as TASK_GUESS
 from bot.directory import MATCH as TASK_MATCH
 from bot.directory import RESPONSIBLE, Availability, Person, Task
@@ -80,6 +86,7 @@ class Answer:
     who: Responsibility | None = None
     steps: tuple[str, ...] = ()
     steps_title: str = ""  # document and section the steps are quoted from
+    steps_are_list: bool = True  # the quote is a list (numbered steps), else paragraphs
     how_to: bool = True  # the question asks how: the quote is the procedure
     sources: tuple[SourceRef, ...] = ()
     topics: tuple[str, ...] = ()  # closest topics, offered as buttons when nothing was found
@@ -126,6 +133,7 @@ def compose_answer(
         who=who,
         steps=quote_steps(chunk.text),
         steps_title=_section_title(chunk),
+        steps_are_list=is_list(chunk.text),
         how_to=is_how_question(question),
         sources=sources_of(hits, chunk, settings.doc_base_url, task_id),
     )

@@ -6,10 +6,10 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.assistant.answer import Answer, compose_answer
@@ -24,12 +24,14 @@ from bot.assistant.commands import (
 )
 from bot.assistant.errors import InvalidAction, NotAllowed
 from bot.assistant.outreach import Outreach
+from bot.assistant.ports import SearchBackend
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
 from bot.capture import CAPTURE_ACTIONS
-from bot.directory import Person, is_admin
+from bot.directory import Directory, Person, is_admin
 from bot.settings import Settings
+from bot.state.store import StateStore
 from bot.texts import assistant as texts
-from bot.turns import Notifier, Reply, Turn, UserRef
+from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
 from indexer.model import Chunk, DocumentMeta, Hit
 
@@ -38,7 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
 
 
@@ -53,20 +54,6 @@ def _cores() -> int:
 ANSWER_SLOTS = _cores()
 
 
-class SearchBackend(Protocol):
-    """What the assistant needs of ``indexer.search.searcher.Searcher``."""
-
-    @property
-    def version_id(self) -> str | None: ...
-    @property
-    def manifest(self) -> Mapping[str, Any]: ...
-
-    def refresh(self) -> bool: ...
-    def search(
-        self, query: str, k: int = 5, *, groups: Collection[str] | None = None
-    ) -> list[Hit]: ...
-
-
 class Assistant(Outreach):
     """Turns a Turn into replies. Every dependency is injected (tests use fixed dates)."""
 
@@ -74,11 +61,11 @@ class Assistant(Outreach):
         self,
         settings: Settings,
         searcher: SearchBackend,
-        directory: Any,
-        state: Any,
+        directory: Directory,
+        state: StateStore,
         today: Callable[[], date] | None = None,
         reindexer: Reindexer | None = None,
-        reload_directory: Callable[[], Any] | None = None,
+        reload_directory: Callable[[], tuple[Directory, Mapping[str, DocumentMeta]]] | None = None,
         docs_meta: Mapping[str, DocumentMeta] | None = None,
     ) -> None:
         self.settings = settings
@@ -88,7 +75,8 @@ class Assistant(Outreach):
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
-        self.docs_meta = docs_meta  # front matter of the indexed documents (gap report)
+        # front matter of the indexed documents (gap report)
+        self.docs_meta: Mapping[str, DocumentMeta] = docs_meta or {}
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
@@ -115,7 +103,7 @@ class Assistant(Outreach):
 
     def people(self) -> list[tuple[str, str]]:
         """(person id, name) of the directory, for the local web chat's "Sie sind:" choice."""
-        return [(p.id, p.name) for p in self.directory.people.values()] if self.directory else []
+        return [(p.id, p.name) for p in self.directory.people.values()]
 
     def welcome(self, user: UserRef) -> list[Reply]:
         lines = texts.welcome_lines()
@@ -258,8 +246,6 @@ class Assistant(Outreach):
     # -- people ---------------------------------------------------------------------------
     def person_of(self, user: UserRef) -> Person | None:
         """The directory person behind a chat user (web chat choice, e-mail, Teams id)."""
-        if self.directory is None:
-            return None
         if user.person_id and self.settings.local_mode:  # the web chat's choice: local only
             person = self.directory.person(user.person_id)
             if person is not None:

@@ -9,12 +9,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.assistant.cards import message_card
 from bot.assistant.errors import InvalidAction
+from bot.directory import Person, format_date
+from bot.state.store import AnswerLog
 from bot.texts import assistant as texts
 from bot.turns import Reply, Turn, UserRef
+
+if TYPE_CHECKING:
+    from bot.assistant.ports import CommandContext
 
 
 class CommandKind(Enum):
@@ -95,7 +100,9 @@ def parse_command(text: str) -> Command | None:
 # -- running the commands (the assistant passes itself; no botbuilder, no globals) --------
 
 
-def run_command(assistant: Any, command: Command, turn: Turn, admin: bool) -> list[Reply]:
+def run_command(
+    assistant: CommandContext, command: Command, turn: Turn, admin: bool
+) -> list[Reply]:
     """Help, status, zurück, lücken and unknown commands (reindex/absence live elsewhere)."""
     if command.kind is CommandKind.HELP:
         from bot.texts import capture
@@ -114,7 +121,7 @@ def _message(title: str, lines: list[str], kind: str) -> Reply:
     return Reply("\n".join([title, *lines]), message_card(title, lines), {"kind": kind})
 
 
-def status_lines(assistant: Any, turn: Turn, admin: bool) -> list[str]:
+def status_lines(assistant: CommandContext, turn: Turn, admin: bool) -> list[str]:
     health = assistant.health()
     if health.get("index_version"):
         lines = [texts.STATUS_INDEX.format(
@@ -129,25 +136,25 @@ def status_lines(assistant: Any, turn: Turn, admin: bool) -> list[str]:
         lines.append(texts.STATUS_YOU_UNKNOWN)
     else:
         suffix = texts.STATUS_YOU_ADMIN if admin else ""
-        lines.append(texts.STATUS_YOU.format(name=getattr(person, "name", "?"), admin=suffix))
+        lines.append(texts.STATUS_YOU.format(name=person.name, admin=suffix))
         lines += _own_absences(assistant, person)
     if health.get("reindex_running"):
         lines.append(texts.STATUS_REINDEX_RUNNING)
     return lines
 
 
-def _own_absences(assistant: Any, person: Any) -> list[str]:
+def _own_absences(assistant: CommandContext, person: Person) -> list[str]:
     today = assistant.today()
     lines = []
     for absence in assistant.directory.absences_of(person.id):
         if absence.person == person.id and absence.end >= today:
             lines.append(texts.STATUS_ABSENT.format(
-                start=texts.format_date(absence.start), end=texts.format_date(absence.end)
+                start=format_date(absence.start), end=format_date(absence.end)
             ))  # fmt: skip
     return lines
 
 
-def feedback(state: Any, user: UserRef, value: dict[str, Any]) -> Reply:
+def feedback(state: AnswerLog, user: UserRef, value: dict[str, Any]) -> Reply:
     """Store a 👍/👎 of a card; forged data raises InvalidAction, an unknown id is said so."""
     answer_id, vote = value.get("answer_id"), value.get("vote")
     if not isinstance(answer_id, str) or not answer_id or len(answer_id) > 100:
@@ -160,7 +167,7 @@ def feedback(state: Any, user: UserRef, value: dict[str, Any]) -> Reply:
     return Reply(text, data={"kind": "feedback", "stored": True})
 
 
-def gap_lines(assistant: Any) -> list[str]:
+def gap_lines(assistant: CommandContext) -> list[str]:
     """The gap report of ``bot.gaps.report`` in short (tasks without deputy, chains away, people
     leaving, tasks without document, stale documents, unanswered questions, feedback)."""
     from bot.gaps.report import format_summary, gap_report
@@ -177,7 +184,7 @@ def gap_lines(assistant: Any) -> list[str]:
     return [line for line in format_summary(report).splitlines() if line.strip()]
 
 
-def absence(assistant: Any, turn: Turn, text: str, free_text: bool) -> list[Reply]:
+def absence(assistant: CommandContext, turn: Turn, text: str, free_text: bool) -> list[Reply]:
     """Store or end an absence ("abwesend ...", "zurück", or a sentence) through
     ``bot.directory.absences``: a person sets only their own absence, admins anyone's.
 

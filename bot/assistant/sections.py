@@ -1,8 +1,11 @@
 """Which section of the best document to quote, and its steps: extractive only.
 
-A section is all chunks of one document that share a heading path (the chunker may cut a long
-procedure into several chunks; the answer quotes it whole). Steps are the section's list items
-(continuation lines and nested bullets kept with their item), else its first lines.
+A section is all chunks of one document that share a heading path and page (the chunker may
+cut a long procedure into several chunks; the answer quotes it whole; a PDF section that runs
+across a page break is one section per page, so that the citation names the page quoted).
+Steps are the section's numbered or bulleted list items (continuation lines and nested bullets
+kept with their item); a section without a list is quoted as its first paragraphs, not as
+steps.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ DocumentChunks = Callable[[str], Sequence[Chunk]]
 
 MAX_STEPS = 10
 MAX_STEP_CHARS = 900
-MAX_LINES = 6
+MAX_PARAGRAPHS = 3
 SUBITEM = "\n- "  # joins a step and its own bullet points
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
@@ -31,6 +34,7 @@ _HOW_QUESTION = re.compile(
 _PROCEDURE_HEADING = re.compile(
     r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _PARTICLES = ("ab", "an", "um", "aus", "zu", "weg", "nach", "vor", "ein", "zurück", "auf")
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 _STOP = frozenset(
@@ -63,24 +67,36 @@ def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | Non
     chunks = list(document_chunks(best)) if document_chunks is not None else []
     if not chunks:
         chunks = sorted(set(ranked), key=lambda c: c.ordinal)
-    merged: dict[tuple[str, ...], Chunk] = {}
+    merged: dict[SectionKey, Chunk] = {}
     for chunk in sorted(chunks, key=lambda c: c.ordinal):
-        known = merged.get(chunk.heading_path)
+        known = merged.get(_key(chunk))
         if known is None:
-            merged[chunk.heading_path] = chunk
-        elif chunk.page == known.page:
-            merged[chunk.heading_path] = replace(known, text=_joined(known.text, chunk.text))
-    order = {c.heading_path: i for i, c in reversed(list(enumerate(ranked)))}
-    return sorted(merged.values(), key=lambda c: order.get(c.heading_path, len(ranked)))
+            merged[_key(chunk)] = chunk
+        else:
+            merged[_key(chunk)] = replace(known, text=_joined(known.text, chunk.text))
+    order = {_key(c): i for i, c in reversed(list(enumerate(ranked)))}
+    return sorted(merged.values(), key=lambda c: order.get(_key(c), len(ranked)))
+
+
+SectionKey = tuple[tuple[str, ...], int | None]
+
+
+def _key(chunk: Chunk) -> SectionKey:
+    """A section is a heading path on one page: a page never hides behind another."""
+    return chunk.heading_path, chunk.page
 
 
 def _joined(first: str, second: str) -> str:
     """Two consecutive chunks of a section as one text. The chunker may cut after a list
-    marker ("5." | "Bargeld ..."): then the pieces belong on one line."""
+    marker ("5." | "Bargeld ..."): then the pieces belong on one line; a list or a sentence
+    that goes on continues on the next line; anything else is a new paragraph."""
     last_line = first.rstrip().rsplit("\n", 1)[-1]
     if _MARKER_ONLY.match(last_line):
         return first.rstrip() + " " + second.lstrip()
-    return first + "\n" + second
+    head = second.lstrip()
+    if _ITEM.match(head.split("\n", 1)[0]) or head[:1].islower():
+        return first + "\n" + second
+    return first.rstrip() + "\n\n" + head
 
 
 def best_section(
@@ -98,9 +114,7 @@ def best_section(
     def score(item: tuple[int, Chunk]) -> float:
         position, section = item
         heading = " ".join(section.heading_path).lower()
-        value = 1.0 / (1 + position)
-        if list_items(section.text):
-            value += 1.0
+        value = 1.0 / (1 + position) + _list_weight(section.text)
         if _PROCEDURE_HEADING.search(heading):
             value += 1.0  # a how-question wants the procedure
         return value + sum(1.0 for term in terms if term in heading)
@@ -133,16 +147,41 @@ def list_items(text: str) -> list[str]:
     return ["".join(parts) for parts in items]
 
 
-def quote_steps(text: str) -> tuple[str, ...]:
-    """The steps of a section, quoted verbatim (long ones shortened with "…")."""
+def _list_weight(text: str) -> float:
+    """A numbered list is what a how-question wants; bullets (documents, laws) less so."""
     items = list_items(text)
     if not items:
-        items = [
-            line.strip()
-            for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith(("#", "|"))
-        ][:MAX_LINES]
+        return 0.0
+    numbered = any((m := _ITEM.match(line)) and _NUMBERED.match(m["marker"])
+                   for line in text.splitlines())  # fmt: skip
+    return 1.0 if numbered else 0.5
+
+
+def is_list(text: str) -> bool:
+    """Whether the section quotes as steps (a real list) or as paragraphs."""
+    return bool(list_items(text))
+
+
+def quote_steps(text: str) -> tuple[str, ...]:
+    """The steps of a section, quoted verbatim (long ones shortened with "…"); a section
+    without a list gives its first paragraphs (wrapped lines joined), headings left out."""
+    items = list_items(text) or paragraphs(text)[:MAX_PARAGRAPHS]
     return tuple(_shorten(item) for item in items[:MAX_STEPS])
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs (blank-line separated), each on one line; headings and table
+    rows left out."""
+    found = []
+    for block in _PARAGRAPH_BREAK.split(text):
+        lines = [
+            line.strip()
+            for line in block.splitlines()
+            if line.strip() and not line.lstrip().startswith(("#", "|"))
+        ]
+        if lines:
+            found.append(" ".join(lines))
+    return found
 
 
 def _shorten(line: str) -> str:

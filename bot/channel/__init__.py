@@ -17,6 +17,7 @@ from bot.channel.endpoint import (
     MessageEndpoint,
     replies_go_back,
 )
+from bot.channel.errors import AuthUnavailable, BadActivity, ChannelError, Unauthorized
 from bot.channel.webchat import (
     TOKEN_HEADER,
     RoutingNotifier,
@@ -24,6 +25,10 @@ from bot.channel.webchat import (
 )
 
 __all__ = [
+    "AuthUnavailable",
+    "BadActivity",
+    "ChannelError",
+    "Unauthorized",
     "AssistantPort",
     "BotRuntime",
     "ChannelConfig",

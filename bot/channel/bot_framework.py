@@ -10,7 +10,6 @@ import asyncio
 import json
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,18 +39,19 @@ from botframework.connector.auth import (
     ConnectorFactory,
     ServiceClientCredentialsFactory,
 )
+from cachetools import LRUCache
 
+from bot.channel.errors import AuthUnavailable, BadActivity, Unauthorized
 from bot.settings import Settings
 from bot.texts import assistant as texts
-from bot.turns import Notifier, Reply, Turn, UserRef, well_formed
+from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef, well_formed
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 4000
-TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
+TOO_LONG = texts.TOO_LONG.format(limit=MAX_MESSAGE_CHARS)
 EMPTY = texts.EMPTY_MESSAGE
 FAILED = texts.ERROR_GENERIC
-NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
+NOT_READY = texts.NOT_READY
 GROUP_TYPES = {"channel", "groupchat"}
 MEMBER_LOOKUP_SECONDS = 3.0
 _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
@@ -199,10 +199,9 @@ class ConversationNotifier:
                  store: ReferenceStore | None = None) -> None:
         self._adapter = adapter
         self._app_id = app_id
-        self._capacity = capacity
         self._store = store
-        self._references: OrderedDict[str, ConversationReference] = OrderedDict()
-        self._saved: OrderedDict[str, str] = OrderedDict()  # user key -> reference JSON
+        self._references: LRUCache[str, ConversationReference] = LRUCache(maxsize=capacity)
+        self._saved: LRUCache[str, str] = LRUCache(maxsize=capacity)  # user key -> JSON
 
     def use_store(self, store: ReferenceStore | None) -> None:
         self._store = store
@@ -211,9 +210,6 @@ class ConversationNotifier:
         reference = TurnContext.get_conversation_reference(activity)
         key = reference.conversation.id
         self._references[key] = reference
-        self._references.move_to_end(key)
-        while len(self._references) > self._capacity:
-            self._references.popitem(last=False)
         if not is_group(activity):  # a group chat is no place for a personal message
             self._remember_user(user_ref(activity.from_property).key, reference)
 
@@ -222,8 +218,6 @@ class ConversationNotifier:
         if self._saved.get(user_key) == data:
             return  # unchanged: no write per message
         self._saved[user_key] = data
-        while len(self._saved) > self._capacity:
-            self._saved.popitem(last=False)
         if self._store is not None:
             try:
                 self._store.save_reference(user_key, data)
@@ -244,18 +238,18 @@ class ConversationNotifier:
         await self._send(reference, replies)
         return True
 
-    async def _send(self, reference: ConversationReference, replies: list[Reply]) -> None:
-        async def send(context: TurnContext) -> None:
-            await context.send_activities([reply_activity(r) for r in replies])
-
-        await self._adapter.continue_conversation(reference, send, self._app_id)
-
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None:
         reference = self._references.get(conversation_id)
         if reference is None:
             log.warning("no conversation reference for a notification; dropped")
             return
         await self._send(reference, replies)
+
+    async def _send(self, reference: ConversationReference, replies: list[Reply]) -> None:
+        async def send(context: TurnContext) -> None:
+            await context.send_activities([reply_activity(r) for r in replies])
+
+        await self._adapter.continue_conversation(reference, send, self._app_id)
 
 
 class WissenslotseBot(ActivityHandler):
@@ -268,7 +262,7 @@ class WissenslotseBot(ActivityHandler):
     ) -> None:
         self._assistant = assistant
         self._notifier = notifier
-        self._emails: OrderedDict[str, str | None] = OrderedDict()
+        self._emails: LRUCache[str, str | None] = LRUCache(maxsize=5000)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -279,7 +273,7 @@ class WissenslotseBot(ActivityHandler):
         if self._notifier is not None:
             self._notifier.remember(activity)
         text = well_formed(strip_mentions(activity))
-        if len(text) > MAX_TEXT_CHARS or (not text and value is None):
+        if len(text) > MAX_MESSAGE_CHARS or (not text and value is None):
             await turn_context.send_activity(TOO_LONG if text else EMPTY)
             return
         assistant = self._assistant()
@@ -332,8 +326,6 @@ class WissenslotseBot(ActivityHandler):
         except Exception as error:  # best effort; remembered so a failing roster costs once
             log.info("member lookup failed: %s", type(error).__name__)
         self._emails[account.id] = email
-        while len(self._emails) > 5000:
-            self._emails.popitem(last=False)
         return email
 
 
@@ -341,7 +333,7 @@ class _ReusedConnectors(ConnectorFactory):
     """One connector client per (serviceUrl, audience) instead of one per turn: the SDK's client
     builds a retry policy and a ``requests`` session each time and never closes them."""
 
-    def __init__(self, inner: ConnectorFactory, cache: OrderedDict[tuple[str, str], Any]) -> None:
+    def __init__(self, inner: ConnectorFactory, cache: LRUCache[tuple[str, str], Any]) -> None:
         self._inner = inner
         self._cache = cache
 
@@ -351,22 +343,7 @@ class _ReusedConnectors(ConnectorFactory):
         if client is None:
             client = await self._inner.create(service_url, audience)  # type: ignore[arg-type]
             self._cache[key] = client
-            while len(self._cache) > 32:
-                self._cache.popitem(last=False)
-        self._cache.move_to_end(key)
         return client
-
-
-class BadActivity(ValueError):
-    """The request body is no usable activity (the message says what is wrong)."""
-
-
-class Unauthorized(PermissionError):
-    """The request's token is missing, malformed, forged, expired or for another bot."""
-
-
-class AuthUnavailable(RuntimeError):
-    """The token could not be checked in time (the OpenID metadata is unreachable)."""
 
 
 @dataclass(frozen=True)
@@ -397,7 +374,7 @@ class BotRuntime:
         self._bot = bot
         self._auth_timeout = auth_timeout
         self._auth_required = auth_required
-        self._clients: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._clients: LRUCache[tuple[str, str], Any] = LRUCache(maxsize=32)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bot-auth")
 
     def parse(self, body: dict[str, Any]) -> Activity:

@@ -18,6 +18,7 @@ from bot.directory.csv import (
 )
 from bot.directory.dates import (
     find_range,
+    format_date,
     parse_date,
     parse_full_date,
     parse_range,
@@ -67,6 +68,7 @@ from bot.directory.roles import (
 )
 
 __all__ = [
+    "format_date",
     "ADMIN_GROUP",
     "HEAD_GROUP",
     "is_head",

@@ -6,7 +6,6 @@ an otherwise good row, the reference is dropped); the rest of the file loads.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import logging
@@ -17,6 +16,9 @@ from pathlib import Path
 from bot.directory.dates import parse_full_date
 from bot.directory.errors import DateError
 from bot.directory.model import Absence, Department, Person, Problem, Task
+from indexer.errors import LoaderError
+from indexer.loaders.csv import sniff_delimiter
+from indexer.loaders.text import decode_text, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,13 @@ def read_rows(
     if not path.is_file():
         problems.append(Problem(name, None, "file is missing"))
         return
-    text = _decode(path.read_bytes(), name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:  # the loaders' decoding: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252
+        text = decode_text(read_bytes(path))
+    except LoaderError as error:
+        problems.append(Problem(name, None, f"cannot read: {error.reason}"))
+        return
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         absent = [c for c in required if c not in header]
@@ -81,25 +88,6 @@ def _row_problem(header: list[str], values: list[str], required: tuple[str, ...]
     if empty:
         return f"empty required value(s) {', '.join(empty)}"
     return None
-
-
-def _decode(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode-Text"), else Windows-1252."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        log.info("%s is not UTF-8, read as Windows-1252", name)
-        return raw.decode("cp1252", errors="replace")
-
-
-def _delimiter(text: str) -> str:
-    """``;`` (German Excel), else ``,`` or a tab, whichever the header line uses."""
-    first = text.split("\n", 1)[0]
-    if ";" in first:
-        return ";"
-    return "\t" if first.count("\t") > first.count(",") else ","
 
 
 def split_list(value: str) -> tuple[str, ...]:

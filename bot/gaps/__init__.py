@@ -4,12 +4,12 @@ unanswered questions."""
 from __future__ import annotations
 
 from bot.gaps.cli import (
+    cli_main,
     load_docs_meta,
     read_docs_meta,
 )
 from bot.gaps.report import (
     GapReport,
-    cli_main,
     format_summary,
     format_table,
     gap_report,

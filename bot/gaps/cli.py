@@ -50,14 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str]) -> int:
+def cli_main(argv: list[str]) -> int:
+    """``python -m bot luecken [--csv FILE] ...``: the gap report on the terminal or as CSV."""
     from bot.settings import Settings  # noqa: F811 (the runtime import of the type above)
+    from indexer.settings import load_settings
 
     args = _parser().parse_args(argv)
-    try:
-        settings = Settings()  # type: ignore[call-arg]  # pydantic fills the fields
-    except Exception as err:  # pydantic's ValidationError names the bad setting
-        print(f"error: invalid settings: {err}", file=sys.stderr)
+    settings = load_settings(Settings)
+    if settings is None:
         return 2
     kb = args.kb or settings.kb_dir
     folder = args.directory or (kb / "_verzeichnis" if args.kb else settings.directory_path)

@@ -6,8 +6,13 @@ from bot.state.sqlite import (
     SCHEMA_VERSION,
     State,
 )
+from bot.state.store import AbsenceStore, AnswerLog, CaptureLog, StateStore
 
 __all__ = [
+    "AbsenceStore",
+    "AnswerLog",
+    "CaptureLog",
+    "StateStore",
     "SCHEMA_VERSION",
     "State",
 ]

@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.errors import PackageError
+
 MANIFEST_VERSION = "1.22"
 SCHEMA_URL = (
     f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}"
@@ -33,10 +35,6 @@ COMMANDS = [
     ("lücken", "Wissenslücken-Bericht (nur Administratoren)"),
     ("neu indexieren", "Wissensbasis neu einlesen (nur Administratoren)"),
 ]
-
-
-class PackageError(ValueError):
-    """An argument the package cannot be built with."""
 
 
 @dataclass(frozen=True)

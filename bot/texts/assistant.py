@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?",
@@ -47,6 +46,7 @@ ERROR_NO_INDEX = (
 EMPTY_MESSAGE = (
     "Ihre Nachricht war leer. Stellen Sie mir gerne eine Frage oder schreiben Sie „hilfe“."
 )
+NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
 TOO_LONG = (
     "Ihre Nachricht ist zu lang für mich (höchstens {limit} Zeichen). Bitte stellen Sie Ihre "
     "Frage kürzer."
@@ -135,9 +135,6 @@ REINDEX_FAILED = (
 REINDEX_NO_NOTIFIER = "Die Neuindexierung ist gerade nicht möglich."
 
 
-def format_date(day: date) -> str:
-    """German date as staff write it: 14.08.2026."""
-    return day.strftime("%d.%m.%Y")
 
 
 def welcome_lines() -> list[str]:

@@ -73,22 +73,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def load_settings(args: argparse.Namespace) -> Any:
     """Settings from the environment, overridden by the options given; None when invalid."""
-    from pydantic import ValidationError
-
     from indexer.settings import IndexSettings
+    from indexer.settings import load_settings as load
 
     overrides = {key: value for key, value in (
         ("kb_dir", getattr(args, "kb", None)), ("index_dir", getattr(args, "index", None)),
         ("model", getattr(args, "model", None)),
         ("release_dir", getattr(args, "release_dir", None))) if value is not None}
-    try:
-        return IndexSettings(**overrides)
-    except ValidationError as exc:
-        for error in exc.errors():
-            setting = ".".join(str(p) for p in error["loc"])
-            print(f"error: setting {setting} (WISSENSLOTSE_{setting.upper()}): {error['msg']}",
-                  file=sys.stderr)
-        return None
+    return load(IndexSettings, **overrides)
 
 
 def run_build(args: argparse.Namespace) -> int:

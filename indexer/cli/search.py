@@ -59,11 +59,15 @@ def open_searcher(index_dir: Path | None) -> Any:
     """A Searcher over ``index_dir`` with the embedding model the index was built with."""
     from indexer.embedding import load_embedder
     from indexer.search.searcher import Searcher
-    from indexer.settings import IndexSettings
+    from indexer.settings import IndexSettings, load_settings
     from indexer.store.version import open_current
 
-    settings_class: Any = IndexSettings  # reads the environment (WISSENSLOTSE_INDEX_DIR)
-    folder = index_dir or settings_class().index_dir
+    if index_dir is None:  # from the environment (WISSENSLOTSE_INDEX_DIR)
+        settings = load_settings(IndexSettings)
+        if settings is None:  # the problems are printed
+            raise SystemExit(2)
+        index_dir = settings.index_dir
+    folder = index_dir
     model = str(open_current(folder, expect_model=None).manifest.get("model", "e5"))
     return Searcher(folder, load_embedder(model))
 

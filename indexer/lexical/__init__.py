@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from indexer.errors import LexicalIndexError
 from indexer.lexical.bm25 import (
     LexicalIndex,
-    LexicalIndexError,
     analyze,
     split_compound,
     top_positive,

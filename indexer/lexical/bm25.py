@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.errors import IndexerError
+from indexer.errors import LexicalIndexError
 from indexer.lexical.grams import GramIndex
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,6 @@ GERMAN_STOP_WORDS = frozenset(
     eigentlich gibt gilt geht gehen macht machen mache man mal muss genau gerade bereits etc
     """.split()
 )
-
-
-class LexicalIndexError(IndexerError):
-    """The lexical index on disk is missing, damaged or of an unknown format."""
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from indexer.errors import LoaderError
+from indexer.errors import LoaderError, MetaError
 from indexer.model import DocumentMeta
 
 # key as written -> DocumentMeta field
@@ -46,15 +46,6 @@ KEY_ALIASES: dict[str, str] = {
 _LIST_FIELDS = {"tasks", "deputies", "keywords", "groups"}
 _TEXT_FIELDS = {"title", "responsible", "department", "doc_type"}
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-
-
-class MetaError(LoaderError):
-    """A metadata value has the wrong type; ``key`` is the key as written."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"front matter key '{key}': {problem}")
-        self.key = key
-        self.problem = problem
 
 
 def parse_meta(mapping: Mapping[str, Any]) -> DocumentMeta:

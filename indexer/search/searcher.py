@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from indexer.errors import SearchModeError
 from indexer.lexical import LexicalIndex, LexicalIndexError, top_positive
 from indexer.model import Chunk, Hit
 from indexer.search.fusion import dense_weight, fuse
@@ -33,10 +34,6 @@ class QueryEmbedder(Protocol):
     name: str
 
     def embed_query(self, text: str) -> np.ndarray: ...
-
-
-class SearchModeError(ValueError):
-    """An unknown search mode was asked for."""
 
 
 @dataclass(frozen=True)
