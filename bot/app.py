@@ -80,6 +80,10 @@ def create_app(
             app[ASSISTANT] = await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings
             )
+        # proactive messages (handover drafts) need references that survive a restart
+        store = getattr(app[ASSISTANT], "state", None)
+        if callable(getattr(store, "save_reference", None)):
+            notifier.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
             settings.state_db, settings.retention_days, settings.timezone))

@@ -21,6 +21,12 @@ class IndexSettings(BaseSettings):
 
     kb_dir: Path = Field(Path("knowledge_base"), description="knowledge base folder")
     index_dir: Path = Field(Path("var/index"), description="index folder (holds versions)")
+    release_dir: Path | None = Field(
+        None,
+        description="writable folder of released documents (handover interviews), indexed "
+        "beside kb_dir with the same department sub-folders; a file there replaces the file "
+        "with the same path in kb_dir. Default: kb_dir itself",
+    )
     model: str = Field(
         "e5",
         description="embedding model: 'e5' (bundled multilingual-e5-small), 'minilm' "

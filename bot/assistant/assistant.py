@@ -24,9 +24,11 @@ from bot.assistant.commands import (
     run_command,
 )
 from bot.assistant.errors import InvalidAction, NotAllowed
+from bot.assistant.outreach import Outreach
 from bot.assistant.ports import SearchBackend
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
 from bot.assistant.throttle import SenderThrottle
+from bot.capture import CAPTURE_ACTIONS
 from bot.directory import Directory, Person, is_admin
 from bot.directory.errors import DirectoryError
 from bot.settings import Settings
@@ -62,7 +64,7 @@ def _cores() -> int:
 ANSWER_SLOTS = _cores()
 
 
-class Assistant:
+class Assistant(Outreach):
     """Turns a Turn into replies. Every dependency is injected (tests use fixed dates)."""
 
     def __init__(
@@ -97,6 +99,10 @@ class Assistant:
         # the gate's scale belongs to an index version: looked up again when it changes
         self._gate_for = gate_for or (lambda _version: Gate())
         self._gate: tuple[str | None, Gate] | None = None
+        self._linked: set[tuple[str, str]] = set()
+        from bot.capture import HandoverDesk
+
+        self.handover = HandoverDesk(self)
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -148,6 +154,7 @@ class Assistant:
 
     # -- dispatch -------------------------------------------------------------------------
     async def _dispatch(self, turn: Turn) -> list[Reply]:
+        self.link_user(turn, self.person_of(turn.user))  # to reach this person later
         if turn.value is not None:
             return await self._card_action(turn)
         text = (turn.text or "").strip()
@@ -169,6 +176,10 @@ class Assistant:
         try:
             if action == "feedback":
                 return [await self._off_loop(feedback, self.state, turn.user, value)]
+            if action in CAPTURE_ACTIONS:
+                person = self.person_of(turn.user)
+                admin = self.is_admin(turn.user, person)
+                return await self.handover.action(turn, person, admin, value)
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():
@@ -315,6 +326,15 @@ class Assistant:
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
                 return await self._off_loop(absence, self, turn, f"abwesend {command.args}", False)
+            if command.kind in (CommandKind.HANDOVER, CommandKind.RELEASES) and turn.is_group:
+                from bot.texts.capture import PERSONAL_CHAT_ONLY
+
+                return [Reply(PERSONAL_CHAT_ONLY, data={"kind": "handover_personal_only"})]
+            if command.kind is CommandKind.HANDOVER:
+                replies = self.handover.command(person, admin, command.args)
+                return replies or await self.answer_question(turn, turn.text.strip())
+            if command.kind is CommandKind.RELEASES:
+                return self.handover.pending(person, admin)
             if command.kind is CommandKind.BACK:
                 replies = await self._off_loop(absence, self, turn, f"zurück {command.args}", True)
                 return replies or await self.answer_question(turn, turn.text.strip())

@@ -30,6 +30,8 @@ class CommandKind(Enum):
     GAPS = "lücken"
     REPORT = "bericht"
     REINDEX = "neu indexieren"
+    HANDOVER = "übergabe"
+    RELEASES = "freigaben"
     UNKNOWN = "unknown"
 
 
@@ -56,9 +58,14 @@ _NAMES: dict[str, CommandKind] = {
     "neuindexieren": CommandKind.REINDEX,
     "reindex": CommandKind.REINDEX,
     "indexieren": CommandKind.REINDEX,
+    "übergabe": CommandKind.HANDOVER,
+    "uebergabe": CommandKind.HANDOVER,
+    "übergabe-interview": CommandKind.HANDOVER,
+    "freigaben": CommandKind.RELEASES,
+    "freigabe": CommandKind.RELEASES,
 }
 # Commands that take arguments; the others must stand alone (so "status der Akte?" is a question).
-_WITH_ARGS = frozenset({CommandKind.ABSENT, CommandKind.BACK})
+_WITH_ARGS = frozenset({CommandKind.ABSENT, CommandKind.BACK, CommandKind.HANDOVER})
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,10 @@ def run_command(
 ) -> list[Reply]:
     """Help, status, zurück, lücken and unknown commands (reindex/absence live elsewhere)."""
     if command.kind is CommandKind.HELP:
-        lines = [texts.HELP_TEXT] + ([texts.HELP_ADMIN_TEXT] if admin else [])
+        from bot.texts import capture
+
+        lines = [texts.HELP_TEXT + "\n" + capture.HELP_LINES]
+        lines += [texts.HELP_ADMIN_TEXT] if admin else []
         return [_message(texts.HELP_TITLE, lines, "help")]
     if command.kind is CommandKind.STATUS:
         return [_message(texts.STATUS_TITLE, status_lines(assistant, turn, admin), "status")]

@@ -59,6 +59,11 @@ class WebInbox:
         del box[: -self._per_session]
         self._boxes[conversation_id] = box  # the most recent; the least recent box goes first
 
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        """In the web chat a user's key is their session's conversation."""
+        await self.notify(user_key, replies)
+        return True
+
     def take(self, conversation_id: str) -> list[Reply]:
         return self._boxes.pop(conversation_id, [])
 
@@ -77,6 +82,10 @@ class RoutingNotifier:
     def personal_conversation(self, user_key: str) -> str | None:
         find = getattr(self._teams, "personal_conversation", None)
         return find(user_key) if callable(find) else None
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        if user_key.startswith("web:"):
+            return await self._web.notify_user(user_key, replies)
+        return await self._teams.notify_user(user_key, replies)
 
 
 class WebChat:

@@ -6,6 +6,8 @@ Version 2 (issue 14, retention): absence reasons cut down to their category (fre
 purge and the data-protection commands.
 Version 3 (issue 13, knowledge risk): the task a question was about, on answers and unanswered
 questions (``bot.gaps.risk`` counts questions and refusals per task).
+Version 4 (issue 11, handover interview): stored conversation references, people's chat keys,
+interviews and their answers, drafts (``bot.state.capture``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import sqlite3
 from collections.abc import Callable
 
 from bot.directory import absence_category
+from bot.state.capture import SCHEMA_2 as CAPTURE_TABLES
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _VERSION_1 = [
     """CREATE TABLE IF NOT EXISTS absences (
@@ -54,7 +57,9 @@ _VERSION_3 = [
     "CREATE INDEX IF NOT EXISTS unanswered_task ON unanswered(task_id, created_at)",
 ]
 
-STEPS: dict[int, list[str]] = {1: _VERSION_1, 2: _VERSION_2, 3: _VERSION_3}
+STEPS: dict[int, list[str]] = {
+    1: _VERSION_1, 2: _VERSION_2, 3: _VERSION_3, 4: CAPTURE_TABLES,
+}
 
 
 def upgrade(connection: sqlite3.Connection, version: int) -> int:

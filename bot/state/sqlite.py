@@ -1,5 +1,6 @@
 """Runtime data that must survive restarts: absences entered in chat, answers and their
-feedback, questions the bot could not answer. SQLite in WAL mode.
+feedback, questions the bot could not answer, and what knowledge capture needs (conversation
+references, handover interviews, drafts: ``bot.state.capture``). SQLite in WAL mode.
 
 One connection per call (with a busy timeout), so several threads and several bot processes
 can share one file. The schema is versioned with ``PRAGMA user_version`` and upgraded in
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from bot.directory import Absence, StateError, absence_category
 from bot.state import privacy
+from bot.state.capture import CaptureStore
 from bot.state.schema import SCHEMA_VERSION, upgrade
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def _enter_wal(connection: sqlite3.Connection, attempts: int = 100) -> str:
     raise AssertionError("unreachable")
 
 
-class State:
+class State(CaptureStore):
     """The bot's durable state in one SQLite file (created with its schema on first use)."""
 
     def __init__(self, path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from indexer.build.duplicates import body_text, content_groups
 from indexer.build.overview import overview_scores
-from indexer.build.scan import ScanResult, SkippedFile, scan_knowledge_base
+from indexer.build.scan import ScanResult, SkippedFile, scan_roots
 from indexer.build.steps import (
     DocumentChunks,
     VectorRecipe,
@@ -104,7 +104,7 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         prune_versions(index_dir, settings.keep_versions)  # clears a killed build's leftovers
         previous = _open_previous(index_dir)
         report_progress("scan", 0, 1)
-        scan = scan_knowledge_base(kb_dir, int(settings.max_file_mb * 1_000_000))
+        scan = scan_roots(kb_dir, settings.release_dir, int(settings.max_file_mb * 1_000_000))
         report_progress("scan", 1, 1)
         report = _build(settings, model, previous, scan, report_progress, started,
                         recipe or VectorRecipe())
@@ -182,6 +182,7 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
         "built_at": now.isoformat(timespec="seconds"),
         "build_seconds": round(time.monotonic() - started, 3),  # until the version is written
         "kb_dir": str(Path(settings.kb_dir).resolve()),
+        "release_dir": str(Path(settings.release_dir).resolve()) if settings.release_dir else None,
         "counts": {"files": len(docs), "chunks": len(chunks), "skipped": len(skipped), **counts},
     }
     scale = measure_scale(model, vectors, [d.chunks[0].title for d in docs if d.chunks])
