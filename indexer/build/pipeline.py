@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.build.scan import ScanResult, SkippedFile, scan_roots
+from indexer.build.scan import ScanResult, SkippedFile, add_released, scan_knowledge_base
 from indexer.build.steps import (
     DocumentChunks,
     VectorRecipe,
@@ -96,7 +96,9 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         prune_versions(index_dir, settings.keep_versions)  # clears a killed build's leftovers
         previous = _open_previous(index_dir)
         report_progress("scan", 0, 1)
-        scan = scan_roots(kb_dir, settings.release_dir, int(settings.max_file_mb * 1_000_000))
+        limit = int(settings.max_file_mb * 1_000_000)
+        scan = scan_knowledge_base(kb_dir, limit)
+        scan = add_released(scan, kb_dir, settings.release_dir, limit)
         report_progress("scan", 1, 1)
         report = _build(settings, model, previous, scan, report_progress, started,
                         recipe or VectorRecipe())
