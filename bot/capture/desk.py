@@ -196,7 +196,7 @@ class HandoverDesk:
                                       self.admin_check)
             names = ", ".join(p.name for p in reviewers) or "die Administration"
             card = cards.summary_card(row.id, task.name, len(screen.answers), total, names,
-                                      self.sections[-1].key)
+                                      "")  # "back" from here: the last section
             return [*replies, Reply(texts.SUMMARY_TITLE.format(task=task.name), card,
                                     {"kind": "handover_summary", "interview": row.id})]
         section = self.sections[screen.index]

@@ -19,7 +19,7 @@ from typing import Any
 
 from indexer.build.duplicates import body_text, content_groups
 from indexer.build.overview import overview_scores
-from indexer.build.scan import ScanResult, SkippedFile, scan_roots
+from indexer.build.scan import ScanResult, SkippedFile, add_released, scan_knowledge_base
 from indexer.build.steps import (
     DocumentChunks,
     VectorRecipe,
@@ -104,7 +104,9 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         prune_versions(index_dir, settings.keep_versions)  # clears a killed build's leftovers
         previous = _open_previous(index_dir)
         report_progress("scan", 0, 1)
-        scan = scan_roots(kb_dir, settings.release_dir, int(settings.max_file_mb * 1_000_000))
+        limit = int(settings.max_file_mb * 1_000_000)
+        scan = scan_knowledge_base(kb_dir, limit)
+        scan = add_released(scan, kb_dir, settings.release_dir, limit)
         report_progress("scan", 1, 1)
         report = _build(settings, model, previous, scan, report_progress, started,
                         recipe or VectorRecipe())

@@ -89,10 +89,16 @@ def is_ignored(relative: str, patterns: list[str]) -> bool:
 
 
 def scan_roots(kb_root: Path, release_root: Path | None, max_bytes: int) -> ScanResult:
-    """The knowledge base and, beside it, the folder of released documents (same department
-    sub-folders): a released file replaces the knowledge base's file of the same path (an
-    updated handover document on a read-only share). A missing release folder is empty."""
-    base = scan_knowledge_base(kb_root, max_bytes)
+    """The knowledge base and, beside it, the folder of released documents."""
+    return add_released(scan_knowledge_base(kb_root, max_bytes), kb_root, release_root,
+                        max_bytes)
+
+
+def add_released(base: ScanResult, kb_root: Path, release_root: Path | None,
+                 max_bytes: int) -> ScanResult:
+    """``base`` (the knowledge base's scan) with the folder of released documents (same
+    department sub-folders): a released file replaces the knowledge base's file of the same
+    path (an updated handover document on a read-only share). A missing folder is empty."""
     if release_root is None or not Path(release_root).is_dir():
         return base
     if os.path.realpath(release_root) == os.path.realpath(kb_root):

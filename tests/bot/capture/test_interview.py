@@ -142,3 +142,14 @@ def test_uebergabe_words_that_name_no_task_are_a_question(desk: Any) -> None:
     assert replies[0].data["kind"] in ("answer", "not_found")
     direct = say(assistant, BERTA, "übergabe Hundesteuer")
     assert direct[0].data["kind"] == "handover_section"
+
+
+def test_back_from_the_summary_shows_the_last_section(desk: Any) -> None:
+    assistant, _ = desk
+    reply = start(assistant)
+    while reply.data["kind"] == "handover_section":
+        reply = press(assistant, BERTA, {**step_data(reply), "step": "skip"})[0]
+    assert reply.data["kind"] == "handover_summary" and "Entwurf erstellen" not in str(
+        reply.card)  # nothing answered: no empty document
+    back = press(assistant, BERTA, button(reply, "Zurück"))[0]
+    assert back.data["section"] == assistant.handover.sections[-1].key
