@@ -50,9 +50,9 @@ def test_local_mode_follows_the_web_chats_person_choice(tmp_path: Path) -> None:
     results = asyncio.run(_get(settings, [
         ("/bericht", {}), ("/bericht?person=tkoch", {}), ("/bericht?person=ukeller", {}),
         ("/bericht?person=admin", {"Host": "evil.example"}), ("/bericht?person=niemand", {}),
-        ("/bericht?person=admin", {}),
+        ("/bericht?person=admin", {}), ("/bericht?person=admin", {"X-Forwarded-For": "10.0.0.9"}),
     ]))
-    assert [status for status, _, _ in results] == [403, 403, 200, 403, 403, 200]
+    assert [status for status, _, _ in results] == [403, 403, 200, 403, 403, 200, 403]
     assert "Gehaltsabrechnung" in results[5][1] and "alle Abteilungen" in results[5][1]
     assert texts.PAGE_FORBIDDEN in results[0][1]
     head = results[2][1]
