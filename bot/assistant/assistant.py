@@ -404,3 +404,10 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(answer)
+
+
+# The warm-up moved to bot.assistant.warmup; its old home keeps working for callers (it is
+# imported last: warmup needs the Assistant defined above).
+from bot.assistant.warmup import build_assistant, documents_meta  # noqa: E402
+
+__all__ = ["Assistant", "SearchBackend", "build_assistant", "documents_meta"]
