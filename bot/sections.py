@@ -21,6 +21,10 @@ DocumentChunks = Callable[[str], Sequence[Chunk]]
 MAX_STEPS = 10
 MAX_STEP_CHARS = 900
 MAX_PARAGRAPHS = 3
+# How much a list in a section counts for a how-question, beside the rank term 1 / (1 + rank)
+# and 1 per question term in the heading (set by reasoning, not fitted on any question set).
+NUMBERED_LIST_WEIGHT = 1.5
+BULLET_LIST_WEIGHT = 0.5
 SUBITEM = "\n- "  # joins a step and its own bullet points
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
@@ -148,13 +152,14 @@ def list_items(text: str) -> list[str]:
 
 
 def _list_weight(text: str) -> float:
-    """A numbered list is what a how-question wants; bullets (documents, laws) less so."""
+    """A numbered list is what a how-question wants; bullets (documents, laws) less so. A
+    numbered list outweighs bullets at any rank (the rank term is at most 1)."""
     items = list_items(text)
     if not items:
         return 0.0
     numbered = any((m := _ITEM.match(line)) and _NUMBERED.match(m["marker"])
                    for line in text.splitlines())  # fmt: skip
-    return 1.0 if numbered else 0.5
+    return NUMBERED_LIST_WEIGHT if numbered else BULLET_LIST_WEIGHT
 
 
 def is_list(text: str) -> bool:

@@ -75,3 +75,10 @@ def test_one_heading_on_two_pages_is_two_sections() -> None:
     chosen = best_section(HOW, found, lambda source: [intro, procedure])
     assert chosen.page == 2 and quote_steps(chosen.text) == ("Formular prüfen",
                                                              "Marke zurücknehmen")  # fmt: skip
+
+
+def test_how_question_prefers_numbered_steps_over_a_better_ranked_bullet_list() -> None:
+    laws = chunk("a.pdf", "Rechtsgrundlagen", "• Hundesteuersatzung\n• Abgabengesetz", "A", page=1)
+    steps = chunk("a.pdf", "Bearbeitung", "1. Formular prüfen\n2. Bescheid", "A", page=2)
+    chosen = best_section(HOW, _hits(laws, steps))
+    assert chosen.page == 2 and quote_steps(chosen.text) == ("Formular prüfen", "Bescheid")
