@@ -1,8 +1,10 @@
 """Which section of the best document to quote, and its steps: extractive only.
 
-A section is all chunks of one document that share a heading path and page (the chunker may
-cut a long procedure into several chunks; the answer quotes it whole; a PDF section that runs
-across a page break is one section per page, so that the citation names the page quoted).
+A section is all chunks of one document that share a heading path (the chunker may cut a long
+procedure into several chunks; the answer quotes it whole). A headed PDF section that runs
+over a page break is quoted whole and cited at the page it starts on; PDF text without a
+heading below the title stays one section per page, so that a title page never hides the
+page with the procedure.
 Steps are the section's numbered or bulleted list items (continuation lines and nested bullets
 kept with their item); a section without a list is quoted as its first paragraphs, not as
 steps.
@@ -22,6 +24,10 @@ DocumentChunks = Callable[[str], Sequence[Chunk]]
 MAX_STEPS = 10
 MAX_STEP_CHARS = 900
 MAX_PARAGRAPHS = 3
+# How much a list in a section counts for a how-question, beside the rank term 1 / (1 + rank)
+# and 1 per question term in the heading (set by reasoning, not fitted on any question set).
+NUMBERED_LIST_WEIGHT = 1.5
+BULLET_LIST_WEIGHT = 0.5
 SUBITEM = "\n- "  # joins a step and its own bullet points
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
@@ -55,23 +61,43 @@ def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | Non
     chunks = list(document_chunks(best)) if document_chunks is not None else []
     if not chunks:
         chunks = sorted(set(ranked), key=lambda c: c.ordinal)
-    merged: dict[SectionKey, Chunk] = {}
+    sections: list[Chunk] = []
+    index_of: dict[ChunkKey, int] = {}
+    by_page: dict[tuple[tuple[str, ...], int | None], int] = {}
+    previous: Chunk | None = None
     for chunk in sorted(chunks, key=lambda c: c.ordinal):
-        known = merged.get(_key(chunk))
-        if known is None:
-            merged[_key(chunk)] = chunk
+        index = by_page.get((chunk.heading_path, chunk.page))
+        if index is None and previous is not None and _continues_over_page(previous, chunk):
+            index = index_of[_chunk_key(previous)]
+        if index is None:
+            index = len(sections)
+            sections.append(chunk)
         else:
-            merged[_key(chunk)] = replace(known, text=_joined(known.text, chunk.text))
-    order = {_key(c): i for i, c in reversed(list(enumerate(ranked)))}
-    return sorted(merged.values(), key=lambda c: order.get(_key(c), len(ranked)))
+            known = sections[index]
+            sections[index] = replace(known, text=_joined(known.text, chunk.text))
+        index_of[_chunk_key(chunk)] = index
+        by_page[(chunk.heading_path, chunk.page)] = index
+        previous = chunk
+    rank = {}
+    for position, chunk in reversed(list(enumerate(ranked))):
+        if _chunk_key(chunk) in index_of:
+            rank[index_of[_chunk_key(chunk)]] = position
+    order = sorted(range(len(sections)), key=lambda i: rank.get(i, len(ranked)))
+    return [sections[i] for i in order]
 
 
-SectionKey = tuple[tuple[str, ...], int | None]
+ChunkKey = tuple[int, tuple[str, ...], int | None]
 
 
-def _key(chunk: Chunk) -> SectionKey:
-    """A section is a heading path on one page: a page never hides behind another."""
-    return chunk.heading_path, chunk.page
+def _chunk_key(chunk: Chunk) -> ChunkKey:
+    return chunk.ordinal, chunk.heading_path, chunk.page
+
+
+def _continues_over_page(previous: Chunk, chunk: Chunk) -> bool:
+    """A headed section that runs over a page break is quoted whole, cited at the page it
+    starts on. Text without a heading below the title stays per page: a title page never
+    hides the page with the procedure."""
+    return any(chunk.heading_path) and chunk.heading_path == previous.heading_path
 
 
 def _joined(first: str, second: str) -> str:
@@ -98,10 +124,11 @@ def best_section(
     if not is_how_question(question):
         return sections[0]
     terms = question_terms(question)
+    shared = _shared_prefix([section.heading_path for section in sections])
 
     def score(item: tuple[int, Chunk]) -> float:
         position, section = item
-        heading = " ".join(section.heading_path).lower()
+        heading = " ".join(section.heading_path[shared:]).lower()
         stems = " ".join(analyze(heading))  # "abmeld" is in "Abmeldung eines Hundes"
         value = 1.0 / (1 + position) + _list_weight(section.text)
         if _PROCEDURE_HEADING.search(heading):
@@ -109,6 +136,17 @@ def best_section(
         return value + sum(1.0 for term in terms if term in stems)
 
     return max(enumerate(sections), key=score)[1]
+
+
+def _shared_prefix(paths: Sequence[tuple[str, ...]]) -> int:
+    """How many leading headings all sections share (a PDF's title heading): they tell the
+    sections apart no more than the title does."""
+    if len(paths) < 2:
+        return 0
+    shared = 0
+    while all(len(path) > shared for path in paths) and len({p[shared] for p in paths}) == 1:
+        shared += 1
+    return shared
 
 
 def list_items(text: str) -> list[str]:
@@ -137,13 +175,14 @@ def list_items(text: str) -> list[str]:
 
 
 def _list_weight(text: str) -> float:
-    """A numbered list is what a how-question wants; bullets (documents, laws) less so."""
+    """A numbered list is what a how-question wants; bullets (documents, laws) less so. A
+    numbered list outweighs bullets at any rank (the rank term is at most 1)."""
     items = list_items(text)
     if not items:
         return 0.0
     numbered = any((m := _ITEM.match(line)) and _NUMBERED.match(m["marker"])
                    for line in text.splitlines())  # fmt: skip
-    return 1.0 if numbered else 0.5
+    return NUMBERED_LIST_WEIGHT if numbered else BULLET_LIST_WEIGHT
 
 
 def is_list(text: str) -> bool:

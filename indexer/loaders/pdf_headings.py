@@ -84,6 +84,19 @@ def _looks_like_heading(line: Line, body: BodyStyle) -> bool:
     return (larger or bolder) and heading_shape(line.text)
 
 
+def _heading_goes_on(
+    lines: Sequence[Line], index: int, found: dict[tuple[int, int], tuple[float, bool]], page: int
+) -> bool:
+    """A heading's second line in the same type, starting in lower case ("... und" |
+    "gemeindliches Einvernehmen")."""
+    line = lines[index]
+    look = found.get((page, index - 1))
+    text = line.text.strip()
+    return bool(text) and look == (line.size, line.bold) and text[0].islower() and (
+        len(text) <= MAX_CHARS and text[-1] not in ".,;"
+    )
+
+
 def _contents_entry(following: Line | None) -> bool:
     """A line whose next line ends in dot leaders and a page number is a contents entry."""
     return following is not None and bool(_TABLE_OF_CONTENTS.search(following.text.strip()))
@@ -108,7 +121,7 @@ def find_headings(pages: Sequence[Page]) -> dict[tuple[int, int], Level]:
             following = lines[index + 1] if index + 1 < len(lines) else None
             if _continued_below(line, following) or _contents_entry(following):
                 continue
-            if _looks_like_heading(line, body):
+            if _looks_like_heading(line, body) or _heading_goes_on(lines, index, by_look, number):
                 by_look[(number, index)] = (line.size, line.bold)
             elif _numbered_heading(line, following) and not (
                 index and _runs_on(lines[index - 1].text, wide)

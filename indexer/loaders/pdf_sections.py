@@ -41,7 +41,7 @@ class _Outline:
     def extend_last(self, text: str) -> None:
         """A heading set over two lines is one heading."""
         level, known = self.stack[-1]
-        self.stack[-1] = (level, f"{known} {' '.join(text.split())}")
+        self.stack[-1] = (level, join(known, " ".join(text.split())))
 
     @property
     def path(self) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.assistant.answer import compose_answer
@@ -66,12 +67,46 @@ def test_other_questions_quote_paragraphs_not_steps(tmp_path: Path, settings: Se
     assert "Dazu steht in" in text and "1. Liebe" not in text and "2. das" not in text
 
 
-def test_one_heading_on_two_pages_is_two_sections() -> None:
+def test_text_without_a_heading_stays_one_section_per_page() -> None:
     intro = chunk("a.pdf", "", "Einleitung ohne Liste.", "Arbeitshilfe", page=1)
     procedure = chunk("a.pdf", "", "1. Formular prüfen\n2. Marke zurücknehmen", "Arbeitshilfe",
                       page=2)  # fmt: skip
-    procedure = Chunk(**{**procedure.__dict__, "ordinal": 1})
-    found = _hits(intro)
-    chosen = best_section(HOW, found, lambda source: [intro, procedure])
+    intro, procedure = replace(intro, heading_path=()), replace(procedure, heading_path=(),
+                                                                 ordinal=1)  # fmt: skip
+    chosen = best_section(HOW, _hits(intro), lambda source: [intro, procedure])
     assert chosen.page == 2 and quote_steps(chosen.text) == ("Formular prüfen",
                                                              "Marke zurücknehmen")  # fmt: skip
+
+
+def test_a_headed_section_over_a_page_break_is_quoted_whole_from_its_first_page(
+    tmp_path: Path, settings: Settings
+) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "vorgehen.pdf").write_bytes(documents.list_across_pages())
+    chunks = chunk_sections(load_file(kb / "vorgehen.pdf", kb), lambda t: len(t.split()) + 2,
+                            256, 128)  # fmt: skip
+    last_step = next(c for c in chunks if c.page == 2)  # retrieval found the page-2 part
+    answer = compose_answer(HOW, _hits(last_step), None, FIXED_DAY, settings,
+                            document_chunks=lambda source: chunks)  # fmt: skip
+    assert answer.steps == _steps() and answer.sources[0].page == 1
+
+
+def test_how_question_prefers_numbered_steps_over_a_better_ranked_bullet_list() -> None:
+    laws = chunk("a.pdf", "Rechtsgrundlagen", "• Hundesteuersatzung\n• Abgabengesetz", "A", page=1)
+    steps = chunk("a.pdf", "Bearbeitung", "1. Formular prüfen\n2. Bescheid", "A", page=2)
+    chosen = best_section(HOW, _hits(laws, steps))
+    assert chosen.page == 2 and quote_steps(chosen.text) == ("Formular prüfen", "Bescheid")
+
+
+def test_headings_all_sections_share_do_not_count_as_naming_the_section() -> None:
+    """Every heading path starts with the document's "Reisekostenabrechnung": the section
+    the question names is the one whose own heading says "Abrechnung"."""
+    title = "Dienstreisen und Reisekostenabrechnung"
+    before = chunk("r.pdf", "Genehmigung", "1. Antrag stellen\n2. Genehmigen lassen", "R", page=1)
+    after = chunk("r.pdf", "Abrechnung einreichen", "1. Formular ausfüllen\n2. Belege", "R",
+                  page=2)  # fmt: skip
+    before = replace(before, heading_path=(title, "Genehmigung"))
+    after = replace(after, heading_path=(title, "Abrechnung einreichen"), ordinal=1)
+    chosen = best_section("Wie rechne ich eine Dienstreise ab?", _hits(before, after))
+    assert chosen.page == 2

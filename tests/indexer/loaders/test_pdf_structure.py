@@ -106,3 +106,16 @@ def test_a_page_that_breaks_pypdf_is_skipped_and_logged(
 )
 def test_join_wrapped_text(raw: str, joined: str) -> None:
     assert join_wrapped(raw) == joined
+
+
+def test_a_heading_over_two_lines_is_one_heading(kb: Path) -> None:
+    document = documents.new_pdf()
+    document.add_page()
+    documents.heading(document, "Baugesuche: Eingang, Beteiligung und", size=16)
+    document.ln(-2)  # the title's two lines at its own line spacing
+    documents.heading(document, "gemeindliches Einvernehmen", size=16)
+    documents.paragraph(document, documents.STEPS[0])
+    [section] = _load(kb, "bau.pdf", bytes(document.output()))
+    assert section.heading_path == ("Baugesuche: Eingang, Beteiligung und gemeindliches "
+                                    "Einvernehmen",)  # fmt: skip
+    assert section.text == _one_line(documents.STEPS[0])
