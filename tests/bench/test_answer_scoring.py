@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bot.answer import Answer, Contact, Responsibility, SourceRef
 
 from bench.answer_scoring import (
     BenchQuestion,
@@ -24,6 +23,7 @@ from bench.answer_scoring import (
 )
 from bench.answer_table import markdown_table
 from bench.reference_retriever import ReferenceRetriever, rrf, windows
+from bot.assistant import Answer, Contact, Responsibility, SourceRef
 from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
 from indexer.search import Searcher

@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bot.directory_model import RESPONSIBLE
 from pypdf import PdfReader
 
-from bot.directory import Directory
+from bot.directory import RESPONSIBLE, Directory
 from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
 from indexer.settings import IndexSettings
