@@ -15,12 +15,13 @@
 
 How they combine, and why: the sources fail in different ways (lexical on vocabulary, dense
 on near misses, documents on off-topic questions), so agreement is the signal. A lexical
-match (>= MATCH) stands on its own, as it always did. Otherwise each source casts a vote
-for a task (lexical: a guess >= GUESS; documents: named by the first document 1, by the
-second or third 0.5; dense: first among the tasks 1, second 0.5, with z >= DENSE_Z); a task with
-two votes is a match (MATCH, plus a little per extra vote so that more agreement wins), a
-task with one vote only a guess (offered as a topic, never answered alone; the dense side
-alone needs z >= DENSE_Z_ALONE even for that).
+match (>= MATCH) stands on its own, as it always did, unless it rests on one shared keyword
+(< UNCONTESTED) and the dense side clearly prefers another task: then it is only a vote.
+Otherwise each source casts a vote for a task (lexical: a guess >= GUESS; documents: named
+by the first document 1, by the second or third 0.5; dense: first among the tasks 1, second
+0.5, with z >= DENSE_Z); a task with two votes is a match (MATCH, plus a little per extra
+vote so that more agreement wins), a task with one vote only a guess (offered as a topic,
+never answered alone; the dense side alone needs z >= DENSE_Z_ALONE even for that).
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ from bot.directory.model import Task
 # needs a second source to count), and offers a task on its own only from 3.5.
 DENSE_Z = 2.5
 DENSE_Z_ALONE = 3.5
+# A lexical match from one shared keyword ("Schlüssel" of Fundsachen in "Wer hat den Schlüssel
+# zum Tresor?", "Hund" of Hundesteuer in "Nachbarin wurde von einem Hund gebissen") is
+# contested when the dense side clearly prefers another task (z >= DENSE_Z_CONTEST; there
+# Kassenabschluss 4.3, Gefährliche Hunde 3.4): then it is a vote, no longer a match on its own.
+# Measured on the sample town's tuning questions (bench/questions/musterstadt.jsonl).
+DENSE_Z_CONTEST = 3.0
+UNCONTESTED = 0.8  # a lexical match this strong names the task in the question's own words
 DENSE_RANKS = 2  # the first two tasks by cosine may vote
 DOCUMENT_RANKS = 3  # documents (distinct, best first) whose tasks vote
 AGREEMENT_STEP = 0.05  # each vote beyond two adds this to MATCH
@@ -105,6 +113,12 @@ def document_votes(documents: Sequence[Sequence[str]]) -> dict[str, float]:
     return votes
 
 
+def _contested(task_id: str, lexical: float, dense: Mapping[str, float]) -> bool:
+    first = next(iter(dense), None)
+    return (lexical < UNCONTESTED and first is not None and first != task_id
+            and dense[first] >= DENSE_Z_CONTEST)
+
+
 def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
             dense: Mapping[str, float]) -> dict[str, float]:  # fmt: skip
     """Each task's score from the three sources (see the module docstring); ``dense``: task
@@ -114,14 +128,14 @@ def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
     for task_id in {*lexical, *documents, *dense}:
         lex = lexical.get(task_id, 0.0)
         votes = (lex >= GUESS) + documents.get(task_id, 0.0) + dense_votes.get(task_id, 0.0)
-        if lex >= MATCH:
+        if lex >= MATCH and not _contested(task_id, lex, dense):
             score = lex
         elif votes >= 2:
             score = MATCH + AGREEMENT_STEP * (votes - 2)
         elif votes >= 1 and (task_id not in dense or dense[task_id] >= DENSE_Z_ALONE):
-            score = max(lex, GUESS)
+            score = max(min(lex, MATCH - 0.01), GUESS)
         else:
-            score = lex
+            score = min(lex, MATCH - 0.01)
         if score > 0:
             combined[task_id] = round(min(1.0, score), 4)
     return combined

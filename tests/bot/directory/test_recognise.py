@@ -66,6 +66,16 @@ def test_votes_and_their_combination() -> None:
     assert combine({"t": 0.4}, {"t": 0.5}, {}) == {"t": 0.4}
 
 
+def test_a_one_keyword_match_is_contested_by_a_clear_dense_preference() -> None:
+    # "Nachbarin wurde von einem Hund gebissen": Hundesteuer by the keyword "Hund", the dense
+    # side prefers Gefährliche Hunde
+    contested = combine({"hundesteuer": 0.7}, {}, {"gefaehrlich": 3.4, "hundesteuer": 3.0})
+    assert contested["hundesteuer"] < MATCH
+    assert combine({"t": 0.85}, {}, {"u": 3.4})["t"] == 0.85  # a strong match stands
+    assert combine({"t": 0.7}, {}, {"u": 2.8})["t"] == 0.7  # a weak preference does not contest
+    assert combine({"t": 0.7}, {"t": 1.0}, {"u": 3.4})["t"] >= MATCH  # the document agrees
+
+
 def test_a_task_is_embedded_with_its_documents_titles() -> None:
     task = Task("hund", "Hundesteuer", keywords=("Hundemarke",), documents=("a.md", "b.md"))
     text = task_passage(task, {"a.md": "Übergabe Hundesteuer", "b.md": ""})
