@@ -120,6 +120,9 @@ def _serve(args: argparse.Namespace) -> int:
                  settings.port)
     else:
         log.info("Bot Framework mode: app id %s, %s", settings.app_id, settings.app_type)
+        if not settings.tenant_allow_list:
+            log.warning("users of every Microsoft 365 tenant may talk to the bot: set "
+                        "WISSENSLOTSE_ALLOWED_TENANTS (or MicrosoftAppTenantId)")
     return _run(app, settings)
 
 

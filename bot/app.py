@@ -15,6 +15,7 @@ from bot.channel import (
     BotRuntime,
     ChannelConfig,
     ConversationNotifier,
+    IdentityPolicy,
     MessageEndpoint,
     WissenslotseBot,
     create_adapter,
@@ -56,7 +57,8 @@ def create_app(
     auth = create_authentication(settings, channel_config)
     adapter = create_adapter(auth)
     notifier = ConversationNotifier(adapter, settings.app_id)
-    bot = WissenslotseBot(lambda: app[ASSISTANT], notifier)
+    identity = IdentityPolicy(settings.tenant_allow_list, trust_any_channel=settings.local_mode)
+    bot = WissenslotseBot(lambda: app[ASSISTANT], notifier, identity)
     runtime = BotRuntime(
         adapter,
         auth,
@@ -135,7 +137,7 @@ def check_start_mode(settings: Settings) -> None:
 
 
 def _build_assistant(settings: Settings) -> AssistantPort:
-    from bot.assistant.assistant import build_assistant
+    from bot.assistant.warmup import build_assistant
 
     started = time.monotonic()
     assistant: AssistantPort = build_assistant(settings)

@@ -59,6 +59,17 @@ class Settings(IndexSettings):
         90, ge=1, le=3650,
         description="days that questions, votes and ended chat absences are kept (DSGVO)",
     )
+    allowed_tenants: list[str] = Field(
+        default_factory=list,
+        description="Microsoft 365 tenant ids whose users may talk to the bot (JSON list); "
+        "default: MicrosoftAppTenantId when set, else any tenant",
+    )
+    rate_limit_per_minute: int = Field(
+        20, description="messages one sender may send per minute (more get a polite refusal)"
+    )
+    max_pending_per_sender: int = Field(
+        3, description="messages of one sender processed at once (more get a polite refusal)"
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
 
@@ -66,6 +77,12 @@ class Settings(IndexSettings):
     def local_mode(self) -> bool:
         """Without Bot Framework credentials the bot serves only this machine."""
         return not self.app_id
+
+    @property
+    def tenant_allow_list(self) -> frozenset[str]:
+        """Tenants served; empty = any (a multi-tenant app without MicrosoftAppTenantId)."""
+        listed = self.allowed_tenants or ([self.app_tenant_id] if self.app_tenant_id else [])
+        return frozenset(t.strip().lower() for t in listed if t.strip())
 
     @property
     def bind_host(self) -> str:
@@ -84,6 +101,13 @@ class Settings(IndexSettings):
     def _port_range(cls, value: int) -> int:
         if not 0 <= value <= 65535:
             raise ValueError("must be between 0 and 65535")
+        return value
+
+    @field_validator("rate_limit_per_minute", "max_pending_per_sender")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
         return value
 
     @field_validator("min_confidence")

@@ -10,11 +10,7 @@ from bot.assistant.answer import (
     SourceRef,
     compose_answer,
 )
-from bot.assistant.assistant import (
-    Assistant,
-    build_assistant,
-    documents_meta,
-)
+from bot.assistant.assistant import Assistant
 from bot.assistant.cards import (
     answer_card,
     answer_text,
@@ -52,6 +48,7 @@ from bot.assistant.sections import (
     question_terms,
     quote_steps,
 )
+from bot.assistant.warmup import build_assistant, documents_meta
 
 __all__ = [
     "Answer",

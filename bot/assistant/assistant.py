@@ -25,6 +25,7 @@ from bot.assistant.commands import (
 )
 from bot.assistant.errors import InvalidAction, NotAllowed
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
+from bot.assistant.throttle import SenderThrottle
 from bot.directory import Person, is_admin
 from bot.directory.errors import DirectoryError
 from bot.settings import Settings
@@ -101,6 +102,8 @@ class Assistant:
         self._search_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self._throttle = SenderThrottle(settings.rate_limit_per_minute,
+                                        settings.max_pending_per_sender)
         self._version: IndexVersion | None = None
 
     # -- entry points -------------------------------------------------------------------
@@ -129,6 +132,16 @@ class Assistant:
 
     async def handle(self, turn: Turn) -> list[Reply]:
         """Never raises: an unexpected error becomes a German apology (and a log entry)."""
+        sender = turn.user.key
+        if not self._throttle.admit(sender):
+            log.warning("sender throttled (rate or pending limit)")
+            return [Reply(texts.RATE_LIMITED, data={"kind": "rate_limited"})]
+        try:
+            return await self._handle(turn)
+        finally:
+            self._throttle.done(sender)
+
+    async def _handle(self, turn: Turn) -> list[Reply]:
         try:
             return await self._dispatch(turn)
         except TimeoutError:
@@ -375,47 +388,8 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
     return asdict(answer)
 
 
-def build_assistant(settings: Settings, today: Callable[[], date] | None = None) -> Assistant:
-    """The warm-up: loads the embedder, the searcher, the directory and the state."""
-    from bot.directory.directory import Directory
-    from bot.state.sqlite import State
-    from indexer.embedding import load_embedder
-    from indexer.search.searcher import Searcher
+# The warm-up moved to bot.assistant.warmup; its old home keeps working for callers (it is
+# imported last: warmup needs the Assistant defined above).
+from bot.assistant.warmup import build_assistant, documents_meta  # noqa: E402
 
-    settings.state_db.parent.mkdir(parents=True, exist_ok=True)
-    embedder = load_embedder(settings.model)
-    searcher = Searcher(settings.index_dir, embedder)
-    state = State(settings.state_db)
-
-    def load_directory() -> tuple[Directory, dict[str, DocumentMeta]]:
-        meta = documents_meta(settings)
-        directory = Directory.load(
-            settings.directory_path,
-            meta,
-            extra_absences=state.absences(),
-            fallback_contact=settings.fallback_contact or None,
-        )
-        return directory, meta
-
-    directory, meta = load_directory()
-    assistant = Assistant(
-        settings, searcher, directory, state, today, reload_directory=load_directory,
-        docs_meta=meta,
-    )  # fmt: skip
-    log.info("assistant ready: %s", assistant.health())
-    return assistant
-
-
-def documents_meta(settings: Settings) -> dict[str, DocumentMeta]:
-    """Front matter of the indexed documents (the directory merges their tasks)."""
-    from indexer.store.version import open_current
-
-    try:
-        version = open_current(settings.index_dir, expect_model=None)
-    except IndexerError:
-        log.warning("no index to read document metadata from", exc_info=True)
-        return {}
-    try:
-        return dict(version.document_meta())
-    finally:
-        version.close()
+__all__ = ["Assistant", "SearchBackend", "build_assistant", "documents_meta"]

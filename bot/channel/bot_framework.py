@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import requests
 from botbuilder.core import (
     ActivityHandler,
     BotAdapter,
@@ -174,6 +175,41 @@ def strip_mentions(activity: Activity) -> str:
     return " ".join(text.split())
 
 
+@dataclass(frozen=True)
+class IdentityPolicy:
+    """Whom the activity's own claims about its sender are believed.
+
+    Only Teams (channel ``msteams``) vouches for ``aadObjectId``; on Direct Line, Web Chat and
+    other channels of the same Azure Bot the client writes it itself, so there the sender is
+    anonymous (no groups, never an admin). Teams users of tenants outside ``tenants`` are not
+    served at all (empty = any tenant). Local mode (this machine only) believes every claim,
+    as the Bot Framework Emulator needs."""
+
+    tenants: frozenset[str] = frozenset()
+    trust_any_channel: bool = False
+
+    def foreign_tenant(self, activity: Activity) -> bool:
+        if not self.tenants or activity.channel_id != "msteams":
+            return False
+        return (tenant_of(activity) or "").lower() not in self.tenants
+
+    def user(self, activity: Activity, email: str | None = None) -> UserRef:
+        account = activity.from_property
+        if self.trust_any_channel or activity.channel_id == "msteams":
+            return user_ref(account, email)
+        sender = account.id if account is not None and account.id else "unknown"
+        return UserRef(key=f"{activity.channel_id or 'unknown'}:{sender}",
+                       name=getattr(account, "name", None))
+
+
+def tenant_of(activity: Activity) -> str | None:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
+    conversation = activity.conversation
+    return tenant_id or (conversation.tenant_id if conversation is not None else None)
+
+
 def user_ref(account: ChannelAccount | None, email: str | None = None) -> UserRef:
     account = account or ChannelAccount(id="unknown")
     aad = getattr(account, "aad_object_id", None)
@@ -244,9 +280,11 @@ class WissenslotseBot(ActivityHandler):
         self,
         assistant: Callable[[], AssistantPort | None],
         notifier: ConversationNotifier | None = None,
+        identity: IdentityPolicy | None = None,
     ) -> None:
         self._assistant = assistant
         self._notifier = notifier
+        self._identity = identity or IdentityPolicy(trust_any_channel=True)
         self._emails: OrderedDict[str, str | None] = OrderedDict()
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -255,6 +293,10 @@ class WissenslotseBot(ActivityHandler):
         group = is_group(activity)
         if group and value is None and not mentions_bot(activity):
             return  # in channels and group chats only an @-mention is meant for us
+        if self._identity.foreign_tenant(activity):
+            log.warning("refused a message from a tenant outside WISSENSLOTSE_ALLOWED_TENANTS")
+            await turn_context.send_activity(texts.FOREIGN_TENANT)
+            return
         if self._notifier is not None:
             self._notifier.remember(activity)
         text = well_formed(strip_mentions(activity))
@@ -266,7 +308,7 @@ class WissenslotseBot(ActivityHandler):
             await turn_context.send_activity(NOT_READY)
             return
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        user = user_ref(activity.from_property, await self._email_of(turn_context))
+        user = self._identity.user(activity, await self._email_of(turn_context))
         turn = Turn(
             text=text,
             user=user,
@@ -285,12 +327,14 @@ class WissenslotseBot(ActivityHandler):
         bot_id = activity.recipient.id if activity.recipient else None
         if not any(member.id == bot_id for member in members_added):
             return  # a colleague joined the team: no welcome from the bot
+        if self._identity.foreign_tenant(activity):
+            return
         assistant = self._assistant()
         if assistant is None:
             return
         if self._notifier is not None:
             self._notifier.remember(activity)
-        replies = assistant.welcome(user_ref(activity.from_property))
+        replies = assistant.welcome(self._identity.user(activity))
         if replies:
             await turn_context.send_activities([reply_activity(r) for r in replies])
 
@@ -421,6 +465,8 @@ class BotRuntime:
             return await asyncio.wait_for(job, self._auth_timeout)
         except TimeoutError as error:
             raise AuthUnavailable("authentication timed out") from error
+        except requests.RequestException as error:  # the key refresh timed out or failed
+            raise AuthUnavailable(f"signing keys unavailable: {type(error).__name__}") from error
         except Exception as error:  # PermissionError, jwt errors, IndexError on unknown keys
             raise Unauthorized(type(error).__name__) from error
 

@@ -40,6 +40,13 @@ ERROR_GENERIC = (
     "Entschuldigung, dabei ist bei mir ein Fehler aufgetreten. Bitte versuchen Sie es gleich "
     "noch einmal. Wenn es wieder passiert, wenden Sie sich bitte an die IT."
 )
+FOREIGN_TENANT = (
+    "Dieser Bot steht nur den Beschäftigten der eigenen Verwaltung zur Verfügung."
+)
+RATE_LIMITED = (
+    "Sie haben mir gerade sehr viele Nachrichten geschickt. Bitte warten Sie einen Moment, "
+    "bis ich die bisherigen beantwortet habe, und schreiben Sie dann erneut."
+)
 TOO_SLOW = (
     "Die Bearbeitung Ihrer Nachricht hat zu lange gedauert. Bitte versuchen Sie es später "
     "noch einmal oder formulieren Sie sie kürzer."

@@ -77,7 +77,7 @@ def test_a_task_alone_answers_only_a_strong_match_when_a_noun_is_unknown() -> No
 
 @pytest.fixture(scope="module")
 def measured(kb_index: Path, embedder: Any) -> dict[str, tuple[list[Evidence], bool]]:
-    from bot.assistant.assistant import documents_meta
+    from bot.assistant.warmup import documents_meta
     from bot.directory.directory import Directory
     from bot.settings import Settings
     from indexer.search.searcher import Searcher

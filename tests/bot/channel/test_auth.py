@@ -60,7 +60,7 @@ def channel_key() -> rsa.RSAPrivateKey:
 def openid_url(channel_key: rsa.RSAPrivateKey) -> Iterator[str]:
     """OpenID metadata + JWKS of the fake channel, on a plain HTTP server thread."""
     jwk = json.loads(RSAAlgorithm.to_jwk(channel_key.public_key()))
-    jwk.update({"kid": "channel-key-1", "use": "sig", "endorsements": ["msteams"]})
+    jwk.update({"kid": "channel-key-1", "use": "sig", "endorsements": ["msteams", "directline"]})
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -343,3 +343,66 @@ def test_a_hung_openid_endpoint_does_not_use_up_the_auth_workers(
     finally:
         hung.close()
         server.shutdown()
+
+
+def _signed_send(tmp_path: Any, channel_key: Any, openid_url: str, make: Any,
+                 **settings: Any) -> tuple[list[int], FakeConnector, FakeAssistant]:
+    config = ChannelConfig(openid_metadata_url=openid_url, token_issuer=ISSUER,
+                           credentials_factory=FixedCredentialsFactory())
+    bot_settings = _settings(tmp_path).model_copy(update=settings)
+    assistant, connector = FakeAssistant(), FakeConnector()
+
+    async def run() -> list[int]:
+        statuses = []
+        async with serve(connector.app) as url, serve(
+                create_app(bot_settings, assistant, channel_config=config)) as bot_url, \
+                aiohttp.ClientSession() as http:
+            for activity in make(url):
+                headers = {"Authorization": "Bearer " + _token(channel_key, url)}
+                async with http.post(f"{bot_url}/api/messages", json=activity,
+                                     headers=headers) as response:
+                    statuses.append(response.status)
+        return statuses
+
+    return asyncio.run(run()), connector, assistant
+
+
+def test_users_of_a_foreign_tenant_are_not_served(
+        tmp_path: Any, channel_key: Any, openid_url: str) -> None:
+    def messages(url: str) -> list[dict[str, Any]]:
+        own = teams_message(url, "Frage")
+        foreign = teams_message(url, "Frage", activity_id="2")
+        foreign["channelData"] = {"tenant": {"id": "other-tenant"}}
+        foreign["conversation"]["tenantId"] = "other-tenant"
+        return [own, foreign]
+
+    statuses, connector, assistant = _signed_send(
+        tmp_path, channel_key, openid_url, messages, allowed_tenants=["TENANT-1"])
+    assert statuses == [201, 201]
+    assert len(assistant.turns) == 1  # only the own tenant's message reached the assistant
+    texts_sent = [m.get("text", "") for m in connector.messages()]
+    assert any("eigenen Verwaltung" in text for text in texts_sent)
+
+
+def test_the_default_allow_list_is_the_apps_tenant(tmp_path: Any) -> None:
+    settings = _settings(tmp_path).model_copy(update={"app_tenant_id": "Tenant-A"})
+    assert settings.tenant_allow_list == frozenset({"tenant-a"})
+    assert _settings(tmp_path).tenant_allow_list == frozenset()  # multi-tenant: any
+
+
+def test_identity_claims_count_only_on_teams(
+        tmp_path: Any, channel_key: Any, openid_url: str) -> None:
+    """On Direct Line / Web Chat of the same Azure Bot the client writes aadObjectId itself:
+    such a sender is anonymous, whatever it claims."""
+    def messages(url: str) -> list[dict[str, Any]]:
+        teams = teams_message(url, "Frage")
+        direct = teams_message(url, "Frage", activity_id="2") | {"channelId": "directline"}
+        direct["from"] = {"id": "dl-user", "name": "Admin", "aadObjectId": "aad-admin"}
+        return [teams, direct]
+
+    statuses, _, assistant = _signed_send(tmp_path, channel_key, openid_url, messages)
+    assert statuses == [201, 201]
+    teams_user, direct_user = (turn.user for turn in assistant.turns)
+    assert teams_user.key == "aad-birgit"
+    assert direct_user.key == "directline:dl-user"
+    assert direct_user.teams_id is None and direct_user.email is None
