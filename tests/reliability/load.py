@@ -136,3 +136,29 @@ def run_load(bot: BotProcess, users: int, seconds: float,
         "machine_load_1min": round(os.getloadavg()[0], 1),
     }
     return result
+
+
+def run_flood(bot: BotProcess, messages: int) -> dict[str, Any]:
+    """``messages`` at once from one session, one question of a colleague among them."""
+
+    async def run() -> tuple[list[tuple[int, list[dict[str, Any]]]], bool, float]:
+        async with aiohttp.ClientSession() as http:
+            flood = [ask(http, bot.url, "flut", QUESTIONS[n % len(QUESTIONS)])
+                     for n in range(messages)]
+            started = time.monotonic()
+            colleague = asyncio.create_task(ask(http, bot.url, "kollegin", QUESTIONS[0]))
+            results = await asyncio.gather(*flood)
+            status, replies = await colleague
+            answered = status == 200 and [r["data"].get("kind") for r in replies] == ["answer"]
+            return list(results), answered, time.monotonic() - started
+
+    with probing(bot.url) as probe:
+        results, colleague, seconds = asyncio.run(run())
+    kinds = [replies[0]["data"].get("kind") if replies else None for _, replies in results]
+    polite = [replies[0]["text"] for status, replies in results
+              if replies and replies[0]["data"].get("kind") == "rate_limited"]
+    return {"messages": messages, "answered": kinds.count("answer") + kinds.count("not_found"),
+            "refused_politely": len(polite), "errors": sum(s != 200 for s, _ in results)
+            + kinds.count("error"), "colleague_answered": colleague,
+            "colleague_seconds": round(seconds, 2), "worst_lag_ms": round(probe.worst_ms),
+            "probe_failures": probe.failures, "refusal": (polite or [""])[0][:60]}

@@ -33,7 +33,6 @@ from tests.reliability.conftest import private_dir, record
 from tests.reliability.harness import build_index, copy_sample_kb
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-FINDING_7 = "issue 14 finding 7: identity on channels other than msteams and on foreign tenants"
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +50,10 @@ def _assistant(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _teams_settings(kb: Path, index: Path, state: Path) -> Settings:
+    # one town: its tenant is the only one allowed (docs/teams.md)
     return Settings(kb_dir=kb, index_dir=index, state_db=state, model="fake", app_id=APP_ID,
                     app_password="not-used", admins=[leaks.ADMIN[0]], web_chat=False,
-                    _env_file=None)
+                    allowed_tenants=["tenant-1"], _env_file=None)
 
 
 def _activity(url: str, text: str, aad: str, **changes: Any) -> dict[str, Any]:
@@ -102,12 +102,9 @@ IDENTITIES = {
     "another channel id": dict(aad=leaks.MEMBER[1], channelId="webchat"),
     "another tenant": dict(aad=leaks.MEMBER[1], tenant="tenant-elsewhere"),
 }
-XFAIL = {"another tenant"}
 
 
-@pytest.mark.parametrize("identity", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=FINDING_7))
-    if name in XFAIL else name for name in IDENTITIES])
+@pytest.mark.parametrize("identity", list(IDENTITIES))
 def test_teams_identities(identity: str, marked_kb: tuple[Path, Path], tmp_path: Path,
                           channel_key: Any, openid_url: str,  # noqa: F811 (fixtures)
                           monkeypatch: pytest.MonkeyPatch,
