@@ -20,6 +20,8 @@ Usage (nice: the machine is shared; a fresh Hamburg index takes 20-40 min, reuse
     nice python bench/answer_eval.py --index-dir /tmp/wl-eval --kb lindenbach --json out.json
     nice python bench/answer_eval.py --index-dir /tmp/wl-eval --kb hamburg \\
         --reuse-index hamburg=/path/to/hamburg_index --details
+    nice python bench/answer_eval.py --index-dir /tmp/wl-eval --kb none \\
+        --extra-kb meinestadt /srv/wissen/knowledge_base meine_fragen.jsonl
 """
 
 from __future__ import annotations
@@ -180,8 +182,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                      epilog=__doc__.split("Usage", 1)[1])
     parser.add_argument("--index-dir", type=Path, required=True,
                         help="cache folder for the indexes, reference vectors and state")
-    parser.add_argument("--kb", action="append", choices=sorted(knowledge_bases()),
+    parser.add_argument("--kb", action="append", choices=[*sorted(knowledge_bases()), "none"],
                         help="knowledge base to measure (repeatable; default: all present)")
+    parser.add_argument("--extra-kb", action="append", nargs=3, default=[],
+                        metavar=("NAME", "KB_DIR", "QUESTIONS"),
+                        help="also measure another knowledge base (counted as held out)")
     parser.add_argument("--reuse-index", action="append", default=[], metavar="KB=PATH",
                         help="serve an existing index for KB instead of building one")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
@@ -190,7 +195,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.reuse = {}
     for item in args.reuse_index:
         name, _, path = item.partition("=")
-        if name not in knowledge_bases() or not path:
+        if not name or not path:
             parser.error(f"--reuse-index expects KB=PATH, got {item!r}")
         args.reuse[name] = Path(path)
     return args
@@ -205,8 +210,11 @@ def main(argv: list[str]) -> int:
 
     embedder = load_embedder("e5")
     results = []
-    for name in args.kb or list(knowledge_bases()):
-        base = knowledge_bases()[name]
+    bases = [knowledge_bases()[name] for name in args.kb or knowledge_bases() if name != "none"]
+    bases += [KnowledgeBase(name, Path(kb), Path(questions), True)
+              for name, kb, questions in args.extra_kb]
+    for base in bases:
+        name = base.name
         if not base.kb.is_dir():
             print(f"skipping {name}: {base.kb} does not exist", file=sys.stderr)
             continue

@@ -62,7 +62,9 @@ class Outcome:
 
 
 def parse_bench_question(record: Mapping[str, Any], where: str) -> BenchQuestion:
-    kind = record.get("kind")
+    """One question; a plain ``fragen.jsonl`` line (question + relevant) is a how-question
+    asked today."""
+    kind = record.get("kind", "how")
     if kind not in KINDS:
         raise ValueError(f"{where}: kind must be one of {KINDS}, got {kind!r}")
     relevant = tuple(record.get("relevant") or ())
@@ -74,7 +76,7 @@ def parse_bench_question(record: Mapping[str, Any], where: str) -> BenchQuestion
         relevant=relevant,
         task=record.get("task") or None,
         person_today=record.get("person_today") or None,
-        day=date.fromisoformat(str(record["day"])),
+        day=date.fromisoformat(str(record["day"])) if record.get("day") else date.today(),
         asker=record.get("asker") or None,
         forbidden=tuple(record.get("forbidden") or ()),
         other_tasks=tuple(record.get("other_tasks") or ()),
@@ -154,6 +156,8 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     out["who_person_n"], out["who_person_right"] = len(persons), sum(persons)
     out["who_person_rate"] = _rate(sum(persons), len(persons))
     out["leaks"] = sum(1 for o in outcomes if leaked(o))
+    out["by_kind"] = {kind: dict(Counter(verdict(o) for o in outcomes if o.question.kind == kind))
+                      for kind in KINDS}
     return out
 
 

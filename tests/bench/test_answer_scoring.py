@@ -152,3 +152,9 @@ def test_a_document_serving_several_tasks_accepts_each_of_them() -> None:
     asked = parse_bench_question(record, "f:1")
     assert [verdict(Outcome(asked, True, task)) for task in ("t1", "t2", "t3")] == [
         "right", "right", "wrong"]
+
+
+def test_a_plain_fragen_line_is_a_how_question_asked_today() -> None:
+    asked = parse_bench_question({"question": "q", "relevant": ["steueramt/hund"]}, "f:1")
+    assert (asked.kind, asked.day, asked.task) == ("how", date.today(), None)
+    assert verdict(Outcome(asked, True, None, None, ("steueramt/hundesteuer.md",))) == "right"
