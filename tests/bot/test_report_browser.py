@@ -3,14 +3,11 @@ it shows both charts (inline SVG, drawn with a size) and the table of the 15 ris
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
 from bot.app import create_app
 from bot.assistant.assistant import Assistant
@@ -20,6 +17,7 @@ from bot.settings import Settings
 from bot.state import State
 from tests.bot.assistant.conftest import ScriptedSearcher
 from tests.bot.test_webchat_browser import _browser_binaries
+from tests.browser import served
 
 pytestmark = pytest.mark.browser
 
@@ -37,28 +35,8 @@ def report_url(tmp_path: Path) -> Iterator[str]:
     state.record_unanswered("Wie läuft die Stundung?", "u", task_id="stundung_erlass")
     assistant = Assistant(settings, ScriptedSearcher([]), directory, state,
                           today=lambda: date(2026, 12, 2), docs_meta=docs)
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(settings, assistant))
-    started = threading.Event()
-    address: list[str] = []
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        address.append(f"http://127.0.0.1:{port}/bericht?person=fbeck")  # an admin
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert started.wait(30), "the app did not start"
-    yield address[0]
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(30)
+    with served(create_app(settings, assistant), "/bericht?person=fbeck") as url:  # an admin
+        yield url
 
 
 def test_report_shows_charts_and_the_top_15(report_url: str, tmp_path: Path) -> None:

@@ -2,66 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from bot.app import create_app
 from bot.settings import Settings
 from bot.turns import Notifier, Reply, Turn, UserRef
 from tests.bot.channel.conftest import FakeAssistant
+from tests.browser import browser_binaries, served
 
 pytestmark = pytest.mark.browser
 
 QUESTION = "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?"
 
 
-def _browser_binaries() -> tuple[str, str] | None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    message = "headless Chromium needs: apt-get install -y chromium chromium-driver"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-    return None
+_browser_binaries = browser_binaries  # the name the other browser tests import
 
 
 @pytest.fixture
 def web_chat_url(tmp_path: Path) -> Iterator[str]:
     """The app on a free port of 127.0.0.1, served from its own thread and event loop."""
     settings = Settings(kb_dir=tmp_path / "kb", index_dir=tmp_path / "index", _env_file=None)
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(settings, FakeAssistant()))
-    started = threading.Event()
-    address: list[str] = []
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        address.append(f"http://127.0.0.1:{port}/")
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert started.wait(30), "the web chat did not start"
-    yield address[0]
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(30)
+    with served(create_app(settings, FakeAssistant())) as url:
+        yield url
 
 
 def test_question_gets_an_answer_with_a_source(web_chat_url: str, tmp_path: Path) -> None:
@@ -151,27 +118,8 @@ class HostileAssistant:
 @pytest.fixture
 def hostile_chat_url(tmp_path: Path) -> Iterator[str]:
     settings = Settings(kb_dir=tmp_path / "kb", index_dir=tmp_path / "index", _env_file=None)
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(settings, HostileAssistant()))  # type: ignore[arg-type]
-    address: list[str] = []
-    started = threading.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        address.append(f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/")  # type: ignore[union-attr]
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert started.wait(30)
-    yield address[0]
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(30)
+    with served(create_app(settings, HostileAssistant())) as url:  # type: ignore[arg-type]
+        yield url
 
 
 ACTIVE_CONTENT = """

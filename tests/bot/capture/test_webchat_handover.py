@@ -5,19 +5,17 @@ Screenshots go to ``$WISSENSLOTSE_SCREENSHOTS`` when set (docs/handover.md uses 
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from bot.app import create_app
 from bot.settings import Settings
 from tests.bot.test_webchat_browser import _browser_binaries
+from tests.browser import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
@@ -29,28 +27,8 @@ STEPS = ("1. Antrag und Fahrzeugschein prüfen: Hauptwohnsitz in der Parkzone, H
 @pytest.fixture
 def chat_url(town: Settings) -> Iterator[str]:
     """The real bot (e5, index, directory, state) on a free port of 127.0.0.1."""
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(town))
-    started = threading.Event()
-    address: list[str] = []
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        address.append(f"http://127.0.0.1:{port}/")
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert started.wait(120), "the web chat did not start"
-    yield address[0]
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(60)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(30)
+    with served(create_app(town), start_seconds=120) as url:
+        yield url
 
 
 class Tab:
