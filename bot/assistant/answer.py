@@ -207,17 +207,16 @@ def _visible(directory: TaskDirectory | None, task_id: str | None,
 def choose_task(
     hits: Sequence[Hit], matches: Sequence[tuple[Any, float]], docs_ok: bool
 ) -> str | None:
-    """The task the question is about: a directory match the documents confirm, else a strong
-    directory match (the task named in the question), else the best document's task."""
+    """The task the question is about: a match the documents confirm, else a match (the task
+    named in the question, even when its document is not readable to the asker), else a
+    guess the documents confirm, else the best document's task."""
     hit_tasks: list[str] = []
     for hit in hits[:3] if docs_ok else ():
         hit_tasks.extend(t for t in hit.chunk.meta.tasks if t not in hit_tasks)
-    for task, score in matches:
-        if score >= TASK_GUESS and task.id in hit_tasks:
-            return str(task.id)
-    strong = [task for task, score in matches if score >= TASK_MATCH]
-    if strong:
-        return str(strong[0].id)
+    for floor, confirmed in ((TASK_MATCH, True), (TASK_MATCH, False), (TASK_GUESS, True)):
+        for task, score in matches:
+            if score >= floor and (task.id in hit_tasks or not confirmed):
+                return str(task.id)
     return hit_tasks[0] if hit_tasks else None
 
 

@@ -176,3 +176,15 @@ def test_a_section_without_quotable_text_gives_way(settings: Settings) -> None:
                             FIXED_DAY, settings, lambda source: [table, steps])  # fmt: skip
     assert answer.steps == ("Antrag prüfen",)
     assert answer.sources[0].section == "Ablauf"
+
+
+def test_a_task_named_in_the_question_beats_a_task_only_the_visible_document_names(
+    settings: Settings, directory: Any
+) -> None:
+    # the asker may not read the document about the task the question names (restricted):
+    # the readable document's own task gets a document vote, a guess, and must not win
+    other = chunk("steueramt/hund.md", "Gehaltsabrechnung und Hundesteuer",
+                  "Die Gehaltsabrechnung prüft das Steueramt.", TITLE, ("hundesteuer",))
+    answer = compose_answer("Wer macht die Gehaltsabrechnung?", hits((other, 0.93)), directory,
+                            FIXED_DAY, settings)  # fmt: skip
+    assert answer.found and answer.task_id == "gehaelter"
