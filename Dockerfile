@@ -20,6 +20,7 @@ ENV PYTHONUNBUFFERED=1 \
     WISSENSLOTSE_KB_DIR=/data/knowledge_base \
     WISSENSLOTSE_INDEX_DIR=/data/var/index \
     WISSENSLOTSE_STATE_DB=/data/var/state.sqlite \
+    WISSENSLOTSE_RELEASE_DIR=/data/var/freigegeben \
     WISSENSLOTSE_HOST=0.0.0.0
 
 WORKDIR /app

@@ -22,6 +22,7 @@ from bot.channel import (
     create_authentication,
 )
 from bot.channel.local_guard import local_only_middleware
+from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.state.retention import purge_nightly
 from bot.turns import Notifier
@@ -33,10 +34,6 @@ ASSISTANT: web.AppKey[AssistantPort | None] = web.AppKey("assistant", object)  #
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
 PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
-
-
-class ConfigurationError(ValueError):
-    """A setting combination the bot refuses to start with."""
 
 
 def create_app(
@@ -83,6 +80,10 @@ def create_app(
             app[ASSISTANT] = await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings
             )
+        # proactive messages (handover drafts) need references that survive a restart
+        store = getattr(app[ASSISTANT], "state", None)
+        if callable(getattr(store, "save_reference", None)):
+            notifier.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
             settings.state_db, settings.retention_days, settings.timezone))
@@ -96,6 +97,9 @@ def create_app(
     app.on_cleanup.append(shut_down)
     app.router.add_post("/api/messages", endpoint.handle)
     app.router.add_get("/healthz", healthz)
+    from bot.channel.report import add_report
+
+    add_report(app, settings, lambda: app[ASSISTANT])
     return app
 
 

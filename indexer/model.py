@@ -99,6 +99,7 @@ class Hit:
     dense_score: float | None = None  # cosine similarity, where the dense side saw the chunk
     lexical_score: float | None = None  # BM25 score, where the lexical side saw the chunk
     more_in_document: tuple[Chunk, ...] = ()  # further matching chunks of the same document
+    also_in: tuple[str, ...] = ()  # sources of the other documents of its content group
 
     @property
     def source(self) -> str:

@@ -10,7 +10,9 @@ from bot.assistant.answer import (
     SourceRef,
     compose_answer,
 )
-from bot.assistant.assistant import Assistant
+from bot.assistant.assistant import (
+    Assistant,
+)
 from bot.assistant.cards import (
     answer_card,
     answer_text,
@@ -23,6 +25,7 @@ from bot.assistant.commands import (
 from bot.assistant.confidence import (
     CALIBRATED_MIN_CONFIDENCE,
     Evidence,
+    agreement_of,
     confidence_of,
     coverage_of,
     evidence_of,
@@ -48,7 +51,11 @@ from bot.assistant.sections import (
     question_terms,
     quote_steps,
 )
-from bot.assistant.warmup import build_assistant, documents_meta
+from bot.assistant.warmup import (
+    build_assistant,
+    documents_meta,
+    gate_loader,
+)
 
 __all__ = [
     "Answer",
@@ -57,6 +64,7 @@ __all__ = [
     "CommandKind",
     "Contact",
     "Evidence",
+    "agreement_of",
     "NICENESS",
     "ProgressReporter",
     "ReindexBusy",
@@ -67,6 +75,7 @@ __all__ = [
     "answer_text",
     "best_section",
     "build_assistant",
+    "gate_loader",
     "build_command",
     "child_environment",
     "compose_answer",

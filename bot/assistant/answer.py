@@ -13,10 +13,18 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from bot.assistant.confidence import confidence_of, evidence_of, min_confidence, names_a_task
-from bot.assistant.sections import DocumentChunks, best_section, is_how_question, quote_steps
+from bot.assistant.gate import DEFAULT_RULE, GateRule
+from bot.assistant.sections import (
+    DocumentChunks,
+    best_section,
+    is_how_question,
+    is_list,
+    quote_steps,
+)
 from bot.directory import GUESS as TASK_GUESS
 from bot.directory import MATCH as TASK_MATCH
 from bot.directory import RESPONSIBLE, Availability, Person, Task
+from indexer.calibration import CosineScale
 from indexer.model import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -24,15 +32,25 @@ log = logging.getLogger(__name__)
 TOPIC_COUNT = 3
 MAX_SOURCES = 3
 
+
 class TaskDirectory(Protocol):
     """What compose_answer needs of bot.directory.directory.Directory."""
 
     def match_tasks(
         self, question: str, k: int = 3, query_vector: Any = None,
-        groups: Collection[str] | None = None,
+        documents: Sequence[Sequence[str]] = (), groups: Collection[str] | None = None,
     ) -> list[tuple[Task, float]]: ...
     def task(self, task_id: str) -> Task | None: ...
     def who_handles(self, task_id: str, day: date) -> Availability: ...
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What the gate reads besides the evidence: the index's cosine scale (None: the default
+    scale) and the rule (default or calibrated, bot.assistant.gate)."""
+
+    scale: CosineScale | None = None
+    rule: GateRule = DEFAULT_RULE
 
 
 @dataclass(frozen=True)
@@ -83,10 +101,14 @@ class Answer:
     who: Responsibility | None = None
     steps: tuple[str, ...] = ()
     steps_title: str = ""  # document and section the steps are quoted from
+    steps_are_list: bool = True  # the quote is a list (numbered steps), else paragraphs
     how_to: bool = True  # the question asks how: the quote is the procedure
     sources: tuple[SourceRef, ...] = ()
     topics: tuple[str, ...] = ()  # closest topics, offered as buttons when nothing was found
     answer_id: str | None = None
+    # not found: the task the question was probably about (kept with the unanswered question
+    # so the knowledge-risk overview can count, per task, what the bot could not answer)
+    near_task: str | None = None
 
 
 def compose_answer(
@@ -96,32 +118,44 @@ def compose_answer(
     day: date,
     settings: Any,
     document_chunks: DocumentChunks | None = None,
+    gate: Gate | None = None,
     groups: Collection[str] | None = None,
 ) -> Answer:
     """The answer to ``question`` from ranked ``hits`` and the directory, for ``day``.
 
     ``document_chunks(source)`` (all chunks of a document) lets the answer quote a section
-    that the chunker cut into several chunks in full. ``groups``: the asking user's access
-    groups; tasks only restricted documents name stay hidden from others (None: no filter)."""
+    that the chunker cut into several chunks in full; ``gate``: the index's cosine scale and
+    the gate's rule (defaults when None). ``groups``: the asking user's access groups; tasks
+    only restricted documents name stay hidden from others (None: no filter)."""
+    gate = gate or Gate()
     matches = (directory.match_tasks(question, k=3, groups=groups)
                if directory is not None else [])
     task_score = max((score for _, score in matches), default=0.0)
     tasks = [task for task, _ in matches]
-    evidence = evidence_of(question, hits, task_score, tasks)
-    confidence = evidence.confidence if any(h.dense_score is not None for h in hits) else 0.0
-    threshold = min_confidence(settings)
+    evidence = evidence_of(question, hits, task_score, tasks, gate.scale)
+    scored = any(h.dense_score is not None for h in hits)
+    confidence = evidence.confidence_under(gate.rule) if scored else 0.0
+    threshold = min_confidence(settings, gate.rule)
     docs_ok = bool(hits) and confidence >= threshold
+    if docs_ok and directory is not None:  # trusted documents vote for their tasks
+        documents = [hit.chunk.meta.tasks for hit in hits]
+        matches = directory.match_tasks(question, k=3, documents=documents, groups=groups)
     task_id = choose_task(hits, matches, docs_ok) if docs_ok or names_a_task(evidence) else None
     if not _visible(directory, task_id, groups):
         task_id = None
     if not docs_ok and task_id is None:
-        return Answer(question, False, confidence, topics=closest_topics(hits, matches))
+        near = next((str(t.id) for t, score in matches if score >= TASK_GUESS), None)
+        return Answer(question, False, confidence, topics=closest_topics(hits, matches),
+                      near_task=near)
     task_name, who = None, None
     if task_id is not None and directory is not None:
         task = directory.task(task_id)
         task_name = task.name if task is not None else None
         who = responsibility(directory, task_id, day)
-    hits = documents_for_task(question, hits, task_id, threshold, task_score) if docs_ok else []
+    if docs_ok:
+        hits = documents_for_task(question, hits, task_id, threshold, task_score, gate)
+    else:
+        hits = []
     if not hits:  # the directory knows the task, no document says how it is done
         return Answer(question, True, confidence, task_id, task_name, who)
     chunk = best_section(question, hits, document_chunks)
@@ -134,6 +168,7 @@ def compose_answer(
         who=who,
         steps=quote_steps(chunk.text),
         steps_title=_section_title(chunk),
+        steps_are_list=is_list(chunk.text),
         how_to=is_how_question(question),
         sources=sources_of(hits, chunk, settings.doc_base_url, task_id),
     )
@@ -145,16 +180,19 @@ def documents_for_task(
     task_id: str | None,
     threshold: float,
     task_score: float = 0.0,
+    gate: Gate | None = None,
 ) -> list[Hit]:
     """The hits to quote from: a confident document about the task first (its own confidence,
     as if it were the only hit). When the best document is about other tasks and none is about
     this one, there is nothing to quote."""
     if task_id is None or not hits[0].chunk.meta.tasks or task_id in hits[0].chunk.meta.tasks:
         return list(hits)
+    gate = gate or Gate()
     for hit in hits[1:]:
         if (
             task_id in hit.chunk.meta.tasks
-            and confidence_of(question, [hit], task_score) >= threshold
+            and confidence_of(question, [hit], task_score, scale=gate.scale, rule=gate.rule)
+            >= threshold
         ):
             return [hit, *(h for h in hits if h is not hit)]
     return []

@@ -7,13 +7,13 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.assistant.answer import Answer, compose_answer
+from bot.assistant.answer import Answer, Gate, compose_answer
 from bot.assistant.cards import answer_card, answer_text, welcome_card
 from bot.assistant.commands import (
     Command,
@@ -24,13 +24,17 @@ from bot.assistant.commands import (
     run_command,
 )
 from bot.assistant.errors import InvalidAction, NotAllowed
+from bot.assistant.outreach import Outreach
+from bot.assistant.ports import SearchBackend
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
 from bot.assistant.throttle import SenderThrottle
-from bot.directory import Person, is_admin
+from bot.capture import CAPTURE_ACTIONS
+from bot.directory import Directory, Person, is_admin
 from bot.directory.errors import DirectoryError
 from bot.settings import Settings
+from bot.state.store import StateStore
 from bot.texts import assistant as texts
-from bot.turns import Notifier, Reply, Turn, UserRef
+from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
 from indexer.model import Chunk, DocumentMeta, Hit
 
@@ -40,7 +44,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-MAX_MESSAGE_CHARS = 2000
 SEARCH_K = 8
 # Commands run in a worker thread with this budget: the event loop (and /healthz, and every
 # other chat) must never wait for one message, whatever its text makes a parser do.
@@ -61,33 +64,20 @@ def _cores() -> int:
 ANSWER_SLOTS = _cores()
 
 
-class SearchBackend(Protocol):
-    """What the assistant needs of ``indexer.search.searcher.Searcher``."""
-
-    @property
-    def version_id(self) -> str | None: ...
-    @property
-    def manifest(self) -> Mapping[str, Any]: ...
-
-    def refresh(self) -> bool: ...
-    def search(
-        self, query: str, k: int = 5, *, groups: Collection[str] | None = None
-    ) -> list[Hit]: ...
-
-
-class Assistant:
+class Assistant(Outreach):
     """Turns a Turn into replies. Every dependency is injected (tests use fixed dates)."""
 
     def __init__(
         self,
         settings: Settings,
         searcher: SearchBackend,
-        directory: Any,
-        state: Any,
+        directory: Directory,
+        state: StateStore,
         today: Callable[[], date] | None = None,
         reindexer: Reindexer | None = None,
-        reload_directory: Callable[[], Any] | None = None,
+        reload_directory: Callable[[], tuple[Directory, Mapping[str, DocumentMeta]]] | None = None,
         docs_meta: Mapping[str, DocumentMeta] | None = None,
+        gate_for: Callable[[str | None], Gate] | None = None,
     ) -> None:
         self.settings = settings
         self.searcher = searcher
@@ -96,7 +86,8 @@ class Assistant:
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
-        self.docs_meta = docs_meta  # front matter of the indexed documents (gap report)
+        # front matter of the indexed documents (gap report)
+        self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
         self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
@@ -105,6 +96,13 @@ class Assistant:
         self._throttle = SenderThrottle(settings.rate_limit_per_minute,
                                         settings.max_pending_per_sender)
         self._version: IndexVersion | None = None
+        # the gate's scale belongs to an index version: looked up again when it changes
+        self._gate_for = gate_for or (lambda _version: Gate())
+        self._gate: tuple[str | None, Gate] | None = None
+        self._linked: set[tuple[str, str]] = set()
+        from bot.capture import HandoverDesk
+
+        self.handover = HandoverDesk(self)
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -123,7 +121,7 @@ class Assistant:
 
     def people(self) -> list[tuple[str, str]]:
         """(person id, name) of the directory, for the local web chat's "Sie sind:" choice."""
-        return [(p.id, p.name) for p in self.directory.people.values()] if self.directory else []
+        return [(p.id, p.name) for p in self.directory.people.values()]
 
     def welcome(self, user: UserRef) -> list[Reply]:
         lines = texts.welcome_lines()
@@ -156,6 +154,7 @@ class Assistant:
 
     # -- dispatch -------------------------------------------------------------------------
     async def _dispatch(self, turn: Turn) -> list[Reply]:
+        self.link_user(turn, self.person_of(turn.user))  # to reach this person later
         if turn.value is not None:
             return await self._card_action(turn)
         text = (turn.text or "").strip()
@@ -177,6 +176,10 @@ class Assistant:
         try:
             if action == "feedback":
                 return [await self._off_loop(feedback, self.state, turn.user, value)]
+            if action in CAPTURE_ACTIONS:
+                person = self.person_of(turn.user)
+                admin = self.is_admin(turn.user, person)
+                return await self.handover.action(turn, person, admin, value)
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():
@@ -235,7 +238,7 @@ class Assistant:
         """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
         if answer.found:
             return self._record(answer, user)
-        self.state.record_unanswered(answer.question, user.key)
+        self.state.record_unanswered(answer.question, user.key, answer.task_id or answer.near_task)
         return answer
 
     def _search_and_compose(
@@ -249,9 +252,16 @@ class Assistant:
         with self._search_lock:  # _document_chunks swaps the version it quotes from
             answer = compose_answer(
                 question, hits, self.directory, day, self.settings, self._document_chunks,
-                groups=groups,
+                self.gate(), groups=groups,
             )
         return answer, hits
+
+    def gate(self) -> Gate:
+        """The gate (cosine scale and rule) of the version the searcher serves."""
+        version_id = getattr(self.searcher, "version_id", None)
+        if self._gate is None or self._gate[0] != version_id:
+            self._gate = (version_id, self._gate_for(version_id))
+        return self._gate[1]
 
     def _document_chunks(self, source: str) -> list[Chunk]:
         """All chunks of a document in the version the searcher serves (to quote a section
@@ -276,6 +286,7 @@ class Assistant:
             [source.key for source in answer.sources],
             getattr(self.searcher, "version_id", None) or "",
             user.key,
+            answer.task_id,
         )
         return replace(answer, answer_id=answer_id)
 
@@ -287,8 +298,6 @@ class Assistant:
     # -- people ---------------------------------------------------------------------------
     def person_of(self, user: UserRef) -> Person | None:
         """The directory person behind a chat user (web chat choice, e-mail, Teams id)."""
-        if self.directory is None:
-            return None
         if user.person_id and self.settings.local_mode:  # the web chat's choice: local only
             person = self.directory.person(user.person_id)
             if person is not None:
@@ -317,6 +326,15 @@ class Assistant:
                 return self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
                 return await self._off_loop(absence, self, turn, f"abwesend {command.args}", False)
+            if command.kind in (CommandKind.HANDOVER, CommandKind.RELEASES) and turn.is_group:
+                from bot.texts.capture import PERSONAL_CHAT_ONLY
+
+                return [Reply(PERSONAL_CHAT_ONLY, data={"kind": "handover_personal_only"})]
+            if command.kind is CommandKind.HANDOVER:
+                replies = self.handover.command(person, admin, command.args)
+                return replies or await self.answer_question(turn, turn.text.strip())
+            if command.kind is CommandKind.RELEASES:
+                return self.handover.pending(person, admin)
             if command.kind is CommandKind.BACK:
                 replies = await self._off_loop(absence, self, turn, f"zurück {command.args}", True)
                 return replies or await self.answer_question(turn, turn.text.strip())

@@ -103,6 +103,8 @@ def _steps_elements(answer: Answer) -> list[Element]:
     if not answer.steps:
         return []
     elements = [_label(_steps_label(answer))]
+    if not answer.steps_are_list:  # paragraphs are quoted as paragraphs, not as steps
+        return elements + [_text(paragraph, spacing="Small") for paragraph in answer.steps]
     for number, step in enumerate(answer.steps, start=1):
         head, *subitems = step.split(SUBITEM)
         elements.append(_text(f"{number}. {head}", spacing="Small"))
@@ -112,7 +114,7 @@ def _steps_elements(answer: Answer) -> list[Element]:
 
 
 def _steps_label(answer: Answer) -> str:
-    label = texts.CARD_STEPS if answer.how_to else texts.CARD_QUOTE
+    label = texts.CARD_STEPS if answer.how_to and answer.steps_are_list else texts.CARD_QUOTE
     return label.format(title=answer.steps_title)
 
 
@@ -168,7 +170,8 @@ def answer_text(answer: Answer) -> str:
     if answer.steps:
         lines += ["", _steps_label(answer)]
         lines += [
-            f"{n}. {step}".replace(SUBITEM, "\n   - ") for n, step in enumerate(answer.steps, 1)
+            f"{n}. {step}".replace(SUBITEM, "\n   - ") if answer.steps_are_list else step
+            for n, step in enumerate(answer.steps, 1)
         ]
     if answer.sources:
         lines += ["", texts.CARD_SOURCES]

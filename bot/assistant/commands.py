@@ -9,12 +9,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.assistant.cards import message_card
 from bot.assistant.errors import InvalidAction
+from bot.directory import Person, format_date
+from bot.state.store import AnswerLog
 from bot.texts import assistant as texts
 from bot.turns import Reply, Turn, UserRef
+
+if TYPE_CHECKING:
+    from bot.assistant.ports import CommandContext
 
 
 class CommandKind(Enum):
@@ -23,7 +28,10 @@ class CommandKind(Enum):
     ABSENT = "abwesend"
     BACK = "zurück"
     GAPS = "lücken"
+    REPORT = "bericht"
     REINDEX = "neu indexieren"
+    HANDOVER = "übergabe"
+    RELEASES = "freigaben"
     UNKNOWN = "unknown"
 
 
@@ -43,13 +51,21 @@ _NAMES: dict[str, CommandKind] = {
     "lücken": CommandKind.GAPS,
     "luecken": CommandKind.GAPS,
     "wissenslücken": CommandKind.GAPS,
+    "bericht": CommandKind.REPORT,
+    "wissensrisiko": CommandKind.REPORT,
+    "risikobericht": CommandKind.REPORT,
     "neu indexieren": CommandKind.REINDEX,
     "neuindexieren": CommandKind.REINDEX,
     "reindex": CommandKind.REINDEX,
     "indexieren": CommandKind.REINDEX,
+    "übergabe": CommandKind.HANDOVER,
+    "uebergabe": CommandKind.HANDOVER,
+    "übergabe-interview": CommandKind.HANDOVER,
+    "freigaben": CommandKind.RELEASES,
+    "freigabe": CommandKind.RELEASES,
 }
 # Commands that take arguments; the others must stand alone (so "status der Akte?" is a question).
-_WITH_ARGS = frozenset({CommandKind.ABSENT, CommandKind.BACK})
+_WITH_ARGS = frozenset({CommandKind.ABSENT, CommandKind.BACK, CommandKind.HANDOVER})
 
 
 @dataclass(frozen=True)
@@ -88,15 +104,22 @@ def parse_command(text: str) -> Command | None:
 # -- running the commands (the assistant passes itself; no botbuilder, no globals) --------
 
 
-def run_command(assistant: Any, command: Command, turn: Turn, admin: bool) -> list[Reply]:
+def run_command(
+    assistant: CommandContext, command: Command, turn: Turn, admin: bool
+) -> list[Reply]:
     """Help, status, zurück, lücken and unknown commands (reindex/absence live elsewhere)."""
     if command.kind is CommandKind.HELP:
-        lines = [texts.HELP_TEXT] + ([texts.HELP_ADMIN_TEXT] if admin else [])
+        from bot.texts import capture
+
+        lines = [texts.HELP_TEXT + "\n" + capture.HELP_LINES]
+        lines += [texts.HELP_ADMIN_TEXT] if admin else []
         return [_message(texts.HELP_TITLE, lines, "help")]
     if command.kind is CommandKind.STATUS:
         return [_message(texts.STATUS_TITLE, status_lines(assistant, turn, admin), "status")]
     if command.kind is CommandKind.GAPS:
         return [_message(texts.GAPS_TITLE, gap_lines(assistant), "gaps")]
+    if command.kind is CommandKind.REPORT:
+        return [report_link(assistant, turn)]
     return [Reply(texts.unknown_command(command.name, admin), data={"kind": "unknown_command"})]
 
 
@@ -104,7 +127,7 @@ def _message(title: str, lines: list[str], kind: str) -> Reply:
     return Reply("\n".join([title, *lines]), message_card(title, lines), {"kind": kind})
 
 
-def status_lines(assistant: Any, turn: Turn, admin: bool) -> list[str]:
+def status_lines(assistant: CommandContext, turn: Turn, admin: bool) -> list[str]:
     health = assistant.health()
     if health.get("index_version"):
         lines = [texts.STATUS_INDEX.format(
@@ -119,25 +142,25 @@ def status_lines(assistant: Any, turn: Turn, admin: bool) -> list[str]:
         lines.append(texts.STATUS_YOU_UNKNOWN)
     else:
         suffix = texts.STATUS_YOU_ADMIN if admin else ""
-        lines.append(texts.STATUS_YOU.format(name=getattr(person, "name", "?"), admin=suffix))
+        lines.append(texts.STATUS_YOU.format(name=person.name, admin=suffix))
         lines += _own_absences(assistant, person)
     if health.get("reindex_running"):
         lines.append(texts.STATUS_REINDEX_RUNNING)
     return lines
 
 
-def _own_absences(assistant: Any, person: Any) -> list[str]:
+def _own_absences(assistant: CommandContext, person: Person) -> list[str]:
     today = assistant.today()
     lines = []
     for absence in assistant.directory.absences_of(person.id):
         if absence.person == person.id and absence.end >= today:
             lines.append(texts.STATUS_ABSENT.format(
-                start=texts.format_date(absence.start), end=texts.format_date(absence.end)
+                start=format_date(absence.start), end=format_date(absence.end)
             ))  # fmt: skip
     return lines
 
 
-def feedback(state: Any, user: UserRef, value: dict[str, Any]) -> Reply:
+def feedback(state: AnswerLog, user: UserRef, value: dict[str, Any]) -> Reply:
     """Store a 👍/👎 of a card; forged data raises InvalidAction, an unknown id is said so."""
     answer_id, vote = value.get("answer_id"), value.get("vote")
     if not isinstance(answer_id, str) or not answer_id or len(answer_id) > 100:
@@ -150,7 +173,7 @@ def feedback(state: Any, user: UserRef, value: dict[str, Any]) -> Reply:
     return Reply(text, data={"kind": "feedback", "stored": True})
 
 
-def gap_lines(assistant: Any) -> list[str]:
+def gap_lines(assistant: CommandContext) -> list[str]:
     """The gap report of ``bot.gaps.report`` in short (tasks without deputy, chains away, people
     leaving, tasks without document, stale documents, unanswered questions, feedback)."""
     from bot.gaps.report import format_summary, gap_report
@@ -173,7 +196,7 @@ def _no_links(text: str) -> str:
     return text.replace("[", "(").replace("]", ")")
 
 
-def absence(assistant: Any, turn: Turn, text: str, free_text: bool) -> list[Reply]:
+def absence(assistant: CommandContext, turn: Turn, text: str, free_text: bool) -> list[Reply]:
     """Store or end an absence ("abwesend ...", "zurück", or a sentence) through
     ``bot.directory.absences``: a person sets only their own absence, admins anyone's.
 
@@ -198,3 +221,35 @@ def absence(assistant: Any, turn: Turn, text: str, free_text: bool) -> list[Repl
         return [Reply(error_message(error, names), data={"kind": "absence", "stored": False})]
     assistant.reload_absences()
     return [Reply(message, data={"kind": "absence", "stored": True})]
+
+
+def report_link(assistant: CommandContext, turn: Turn, now: float | None = None) -> Reply:
+    """``bericht``: a signed link to ``/bericht`` for admins and heads, valid one hour, sent
+    only in a personal chat (everybody in a group could open it)."""
+    import time
+
+    from bot.gaps.access import load_secret, report_scope, sign_link
+    from bot.gaps.errors import ReportNotAllowed
+    from bot.texts import risk as risk_texts
+
+    settings = assistant.settings
+    person = assistant.person_of(turn.user)
+    user = turn.user
+    try:
+        scope = report_scope(settings.admins, person, user.key, user.email, user.teams_id)
+    except ReportNotAllowed:
+        return Reply(risk_texts.REPORT_NOT_ALLOWED, data={"kind": "report", "sent": False})
+    if turn.is_group:
+        return Reply(risk_texts.REPORT_PERSONAL_ONLY, data={"kind": "report", "sent": False})
+    if not settings.report_base_url:
+        return Reply(risk_texts.REPORT_NO_URL, data={"kind": "report", "sent": False})
+    secret = load_secret(settings.report_secret, settings.state_db.parent)
+    token = sign_link(secret, person.id if person else None, user.key,
+                      time.time() if now is None else now)
+    url = f"{settings.report_base_url}/bericht?t={token}"
+    text = risk_texts.REPORT_LINK.format(
+        scope=risk_texts.SCOPE_ALL if scope is None else ", ".join(scope) or risk_texts.SCOPE_NONE)
+    card = message_card(risk_texts.REPORT_TITLE, [text])
+    card["actions"] = [{"type": "Action.OpenUrl", "title": risk_texts.REPORT_OPEN, "url": url}]
+    return Reply(f"{risk_texts.REPORT_TITLE}\n{text}\n{url}", card,
+                 {"kind": "report", "sent": True, "url": url})

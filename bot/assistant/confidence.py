@@ -11,78 +11,78 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.assistant.gate import DEFAULT_RULE, DEFAULT_SCALE, GateRule
 from bot.directory import MATCH as TASK_MATCH
 from bot.directory import Task
-from bot.settings import Settings
+from indexer.calibration import CosineScale
 from indexer.lexical import analyze
+from indexer.lexical import question_stems as content_stems
 from indexer.model import Hit
 
 # ---------------------------------
-# The best cosine alone is a poor judge: e5 scores all German office prose high, so on the
-# sample knowledge base the in-domain questions and far-off ones ("Wie backe ich Brot?") were
-# 0.006 apart, and a near-domain question ("Wo bekommt man einen Fischereischein?") scores like
-# an in-domain one. Two more signals know what the cosine does not:
-#   coverage  the share of the question's content words (stemmed, stop words out) that occur in
-#             the document the cosine liked best: a near-domain question's topic word
-#             ("Fischereischein", "Pflegegeld") is in no document, its filler words are;
-#   task      the directory's match score of the best task (bot.directory.match, in [0, 1]):
-#             a question that names a task of zustaendigkeiten.csv is about this town hall.
-# The confidence is a logistic combination of the three, fitted on the tuning questions of
-# tests/bot/assistant/confidence_questions.py (fragen.jsonl, far-off and near-domain questions;
-# see tests/bot/assistant/calibrate.py and docs/assistant.md for the measurements): a number in
-# [0, 1], read as "how likely the knowledge base answers this". The margin over the next
-# document, the BM25 score and the dense/lexical agreement were tried and, cross-validated on
-# the tuning set, added nothing; so did a fourth signal "a noun of the question occurs in no
-# retrieved document and no matched task" (it serves names_a_task instead).
-CONFIDENCE_INTERCEPT = -75.12
-CONFIDENCE_WEIGHTS = (84.71, 2.40, 3.33)  # cosine, coverage, task
-# The default of Settings.min_confidence (0.70): the cheapest threshold on the
-# tuning set when a wrongly refused in-domain question costs half a wrong answer (the refusal
-# still offers the closest topics as buttons).
-# The directory alone answers "who" for a task match (>= TASK_MATCH); when the question has a
-# word that no retrieved document and no matched task knows, only for a strong one.
+# The signals mean the same on any knowledge base (none is a raw score of one model on one
+# town's documents):
+#   relative  the best cosine of the question and a retrieved passage, read on the index's own
+#             scale (indexer.calibration.CosineScale: 0 = like generic off-topic probes,
+#             1 = like a document's title asked as a question). The raw cosine is not used:
+#             its level depends on the model, the vector recipe and how alike the documents
+#             are (the old rule, 84.7 * cosine - 75.1, sat on the sample town's scale);
+#   coverage  the share of the question's content words (the shared analyser) found in the
+#             document the cosine liked best: a near-domain question's topic word
+#             ("Fischereischein") is in no document, its filler words are;
+#   agreement 1 when the dense and the lexical side put the same document first (two
+#             retrievers that fail differently agreeing), 0.5 when the lexical side's best
+#             document is among the dense side's first three, else 0;
+#   task      the directory's task match (lexical and dense, bot.directory.recognise). Not part
+#             of the document gate: a town whose directory covers few topics (Hamburg's pages
+#             have none) must not be refused for it. It answers "who" on its own
+#             (names_a_task) and picks the task once the documents are trusted.
+# The confidence is a logistic combination of relative, coverage and agreement
+# (bot.assistant.gate.GateRule: the fitted default, or an admin's calibration next to the index).
 TASK_MATCH_WITH_UNKNOWN = 0.7
-CALIBRATED_MIN_CONFIDENCE: float = Settings.model_fields["min_confidence"].default
-# Words of a question that say nothing about its topic (beyond indexer.lexical.bm25's stop words).
-QUESTION_FILLER = frozenset(
-    """
-    zuständig zustaendig zuständige zuständigen kümmert kuemmert macht erledigt bearbeitet
-    ansprechpartner ansprechpartnerin vertretung frage bitte hallo danke heute jetzt grad
-    gerade eigentlich uns
-    """.split()
-)
+CALIBRATED_MIN_CONFIDENCE: float = DEFAULT_RULE.threshold
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the confidence is computed from (reported by tests/bot/assistant/calibrate.py)."""
+    """What the confidence is computed from (reported by bench/calibrate.py)."""
 
-    cosine: float  # best cosine of the question and a retrieved chunk
+    cosine: float  # best cosine of the question and a retrieved chunk (raw, for the logs)
     coverage: float  # share of the question's content words in that chunk's document
     task: float  # the directory's best task match score
     # 1.0 when a noun of the question is in no retrieved document nor matched task: not part
     # of the confidence (see names_a_task)
     unknown: float = 0.0
+    relative: float = 0.0  # the cosine on the index's own scale (see above)
+    agreement: float = 0.0  # dense and lexical retrieval put the same document first
+
+    @property
+    def signals(self) -> tuple[float, float, float]:
+        """The fitted signals, in GateRule.weights order."""
+        return (self.relative, self.coverage, self.agreement)
 
     @property
     def confidence(self) -> float:
-        """The logistic combination in [0, 1] (see the comment above)."""
-        w_cos, w_cov, w_task = CONFIDENCE_WEIGHTS
-        z = (CONFIDENCE_INTERCEPT + w_cos * self.cosine + w_cov * self.coverage
-             + w_task * self.task)  # fmt: skip
+        """The confidence under the default rule."""
+        return self.confidence_under(DEFAULT_RULE)
+
+    def confidence_under(self, rule: GateRule) -> float:
+        """The logistic combination in [0, 1] of ``rule`` (see the comment above)."""
+        z = rule.intercept + sum(w * x for w, x in zip(rule.weights, self.signals, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def min_confidence(settings: Any) -> float:
-    """The threshold below which the bot says it found nothing (calibrated by default)."""
-    return float(settings.min_confidence)
+def min_confidence(settings: Any, rule: GateRule = DEFAULT_RULE) -> float:
+    """The threshold below which the bot says it found nothing: the setting when an operator
+    set one, else the rule's (calibrated) threshold."""
+    value = getattr(settings, "min_confidence", None)
+    return float(value) if value is not None else rule.threshold
 
 
 def question_stems(question: str) -> frozenset[str]:
-    """The content stems of a question: indexer.lexical.bm25's analysis minus question filler."""
-    words = [w for w in _WORD.findall(question.lower()) if w not in QUESTION_FILLER]
-    return frozenset(analyze(" ".join(words)))
+    """The content stems of a question (the shared analyser, indexer.lexical)."""
+    return frozenset(content_stems(question))
 
 
 def noun_stems(question: str) -> frozenset[str]:
@@ -128,11 +128,27 @@ def _found_in(stems: frozenset[str], hits: Sequence[Hit]) -> list[str]:
     return [s for s in stems if s in found or len(s) >= 4 and any(s in f for f in found)]
 
 
+def agreement_of(hits: Sequence[Hit]) -> float:
+    """1 when the lexical side's best document is the dense side's best, 0.5 when it is among
+    the dense side's first three, else 0 (also when the lexical side found nothing)."""
+    lexical = [h for h in hits if h.lexical_score is not None]
+    dense = [h for h in hits if h.dense_score is not None]
+    if not lexical or not dense:
+        return 0.0
+    best_lexical = max(lexical, key=lambda h: h.lexical_score or 0.0).source
+    by_cosine = [h.source for h in sorted(dense, key=lambda h: -(h.dense_score or 0.0))]
+    if by_cosine[0] == best_lexical:
+        return 1.0
+    return 0.5 if best_lexical in by_cosine[:3] else 0.0
+
+
 def evidence_of(
-    question: str, hits: Sequence[Hit], task_score: float = 0.0, tasks: Sequence[Task] = ()
+    question: str, hits: Sequence[Hit], task_score: float = 0.0, tasks: Sequence[Task] = (),
+    scale: CosineScale | None = None,
 ) -> Evidence:
-    """The signals for ``question``: the best cosine, the coverage by that hit's document,
-    the directory's best task score, and whether some word is known neither to the retrieved
+    """The signals for ``question``: the best cosine (and where it lies on the index's
+    ``scale``), the coverage by that hit's document, the agreement of the two retrievers, the
+    directory's best task score, and whether some word is known neither to the retrieved
     documents nor to the matched ``tasks``."""
     stems = question_stems(question)
     unknown = 1.0 if set(unknown_words(stems, hits, tasks)) & noun_stems(question) else 0.0
@@ -140,7 +156,10 @@ def evidence_of(
     if not scored:
         return Evidence(0.0, 0.0, task_score, unknown)
     best = max(scored, key=lambda h: h.dense_score or 0.0)
-    return Evidence(best.dense_score or 0.0, coverage_of(stems, best), task_score, unknown)
+    cosine = best.dense_score or 0.0
+    relative = (scale or DEFAULT_SCALE).relative(cosine)
+    return Evidence(cosine, coverage_of(stems, best), task_score, unknown, round(relative, 4),
+                    agreement_of(hits))  # fmt: skip
 
 
 def names_a_task(evidence: Evidence) -> bool:
@@ -154,9 +173,10 @@ def names_a_task(evidence: Evidence) -> bool:
 
 
 def confidence_of(
-    question: str, hits: Sequence[Hit], task_score: float = 0.0, tasks: Sequence[Task] = ()
+    question: str, hits: Sequence[Hit], task_score: float = 0.0, tasks: Sequence[Task] = (),
+    scale: CosineScale | None = None, rule: GateRule = DEFAULT_RULE,
 ) -> float:
     """How likely the knowledge base answers ``question``, in [0, 1] (0 when nothing found)."""
     if not any(h.dense_score is not None for h in hits):
         return 0.0
-    return evidence_of(question, hits, task_score, tasks).confidence
+    return evidence_of(question, hits, task_score, tasks, scale).confidence_under(rule)

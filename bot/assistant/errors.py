@@ -1,21 +1,39 @@
-"""The bot's own exception types. German user messages are chosen at the edge (bot.texts)."""
+"""Exceptions of the assistant. German user messages are chosen at the edge (``bot.texts``).
+
+    BotError (bot.errors)
+    ├── NotAllowed (bot.directory.errors)  only an admin (or the person themself) may do this
+    └── AssistantError
+        ├── InvalidAction        a card action that is malformed, forged or unknown
+        ├── ReindexError         a reindex could not be started or the build failed
+        │   └── ReindexBusy      a reindex is already running: one at a time
+        └── AbsenceRequestError  an absence request from chat could not be understood or stored
+"""
 
 from __future__ import annotations
 
+from bot.directory.errors import NotAllowed
+from bot.errors import BotError
 
-class BotError(Exception):
-    """Base of everything the bot raises on purpose."""
+__all__ = [
+    "AbsenceRequestError",
+    "AssistantError",
+    "BotError",
+    "InvalidAction",
+    "NotAllowed",
+    "ReindexBusy",
+    "ReindexError",
+]
 
 
-class NotAllowed(BotError):
-    """The user asked for something only an admin (or the person themself) may do."""
+class AssistantError(BotError):
+    """Base of everything the assistant raises on purpose."""
 
 
-class InvalidAction(BotError):
+class InvalidAction(AssistantError):
     """A card action (Action.Submit data) that is malformed, forged or unknown."""
 
 
-class ReindexError(BotError):
+class ReindexError(AssistantError):
     """A reindex could not be started or the build failed."""
 
 
@@ -23,7 +41,7 @@ class ReindexBusy(ReindexError):
     """A reindex is already running: one at a time."""
 
 
-class AbsenceRequestError(BotError):
+class AbsenceRequestError(AssistantError):
     """An absence request from chat could not be understood or stored."""
 
     def __init__(self, reason: str, user_message: str | None = None) -> None:

@@ -33,11 +33,13 @@ Notify = Callable[[list[Reply]], Awaitable[None]]  # sends to the asking admin's
 
 
 def build_command(settings: Any) -> list[str]:
+    release = getattr(settings, "release_dir", None)
     return [
         sys.executable, "-m", "indexer", "build",
         "--kb", str(settings.kb_dir),
         "--index", str(settings.index_dir),
         "--model", str(settings.model),
+        *(["--release-dir", str(release)] if release else []),
         "--progress-json",
     ]  # fmt: skip
 
@@ -115,6 +117,7 @@ class Reindexer:
         self._on_success = on_success
         self._env = env if env is not None else child_environment()
         self._task: asyncio.Task[bool] | None = None
+        self._queued: list[Notify] = []  # asked for while a build ran: one more build after it
         self._failure = ""  # the build's own error message (its "failed" progress line)
 
     @property
@@ -128,6 +131,25 @@ class Reindexer:
         self._task = asyncio.create_task(self._run(notify))
         return self._task
 
+    def request(self, notify: Notify) -> None:
+        """Build now, or once more right after the running build (a document released
+        while a build reads the folder may have been missed by it)."""
+        if self.running:
+            self._queued.append(notify)
+        else:
+            self.start(notify)
+
+    def _next_queued(self) -> None:
+        if not self._queued:
+            return
+        waiting, self._queued = self._queued, []
+
+        async def notify_all(replies: list[Reply]) -> None:
+            for notify in waiting:
+                await notify(replies)
+
+        self._task = asyncio.create_task(self._run(notify_all))
+
     async def _run(self, notify: Notify) -> bool:
         try:
             ok, reply = await self._build(notify)
@@ -138,6 +160,7 @@ class Reindexer:
             await notify([reply] if isinstance(reply, Reply) else reply)
         except Exception:
             log.exception("could not deliver the reindex result")
+        self._next_queued()
         return ok
 
     async def _build(self, notify: Notify) -> tuple[bool, Reply | list[Reply]]:

@@ -1,8 +1,13 @@
 """Which section of the best document to quote, and its steps: extractive only.
 
 A section is all chunks of one document that share a heading path (the chunker may cut a long
-procedure into several chunks; the answer quotes it whole). Steps are the section's list items
-(continuation lines and nested bullets kept with their item), else its first lines.
+procedure into several chunks; the answer quotes it whole). A headed PDF section that runs
+over a page break is quoted whole and cited at the page it starts on; PDF text without a
+heading below the title stays one section per page, so that a title page never hides the
+page with the procedure.
+Steps are the section's numbered or bulleted list items (continuation lines and nested bullets
+kept with their item); a section without a list is quoted as its first paragraphs, not as
+steps.
 """
 
 from __future__ import annotations
@@ -11,13 +16,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from indexer.lexical import analyze, question_stems
 from indexer.model import Chunk, Hit
 
 DocumentChunks = Callable[[str], Sequence[Chunk]]
 
 MAX_STEPS = 10
 MAX_STEP_CHARS = 900
-MAX_LINES = 6
+MAX_PARAGRAPHS = 3
+# How much a list in a section counts for a how-question, beside the rank term 1 / (1 + rank)
+# and 1 per question term in the heading (set by reasoning, not fitted on any question set).
+NUMBERED_LIST_WEIGHT = 1.5
+BULLET_LIST_WEIGHT = 0.5
 SUBITEM = "\n- "  # joins a step and its own bullet points
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>\d{1,2}[.)]|[-*•–])\s+(?P<text>\S.*)$")
@@ -31,13 +41,7 @@ _HOW_QUESTION = re.compile(
 _PROCEDURE_HEADING = re.compile(
     r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
 )
-_PARTICLES = ("ab", "an", "um", "aus", "zu", "weg", "nach", "vor", "ein", "zurück", "auf")
-_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
-_STOP = frozenset(
-    "einen einem einer eine eines sich kümmert kümmern macht mache machen wird werden muss "
-    "kann können bitte heute gerade zuständig zuständige welche welcher welches diese dieser "
-    "dieses dann denn noch auch oder wenn über unter".split()
-)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def is_how_question(question: str) -> bool:
@@ -45,15 +49,9 @@ def is_how_question(question: str) -> bool:
 
 
 def question_terms(question: str) -> set[str]:
-    """Lower-case word stems of the question, with German separable verbs re-joined
-    ("melde ... ab" -> "abmeld"), to recognise the section a question is about."""
-    words = [w.lower() for w in _WORD.findall(question)]
-    content = [w for w in words if len(w) >= 4 and w not in _STOP]
-    terms = {w[:-1] if w.endswith("e") else w for w in content}
-    if words and words[-1] in _PARTICLES:
-        for word in content:
-            terms.add(words[-1] + (word[:-1] if word.endswith("e") else word))
-    return terms
+    """The question's content stems (the shared analyser: separable verbs re-joined,
+    "melde ... ab" -> "abmeld"), to recognise the section a question is about."""
+    return {term for term in question_stems(question) if len(term) >= 3}
 
 
 def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | None) -> list[Chunk]:
@@ -63,24 +61,56 @@ def document_sections(hits: Sequence[Hit], document_chunks: DocumentChunks | Non
     chunks = list(document_chunks(best)) if document_chunks is not None else []
     if not chunks:
         chunks = sorted(set(ranked), key=lambda c: c.ordinal)
-    merged: dict[tuple[str, ...], Chunk] = {}
+    sections: list[Chunk] = []
+    index_of: dict[ChunkKey, int] = {}
+    by_page: dict[tuple[tuple[str, ...], int | None], int] = {}
+    previous: Chunk | None = None
     for chunk in sorted(chunks, key=lambda c: c.ordinal):
-        known = merged.get(chunk.heading_path)
-        if known is None:
-            merged[chunk.heading_path] = chunk
-        elif chunk.page == known.page:
-            merged[chunk.heading_path] = replace(known, text=_joined(known.text, chunk.text))
-    order = {c.heading_path: i for i, c in reversed(list(enumerate(ranked)))}
-    return sorted(merged.values(), key=lambda c: order.get(c.heading_path, len(ranked)))
+        index = by_page.get((chunk.heading_path, chunk.page))
+        if index is None and previous is not None and _continues_over_page(previous, chunk):
+            index = index_of[_chunk_key(previous)]
+        if index is None:
+            index = len(sections)
+            sections.append(chunk)
+        else:
+            known = sections[index]
+            sections[index] = replace(known, text=_joined(known.text, chunk.text))
+        index_of[_chunk_key(chunk)] = index
+        by_page[(chunk.heading_path, chunk.page)] = index
+        previous = chunk
+    rank = {}
+    for position, chunk in reversed(list(enumerate(ranked))):
+        if _chunk_key(chunk) in index_of:
+            rank[index_of[_chunk_key(chunk)]] = position
+    order = sorted(range(len(sections)), key=lambda i: rank.get(i, len(ranked)))
+    return [sections[i] for i in order]
+
+
+ChunkKey = tuple[int, tuple[str, ...], int | None]
+
+
+def _chunk_key(chunk: Chunk) -> ChunkKey:
+    return chunk.ordinal, chunk.heading_path, chunk.page
+
+
+def _continues_over_page(previous: Chunk, chunk: Chunk) -> bool:
+    """A headed section that runs over a page break is quoted whole, cited at the page it
+    starts on. Text without a heading below the title stays per page: a title page never
+    hides the page with the procedure."""
+    return any(chunk.heading_path) and chunk.heading_path == previous.heading_path
 
 
 def _joined(first: str, second: str) -> str:
     """Two consecutive chunks of a section as one text. The chunker may cut after a list
-    marker ("5." | "Bargeld ..."): then the pieces belong on one line."""
+    marker ("5." | "Bargeld ..."): then the pieces belong on one line; a list or a sentence
+    that goes on continues on the next line; anything else is a new paragraph."""
     last_line = first.rstrip().rsplit("\n", 1)[-1]
     if _MARKER_ONLY.match(last_line):
         return first.rstrip() + " " + second.lstrip()
-    return first + "\n" + second
+    head = second.lstrip()
+    if _ITEM.match(head.split("\n", 1)[0]) or head[:1].islower():
+        return first + "\n" + second
+    return first.rstrip() + "\n\n" + head
 
 
 def best_section(
@@ -94,18 +124,29 @@ def best_section(
     if not is_how_question(question):
         return sections[0]
     terms = question_terms(question)
+    shared = _shared_prefix([section.heading_path for section in sections])
 
     def score(item: tuple[int, Chunk]) -> float:
         position, section = item
-        heading = " ".join(section.heading_path).lower()
-        value = 1.0 / (1 + position)
-        if list_items(section.text):
-            value += 1.0
+        heading = " ".join(section.heading_path[shared:]).lower()
+        stems = " ".join(analyze(heading))  # "abmeld" is in "Abmeldung eines Hundes"
+        value = 1.0 / (1 + position) + _list_weight(section.text)
         if _PROCEDURE_HEADING.search(heading):
             value += 1.0  # a how-question wants the procedure
-        return value + sum(1.0 for term in terms if term in heading)
+        return value + sum(1.0 for term in terms if term in stems)
 
     return max(enumerate(sections), key=score)[1]
+
+
+def _shared_prefix(paths: Sequence[tuple[str, ...]]) -> int:
+    """How many leading headings all sections share (a PDF's title heading): they tell the
+    sections apart no more than the title does."""
+    if len(paths) < 2:
+        return 0
+    shared = 0
+    while all(len(path) > shared for path in paths) and len({p[shared] for p in paths}) == 1:
+        shared += 1
+    return shared
 
 
 def list_items(text: str) -> list[str]:
@@ -133,16 +174,42 @@ def list_items(text: str) -> list[str]:
     return ["".join(parts) for parts in items]
 
 
-def quote_steps(text: str) -> tuple[str, ...]:
-    """The steps of a section, quoted verbatim (long ones shortened with "…")."""
+def _list_weight(text: str) -> float:
+    """A numbered list is what a how-question wants; bullets (documents, laws) less so. A
+    numbered list outweighs bullets at any rank (the rank term is at most 1)."""
     items = list_items(text)
     if not items:
-        items = [
-            line.strip()
-            for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith(("#", "|"))
-        ][:MAX_LINES]
+        return 0.0
+    numbered = any((m := _ITEM.match(line)) and _NUMBERED.match(m["marker"])
+                   for line in text.splitlines())  # fmt: skip
+    return NUMBERED_LIST_WEIGHT if numbered else BULLET_LIST_WEIGHT
+
+
+def is_list(text: str) -> bool:
+    """Whether the section quotes as steps (a real list) or as paragraphs."""
+    return bool(list_items(text))
+
+
+def quote_steps(text: str) -> tuple[str, ...]:
+    """The steps of a section, quoted verbatim (long ones shortened with "…"); a section
+    without a list gives its first paragraphs (wrapped lines joined), headings left out."""
+    items = list_items(text) or paragraphs(text)[:MAX_PARAGRAPHS]
     return tuple(_shorten(item) for item in items[:MAX_STEPS])
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs (blank-line separated), each on one line; headings and table
+    rows left out."""
+    found = []
+    for block in _PARAGRAPH_BREAK.split(text):
+        lines = [
+            line.strip()
+            for line in block.splitlines()
+            if line.strip() and not line.lstrip().startswith(("#", "|"))
+        ]
+        if lines:
+            found.append(" ".join(lines))
+    return found
 
 
 def _shorten(line: str) -> str:

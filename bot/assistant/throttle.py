@@ -10,8 +10,9 @@ sender starts with a full bucket again, which only ever errs on the polite side)
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+
+from cachetools import LRUCache
 
 
 class SenderThrottle:
@@ -20,9 +21,9 @@ class SenderThrottle:
         self._rate = per_minute / 60.0
         self._burst = float(per_minute)
         self._max_pending = max_pending
-        self._capacity = capacity
         self._clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # tokens, when
+        # sender -> (tokens, when); the least recently seen sender is forgotten first
+        self._buckets: LRUCache[str, tuple[float, float]] = LRUCache(maxsize=capacity)
         self._pending: dict[str, int] = {}
 
     def admit(self, sender: str) -> bool:
@@ -37,8 +38,6 @@ class SenderThrottle:
             self._buckets[sender] = (tokens, now)
             return False
         self._buckets[sender] = (tokens - 1.0, now)
-        while len(self._buckets) > self._capacity:
-            self._buckets.popitem(last=False)
         self._pending[sender] = self._pending.get(sender, 0) + 1
         return True
 

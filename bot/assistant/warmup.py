@@ -1,11 +1,14 @@
-"""The warm-up: everything the assistant needs, loaded once at start-up (never at import)."""
+"""The warm-up: the embedder, the searcher, the directory (with its task vectors), the state
+and the gate of the served index version, built once at start (never at import)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
+from bot.assistant.answer import Gate
 from bot.assistant.assistant import Assistant
 from bot.settings import Settings
 from indexer.errors import IndexerError
@@ -26,6 +29,8 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
     searcher = Searcher(settings.index_dir, embedder)
     state = State(settings.state_db)
 
+    task_vectors: dict[str, Any] = {}  # task text hash -> vector, kept across reloads
+
     def load_directory() -> tuple[Directory, dict[str, DocumentMeta]]:
         meta = documents_meta(settings)
         directory = Directory.load(
@@ -34,15 +39,36 @@ def build_assistant(settings: Settings, today: Callable[[], date] | None = None)
             extra_absences=state.absences(),
             fallback_contact=settings.fallback_contact or None,
         )
+        directory.prepare(embedder, {s: m.title for s, m in meta.items()}, task_vectors)
         return directory, meta
 
     directory, meta = load_directory()
     assistant = Assistant(
         settings, searcher, directory, state, today, reload_directory=load_directory,
-        docs_meta=meta,
+        docs_meta=meta, gate_for=gate_loader(settings, embedder),
     )  # fmt: skip
     log.info("assistant ready: %s", assistant.health())
     return assistant
+
+
+def gate_loader(settings: Settings, embedder: Any) -> Callable[[str | None], Gate]:
+    """The gate of an index version: its stored cosine scale (measured now for a version
+    built without one) and the rule calibrated next to the index, else the default."""
+    from bot.assistant.gate import load_rule
+    from indexer.calibration import scale_of_version
+    from indexer.store.version import IndexVersion, version_path
+
+    def gate_for(version_id: str | None) -> Gate:
+        rule = load_rule(settings.index_dir)
+        if not version_id or not version_path(settings.index_dir, version_id).is_dir():
+            return Gate(None, rule)
+        version = IndexVersion(version_path(settings.index_dir, version_id))
+        try:
+            return Gate(scale_of_version(version, embedder), rule)
+        finally:
+            version.close()
+
+    return gate_for
 
 
 def documents_meta(settings: Settings) -> dict[str, DocumentMeta]:

@@ -18,6 +18,7 @@ from bot.channel.endpoint import (
     MessageEndpoint,
     replies_go_back,
 )
+from bot.channel.errors import AuthUnavailable, BadActivity, ChannelError, Unauthorized
 from bot.channel.webchat import (
     TOKEN_HEADER,
     RoutingNotifier,
@@ -25,6 +26,10 @@ from bot.channel.webchat import (
 )
 
 __all__ = [
+    "AuthUnavailable",
+    "BadActivity",
+    "ChannelError",
+    "Unauthorized",
     "AssistantPort",
     "BotRuntime",
     "ChannelConfig",

@@ -7,9 +7,9 @@ Card. Keeping the SDK in this one room makes a switch to its successor a one-roo
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,7 +41,9 @@ from botframework.connector.auth import (
     ConnectorFactory,
     ServiceClientCredentialsFactory,
 )
+from cachetools import LRUCache
 
+from bot.channel.errors import AuthUnavailable, BadActivity, Unauthorized
 from bot.channel.outbound_auth import (
     OffLoopCredentialsFactory,
     bound_openid_refresh,
@@ -49,15 +51,14 @@ from bot.channel.outbound_auth import (
 )
 from bot.settings import Settings
 from bot.texts import assistant as texts
-from bot.turns import Notifier, Reply, Turn, UserRef, well_formed
+from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef, well_formed
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 4000
-TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
+TOO_LONG = texts.TOO_LONG.format(limit=MAX_MESSAGE_CHARS)
 EMPTY = texts.EMPTY_MESSAGE
 FAILED = texts.ERROR_GENERIC
-NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
+NOT_READY = texts.NOT_READY
 GROUP_TYPES = {"channel", "groupchat"}
 MEMBER_LOOKUP_SECONDS = 3.0
 # Linear on hostile input: no part of the pattern can run past the next "<", so each start
@@ -232,41 +233,80 @@ def reply_activity(reply: Reply) -> Activity:
     return message
 
 
-class ConversationNotifier:
-    """Sends replies outside a turn (reindex progress) to conversations seen before."""
+class ReferenceStore(Protocol):
+    """Where conversation references outlive the process (``bot.state.State``)."""
 
-    def __init__(self, adapter: BotAdapter, app_id: str, capacity: int = 1000) -> None:
+    def save_reference(self, user_key: str, reference_json: str) -> None: ...
+
+    def reference_of(self, user_key: str) -> str | None: ...
+
+
+class ConversationNotifier:
+    """Sends replies outside a turn: to conversations seen before (reindex progress), and to
+    users by key through the conversation reference of their personal chat, kept in a
+    ``ReferenceStore`` so that proactive messages reach them after a restart too."""
+
+    def __init__(self, adapter: BotAdapter, app_id: str, capacity: int = 1000,
+                 store: ReferenceStore | None = None) -> None:
         self._adapter = adapter
         self._app_id = app_id
-        self._capacity = capacity
-        self._references: OrderedDict[str, ConversationReference] = OrderedDict()
+        self._store = store
+        self._references: LRUCache[str, ConversationReference] = LRUCache(maxsize=capacity)
         # user key -> the id of their 1:1 chat with the bot (admin output goes there)
-        self._personal: OrderedDict[str, str] = OrderedDict()
+        self._personal: LRUCache[str, str] = LRUCache(maxsize=capacity)
+        self._saved: LRUCache[str, str] = LRUCache(maxsize=capacity)  # user key -> JSON
+
+    def use_store(self, store: ReferenceStore | None) -> None:
+        self._store = store
 
     def remember(self, activity: Activity) -> None:
         reference = TurnContext.get_conversation_reference(activity)
         key = reference.conversation.id
         self._references[key] = reference
-        self._references.move_to_end(key)
         if not is_group(activity) and activity.from_property is not None:
             user = user_ref(activity.from_property).key
             self._personal[user] = key
-            self._personal.move_to_end(user)
-        for table in (self._references, self._personal):
-            while len(table) > self._capacity:
-                table.popitem(last=False)
+            # a group chat is no place for a personal message
+            self._remember_user(user, reference)
 
     def personal_conversation(self, user_key: str) -> str | None:
         """The user's personal chat with the bot, if they wrote there since the start."""
         conversation = self._personal.get(user_key)
         return conversation if conversation in self._references else None
 
+    def _remember_user(self, user_key: str, reference: ConversationReference) -> None:
+        data = json.dumps(reference.serialize(), sort_keys=True)
+        if self._saved.get(user_key) == data:
+            return  # unchanged: no write per message
+        self._saved[user_key] = data
+        if self._store is not None:
+            try:
+                self._store.save_reference(user_key, data)
+            except Exception:  # the answer matters more than a later notification
+                log.exception("could not store a conversation reference")
+
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        data = self._saved.get(user_key)
+        if data is None and self._store is not None:
+            data = self._store.reference_of(user_key)
+        if data is None:
+            return False
+        try:
+            reference = ConversationReference.deserialize(json.loads(data))
+        except Exception:
+            log.warning("stored conversation reference unreadable; dropped")
+            return False
+        await self._send(reference, replies)
+        return True
+
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None:
         reference = self._references.get(conversation_id)
         if reference is None:
             log.warning("no conversation reference for a notification; dropped")
             return
+        await self._send(reference, replies)
 
+    async def _send(self, reference: ConversationReference, replies: list[Reply]) -> None:
         async def send(context: TurnContext) -> None:
             await context.send_activities([reply_activity(r) for r in replies])
 
@@ -285,7 +325,7 @@ class WissenslotseBot(ActivityHandler):
         self._assistant = assistant
         self._notifier = notifier
         self._identity = identity or IdentityPolicy(trust_any_channel=True)
-        self._emails: OrderedDict[str, str | None] = OrderedDict()
+        self._emails: LRUCache[str, str | None] = LRUCache(maxsize=5000)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -300,7 +340,7 @@ class WissenslotseBot(ActivityHandler):
         if self._notifier is not None:
             self._notifier.remember(activity)
         text = well_formed(strip_mentions(activity))
-        if len(text) > MAX_TEXT_CHARS or (not text and value is None):
+        if len(text) > MAX_MESSAGE_CHARS or (not text and value is None):
             await turn_context.send_activity(TOO_LONG if text else EMPTY)
             return
         assistant = self._assistant()
@@ -355,8 +395,6 @@ class WissenslotseBot(ActivityHandler):
         except Exception as error:  # best effort; remembered so a failing roster costs once
             log.info("member lookup failed: %s", type(error).__name__)
         self._emails[account.id] = email
-        while len(self._emails) > 5000:
-            self._emails.popitem(last=False)
         return email
 
 
@@ -364,7 +402,7 @@ class _ReusedConnectors(ConnectorFactory):
     """One connector client per (serviceUrl, audience) instead of one per turn: the SDK's client
     builds a retry policy and a ``requests`` session each time and never closes them."""
 
-    def __init__(self, inner: ConnectorFactory, cache: OrderedDict[tuple[str, str], Any]) -> None:
+    def __init__(self, inner: ConnectorFactory, cache: LRUCache[tuple[str, str], Any]) -> None:
         self._inner = inner
         self._cache = cache
 
@@ -374,23 +412,8 @@ class _ReusedConnectors(ConnectorFactory):
         if client is None:
             client = await self._inner.create(service_url, audience)  # type: ignore[arg-type]
             self._cache[key] = client
-            while len(self._cache) > 32:
-                self._cache.popitem(last=False)
-        self._cache.move_to_end(key)
         await ensure_fresh_token(client)  # a cached client's token ages: refresh off the loop
         return client
-
-
-class BadActivity(ValueError):
-    """The request body is no usable activity (the message says what is wrong)."""
-
-
-class Unauthorized(PermissionError):
-    """The request's token is missing, malformed, forged, expired or for another bot."""
-
-
-class AuthUnavailable(RuntimeError):
-    """The token could not be checked in time (the OpenID metadata is unreachable)."""
 
 
 @dataclass(frozen=True)
@@ -421,7 +444,7 @@ class BotRuntime:
         self._bot = bot
         self._auth_timeout = auth_timeout
         self._auth_required = auth_required
-        self._clients: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._clients: LRUCache[tuple[str, str], Any] = LRUCache(maxsize=32)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bot-auth")
 
     def parse(self, body: dict[str, Any]) -> Activity:

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.channel.bot_framework import AuthUnavailable, BadActivity, BotRuntime, Unauthorized
+from bot.channel.bot_framework import BotRuntime
+from bot.channel.errors import AuthUnavailable, BadActivity, Unauthorized
 from bot.channel.local_guard import forwarding_header
 from bot.channel.outbound_auth import TokenUnavailable
 

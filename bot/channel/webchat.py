@@ -10,7 +10,6 @@ import hmac
 import ipaddress
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from importlib import resources
@@ -18,15 +17,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from cachetools import LRUCache
 
 from bot.settings import Settings
 from bot.texts import assistant as texts
-from bot.turns import Notifier, Reply, Turn, UserRef, well_formed
+from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef, well_formed
 
 log = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Wissenslotse-Token"
-MAX_TEXT_CHARS = 4000
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
                 ".svg": "image/svg+xml", ".png": "image/png"}
@@ -41,9 +40,9 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
-TOO_LONG = texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)
+TOO_LONG = texts.TOO_LONG.format(limit=MAX_MESSAGE_CHARS)
 EMPTY = texts.EMPTY_MESSAGE
-NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
+NOT_READY = texts.NOT_READY
 FAILED = texts.ERROR_GENERIC
 
 
@@ -51,17 +50,19 @@ class WebInbox:
     """Messages sent to web chat sessions outside a request (reindex progress); polled."""
 
     def __init__(self, capacity: int = 200, per_session: int = 50) -> None:
-        self._capacity = capacity
         self._per_session = per_session
-        self._boxes: OrderedDict[str, list[Reply]] = OrderedDict()
+        self._boxes: LRUCache[str, list[Reply]] = LRUCache(maxsize=capacity)
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None:
-        box = self._boxes.setdefault(conversation_id, [])
+        box = self._boxes.get(conversation_id, [])
         box.extend(replies)
         del box[: -self._per_session]
-        self._boxes.move_to_end(conversation_id)
-        while len(self._boxes) > self._capacity:
-            self._boxes.popitem(last=False)
+        self._boxes[conversation_id] = box  # the most recent; the least recent box goes first
+
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        """In the web chat a user's key is their session's conversation."""
+        await self.notify(user_key, replies)
+        return True
 
     def take(self, conversation_id: str) -> list[Reply]:
         return self._boxes.pop(conversation_id, [])
@@ -81,6 +82,10 @@ class RoutingNotifier:
     def personal_conversation(self, user_key: str) -> str | None:
         find = getattr(self._teams, "personal_conversation", None)
         return find(user_key) if callable(find) else None
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        if user_key.startswith("web:"):
+            return await self._web.notify_user(user_key, replies)
+        return await self._teams.notify_user(user_key, replies)
 
 
 class WebChat:
@@ -146,7 +151,7 @@ class WebChat:
             return web.json_response({"error": problem}, status=400)
         text = " ".join(str(body.get("text") or "").split())
         value = body.get("value") if isinstance(body.get("value"), dict) else None
-        if len(text) > MAX_TEXT_CHARS or (not text and value is None):
+        if len(text) > MAX_MESSAGE_CHARS or (not text and value is None):
             return _replies([Reply(TOO_LONG if text else EMPTY)])
         assistant = self._assistant()
         if assistant is None:

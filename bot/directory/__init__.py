@@ -18,6 +18,7 @@ from bot.directory.csv import (
 )
 from bot.directory.dates import (
     find_range,
+    format_date,
     parse_date,
     parse_full_date,
     parse_range,
@@ -41,11 +42,9 @@ from bot.directory.ics import (
     read_ics,
 )
 from bot.directory.match import (
-    DENSE_MAX,
     GUESS,
     MATCH,
     _close_gaps,
-    analyze,
 )
 from bot.directory.model import (
     ABSENCE_CATEGORIES,
@@ -69,6 +68,7 @@ from bot.directory.roles import (
 )
 
 __all__ = [
+    "format_date",
     "ABSENCE_CATEGORIES",
     "absence_category",
     "ADMIN_GROUP",
@@ -80,7 +80,6 @@ __all__ = [
     "AbsenceRequest",
     "Availability",
     "BACK",
-    "DENSE_MAX",
     "DEPUTY",
     "DateError",
     "Directory",
@@ -101,7 +100,6 @@ __all__ = [
     "UnknownSelf",
     "UnknownTask",
     "_close_gaps",
-    "analyze",
     "carry_out",
     "check_may_set",
     "find_range",

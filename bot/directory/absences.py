@@ -19,7 +19,7 @@ from bot.directory.dates import find_range
 from bot.directory.errors import (
     AbsenceInPast,
     DateError,
-    NotAllowed,
+    NotOwnAbsence,
     StandInIsSelf,
     UnknownPerson,
     UnknownSelf,
@@ -29,7 +29,7 @@ from bot.texts import directory as texts
 
 if TYPE_CHECKING:
     from bot.directory.directory import Directory
-    from bot.state.sqlite import State
+    from bot.state.store import AbsenceStore
 
 ABSENT = "absent"
 BACK = "back"
@@ -130,7 +130,7 @@ def check_may_set(actor: Person | None, target: Person, admin: bool) -> None:
     if actor is None:
         raise UnknownSelf("the writer is not in the directory")
     if actor.id != target.id:
-        raise NotAllowed(actor.id, target.id)
+        raise NotOwnAbsence(actor.id, target.id)
 
 
 def resolve_person(directory: Directory, name: str) -> Person:
@@ -142,7 +142,7 @@ def resolve_person(directory: Directory, name: str) -> Person:
 
 def carry_out(
     request: AbsenceRequest, actor: Person | None, admin: bool, directory: Directory,
-    state: State, today: date,
+    state: AbsenceStore, today: date,
 ) -> str:
     """Check and store the request; the German confirmation for the writer."""
     target = resolve_person(directory, request.person) if request.person else actor

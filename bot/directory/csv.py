@@ -6,7 +6,6 @@ an otherwise good row, the reference is dropped); the rest of the file loads.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import logging
@@ -17,6 +16,9 @@ from pathlib import Path
 from bot.directory.dates import parse_full_date
 from bot.directory.errors import DateError
 from bot.directory.model import Absence, Department, Person, Problem, Task
+from indexer.errors import LoaderError
+from indexer.loaders.csv import sniff_delimiter
+from indexer.loaders.text import decode_text, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,9 @@ DEPARTMENTS_FILE = "abteilungen.csv"
 ABSENCES_FILE = "abwesenheiten.csv"
 
 PEOPLE_COLUMNS = ("id", "name", "abteilung", "telefon", "raum", "email", "teams_id", "gruppen",
-                  "austritt")
+                  "austritt", "austritt_geplant")
+# a planned leaving year outside this range is a typo (2o31, 231), not a plan
+PLANNED_YEARS = range(1950, 2101)
 TASK_COLUMNS = ("aufgabe_id", "aufgabe", "stichwoerter", "abteilung", "zustaendig",
                 "vertretung1", "vertretung2")
 DEPARTMENT_COLUMNS = ("abteilung", "leitung", "telefon")
@@ -43,8 +47,13 @@ def read_rows(
     if not path.is_file():
         problems.append(Problem(name, None, "file is missing"))
         return
-    text = _decode(path.read_bytes(), name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:  # the loaders' decoding: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252
+        text = decode_text(read_bytes(path))
+    except LoaderError as error:
+        problems.append(Problem(name, None, f"cannot read: {error.reason}"))
+        return
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         absent = [c for c in required if c not in header]
@@ -83,25 +92,6 @@ def _row_problem(header: list[str], values: list[str], required: tuple[str, ...]
     return None
 
 
-def _decode(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode-Text"), else Windows-1252."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        log.info("%s is not UTF-8, read as Windows-1252", name)
-        return raw.decode("cp1252", errors="replace")
-
-
-def _delimiter(text: str) -> str:
-    """``;`` (German Excel), else ``,`` or a tab, whichever the header line uses."""
-    first = text.split("\n", 1)[0]
-    if ";" in first:
-        return ";"
-    return "\t" if first.count("\t") > first.count(",") else ","
-
-
 def split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -113,10 +103,12 @@ def read_people(folder: Path, problems: list[Problem]) -> dict[str, Person]:
             problems.append(Problem(PEOPLE_FILE, line, f"duplicate person id {row['id']!r}"))
             continue
         leaving = _optional_date(row["austritt"], PEOPLE_FILE, line, problems)
+        planned, year_only = _planned_leaving(row["austritt_geplant"], line, problems)
         people[row["id"]] = Person(
             id=row["id"], name=row["name"], department=row["abteilung"], phone=row["telefon"],
             room=row["raum"], email=row["email"], teams_id=row["teams_id"],
-            groups=split_list(row["gruppen"]), leaving=leaving,
+            groups=split_list(row["gruppen"]), leaving=leaving, planned_leaving=planned,
+            planned_year_only=year_only,
         )
     return people
 
@@ -205,6 +197,25 @@ def _person_ref(
         problems.append(Problem(file, line, f"unknown person {pid!r}"))
         return None
     return pid
+
+
+def _planned_leaving(
+    value: str, line: int, problems: list[Problem]
+) -> tuple[date | None, bool]:
+    """``austritt_geplant``: a year (``2031``, read as 31.12.2031) or a full date."""
+    if not value:
+        return None, False
+    if value.isdigit() and len(value) == 4 and int(value) in PLANNED_YEARS:
+        return date(int(value), 12, 31), True
+    try:
+        day = parse_full_date(value)
+    except DateError:
+        day = None
+    if day is None or day.year not in PLANNED_YEARS:
+        problems.append(Problem(PEOPLE_FILE, line, f"unreadable planned leaving {value!r} "
+                                                   "(austritt_geplant): use 2031 or 2031-06-30"))
+        return None, False
+    return day, False
 
 
 def _optional_date(value: str, file: str, line: int, problems: list[Problem]) -> date | None:

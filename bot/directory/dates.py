@@ -273,3 +273,8 @@ def _checked(start: date, end: date, text: str, span: tuple[int, int]) -> DateRa
     if (end - start).days > 366:
         raise DateError(text, "too_long")
     return DateRange(start, end, span)
+
+
+def format_date(day: date) -> str:
+    """A date as staff write it, 14.08.2026: the one formatter of every German text."""
+    return day.strftime("%d.%m.%Y")

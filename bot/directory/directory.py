@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, MutableMapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from bot.directory.csv import (
 )
 from bot.directory.docs import merge_documents
 from bot.directory.errors import UnknownTask
-from bot.directory.match import TaskEmbedding, TaskMatcher
+from bot.directory.match import TaskMatcher
 from bot.directory.model import (
     DEPUTY,
     FALLBACK,
@@ -42,6 +42,7 @@ from bot.directory.model import (
     Problem,
     Task,
 )
+from bot.directory.recognise import TaskEmbedding, combine, document_votes
 from bot.texts import directory as texts
 from indexer.model import DocumentMeta
 
@@ -169,28 +170,38 @@ class Directory:
 
     # --- finding the task ------------------------------------------------------------------
 
-    def prepare(self, embedder: Any) -> None:
-        """Optional warm-up: embed the tasks so paraphrases without a shared word can still
-        be offered (at "guess" level). ``embedder``: an ``indexer.embedding.Embedder``."""
+    def prepare(self, embedder: Any, titles: Mapping[str, str] = {},
+                cache: MutableMapping[str, Any] | None = None) -> None:  # fmt: skip
+        """Warm-up: embed the tasks (name, keywords, ``titles`` of their documents by
+        source) so that a question without a shared word still finds its task.
+        ``embedder``: an ``indexer.embedding.Embedder``; ``cache`` (text hash -> vector)
+        keeps the vectors of unchanged tasks across reloads."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()))
-        self._embedded = TaskEmbedding(list(self.tasks.values()), embedder)
+        self._embedded = TaskEmbedding(list(self.tasks.values()), embedder, titles, cache)
 
     def match_tasks(
         self, question: str, k: int = 3, query_vector: Any = None,
+        documents: Sequence[Sequence[str]] = (),
         groups: Collection[str] | None = None,
     ) -> list[tuple[Task, float]]:
-        """Tasks the question is about, best first, with a calibrated score in [0, 1]
-        (``bot.directory.match.MATCH`` and ``GUESS`` are the thresholds). After
-        ``prepare(embedder)`` an embedding comparison adds paraphrases; ``query_vector``
-        reuses the question's vector when the caller already has it. ``groups``: only tasks
-        a user of these groups may see (``Task.visible_to``); None for trusted callers."""
+        """Tasks the question is about, best first, with a score in [0, 1]
+        (``bot.directory.match.MATCH`` and ``GUESS`` are the thresholds), from the lexical
+        match, the dense standing (after ``prepare``) and the tasks of the retrieved
+        ``documents`` (one tuple of task ids per document, best first): see
+        ``bot.directory.recognise``. ``query_vector`` reuses the question's vector.
+        ``groups``: only tasks a user of these groups may see (``Task.visible_to``); None for
+        trusted callers."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()))
-        dense = self._embedded.scores(question, query_vector) if self._embedded else None
-        hidden = sum(not task.visible_to(groups) for task in self.tasks.values())
-        ranked = self._matcher.match(question, k + hidden, dense)
-        return [(task, score) for task, score in ranked if task.visible_to(groups)][:k]
+        lexical = self._matcher.scores(question)
+        dense = self._embedded.standing(question, query_vector) if self._embedded else {}
+        votes = {t: v for t, v in document_votes(documents).items() if t in self.tasks}
+        combined = combine(lexical, votes, dense)
+        visible = [t for t in combined if self.tasks[t].visible_to(groups)]
+        ranked = sorted(visible, key=lambda t: (-combined[t], -lexical.get(t, 0.0),
+                                                -dense.get(t, 0.0), self.tasks[t].name))
+        return [(self.tasks[t], combined[t]) for t in ranked[:k]]
 
     # --- the chain walk ---------------------------------------------------------------------
 

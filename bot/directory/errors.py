@@ -1,10 +1,30 @@
 """Exceptions of the directory, dates, absences and state. German text only at the edge
-(``bot.texts.directory.error_message`` turns each into a sentence for the user)."""
+(``bot.texts.directory.error_message`` turns each into a sentence for the user).
+
+    BotError (bot.errors)
+    ├── NotAllowed               the one admin rule (bot.directory.roles) says no
+    └── DirectoryError
+        ├── UnknownTask          (also a KeyError)
+        ├── DateError            a German date or range that cannot be read (also a ValueError)
+        ├── AbsenceError         an absence request that cannot be carried out
+        │   ├── NotOwnAbsence    a non-admin set someone else's absence (also a NotAllowed)
+        │   ├── UnknownPerson    a name that matches nobody or several people
+        │   ├── UnknownSelf      the writer is not in personen.csv
+        │   ├── StandInIsSelf    the stand-in is the absent person
+        │   └── AbsenceInPast    the absence ended before today
+        └── StateError           the state database cannot be used
+"""
 
 from __future__ import annotations
 
+from bot.errors import BotError
 
-class DirectoryError(Exception):
+
+class NotAllowed(BotError):
+    """The user asked for something only an admin (or the person themself) may do."""
+
+
+class DirectoryError(BotError):
     """Base of every error the directory modules raise on purpose."""
 
 
@@ -32,7 +52,7 @@ class AbsenceError(DirectoryError):
     """An absence request that cannot be carried out."""
 
 
-class NotAllowed(AbsenceError):
+class NotOwnAbsence(AbsenceError, NotAllowed):
     """A non-admin tried to set or end someone else's absence."""
 
     def __init__(self, actor_id: str | None, target_id: str) -> None:

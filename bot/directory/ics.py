@@ -52,7 +52,8 @@ def read_ics(path: Path, people: Mapping[str, str], problems: list[Problem]) -> 
 
 
 class _BadEvent(ValueError):
-    pass
+    """Private control flow (not in errors.py on purpose): one unusable VEVENT becomes a
+    ``Problem`` of the load and never leaves this module."""
 
 
 def _absence(event: Any, people: Mapping[str, str], origin: str) -> Absence:

@@ -1,9 +1,11 @@
 """Finding the task a question is about: "wer ist für die Steuer für meinen Hund zuständig?"
 finds the task "Hundesteuer".
 
-Lexical, with German stemming (Snowball) and compound handling: a query stem that is the
-head or the tail of a task word covers that part of it ("hund" + "steu" cover "hundesteu";
-short gaps between covered parts are linking elements such as the "s" of "Geburtsurkunde").
+Lexical, over the shared German analysis (``indexer.lexical.question_stems``: Snowball
+stems, stop words and question filler out, separable verbs re-joined), with compound handling:
+a query stem that is the head or the tail of a task word covers that part of it ("hund" +
+"steu" cover "hundesteu"; short gaps between covered parts are linking elements such as the
+"s" of "Geburtsurkunde").
 
 The score is calibrated to [0, 1] so the caller can tell a match from noise:
 ``score = field_coverage * (0.6 + 0.4 * query_coverage)`` where ``field_coverage`` is how much
@@ -14,14 +16,12 @@ Rule of thumb (see tests): >= 0.6 a match, 0.35-0.6 a guess worth offering, belo
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 from bot.directory.model import Task
+from indexer.lexical import VERB_PARTICLES, question_stems
 
 MATCH = 0.6  # from here on the task is the question's topic
 GUESS = 0.35  # worth offering as "meinten Sie ...?"
@@ -30,45 +30,6 @@ GUESS = 0.35  # worth offering as "meinten Sie ...?"
 # this much only; heads up to two letters are linking parts or noise.
 FOREIGN_HEAD = 0.3
 FOREIGN_HEAD_MIN = 3
-# Verb particles are no head: "aus|zu|stempeln" is still "stempeln".
-VERB_PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor weg zu zurück".split())
-
-STOPWORDS = frozenset(
-    """
-    wer wen wem wessen wie was wo wohin woher wann warum welche welcher welches welchen
-    ist sind war waren bin bist seid sein wird werden wurde kann koennen können könnte muss
-    müssen soll sollen darf hat habe haben hatte gibt geht
-    der die das den dem des ein eine einen einem einer eines kein keine
-    ich du er sie es wir ihr mich mir dich dir uns euch sich man
-    mein meine meinen meinem meiner meines unser unsere unseren ihre ihren ihrem
-    für fuer von vom bei beim mit zu zum zur im in an am auf aus um über ueber unter nach vor
-    und oder aber wenn dann solange noch auch da hier dort so nur schon mal denn doch
-    nicht nichts gerade heute aktuell momentan derzeit jetzt bitte hallo danke gern gerne
-    zuständig zustaendig zuständige zuständigen zuständigkeit zuständigkeiten
-    kümmert kuemmert kümmern macht machen mache bearbeitet bearbeiten erledigt erledigen
-    verantwortlich ansprechpartner ansprechpartnerin ansprechperson frage fragen
-    vertretung vertritt vertreten jemand jemanden person thema themen sache sachen
-    """.split()
-)
-
-_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Callable[[list[str]], list[str]]:
-    import Stemmer  # PyStemmer: imported on first use
-
-    return Stemmer.Stemmer("german").stemWords  # type: ignore[no-any-return]
-
-
-def analyze(text: str) -> list[str]:
-    """Content stems of a German text: lower-cased, stop words out, Snowball-stemmed.
-    Hyphenated compounds are joined ("B-Plan" -> "bplan"), so no fragment stands alone."""
-    text = _HYPHEN.sub("", text.lower().replace("ß", "ss"))
-    words = [w for w in _WORD.findall(text) if w not in STOPWORDS]
-    words = [w for w in words if len(w) >= 2]
-    return [s for s in _stemmer()(words) if len(s) >= 2]
 
 
 @dataclass(frozen=True)
@@ -80,8 +41,8 @@ class _Indexed:
 
 
 def _indexed(task: Task) -> _Indexed:
-    name = tuple(analyze(task.name))
-    phrases = tuple(p for p in (tuple(analyze(x)) for x in (*task.keywords, task.id)) if p)
+    name = tuple(question_stems(task.name))
+    phrases = tuple(p for p in (tuple(question_stems(x)) for x in (*task.keywords, task.id)) if p)
     return _Indexed(task, name, phrases, frozenset(name).union(*phrases))
 
 
@@ -196,7 +157,7 @@ class TaskMatcher:
         self._tasks = [_indexed(task) for task in tasks]
 
     def score(self, question: str, entry: _Indexed) -> float:
-        return self._score(_Query(analyze(question)), entry)
+        return self._score(_Query(question_stems(question)), entry)
 
     def _score(self, query: _Query, entry: _Indexed) -> float:
         if not query.stems:
@@ -208,54 +169,15 @@ class TaskMatcher:
             return 0.0
         return round(field * (0.6 + 0.4 * query.explained(entry.words)), 4)
 
-    def match(
-        self, question: str, k: int = 3, dense: Mapping[str, float] | None = None
-    ) -> list[tuple[Task, float]]:
-        """Tasks by score; ``dense`` (task id -> score) raises a task to at least that."""
-        query = _Query(analyze(question))
-        dense = dense or {}
-        scored = [(e.task, max(self._score(query, e), dense.get(e.task.id, 0.0)))
-                  for e in self._tasks]
-        ranked = sorted((s for s in scored if s[1] > 0), key=lambda s: (-s[1], s[0].name))
-        return ranked[:k]
+    def scores(self, question: str) -> dict[str, float]:
+        """The lexical score of every task with a positive one (task id -> score)."""
+        query = _Query(question_stems(question))
+        scored = ((e.task.id, self._score(query, e)) for e in self._tasks)
+        return {task_id: score for task_id, score in scored if score > 0}
 
-
-# --- optional: paraphrases through an embedding model -------------------------------------
-
-# Measured with multilingual-e5-small on the sample's 74 tasks: for off-topic questions the
-# best task's cosine lies at most ~2.9 standard deviations above the mean over all tasks and
-# barely above the second best; for on-topic paraphrases 3.5-5.4 deviations and >= 0.01
-# ahead. So the dense side only ever offers its single best task, and at "guess" level
-# (GUESS..DENSE_MAX): a paraphrase is worth offering, not worth trusting blindly.
-Z_MIN = 3.5
-MARGIN_MIN = 0.01
-DENSE_MAX = 0.55
-
-
-def task_passage(task: Task) -> str:
-    keywords = ", ".join(task.keywords)
-    return f"{task.name}. Stichwörter: {keywords}" if keywords else task.name
-
-
-class TaskEmbedding:
-    """Task vectors for one embedder (``indexer.embedding.Embedder``), built in the warm-up."""
-
-    def __init__(self, tasks: Sequence[Task], embedder: Any) -> None:
-        self.embedder = embedder
-        self.task_ids = tuple(task.id for task in tasks)
-        self.vectors = embedder.embed_passages([task_passage(t) for t in tasks])
-
-    def scores(self, question: str, query_vector: Any = None) -> dict[str, float]:
-        """The one task the question is clearly closest to, with a guess-level score."""
-        if len(self.task_ids) < 5 or not question.strip():
-            return {}
-        import numpy as np
-
-        vector = self.embedder.embed_query(question) if query_vector is None else query_vector
-        sims = np.asarray(self.vectors @ np.asarray(vector, dtype=np.float32)).ravel()
-        order = np.argsort(-sims)
-        spread = float(sims.std()) or 1.0
-        z = (float(sims[order[0]]) - float(sims.mean())) / spread
-        if z < Z_MIN or float(sims[order[0]] - sims[order[1]]) < MARGIN_MIN:
-            return {}
-        return {self.task_ids[int(order[0])]: round(min(DENSE_MAX, GUESS + 0.1 * (z - Z_MIN)), 4)}
+    def match(self, question: str, k: int = 3) -> list[tuple[Task, float]]:
+        """Tasks by lexical score, best first."""
+        scores = self.scores(question)
+        tasks = {e.task.id: e.task for e in self._tasks}
+        ranked = sorted(scores.items(), key=lambda s: (-s[1], tasks[s[0]].name))
+        return [(tasks[task_id], score) for task_id, score in ranked[:k]]

@@ -24,6 +24,15 @@ class Person:
     teams_id: str = ""
     groups: tuple[str, ...] = ()
     leaving: date | None = None  # planned leaving date (``austritt``)
+    # the longer horizon (``austritt_geplant``): a year counts as its last day
+    planned_leaving: date | None = None
+    planned_year_only: bool = False
+
+    @property
+    def leaves_on(self) -> date | None:
+        """The day the person leaves: the firm ``austritt`` or the planned one, the earlier."""
+        days = [d for d in (self.leaving, self.planned_leaving) if d is not None]
+        return min(days) if days else None
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,20 @@
 """The gap report (``luecken``): tasks without deputy, leavers, stale documents,
-unanswered questions."""
+unanswered questions; and the knowledge-risk overview (``--html``, ``/bericht``)."""
 
 from __future__ import annotations
 
 from bot.gaps.cli import (
+    cli_main,
     load_docs_meta,
     read_docs_meta,
 )
+from bot.gaps.errors import (
+    BadReportLink,
+    GapsError,
+    ReportNotAllowed,
+)
 from bot.gaps.report import (
     GapReport,
-    cli_main,
     format_summary,
     format_table,
     gap_report,
@@ -17,7 +22,10 @@ from bot.gaps.report import (
 )
 
 __all__ = [
+    "BadReportLink",
     "GapReport",
+    "GapsError",
+    "ReportNotAllowed",
     "cli_main",
     "format_summary",
     "format_table",

@@ -5,6 +5,8 @@ Examples::
     python -m bot luecken
     python -m bot luecken --kb knowledge_base --index var/index --csv luecken.csv
     python -m bot luecken --date 2026-12-01 --csv -        # CSV to stdout
+    python -m bot luecken --html bericht.html              # knowledge-risk overview (HTML)
+    python -m bot luecken --html bauamt.html --department Bauamt
 
 The documents' metadata comes from the current index version (``--index``); without an index
 the knowledge base's files are read directly (slower, same result).
@@ -24,8 +26,9 @@ from bot.directory import today_in_berlin
 from indexer.model import DocumentMeta
 
 if TYPE_CHECKING:
-    from bot.gaps.report import GapReport
+    from bot.directory.directory import Directory
     from bot.settings import Settings
+    from bot.state.sqlite import State
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +50,22 @@ def _parser() -> argparse.ArgumentParser:
                         help="report as of this day, YYYY-MM-DD (default: today, Berlin)")
     parser.add_argument("--horizon", type=int, default=14,
                         help="days ahead to check for chains that are all away (default 14)")
+    parser.add_argument("--html", type=Path,
+                        help="also write the knowledge-risk overview (self-contained HTML, "
+                        "charts as inline SVG) to this file")
+    parser.add_argument("--department", action="append",
+                        help="limit the HTML overview to this department (repeatable)")
     return parser
 
 
-def run(argv: list[str]) -> int:
+def cli_main(argv: list[str]) -> int:
+    """``python -m bot luecken [--csv FILE] ...``: the gap report on the terminal or as CSV."""
     from bot.settings import Settings  # noqa: F811 (the runtime import of the type above)
+    from indexer.settings import load_settings
 
     args = _parser().parse_args(argv)
-    try:
-        settings = Settings()  # type: ignore[call-arg]  # pydantic fills the fields
-    except Exception as err:  # pydantic's ValidationError names the bad setting
-        print(f"error: invalid settings: {err}", file=sys.stderr)
+    settings = load_settings(Settings)
+    if settings is None:
         return 2
     kb = args.kb or settings.kb_dir
     folder = args.directory or (kb / "_verzeichnis" if args.kb else settings.directory_path)
@@ -66,8 +74,15 @@ def run(argv: list[str]) -> int:
         return 2
     today = args.date or today_in_berlin()
     docs_meta = load_docs_meta(args.index or settings.index_dir, kb, settings.max_file_mb)
-    report = _build(args, settings, folder, docs_meta, today)
-    from bot.gaps.report import format_table, write_csv
+    directory, state = _load(args, settings, folder, docs_meta)
+    from bot.gaps.report import format_table, gap_report, write_csv
+
+    report = gap_report(
+        directory, today, docs_meta, state, leaving_days=settings.gap_leaving_days,
+        review_days=settings.gap_review_days, horizon_days=args.horizon,
+    )
+    if args.html:
+        _write_html(args, directory, today, docs_meta, state, settings.gap_review_days)
 
     if args.csv == "-":
         write_csv(report, sys.stdout)
@@ -80,10 +95,9 @@ def run(argv: list[str]) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace, settings: Settings, folder: Path,
-           docs_meta: Mapping[str, DocumentMeta] | None, today: date) -> GapReport:
+def _load(args: argparse.Namespace, settings: Settings, folder: Path,
+          docs_meta: Mapping[str, DocumentMeta] | None) -> tuple[Directory, State | None]:
     from bot.directory.directory import Directory
-    from bot.gaps.report import gap_report
     from bot.state.sqlite import State
 
     state_path: Path = args.state or settings.state_db
@@ -91,10 +105,19 @@ def _build(args: argparse.Namespace, settings: Settings, folder: Path,
     extra = state.absences() if state else ()
     directory = Directory.load(folder, docs_meta or {}, extra,
                                settings.fallback_contact or None)
-    return gap_report(
-        directory, today, docs_meta, state, leaving_days=settings.gap_leaving_days,
-        review_days=settings.gap_review_days, horizon_days=args.horizon,
-    )
+    return directory, state
+
+
+def _write_html(args: argparse.Namespace, directory: Directory, today: date,
+                docs_meta: Mapping[str, DocumentMeta] | None, state: State | None,
+                review_days: int) -> None:
+    from bot.gaps.html import render_html
+    from bot.gaps.overview import build_overview
+
+    overview = build_overview(directory, today, docs_meta, state, args.department, review_days)
+    args.html.write_text(render_html(overview), encoding="utf-8")
+    print(f"HTML overview written to {args.html} ({len(overview.top)} tasks at highest risk, "
+          f"{len(overview.skipped)} notes)", file=sys.stderr)
 
 
 def load_docs_meta(

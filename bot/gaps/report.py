@@ -5,7 +5,7 @@ Tasks with no deputy; tasks whose whole chain is away on a working day (Mon-Fri)
 no handover document names; documents not reviewed for ``review_days``; questions the bot
 could not answer (most frequent first) and the feedback counts; the directory's own problems.
 Output: a terminal table (``format_table``), CSV (``write_csv``), a short chat summary
-(``format_summary``). ``cli_main`` is ``python -m bot luecken``.
+(``format_summary``). ``bot.gaps.cli`` is ``python -m bot luecken``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TextIO
 
+from bot.directory import format_date
 from bot.directory.directory import Directory, Task
 from bot.texts import directory as texts
 from indexer.model import DocumentMeta
 
 if TYPE_CHECKING:
-    from bot.state.sqlite import State
+    from bot.state.store import AnswerLog
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def gap_report(
     directory: Directory,
     today: date,
     docs_meta: Mapping[str, DocumentMeta] | None = None,
-    state: State | None = None,
+    state: AnswerLog | None = None,
     leaving_days: int = 180,
     review_days: int = 365,
     horizon_days: int = 14,
@@ -134,25 +135,26 @@ def _spans(days: list[date]) -> str:
         else:
             spans.append([day, day])
     return ", ".join(
-        texts.fmt_date(a) if a == b else f"{texts.fmt_date(a)}–{texts.fmt_date(b)}"
+        format_date(a) if a == b else f"{format_date(a)}–{format_date(b)}"
         for a, b in spans
     )
 
 
 def _leaving(directory: Directory, today: date, leaving_days: int) -> list[GapItem]:
+    """People whose ``austritt`` or ``austritt_geplant`` (the earlier) falls before the horizon."""
     horizon = today + timedelta(days=leaving_days)
     items = []
-    leavers = [p for p in directory.people.values() if p.leaving and p.leaving <= horizon]
-    for person in sorted(leavers, key=lambda p: (p.leaving, p.name)):
-        assert person.leaving is not None
+    leavers = [(p, p.leaves_on) for p in directory.people.values()
+               if p.leaves_on and p.leaves_on <= horizon]
+    for person, day in sorted(leavers, key=lambda pair: (pair[1], pair[0].name)):
+        assert day is not None
         held = directory.tasks_of(person)
-        if person.leaving < today and not held:
+        if day < today and not held:
             continue  # gone, and nothing left behind
         only = [t.name for t in held if set(t.chain) == {person.id}]
         responsible = sum(1 for t in held if t.responsible == person.id)
-        detail = texts.gap_leaving(person.leaving, person.leaving < today, only, responsible)
-        items.append(GapItem("austritt", person.id, person.name, detail, person.leaving,
-                             len(only)))
+        detail = texts.gap_leaving(day, day < today, only, responsible)
+        items.append(GapItem("austritt", person.id, person.name, detail, day, len(only)))
     return items
 
 
@@ -260,9 +262,3 @@ def format_summary(report: GapReport, per_kind: int = 3) -> str:
     lines.extend(report.notes)
     return "\n".join(lines)
 
-
-def cli_main(argv: list[str]) -> int:
-    """``python -m bot luecken``: see ``bot.gaps.cli``."""
-    from bot.gaps.cli import run
-
-    return run(argv)

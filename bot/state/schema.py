@@ -4,6 +4,10 @@ Version 1: absences, answers, feedback, unanswered questions.
 Version 2 (issue 14, retention): absence reasons cut down to their category (free text such as
 "Krankheit" may be health data), indexes on ``created_at`` and ``user_key`` for the nightly
 purge and the data-protection commands.
+Version 3 (issue 13, knowledge risk): the task a question was about, on answers and unanswered
+questions (``bot.gaps.risk`` counts questions and refusals per task).
+Version 4 (issue 11, handover interview): stored conversation references, people's chat keys,
+interviews and their answers, drafts (``bot.state.capture``).
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import sqlite3
 from collections.abc import Callable
 
 from bot.directory import absence_category
+from bot.state.capture import SCHEMA_2 as CAPTURE_TABLES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 _VERSION_1 = [
     """CREATE TABLE IF NOT EXISTS absences (
@@ -45,7 +50,16 @@ _VERSION_2 = [
     "CREATE INDEX IF NOT EXISTS unanswered_user ON unanswered(user_key)",
 ]
 
-STEPS: dict[int, list[str]] = {1: _VERSION_1, 2: _VERSION_2}
+_VERSION_3 = [
+    "ALTER TABLE answers ADD COLUMN task_id TEXT",
+    "ALTER TABLE unanswered ADD COLUMN task_id TEXT",
+    "CREATE INDEX IF NOT EXISTS answers_task ON answers(task_id, created_at)",
+    "CREATE INDEX IF NOT EXISTS unanswered_task ON unanswered(task_id, created_at)",
+]
+
+STEPS: dict[int, list[str]] = {
+    1: _VERSION_1, 2: _VERSION_2, 3: _VERSION_3, 4: CAPTURE_TABLES,
+}
 
 
 def upgrade(connection: sqlite3.Connection, version: int) -> int:

@@ -1,5 +1,6 @@
 """Runtime data that must survive restarts: absences entered in chat, answers and their
-feedback, questions the bot could not answer. SQLite in WAL mode.
+feedback, questions the bot could not answer, and what knowledge capture needs (conversation
+references, handover interviews, drafts: ``bot.state.capture``). SQLite in WAL mode.
 
 One connection per call (with a busy timeout), so several threads and several bot processes
 can share one file. The schema is versioned with ``PRAGMA user_version`` and upgraded in
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from bot.directory import Absence, StateError, absence_category
 from bot.state import privacy
+from bot.state.capture import CaptureStore
 from bot.state.schema import SCHEMA_VERSION, upgrade
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def _enter_wal(connection: sqlite3.Connection, attempts: int = 100) -> str:
     raise AssertionError("unreachable")
 
 
-class State:
+class State(CaptureStore):
     """The bot's durable state in one SQLite file (created with its schema on first use)."""
 
     def __init__(self, path: Path) -> None:
@@ -153,14 +155,17 @@ class State:
     # --- answers, feedback, gaps ------------------------------------------------------------
 
     def record_answer(
-        self, question: str | None, sources: list[str], index_version: str, user_key: str
+        self, question: str | None, sources: list[str], index_version: str, user_key: str,
+        task_id: str | None = None,
     ) -> str:
         """Remember an answer (for feedback); ``question`` None when it may not be kept."""
         answer_id = uuid.uuid4().hex
         with self._write() as connection:
             connection.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                (answer_id, question, json.dumps(sources), index_version, user_key, _now()),
+                "INSERT INTO answers (id, question, sources, index_version, user_key, "
+                "created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (answer_id, question, json.dumps(sources), index_version, user_key, _now(),
+                 task_id),
             )
         return answer_id
 
@@ -180,13 +185,33 @@ class State:
             )
         return True
 
-    def record_unanswered(self, question: str, user_key: str) -> None:
+    def record_unanswered(self, question: str, user_key: str, task_id: str | None = None) -> None:
+        """``task_id``: the task the question was probably about (the directory's best guess)."""
         with self._write() as connection:
             connection.execute(
-                "INSERT INTO unanswered (question, normalized, user_key, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (question.strip(), normalize_question(question), user_key, _now()),
+                "INSERT INTO unanswered (question, normalized, user_key, created_at, task_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (question.strip(), normalize_question(question), user_key, _now(), task_id),
             )
+
+    def questions_per_task(self, since: datetime) -> dict[str | None, tuple[int, int]]:
+        """Per task id (None: no task recognised): (questions asked, of them unanswered)
+        since ``since``; answers and unanswered questions together are the questions asked."""
+        stamp = since.astimezone(UTC).isoformat(timespec="seconds")
+        with self._connect() as connection:
+            answered = connection.execute(
+                "SELECT task_id, COUNT(*) FROM answers WHERE created_at >= ? GROUP BY task_id",
+                (stamp,)).fetchall()
+            missed = connection.execute(
+                "SELECT task_id, COUNT(*) FROM unanswered WHERE created_at >= ? GROUP BY task_id",
+                (stamp,)).fetchall()
+        counts: dict[str | None, tuple[int, int]] = {}
+        for task_id, n in answered:
+            counts[task_id] = (int(n), 0)
+        for task_id, n in missed:
+            asked, _ = counts.get(task_id, (0, 0))
+            counts[task_id] = (asked + int(n), int(n))
+        return counts
 
     def unanswered(self, limit: int = 20) -> list[tuple[str, int]]:
         """Unanswered questions, most frequent first (the latest wording of each)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.errors import PackageError
 from bot.teams_app.package import (
     AppInfo,
-    PackageError,
     build_manifest,
     write_package,
 )

@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.errors import PackageError
+
 MANIFEST_VERSION = "1.22"
 SCHEMA_URL = (
     f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}"
@@ -31,12 +33,9 @@ COMMANDS = [
     ("abwesend", "abwesend bis 12.08. [Vertretung: Name]: Abwesenheit eintragen"),
     ("zurück", "Ihre Abwesenheit beenden"),
     ("lücken", "Wissenslücken-Bericht (nur Administratoren)"),
+    ("bericht", "Link zum Bericht Wissensrisiko (Administratoren und Abteilungsleitungen)"),
     ("neu indexieren", "Wissensbasis neu einlesen (nur Administratoren)"),
 ]
-
-
-class PackageError(ValueError):
-    """An argument the package cannot be built with."""
 
 
 @dataclass(frozen=True)

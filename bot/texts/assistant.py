@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "Wer kümmert sich um die Hundesteuer und wie melde ich einen Hund ab?",
@@ -33,6 +32,8 @@ HELP_TEXT = (
 HELP_ADMIN_TEXT = (
     "Für Administratoren:\n"
     "- lücken: Wissenslücken, unbeantwortete Fragen und Rückmeldungen\n"
+    "- bericht: Link zum Bericht Wissensrisiko (eine Stunde gültig; auch für "
+    "Abteilungsleitungen)\n"
     "- neu indexieren: Dokumente neu einlesen (läuft im Hintergrund)"
 )
 
@@ -58,6 +59,7 @@ ERROR_NO_INDEX = (
 EMPTY_MESSAGE = (
     "Ihre Nachricht war leer. Stellen Sie mir gerne eine Frage oder schreiben Sie „hilfe“."
 )
+NOT_READY = "Ich starte gerade noch. Bitte versuchen Sie es in einer Minute erneut."
 TOO_LONG = (
     "Ihre Nachricht ist zu lang für mich (höchstens {limit} Zeichen). Bitte stellen Sie Ihre "
     "Frage kürzer."
@@ -66,7 +68,7 @@ UNKNOWN_COMMAND = (
     "Den Befehl „{name}“ kenne ich nicht. Mögliche Befehle: hilfe, status, abwesend, zurück"
     "{admin}. Oder stellen Sie einfach Ihre Frage ohne „/“."
 )
-ADMIN_COMMANDS_SUFFIX = ", lücken, neu indexieren"
+ADMIN_COMMANDS_SUFFIX = ", lücken, bericht, neu indexieren"
 ADMIN_ONLY = "Das dürfen nur Administratoren. Bitte wenden Sie sich an die IT."
 
 NOT_FOUND = "Dazu habe ich nichts gefunden."
@@ -151,9 +153,6 @@ REINDEX_FAILED = (
 REINDEX_NO_NOTIFIER = "Die Neuindexierung ist gerade nicht möglich."
 
 
-def format_date(day: date) -> str:
-    """German date as staff write it: 14.08.2026."""
-    return day.strftime("%d.%m.%Y")
 
 
 def welcome_lines() -> list[str]:

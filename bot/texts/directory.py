@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.directory.dates import format_date
 from bot.directory.errors import (
     AbsenceInPast,
     DateError,
@@ -21,10 +22,6 @@ from bot.directory.errors import (
 from bot.directory.model import Absence, Person, Task
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-
-
-def fmt_date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def contact_details(person: Person) -> str:
@@ -48,7 +45,7 @@ def deputy_line(person: Person) -> str:
 
 
 def away_line(person: Person, absence: Absence) -> str:
-    return f"{person.name} ist bis {fmt_date(absence.end)} abwesend"
+    return f"{person.name} ist bis {format_date(absence.end)} abwesend"
 
 
 def deputy_suffix(contact: Person, own_stand_in: bool) -> str:
@@ -57,13 +54,13 @@ def deputy_suffix(contact: Person, own_stand_in: bool) -> str:
 
 
 def all_away_line(task: Task, day: date) -> str:
-    return f"Alle Zuständigen für „{task.name}“ sind am {fmt_date(day)} abwesend."
+    return f"Alle Zuständigen für „{task.name}“ sind am {format_date(day)} abwesend."
 
 
 def head_line(person: Person, away: Absence | None) -> str:
     if away is not None:
         return (
-            f"Auch die Abteilungsleitung {person.name} ist bis {fmt_date(away.end)} abwesend; "
+            f"Auch die Abteilungsleitung {person.name} ist bis {format_date(away.end)} abwesend; "
             f"erreichbar über: {contact_details(person)}"
         )
     return f"Bitte wenden Sie sich an die Abteilungsleitung: {contact_details(person)}"
@@ -72,7 +69,7 @@ def head_line(person: Person, away: Absence | None) -> str:
 def fallback_line(person: Person, away: Absence | None) -> str:
     if away is not None:
         return (
-            f"Auch die allgemeine Ansprechperson {person.name} ist bis {fmt_date(away.end)} "
+            f"Auch die allgemeine Ansprechperson {person.name} ist bis {format_date(away.end)} "
             f"abwesend; erreichbar über: {contact_details(person)}"
         )
     return f"Bitte wenden Sie sich an die allgemeine Ansprechperson: {contact_details(person)}"
@@ -115,9 +112,9 @@ def absence_saved(
 ) -> str:
     who = "Sie sind" if own else f"{person.name} ist"
     span = (
-        f"am {fmt_date(absence.start)}"
+        f"am {format_date(absence.start)}"
         if absence.start == absence.end
-        else f"vom {fmt_date(absence.start)} bis {fmt_date(absence.end)}"
+        else f"vom {format_date(absence.start)} bis {format_date(absence.end)}"
     )
     text = f"Eingetragen: {who} {span} abwesend."
     if stand_in is not None:
@@ -161,7 +158,7 @@ def stand_in_is_self() -> str:
 
 def absence_in_past(end: date) -> str:
     return (
-        f"Der Zeitraum bis {fmt_date(end)} liegt in der Vergangenheit. "
+        f"Der Zeitraum bis {format_date(end)} liegt in der Vergangenheit. "
         "Bitte prüfen Sie die Daten."
     )
 
@@ -204,7 +201,7 @@ GAP_CSV_HEADER = ("kategorie", "schluessel", "bezeichnung", "details", "datum", 
 
 
 def gap_heading(today: date, horizon_days: int) -> str:
-    return f"Lückenbericht vom {fmt_date(today)} (Vorschau: {horizon_days} Tage)"
+    return f"Lückenbericht vom {format_date(today)} (Vorschau: {horizon_days} Tage)"
 
 
 def gap_nobody() -> str:
@@ -220,7 +217,7 @@ def gap_all_away(days: str, chain: str) -> str:
 
 
 def gap_leaving(day: date, past: bool, only_tasks: list[str], responsible: int) -> str:
-    when = f"ausgeschieden am {fmt_date(day)}" if past else f"Austritt {fmt_date(day)}"
+    when = f"ausgeschieden am {format_date(day)}" if past else f"Austritt {format_date(day)}"
     held = f"hält allein: {', '.join(only_tasks)}" if only_tasks else "hält keine Aufgabe allein"
     return f"{when}; {held}; zuständig für {responsible} Aufgabe(n)"
 
@@ -232,7 +229,7 @@ def gap_no_document(responsible: str) -> str:
 def gap_stale(day: date | None, days: int | None) -> str:
     if day is None:
         return "kein Prüfdatum (zuletzt_geprueft) angegeben"
-    return f"zuletzt geprüft am {fmt_date(day)} (vor {days} Tagen)"
+    return f"zuletzt geprüft am {format_date(day)} (vor {days} Tagen)"
 
 
 def gap_docs_unknown() -> str:

@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.build.scan import ScanResult, SkippedFile, scan_knowledge_base
+from indexer.build.duplicates import body_text, content_groups
+from indexer.build.overview import overview_scores
+from indexer.build.scan import ScanResult, SkippedFile, add_released, scan_knowledge_base
 from indexer.build.steps import (
     DocumentChunks,
     VectorRecipe,
@@ -26,12 +28,15 @@ from indexer.build.steps import (
     reusable_previous,
     vectors_for,
 )
+from indexer.calibration import MANIFEST_KEY as CALIBRATION_KEY
+from indexer.calibration import measure_scale
 from indexer.embedding import Embedder, load_embedder
 from indexer.embedding.cache import EmbeddingCache
 from indexer.errors import IndexerError, KnowledgeBaseEmpty, KnowledgeBaseMissing
 from indexer.settings import IndexSettings
 from indexer.store import (
     BuildLock,
+    ContentInfo,
     FileRecord,
     IndexVersion,
     open_current,
@@ -39,6 +44,7 @@ from indexer.store import (
     set_current,
     write_version,
 )
+from indexer.store.format import FORMAT_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +104,9 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         prune_versions(index_dir, settings.keep_versions)  # clears a killed build's leftovers
         previous = _open_previous(index_dir)
         report_progress("scan", 0, 1)
-        scan = scan_knowledge_base(kb_dir, int(settings.max_file_mb * 1_000_000))
+        limit = int(settings.max_file_mb * 1_000_000)
+        scan = scan_knowledge_base(kb_dir, limit)
+        scan = add_released(scan, kb_dir, settings.release_dir, limit)
         report_progress("scan", 1, 1)
         report = _build(settings, model, previous, scan, report_progress, started,
                         recipe or VectorRecipe())
@@ -130,7 +138,8 @@ def _build(settings: IndexSettings, model: Embedder, previous: IndexVersion | No
             f"the serving version has {len(old)}: not replacing it (is the folder mounted?)")
     new, changed, unchanged, removed = _classify(docs, old)
     if (previous is not None and reuse is previous and not new and not changed and not removed
-            and _same_skips(previous, skipped)):
+            and _same_skips(previous, skipped)
+            and previous.manifest.get("format") == FORMAT_VERSION):
         log.info("nothing changed: version %s keeps serving", previous.version_id)
         return BuildReport(previous.version_id, (), (), unchanged, (), tuple(skipped),
                            chunks=previous.chunk_count, published=False,
@@ -170,22 +179,34 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
     # Sortable by name (fixed width, microseconds): pruning keeps the newest by name.
     version_id = now.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(3)
     manifest = {
-        "format": 1, "version_id": version_id, "model": model.name,
+        "format": FORMAT_VERSION, "version_id": version_id, "model": model.name,
         "dimension": model.dimension, "vectors": recipe.to_manifest(), **settings_used,
         "built_at": now.isoformat(timespec="seconds"),
         "build_seconds": round(time.monotonic() - started, 3),  # until the version is written
         "kb_dir": str(Path(settings.kb_dir).resolve()),
+        "release_dir": str(Path(settings.release_dir).resolve()) if settings.release_dir else None,
         "counts": {"files": len(docs), "chunks": len(chunks), "skipped": len(skipped), **counts},
     }
+    scale = measure_scale(model, vectors, [d.chunks[0].title for d in docs if d.chunks])
+    if scale is not None:  # the answer gate reads cosines relative to this index's own scale
+        manifest[CALIBRATION_KEY] = scale.to_manifest()
     progress("write", 0, 1)
     files = [(d.source, d.sha256, d.size, d.meta, len(d.chunks)) for d in docs]
     write_version(index_dir, version_id, chunks, vectors, files,
-                  [(s.file, s.reason) for s in skipped], manifest)
+                  [(s.file, s.reason) for s in skipped], manifest, document_content(docs))
     set_current(index_dir, version_id)
     prune_versions(index_dir, settings.keep_versions)
     progress("write", 1, 1)
     log.info("published version %s: %d chunks", version_id, len(chunks))
     return version_id, {"chunks": len(chunks), **counts}
+
+
+def document_content(docs: list[DocumentChunks]) -> dict[str, ContentInfo]:
+    """Content group and overview score of every document (over the whole knowledge base:
+    a changed file can join or leave another's group, so this runs on every build)."""
+    groups = content_groups({d.source: body_text(d.chunks) for d in docs})
+    overview = overview_scores({d.source: d.chunks for d in docs})
+    return {d.source: ContentInfo(groups[d.source], overview[d.source]) for d in docs}
 
 
 def _same_skips(previous: IndexVersion, skipped: list[SkippedFile]) -> bool:

@@ -19,7 +19,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,6 +37,7 @@ class ScannedFile:
     sha256: str
     size: int
     mtime_ns: int
+    root: Path | None = None  # the folder ``source`` is relative to (None: the knowledge base)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,31 @@ def is_ignored(relative: str, patterns: list[str]) -> bool:
     name = parts[-1]
     return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(name, p)
                for p in patterns)
+
+
+def scan_roots(kb_root: Path, release_root: Path | None, max_bytes: int) -> ScanResult:
+    """The knowledge base and, beside it, the folder of released documents."""
+    return add_released(scan_knowledge_base(kb_root, max_bytes), kb_root, release_root,
+                        max_bytes)
+
+
+def add_released(base: ScanResult, kb_root: Path, release_root: Path | None,
+                 max_bytes: int) -> ScanResult:
+    """``base`` (the knowledge base's scan) with the folder of released documents (same
+    department sub-folders): a released file replaces the knowledge base's file of the same
+    path (an updated handover document on a read-only share). A missing folder is empty."""
+    if release_root is None or not Path(release_root).is_dir():
+        return base
+    if os.path.realpath(release_root) == os.path.realpath(kb_root):
+        return base
+    released = scan_knowledge_base(release_root, max_bytes)
+    released_files = tuple(replace(f, root=Path(release_root)) for f in released.files)
+    taken = {f.source for f in released_files} | {s.file for s in released.skipped}
+    files = sorted([*(f for f in base.files if f.source not in taken), *released_files],
+                   key=lambda f: f.source)
+    skipped = sorted([*(s for s in base.skipped if s.file not in taken), *released.skipped],
+                     key=lambda s: s.file)
+    return ScanResult(tuple(files), tuple(skipped))
 
 
 def scan_knowledge_base(kb_root: Path, max_bytes: int) -> ScanResult:
@@ -174,7 +200,7 @@ def _check_file(found: ScannedFile, max_bytes: int, kb_root: Path
                              _access_files(kb_root, found.source))
     except OSError as exc:
         return SkippedFile(found.source, f"cannot read: {_why(exc)}")
-    return ScannedFile(found.path, found.source, digest, found.size, found.mtime_ns)
+    return replace(found, sha256=digest)
 
 
 def file_sha256(path: Path, sidecar: Path | None = None,

@@ -148,7 +148,7 @@ def _load_one(settings: IndexSettings, found: ScannedFile, model: Embedder
     from indexer.loaders import load_file
 
     try:
-        sections = load_file(found.path, Path(settings.kb_dir))
+        sections = load_file(found.path, found.root or Path(settings.kb_dir))
         sections = [replace(s, source=found.source) if s.source != found.source else s
                     for s in sections]
         chunks = chunk_sections(sections, model.count_tokens, model.max_tokens,

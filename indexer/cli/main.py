@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("--kb", type=Path, help="knowledge base folder (WISSENSLOTSE_KB_DIR)")
     build.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
+    build.add_argument("--release-dir", type=Path, help="folder of released documents, indexed "
+                       "beside the knowledge base (WISSENSLOTSE_RELEASE_DIR)")
     build.add_argument("--model", help="'e5' (default), 'minilm', or a local "
                        "sentence-transformers model path (WISSENSLOTSE_MODEL)")
     build.add_argument("--progress-json", action="store_true",
@@ -71,21 +73,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def load_settings(args: argparse.Namespace) -> Any:
     """Settings from the environment, overridden by the options given; None when invalid."""
-    from pydantic import ValidationError
-
     from indexer.settings import IndexSettings
+    from indexer.settings import load_settings as load
 
     overrides = {key: value for key, value in (
         ("kb_dir", getattr(args, "kb", None)), ("index_dir", getattr(args, "index", None)),
-        ("model", getattr(args, "model", None))) if value is not None}
-    try:
-        return IndexSettings(**overrides)
-    except ValidationError as exc:
-        for error in exc.errors():
-            setting = ".".join(str(p) for p in error["loc"])
-            print(f"error: setting {setting} (WISSENSLOTSE_{setting.upper()}): {error['msg']}",
-                  file=sys.stderr)
-        return None
+        ("model", getattr(args, "model", None)),
+        ("release_dir", getattr(args, "release_dir", None))) if value is not None}
+    return load(IndexSettings, **overrides)
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -59,11 +59,15 @@ def open_searcher(index_dir: Path | None) -> Any:
     """A Searcher over ``index_dir`` with the embedding model the index was built with."""
     from indexer.embedding import load_embedder
     from indexer.search.searcher import Searcher
-    from indexer.settings import IndexSettings
+    from indexer.settings import IndexSettings, load_settings
     from indexer.store.version import open_current
 
-    settings_class: Any = IndexSettings  # reads the environment (WISSENSLOTSE_INDEX_DIR)
-    folder = index_dir or settings_class().index_dir
+    if index_dir is None:  # from the environment (WISSENSLOTSE_INDEX_DIR)
+        settings = load_settings(IndexSettings)
+        if settings is None:  # the problems are printed
+            raise SystemExit(2)
+        index_dir = settings.index_dir
+    folder = index_dir
     model = str(open_current(folder, expect_model=None).manifest.get("model", "e5"))
     return Searcher(folder, load_embedder(model))
 
@@ -122,6 +126,7 @@ def hit_record(hit: Hit) -> dict[str, Any]:
         "more_in_document": [
             {"page": c.page, "heading": " > ".join(c.heading_path)} for c in hit.more_in_document
         ],
+        "also_in": list(hit.also_in),
     }
 
 
@@ -139,6 +144,9 @@ def format_hit(hit: Hit) -> str:
     ]
     if hit.more_in_document:
         lines.append(f"   (+{len(hit.more_in_document)} more passages in this document)")
+    if hit.also_in:
+        shown = ", ".join(hit.also_in[:3]) + (" ..." if len(hit.also_in) > 3 else "")
+        lines.append(f"   (same content in {len(hit.also_in)} more: {shown})")
     return "\n".join(lines)
 
 

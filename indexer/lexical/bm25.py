@@ -1,4 +1,4 @@
-"""Lexical (BM25) side of the search: German stemming, stop words and compound splitting.
+"""Lexical (BM25) side of the search, over the German analysis of indexer.lexical.analysis.
 
 The builder passes one text per chunk (row i = FAISS id i), with the document's keywords
 appended, so keywords count like words of the text.
@@ -15,131 +15,37 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from indexer.errors import IndexerError
+from indexer.errors import LexicalIndexError
+from indexer.lexical.analysis import (
+    GERMAN_STOP_WORDS,
+    analyze,
+    compound_joins,
+    split_compound,
+    stem,
+    words,
+)
 from indexer.lexical.grams import GramIndex
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "GERMAN_STOP_WORDS", "LexicalIndex", "LexicalIndexError", "analyze", "split_compound",
+    "top_positive",
+]
+
 FORMAT_VERSION = 3
 CHAR_NGRAMS = 3  # 0 switches character n-grams off (see docs/search.md for the measurements)
 _PARAMS_FILE = "lexical.json"
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_MIN_HEAD = 3  # shortest first part of a compound ("Amt" is too short as a tail, fine as head)
-_MIN_TAIL = 4  # shortest last part: shorter tails are mostly suffixes ("-ung", "-heit")
-_MIN_COMPOUND = 7
-_MIN_OPEN_HEAD, _MIN_OPEN_TAIL = 4, 5  # an unknown tail needs a longer, known head
 OPEN_TAIL = True
 NGRAM_WEIGHT = 0.5  # weight of the n-gram score relative to the word score
 GRAM_BUDGET = 500_000  # postings a query's n-grams may touch (rarest n-grams first)
-_LINKS = ("", "s", "es", "n", "en", "e", "er")  # Fugenelemente between compound parts
-
-# Our own list: function words, auxiliaries, question words and office filler that carry no
-# topic. Content words that look common ("Antrag", "Stelle") are deliberately not here.
-GERMAN_STOP_WORDS = frozenset(
-    """
-    a ab aber alle allem allen aller alles als also am an andere anderen anderer anderes auch
-    auf aus bei beide beiden beim bin bis bist bitte bzw da dabei dadurch dafür dagegen daher
-    damit dann dar daran darauf daraus darf darfst darin darum darunter das dass davon dazu dem
-    den denen denn der deren des dessen deshalb die dies diese diesem diesen dieser dieses doch
-    dort du durch ein eine einem einen einer eines einige einigen einiger einiges er es etwa
-    etwas euch euer eure für gegen gewesen hab habe haben hat hatte hatten hättest hier hin
-    hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer ihres im in indem ins ist ja je jede
-    jedem jeden jeder jedes jedoch jemand jemandem jemanden jene jenem jenen jener jenes kann
-    kannst kein keine keinem keinen keiner keines können könnte könnten man manche manchem
-    manchen mancher manches mehr mein meine meinem meinen meiner meines mich mir mit muss musst
-    müssen nach neben nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen
-    seiner seines seit sich sie sind so solche solchem solchen solcher solches soll sollen
-    sollte sollten sondern sonst über um und uns unser unsere unserem unseren unserer unter
-    usw vom von vor wann war waren warst warum was weil welche welchem welchen welcher welches
-    wem wen wenn wer werde werden wessen wie wieso wieviel wir wird wirst wo wobei wodurch
-    woher wohin wollen womit worauf worin wurde wurden würde würden z zu zum zur zwar zwischen
-    eigentlich gibt gilt geht gehen macht machen mache man mal muss genau gerade bereits etc
-    """.split()
-)
 
 
-class LexicalIndexError(IndexerError):
-    """The lexical index on disk is missing, damaged or of an unknown format."""
-
-
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer  # PyStemmer: Snowball's German stemmer, in C
-
-    return Stemmer.Stemmer("german")
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """The Snowball German stem of a lower-case word (also folds umlauts and ß)."""
-    return str(_stemmer().stemWord(word))
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of ``text`` without stop words (numbers are kept)."""
-    return [w for w in _WORD.findall(text.lower()) if w not in GERMAN_STOP_WORDS]
-
-
-def analyze(text: str) -> list[str]:
-    """Stems of the content words of ``text``: the analysis without compound splitting."""
-    return [stem(w) for w in words(text)]
-
-
-def _known_head(head: str, vocabulary: set[str] | dict[str, int], shortest: int) -> str | None:
-    """Stem of ``head`` (minus a linking element) when it is a known word."""
-    for link in _LINKS:
-        if link and not head.endswith(link):
-            continue
-        base = head[: len(head) - len(link)]
-        if len(base) >= shortest and stem(base) in vocabulary:
-            return stem(base)
-    return None
-
-
-def split_compound(
-    word: str, vocabulary: set[str] | dict[str, int], open_tail: bool = False
-) -> tuple[str, ...]:
-    """The stems of the two parts of ``word`` when both are known words, else ``()``.
-
-    Among the possible splits the one with the longest tail wins ("hunde|steuer" over
-    "hundes|teuer"); the head may carry a linking element ("Gewerbe-s-ordnung"). With
-    ``open_tail`` a known head of 4+ letters also splits off an unknown tail of 5+ letters
-    ("Hundesteuer" in a corpus that never says "Steuer" alone).
-    """
-    if len(word) < _MIN_COMPOUND or not word.isalpha():
-        return ()
-    for cut in range(_MIN_HEAD, len(word) - _MIN_TAIL + 1):
-        tail = stem(word[cut:])
-        if tail in vocabulary:
-            head = _known_head(word[:cut], vocabulary, _MIN_HEAD)
-            if head:
-                return (head, tail)
-    if open_tail:
-        for cut in range(len(word) - _MIN_OPEN_TAIL, _MIN_OPEN_HEAD - 1, -1):
-            head = _known_head(word[:cut], vocabulary, _MIN_OPEN_HEAD)
-            if head:
-                return (head, stem(word[cut:]))
-    return ()
-
-
-def _compound_joins(query_words: Sequence[str], vocabulary: dict[str, int]) -> list[str]:
-    """Stems of compounds formed by neighbouring query words that the index knows."""
-    joined = []
-    for first, second in zip(query_words, query_words[1:], strict=False):
-        for head, tail in ((first, second), (second, first)):
-            for link in _LINKS:
-                candidate = stem(head + link + tail)
-                if candidate in vocabulary:
-                    joined.append(candidate)
-                    break
-    return joined
 
 
 class LexicalIndex:
@@ -193,7 +99,7 @@ class LexicalIndex:
         if self.split_compounds:
             for word in query_words:
                 terms.extend(split_compound(word, self._vocab))
-            terms.extend(_compound_joins(query_words, self._vocab))
+            terms.extend(compound_joins(query_words, self._vocab))
         return list(dict.fromkeys(t for t in terms if t in self._vocab))
 
     def scores(self, query: str) -> np.ndarray:

@@ -1,8 +1,11 @@
 """DOCX via python-docx: headings from heading styles, tables as text rows.
 
 A paragraph styled "Heading N" (or the German "Überschrift N", or "Title"/"Titel") opens a
-Section at level N. Tables become lines "a | b | c", in document order with the paragraphs.
-Title and keywords come from the document's core properties.
+Section at level N. List paragraphs (Word numbering or a list style) get their marker back
+("1.", "•"), since Word keeps it out of the text; a paragraph that merely continues the
+sentence of the one before (Enter pressed at a line end) is joined to it. Tables become lines
+"a | b | c", in document order with the paragraphs. Title and keywords come from the
+document's core properties.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import LoaderError
+from indexer.loaders.office_lists import ListMarkers, docx_list_kind
+from indexer.loaders.paragraphs import continues, join
 from indexer.loaders.zipped import check_unpacked_size
 from indexer.model import DocumentMeta, Section
 
@@ -43,6 +48,22 @@ class HeadingSections:
     def line(self, text: str) -> None:
         self.body.append(text)
 
+    def paragraph(self, text: str) -> None:
+        """A paragraph; one that continues the sentence of the paragraph before joins it."""
+        last = self.body[-1] if self.body else ""
+        if last.endswith("\n") and continues(last, text, wide=len(last)):
+            self.body[-1] = join(last, text) + "\n"
+        else:
+            self.body.append(text + "\n")
+
+    def item(self, marker: str, text: str) -> None:
+        """A list item: its own line, items of one list without blank lines between them."""
+        self.body.append(f"{marker} {text}")  # a paragraph before ends in "\n": a blank line
+
+    def end_list(self) -> None:
+        if self.body and self.body[-1] and not self.body[-1].endswith("\n"):
+            self.body.append("")
+
     def flush(self) -> None:
         text = "\n".join(self.body).strip()
         self.body = []
@@ -58,21 +79,25 @@ def load(path: Path, source: str) -> list[Section]:
     """Sections at heading-styled paragraphs; core title, else the first heading."""
     document = _open(path)
     collector = HeadingSections(source)
+    markers = ListMarkers()
     for kind, item in _blocks(document):
+        text = "" if kind == "table" else item.text.strip()
+        list_kind = docx_list_kind(document, item) if text else None
+        if list_kind is None:
+            markers.reset()
+            collector.end_list()
         if kind == "table":
             for row in table_rows(item):
                 collector.line(row)
             collector.line("")
-            continue
-        text = item.text.strip()
-        if not text:
+        elif not text:
             collector.line("")  # an empty paragraph separates paragraphs
-            continue
-        level = _style_heading_level(item.style)
-        if level:
+        elif level := _style_heading_level(item.style):
             collector.heading(level, " ".join(text.split()))
+        elif list_kind is not None:
+            collector.item(markers.next(*list_kind), text)
         else:
-            collector.line(text + "\n")
+            collector.paragraph(text)
     props = document.core_properties
     title = (props.title or "").strip() or collector.first_heading
     keywords = tuple(k.strip() for k in re.split(r"[,;]", props.keywords or "") if k.strip())

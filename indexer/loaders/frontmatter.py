@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from indexer.errors import LoaderError
+from indexer.errors import LoaderError, MetaError
 from indexer.model import DocumentMeta
 
 # key as written -> DocumentMeta field
@@ -48,15 +48,6 @@ KEY_ALIASES: dict[str, str] = {
 _LIST_FIELDS = {"tasks", "deputies", "keywords", "groups"}
 _TEXT_FIELDS = {"title", "responsible", "department", "doc_type"}
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-
-
-class MetaError(LoaderError):
-    """A metadata value has the wrong type; ``key`` is the key as written."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"front matter key '{key}': {problem}")
-        self.key = key
-        self.problem = problem
 
 
 # Words an admin may write for "who may read this"; close misspellings of them count too.

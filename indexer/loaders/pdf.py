@@ -1,25 +1,30 @@
-"""PDF via pypdf: one Section per page with text, 1-based page numbers.
+"""PDF via pypdf: Sections split at the headings found on each page, 1-based page numbers.
 
-The heading path of a page comes from the PDF's bookmarks (outline) where it has them.
-Encrypted PDFs are opened with the empty password (many "protected" forms only restrict
-printing); otherwise they are reported. A page whose text layer breaks pypdf is skipped and
-logged; a PDF without any text (a scan) is reported as such.
+Lines come with their font size and weight (``pdf_lines``); hard-wrapped lines are joined
+into paragraphs, headings are found by look, numbering and shape (``pdf_headings``), and a
+page gives one Section per heading on it (``pdf_sections``); page numbers stay exact. A PDF
+in which no heading is found takes its heading paths from its bookmarks (outline), one
+Section per page. Encrypted PDFs are opened with the empty password (many "protected" forms
+only restrict printing); otherwise they are reported. A page whose text layer breaks pypdf is
+skipped and logged; a PDF without any text (a scan) is reported as such.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from indexer.errors import LoaderError
+from indexer.loaders.pdf_lines import JUNK as _JUNK
+from indexer.loaders.pdf_lines import Line, drop_running_lines, page_lines
+from indexer.loaders.pdf_sections import paragraphs, sections_of
 from indexer.model import DocumentMeta, Section
 
 log = logging.getLogger(__name__)
 
-# Private-use code points and C0 controls are what a broken font mapping leaves behind.
-_JUNK = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*\d+\s*[-–]|[-–]?\s*(?:Seite|Page)\s+\d+(?:\s+(?:von|of)\s+\d+)?\s*[-–]?)\s*$"
 )
@@ -31,7 +36,7 @@ _TITLE_NOISE = re.compile(r"^(microsoft (word|powerpoint|excel) - |untitled$|unb
 
 
 def load(path: Path, source: str) -> list[Section]:
-    """Sections of a PDF, one per page that has text."""
+    """Sections of a PDF: per page, one for each heading on it (and the text before it)."""
     reader = _open(path)
     try:
         page_count = len(reader.pages)
@@ -39,16 +44,34 @@ def load(path: Path, source: str) -> list[Section]:
         raise LoaderError(f"corrupt PDF: {_short(exc)}") from exc
     if page_count == 0:
         raise LoaderError("PDF has no pages")
-    headings = _page_headings(reader, page_count)
-    pages: list[tuple[int, str]] = []
+    pages: list[tuple[int, list[Line]]] = []
     for number in range(1, page_count + 1):
-        text = _page_text(reader, number, source)
-        if text:
-            pages.append((number, text))
+        lines = _page_lines(reader, number, source)
+        if any(line.text.strip() for line in lines):
+            pages.append((number, lines))
     if not pages:
         raise LoaderError("no text layer (scanned?)")
-    meta = _meta(reader, first_text=pages[0][1])
-    return [Section(source, headings.get(number, ()), text, number, meta) for number, text in pages]
+    pages = drop_running_lines(pages)
+    meta = _meta(reader, first_text="\n".join(line.text for line in pages[0][1]))
+    sections, headings = sections_of(pages, source, meta)
+    if not headings:
+        sections = _by_outline(reader, pages, source, meta)
+    if not any(section.text for section in sections):
+        raise LoaderError("no text layer (scanned?)")
+    return sections
+
+
+def _by_outline(
+    reader: Any, pages: list[tuple[int, list[Line]]], source: str, meta: DocumentMeta
+) -> list[Section]:
+    """One Section per page, its heading path from the bookmarks."""
+    headings = _page_headings(reader, pages[-1][0])
+    sections = []
+    for number, lines in pages:
+        text = paragraphs(lines)
+        if text:
+            sections.append(Section(source, headings.get(number, ()), text, number, meta))
+    return sections
 
 
 def _open(path: Path) -> Any:
@@ -73,13 +96,17 @@ def _open(path: Path) -> Any:
     return reader
 
 
-def _page_text(reader: Any, number: int, source: str) -> str:
+def _page_lines(reader: Any, number: int, source: str) -> list[Line]:
     try:
-        raw = reader.pages[number - 1].extract_text() or ""
+        lines = page_lines(reader.pages[number - 1])
     except Exception as exc:  # a garbled text layer must not cost the other pages
         log.warning("%s: page %d: text not extractable (%s)", source, number, _short(exc))
-        return ""
-    return clean_text(raw)
+        return []
+    return [
+        replace(line, text=" ".join(_close_letter_spacing(line.text).split()))
+        for line in lines
+        if not _PAGE_NUMBER.match(line.text)
+    ]
 
 
 def clean_text(raw: str) -> str:

@@ -2,8 +2,9 @@
 
 German offices still save text as Windows-1252 ("ANSI"); a file that is not valid UTF-8 is
 read that way. UTF-16 with a byte order mark (Notepad's "Unicode") is read too. One Section
-per file; chunking splits it at the blank lines (paragraphs). The decoding helpers here serve
-the Markdown and CSV loaders too.
+per file; hard-wrapped lines (e-mails, fixed-width exports) are joined into paragraphs
+(``paragraphs``), and chunking splits at the blank lines. The decoding helpers here serve the
+Markdown and CSV loaders too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from pathlib import Path
 
 from indexer.errors import LoaderError
+from indexer.loaders.paragraphs import join_wrapped
 from indexer.model import DocumentMeta, Section
 
 # C0 control characters other than tab, line feed, form feed and carriage return.
@@ -63,8 +65,8 @@ def read_text(path: Path) -> str:
 
 
 def load(path: Path, source: str) -> list[Section]:
-    """One Section holding the whole text; blank lines stay as paragraph breaks."""
-    text = read_text(path).strip()
+    """One Section holding the whole text; wrapped lines joined, blank lines stay."""
+    text = join_wrapped(read_text(path)).strip()
     if not text:
         raise LoaderError("no text (only whitespace)")
     return [Section(source=source, heading_path=(), text=text, meta=DocumentMeta())]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from indexer.errors import SearchModeError
 from indexer.search.searcher import (
     MODES,
     Searcher,
-    SearchModeError,
 )
 
 __all__ = [

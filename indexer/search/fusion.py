@@ -20,6 +20,9 @@ import numpy as np
 DENSE_WEIGHTS: dict[str, float] = {"e5": 0.55, "minilm": 0.05}
 # Unknown sentence-transformers models: trust neither side more than the other.
 DEFAULT_DENSE_WEIGHT = 0.5
+# Hybrid score taken off an overview page per unit of its overview score (0..1, set by the
+# build: indexer.build.overview). Fitted on the tune sets only, see docs/search.md.
+OVERVIEW_PENALTY = 0.3
 
 
 def dense_weight(manifest: Mapping[str, Any]) -> float:
@@ -28,6 +31,14 @@ def dense_weight(manifest: Mapping[str, Any]) -> float:
     if isinstance(fusion, Mapping) and isinstance(fusion.get("dense_weight"), int | float):
         return min(1.0, max(0.0, float(fusion["dense_weight"])))
     return DENSE_WEIGHTS.get(str(manifest.get("model", "")), DEFAULT_DENSE_WEIGHT)
+
+
+def overview_penalty(manifest: Mapping[str, Any]) -> float:
+    """The overview penalty for an index: its manifest's own, else ``OVERVIEW_PENALTY``."""
+    fusion = manifest.get("fusion")
+    if isinstance(fusion, Mapping) and isinstance(fusion.get("overview_penalty"), int | float):
+        return max(0.0, float(fusion["overview_penalty"]))
+    return OVERVIEW_PENALTY
 
 
 def normalise(scores: np.ndarray) -> np.ndarray:

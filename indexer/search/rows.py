@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from indexer.model import Chunk, DocumentMeta
+from indexer.store import ContentInfo
 
 log = logging.getLogger(__name__)
 # A group no person can be in (personen.csv groups are plain words, never contain NUL).
@@ -35,6 +36,15 @@ class RowTable:
     sources: tuple[str, ...]
     groups: tuple[frozenset[str], ...]  # per document; empty = all staff
     departments: tuple[str, ...]  # per document, case-folded; "" when unknown
+    group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # per document
+    overview: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # per doc
+
+    def __post_init__(self) -> None:
+        count = len(self.sources)  # a table without content data: every document alone
+        if self.group.size != count:
+            object.__setattr__(self, "group", np.arange(count, dtype=np.int32))
+        if self.overview.size != count:
+            object.__setattr__(self, "overview", np.zeros(count, dtype=np.float32))
 
     @property
     def size(self) -> int:
@@ -60,12 +70,19 @@ def load_rows(version: _RowSource) -> RowTable:
     if missing:
         log.warning("%d document(s) of the index have no metadata row: hidden from every "
                     "user until the next build", len(missing))
+    content_of = getattr(version, "content", None)
+    content: dict[str, ContentInfo] = content_of() if callable(content_of) else {}
+    group_names = [content[s].group if s in content else s for s in sources]
+    numbers = {name: i for i, name in enumerate(dict.fromkeys(group_names))}
     return RowTable(
         document=document,
         sources=sources,
         groups=tuple(_groups_of(metas.get(s)) for s in sources),
         departments=tuple(((metas.get(s) or DocumentMeta()).department or "").casefold()
                           for s in sources),
+        group=np.fromiter((numbers[n] for n in group_names), np.int32, count=len(sources)),
+        overview=np.fromiter((content[s].overview if s in content else 0.0 for s in sources),
+                             np.float32, count=len(sources)),
     )
 
 
@@ -81,6 +98,15 @@ def folder_matches(source: str, department: str, folder: str) -> bool:
     if not wanted:
         return True
     return source.startswith(wanted + "/") or department == wanted.casefold()
+
+
+def allowed_documents(rows: RowTable, allowed: np.ndarray | None) -> np.ndarray:
+    """Per document: may the caller see it (from a row mask; None = everything)."""
+    if allowed is None:
+        return np.ones(len(rows.sources), dtype=bool)
+    seen = np.zeros(len(rows.sources), dtype=bool)
+    seen[rows.document[allowed]] = True
+    return seen
 
 
 def allowed_rows(

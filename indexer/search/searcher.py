@@ -8,17 +8,19 @@ restricted document can neither be returned nor push a permitted one out of the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from indexer.errors import SearchModeError
 from indexer.lexical import LexicalIndex, LexicalIndexError, top_positive
 from indexer.model import Chunk, Hit
-from indexer.search.fusion import dense_weight, fuse
-from indexer.search.rows import RowTable, allowed_rows, load_rows
+from indexer.search.fusion import dense_weight, fuse, overview_penalty
+from indexer.search.grouping import Result, group_results
+from indexer.search.rows import RowTable, allowed_documents, allowed_rows, load_rows
 from indexer.store import IndexVersion, current_version_id, open_current
 
 log = logging.getLogger(__name__)
@@ -26,17 +28,12 @@ log = logging.getLogger(__name__)
 Mode = Literal["dense", "bm25", "hybrid"]
 MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
 _MIN_DEPTH = 50  # candidates per retriever: enough to fill k documents after grouping
-_MORE_PER_DOCUMENT = 3
 
 
 class QueryEmbedder(Protocol):
     name: str
 
     def embed_query(self, text: str) -> np.ndarray: ...
-
-
-class SearchModeError(ValueError):
-    """An unknown search mode was asked for."""
 
 
 @dataclass(frozen=True)
@@ -56,15 +53,17 @@ class Searcher:
     """
 
     def __init__(
-        self, index_dir: Path, embedder: QueryEmbedder, *, dense_weight: float | None = None
+        self, index_dir: Path, embedder: QueryEmbedder, *, dense_weight: float | None = None,
+        overview_penalty: float | None = None,
     ) -> None:
-        """``dense_weight`` overrides the fusion weight of the index (for tuning runs)."""
+        """``dense_weight`` and ``overview_penalty`` override the index's (for tuning runs)."""
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads cost more than they save
         self._index_dir = Path(index_dir)
         self._embedder = embedder
         self._weight_override = dense_weight
+        self._penalty_override = overview_penalty
         self._serving = self._open()
         self._broken: tuple[str, str] | None = None  # (version id, error type) not opened
 
@@ -76,9 +75,10 @@ class Searcher:
             lexical = version.lexical
         except LexicalIndexError as exc:  # answer from the dense side rather than not at all
             log.error("lexical index unusable, hybrid search falls back to dense: %s", exc)
-        weight = self._weight_override
+        weight, penalty = self._weight_override, self._penalty_override
         serving = _Serving(version, lexical, load_rows(version),
                            dense_weight(version.manifest) if weight is None else weight)
+        serving.penalty = overview_penalty(version.manifest) if penalty is None else penalty
         log.info("search: version %s, %d chunks, dense weight %.2f",
                  version.version_id, serving.rows.size, serving.weight)
         return serving
@@ -159,7 +159,7 @@ class Searcher:
         vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
         depth = max(_MIN_DEPTH, 10 * k)
         candidates = serving.candidates(query, vector, mode, depth, allowed)
-        return serving.grouped_hits(candidates, k)
+        return serving.grouped_hits(candidates, k, allowed)
 
 
 class _Serving:
@@ -168,6 +168,7 @@ class _Serving:
     def __init__(self, version: IndexVersion, lexical: LexicalIndex | None, rows: RowTable,
                  weight: float) -> None:
         self.version, self.lexical, self.rows, self.weight = version, lexical, rows, weight
+        self.penalty = 0.0
         self._masks: dict[tuple[Any, ...], np.ndarray | None] = {}
 
     def allowed(self, groups: Collection[str] | None, folder: str | None) -> np.ndarray | None:
@@ -199,6 +200,7 @@ class _Serving:
         else:
             score = fuse(np.nan_to_num(cosine, nan=float(np.nanmin(cosine, initial=0.0))),
                          bm25, self.weight)
+            score = score - self.penalty * self.rows.overview[self.rows.document[rows]]
         return _Candidates(rows, cosine, bm25, np.asarray(score, dtype=np.float32))
 
     def _lexical_scores(self, query: str) -> np.ndarray | None:
@@ -236,35 +238,25 @@ class _Serving:
                 log.debug("dense index cannot reconstruct vectors")
         return cosine
 
-    def grouped_hits(self, found: _Candidates, k: int) -> list[Hit]:
-        order = np.argsort(-found.score, kind="stable")
-        firsts: dict[int, int] = {}  # document -> candidate position of its best chunk
-        extra: dict[int, list[int]] = {}
-        for pos in order:
-            doc = int(self.rows.document[found.rows[pos]])
-            if doc in firsts:
-                if len(extra[doc]) < _MORE_PER_DOCUMENT:
-                    extra[doc].append(int(pos))
-            elif len(firsts) < k:
-                firsts[doc], extra[doc] = int(pos), []
-        wanted = [found.rows[p] for d, p in firsts.items()]
-        wanted += [found.rows[p] for d in firsts for p in extra[d]]
-        chunks = dict(zip(wanted, self.version.chunks([int(r) for r in wanted]), strict=True))
-        return [
-            self._hit(found, pos, rank, chunks, [chunks[found.rows[p]] for p in extra[doc]])
-            for rank, (doc, pos) in enumerate(firsts.items(), start=1)
-        ]
+    def grouped_hits(self, found: _Candidates, k: int, allowed: np.ndarray | None
+                     ) -> list[Hit]:
+        visible = allowed_documents(self.rows, allowed)
+        results = group_results(self.rows, found.rows, found.score, k, visible)
+        wanted = [int(found.rows[p]) for r in results for p in (r.best, *r.more)]
+        chunks = dict(zip(wanted, self.version.chunks(wanted), strict=True))
+        return [self._hit(found, result, rank, chunks)
+                for rank, result in enumerate(results, start=1)]
 
     @staticmethod
-    def _hit(
-        found: _Candidates, pos: int, rank: int, chunks: Mapping[Any, Chunk], more: Sequence[Chunk]
-    ) -> Hit:
+    def _hit(found: _Candidates, result: Result, rank: int, chunks: Mapping[int, Chunk]) -> Hit:
+        pos = result.best
         cosine, bm25 = float(found.cosine[pos]), float(found.bm25[pos])
         return Hit(
-            chunk=chunks[found.rows[pos]],
+            chunk=chunks[int(found.rows[pos])],
             score=float(found.score[pos]),
             rank=rank,
             dense_score=None if np.isnan(cosine) else cosine,
             lexical_score=bm25 if bm25 > 0 else None,
-            more_in_document=tuple(more),
+            more_in_document=tuple(chunks[int(found.rows[p])] for p in result.more),
+            also_in=result.also_in,
         )

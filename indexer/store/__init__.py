@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.store.version import (
+    ContentInfo,
     FileRecord,
     IndexVersion,
     current_version_id,
@@ -18,6 +19,7 @@ from indexer.store.writer import (
 
 __all__ = [
     "BuildLock",
+    "ContentInfo",
     "FileRecord",
     "IndexVersion",
     "current_version_id",

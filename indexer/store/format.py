@@ -9,7 +9,9 @@ from typing import Any
 
 from indexer.model import DocumentMeta
 
-FORMAT_VERSION = 1
+# 2: table ``content`` (content group and overview score per document). Versions of format 1
+# still open: every document is its own group and no page counts as an overview.
+FORMAT_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE files (
@@ -24,6 +26,11 @@ CREATE TABLE chunks (
 );
 CREATE INDEX chunks_by_source ON chunks(source, ordinal);
 CREATE TABLE skipped (file TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE content (
+    source TEXT PRIMARY KEY REFERENCES files(source),
+    content_group TEXT NOT NULL,     -- source of the group's first member (itself when alone)
+    overview REAL NOT NULL           -- 0..1, how much the document only points to others
+);
 """
 
 

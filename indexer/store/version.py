@@ -49,6 +49,14 @@ class FileRecord:
     chunk_count: int
 
 
+@dataclass(frozen=True)
+class ContentInfo:
+    """What the build found about a document's content (format 2 on)."""
+
+    group: str  # the content group: source of its first member (the document's own when alone)
+    overview: float = 0.0  # 0..1: how much the document only points to other documents
+
+
 def current_version_id(index_dir: Path) -> str | None:
     """The id CURRENT names, or None when no version was built yet (one small file read)."""
     try:
@@ -165,6 +173,16 @@ class IndexVersion:
 
     def document_meta(self) -> dict[str, DocumentMeta]:
         return dict(self._metas)
+
+    def content(self) -> dict[str, ContentInfo]:
+        """Source -> content group and overview score; {} for a version of format 1."""
+        try:
+            rows = self._rows("SELECT source, content_group, overview FROM content")
+        except sqlite3.OperationalError:  # built before content groups existed
+            log.warning("version %s has no content groups (format 1): duplicates are not "
+                        "collapsed until `python -m indexer build` runs again", self.version_id)
+            return {}
+        return {source: ContentInfo(group, float(overview)) for source, group, overview in rows}
 
     def skipped(self) -> list[dict[str, str]]:
         """Files the build could not index: ``{"file": ..., "reason": ...}``."""

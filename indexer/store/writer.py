@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
@@ -29,6 +29,7 @@ from indexer.store.version import (
     LEXICAL_DIR,
     MANIFEST,
     VERSIONS,
+    ContentInfo,
     current_version_id,
 )
 
@@ -68,13 +69,18 @@ class BuildLock:
 
 def write_version(index_dir: Path, version_id: str, chunks: Sequence[Chunk],
                   vectors: np.ndarray, files: Sequence[tuple[str, str, int, DocumentMeta, int]],
-                  skipped: Sequence[tuple[str, str]], manifest: dict[str, Any]) -> Path:
-    """Write a complete version folder; ``files`` rows: source, sha256, size, meta, chunks."""
+                  skipped: Sequence[tuple[str, str]], manifest: dict[str, Any],
+                  content: Mapping[str, ContentInfo] | None = None) -> Path:
+    """Write a complete version folder; ``files`` rows: source, sha256, size, meta, chunks.
+
+    ``content`` gives each source its content group and overview score; a source missing
+    from it is a group of its own with overview 0.
+    """
     versions = Path(index_dir) / VERSIONS
     staging = versions / f"{version_id}{PARTIAL}"
     staging.mkdir(parents=True)
     _write_dense(staging / DENSE, vectors)
-    _write_sqlite(staging / CHUNKS_DB, chunks, files, skipped)
+    _write_sqlite(staging / CHUNKS_DB, chunks, files, skipped, content or {})
     build_lexical([lexical_text(c) for c in chunks], staging / LEXICAL_DIR)
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                     encoding="utf-8")
@@ -109,7 +115,8 @@ def _write_dense(path: Path, vectors: np.ndarray) -> None:
 
 def _write_sqlite(path: Path, chunks: Sequence[Chunk],
                   files: Sequence[tuple[str, str, int, DocumentMeta, int]],
-                  skipped: Sequence[tuple[str, str]]) -> None:
+                  skipped: Sequence[tuple[str, str]], content: Mapping[str, ContentInfo]
+                  ) -> None:
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
@@ -121,6 +128,10 @@ def _write_sqlite(path: Path, chunks: Sequence[Chunk],
                 (row, c.source, c.title, json.dumps(list(c.heading_path), ensure_ascii=False),
                  c.text, c.page, c.ordinal, c.text_hash) for row, c in enumerate(chunks)])
             db.executemany("INSERT INTO skipped VALUES (?, ?)", list(skipped))
+            default = ContentInfo("", 0.0)
+            db.executemany("INSERT INTO content VALUES (?, ?, ?)", [
+                (src, content.get(src, default).group or src, content.get(src, default).overview)
+                for src, *_ in files])
     finally:
         db.close()
 

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from bot.app import create_app
-from bot.assistant.assistant import build_assistant
+from bot.assistant import build_assistant
 from bot.channel import ChannelConfig
 from bot.settings import Settings
 from indexer.embedding.fake import FakeEmbedder

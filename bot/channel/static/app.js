@@ -119,6 +119,18 @@
       case "ActionSet":
         renderActions(item.actions || [], parent);
         break;
+      case "Input.Text": {
+        // a form field; its value goes into the data of the pressed Action.Submit
+        const field = el(item.isMultiline ? "textarea" : "input", "ac-input");
+        field.dataset.inputId = String(item.id || "");
+        if (item.placeholder) field.placeholder = String(item.placeholder);
+        if (item.maxLength) field.maxLength = Number(item.maxLength);
+        if (item.isMultiline) field.rows = 6;
+        field.value = typeof item.value === "string" ? item.value : "";
+        field.setAttribute("aria-label", String(item.placeholder || item.id || ""));
+        parent.appendChild(field);
+        break;
+      }
       default:
         if (item.text) parent.appendChild(el("div", "ac-text", item.text));
     }
@@ -137,7 +149,13 @@
         button.type = "button";
         button.addEventListener("click", () => {
           bar.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-          const data = action.data && typeof action.data === "object" ? action.data : {};
+          const data = Object.assign({}, action.data && typeof action.data === "object" ? action.data : {});
+          const card = bar.closest(".msg");
+          if (card && action.associatedInputs !== "none") {
+            card.querySelectorAll("[data-input-id]").forEach((field) => {
+              if (field.dataset.inputId) data[field.dataset.inputId] = field.value;
+            });
+          }
           const text = typeof data.msteams === "object" && data.msteams.text ? data.msteams.text : "";
           ask(text, data, action.title);
         });

@@ -28,7 +28,6 @@ def settings(tmp_path: Path) -> Settings:
         state_db=tmp_path / "state.sqlite",
         admins=["admin@musterstadt.de"],
         directory_dir=tmp_path / "verzeichnis",
-        min_confidence=0.8,
     )
 
 

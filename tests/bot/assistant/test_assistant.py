@@ -256,6 +256,19 @@ def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Ass
     assert assistant.state.unanswered(10) == [("Wie backe ich Brot?", 6)]  # all gaps recorded
 
 
+# An answer in a Teams channel or group chat is read by every member, so it must not quote a
+# document restricted to the asker's group (here: the Personalamt's salary table).
+
+
+def test_restricted_document_is_not_posted_into_a_group_chat(assistant: Assistant) -> None:
+    turn = Turn("Hund Gehalt", PAULA, "19:channel@thread.skype", is_group=True)
+    replies = asyncio.run(assistant.handle(turn))
+    assert "Gehälter" not in replies[0].text and "vertraulich" not in replies[0].text
+
+
+def test_restricted_document_is_still_answered_in_a_personal_chat(assistant: Assistant) -> None:
+    replies = asyncio.run(assistant.handle(Turn("Hund Gehalt", PAULA, "a:personal")))
+    assert "Gehälter" in replies[0].text
 def _with_secret_task(assistant: Assistant, settings: Any) -> Assistant:
     """A task only a Personalamt document names (not in zustaendigkeiten.csv)."""
     from bot.directory.directory import Directory

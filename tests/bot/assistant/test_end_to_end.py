@@ -28,7 +28,8 @@ KOCH = UserRef("2c8f5b03-9d6e-4a1c-b4f7-e0a3d9c5b826", teams_id="29:koch")  # Te
 
 @pytest.fixture
 def live(kb_index: Path, embedder: Any, tmp_path: Path) -> Any:
-    from bot.assistant.assistant import Assistant, documents_meta
+    from bot.assistant.assistant import Assistant
+    from bot.assistant.warmup import documents_meta
     from bot.directory.directory import Directory
     from bot.state.sqlite import State
     from indexer.search.searcher import Searcher

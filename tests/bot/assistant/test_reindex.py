@@ -169,3 +169,34 @@ def test_an_unreadable_report_of_a_successful_build_is_no_failure(
     reindexer = Reindexer(fake_build(tmp_path, body), lambda: switched.append(True))
     ok, sent = asyncio.run(_run(reindexer))
     assert ok and switched == [True] and "fehlgeschlagen" not in sent[-1].text.lower()
+def test_a_request_during_a_build_runs_one_more_build_after_it(tmp_path: Path) -> None:
+    """A document released while a build already read the folder must not be missed."""
+    counter = tmp_path / "builds.txt"
+    body = ("import json, pathlib, time\n"
+            f"p = pathlib.Path({str(counter)!r})\n"
+            "p.write_text(p.read_text() + 'x' if p.exists() else 'x')\n"
+            "time.sleep(0.5)\n"
+            "print(json.dumps({'version_id': 'v', 'new': [], 'changed': []}))\n")
+    reindexer = Reindexer(fake_build(tmp_path, body), lambda: None)
+    finished: list[str] = []
+
+    async def scenario() -> None:
+        async def first(replies: list[Reply]) -> None:
+            finished.append("first")
+
+        async def second(replies: list[Reply]) -> None:
+            finished.append("second")
+
+        async def third(replies: list[Reply]) -> None:
+            finished.append("third")
+
+        reindexer.request(first)
+        await asyncio.sleep(0.1)
+        reindexer.request(second)  # both wait for one more build
+        reindexer.request(third)
+        while reindexer.running or len(finished) < 3:
+            await asyncio.sleep(0.05)
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert finished == ["first", "second", "third"]
+    assert counter.read_text() == "xx"

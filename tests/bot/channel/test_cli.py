@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
+import indexer.embedding
 from bot.__main__ import main
+from indexer.build import build_index
+from indexer.embedding import FakeEmbedder
+from indexer.settings import IndexSettings
 
 
 @pytest.fixture
@@ -75,9 +80,83 @@ def test_bad_settings_exit_2_and_name_the_setting(
 
 
 def test_luecken_is_delegated_with_its_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.gaps.report
+    import bot.gaps.cli
 
     seen: list[list[str]] = []
-    monkeypatch.setattr(bot.gaps.report, "cli_main", lambda argv: seen.append(argv) or 7)
+    monkeypatch.setattr(bot.gaps.cli, "cli_main", lambda argv: seen.append(argv) or 7)
     assert main(["luecken", "--csv", "out.csv"]) == 7
     assert seen == [["--csv", "out.csv"]]
+
+
+# ``python -m bot serve`` on a fresh clone (no index yet), on an index of another
+# model, on a busy port and with a bad setting: one clear line, exit 1 or 2, no traceback.
+
+
+class OtherModel(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__(dimension=32)
+        self.name = "other"
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in ("MicrosoftAppId", "WISSENSLOTSE_APP_ID", "WISSENSLOTSE_HOST",
+                 "WISSENSLOTSE_PORT", "WISSENSLOTSE_WEB_CHAT", "WISSENSLOTSE_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env file
+    monkeypatch.setenv("WISSENSLOTSE_STATE_DB", str(tmp_path / "state.sqlite"))
+    monkeypatch.setattr(indexer.embedding, "load_embedder", lambda name: FakeEmbedder())
+    kb = tmp_path / "kb"
+    (kb / "_verzeichnis").mkdir(parents=True)
+    (kb / "a.md").write_text("# Hundesteuer\n\nDie Hundemarke gibt das Steueramt aus.\n",
+                             encoding="utf-8")
+    return kb
+
+
+def _serve(kb: Path, index: Path, port: int = 0) -> list[str]:
+    return ["serve", "--local", "--kb", str(kb), "--index", str(index), "--port", str(port)]
+
+
+def test_fresh_clone_without_index(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(_serve(clean_env, clean_env.parent / "index")) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "python -m indexer build" in err
+
+
+def test_index_of_another_model(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index = clean_env.parent / "index"
+    build_index(IndexSettings(kb_dir=clean_env, index_dir=index, model="other"), OtherModel())
+    assert main(_serve(clean_env, index)) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "other" in err and err.startswith("Error:")
+
+
+def test_busy_port(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index = clean_env.parent / "index"
+    build_index(IndexSettings(kb_dir=clean_env, index_dir=index, model="fake"), FakeEmbedder())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(_serve(clean_env, index, taken.getsockname()[1])) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "WISSENSLOTSE_PORT" in err
+
+
+def test_bad_port_setting_names_the_variable(
+        clean_env: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WISSENSLOTSE_PORT", "abc")
+    assert main(["serve", "--local", "--kb", str(clean_env)]) == 2
+    err = capsys.readouterr().err
+    assert "WISSENSLOTSE_PORT" in err and "'abc'" in err and "Traceback" not in err
+
+
+def test_local_mode_on_a_network_address_needs_the_web_chat_token() -> None:
+    from bot.app import check_settings
+    from bot.errors import ConfigurationError
+    from bot.settings import Settings
+
+    with pytest.raises(ConfigurationError, match="WISSENSLOTSE_WEB_CHAT_TOKEN"):
+        check_settings(Settings(_env_file=None, host="0.0.0.0"))
+    check_settings(Settings(_env_file=None, host="0.0.0.0", web_chat_token="s3cret-token"))
+    check_settings(Settings(_env_file=None, host="127.0.0.1"))

@@ -11,6 +11,8 @@ import pytest
 
 from indexer.errors import LoaderError
 from indexer.loaders import docx, load_file, odt
+from indexer.loaders.zipped import MAX_XML_BYTES
+from tests.indexer.conftest import FORMAT_FIXTURES
 
 
 def test_docx_headings_tables_and_properties(formats: Path) -> None:
@@ -120,11 +122,9 @@ def test_odt_headings_lists_tables_and_meta(formats: Path) -> None:
         ("Gewerbeanmeldung", "Gebühren"),
     ]
     assert sections[0].text == "Die Gewerbeanmeldung nimmt das Ordnungsamt entgegen."
-    assert sections[1].text.split("\n\n") == [
+    assert sections[1].text.split("\n\n") == [  # a list style-less list: bullets
         "Formular GewA 1 vollständig ausfüllen lassen.",
-        "Ausweis prüfen",
-        "Gebühr kassieren",
-        "Bestätigung aushändigen",
+        "• Ausweis prüfen\n• Gebühr kassieren\n• Bestätigung aushändigen",
     ]
     assert sections[2].text == "Vorgang | Gebühr\nAnmeldung | 26 €\nUmmeldung | 20 €"
     meta = sections[0].meta
@@ -145,3 +145,58 @@ def test_odt_spreadsheet_renamed_is_refused(kb: Path) -> None:
     (kb / "tabelle.odt").write_bytes(out.getvalue())
     with pytest.raises(LoaderError, match="not an ODT text document"):
         load_file(kb / "tabelle.odt", kb)
+
+
+# a DOCX/ODT whose XML unpacks to far more than its size on disk (a zip bomb) is
+# refused before python-docx/odfpy read it whole into memory.
+
+
+PADDING = MAX_XML_BYTES + 1024 * 1024  # deflates to well under 1 MB
+
+
+def _inflated(original: Path, target: Path, part: str) -> Path:
+    with zipfile.ZipFile(original) as source, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                head, _, rest = data.partition(b"?>")
+                data = head + b"?><!--" + b" " * PADDING + b"-->" + rest
+            copy.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return target
+
+
+@pytest.mark.parametrize(("fixture", "part"), [("uebergabe.docx", "word/document.xml"),
+                                               ("verfahren.odt", "content.xml")])
+def test_zip_bomb_is_refused_with_a_reason(tmp_path: Path, fixture: str, part: str) -> None:
+    bomb = _inflated(FORMAT_FIXTURES / fixture, tmp_path / fixture, part)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(LoaderError, match="zip bomb"):
+        load_file(bomb, tmp_path)
+
+
+@pytest.mark.parametrize("fixture", ["uebergabe.docx", "verfahren.odt"])
+def test_ordinary_office_files_still_load(fixture: str) -> None:
+    assert load_file(FORMAT_FIXTURES / fixture, FORMAT_FIXTURES)
+
+
+def test_docx_lists_get_their_markers_and_broken_sentences_are_joined(kb: Path) -> None:
+    document = python_docx.Document()
+    document.add_paragraph("Ablauf", style="Heading 1")
+    document.add_paragraph("Die Abmeldung nimmt das Bürgeramt")  # Enter pressed mid-sentence
+    document.add_paragraph("entgegen, auch per Post.")
+    document.add_paragraph("Formular prüfen", style="List Number")
+    document.add_paragraph("Marke zurücknehmen", style="List Number")
+    document.add_paragraph("Danach:")
+    document.add_paragraph("Bescheid", style="List Bullet")
+    document.add_paragraph("Akte", style="List Bullet")
+    document.add_paragraph("Ende des Vorgangs.")
+    document.save(kb / "ablauf.docx")
+    [section] = load_file(kb / "ablauf.docx", kb)
+    assert section.text.split("\n\n") == [
+        "Die Abmeldung nimmt das Bürgeramt entgegen, auch per Post.",
+        "1. Formular prüfen\n2. Marke zurücknehmen",
+        "Danach:",
+        "• Bescheid\n• Akte",
+        "Ende des Vorgangs.",
+    ]
