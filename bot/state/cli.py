@@ -75,6 +75,10 @@ _LABELS = {
     "answers": "beantwortete Fragen",
     "unanswered": "unbeantwortete Fragen",
     "absences": "Abwesenheiten aus dem Chat",
+    "conversation_refs": "gespeicherte Chat-Adressen",
+    "person_users": "Zuordnungen Person – Chat-Kennung",
+    "interviews_kept": "Übergabe-Interviews (behalten: Arbeitsunterlagen, ggf. von Hand löschen)",
+    "drafts_kept": "Entwürfe (behalten: Arbeitsunterlagen, ggf. von Hand löschen)",
     "absences_anonymised": "Abwesenheiten anderer, Verweis entfernt",
 }
 

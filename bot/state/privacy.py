@@ -1,8 +1,11 @@
 """Retention and the data subject's rights (Art. 15 and 17 DSGVO) on the state database.
 
 Personal data in the state: questions with the asker's key (Teams AAD object id, e-mail or
-"web:<session>"), their votes, and absences entered in chat (person, dates, stand-in, a
-category). ``purge`` drops what is older than the retention period; ``export`` and ``erase``
+"web:<session>"), their votes, absences entered in chat (person, dates, stand-in, a
+category), and for knowledge capture the conversation references (where to reach a user),
+which chat keys a person wrote as, handover interviews and drafts. Interviews and drafts are
+the administration's work documents: exported, but kept on erasure (counted, for the admin to
+decide). ``purge`` drops what is older than the retention period; ``export`` and ``erase``
 find everything stored under any of a person's identifiers. The functions take an open
 connection so that ``State`` runs each in one transaction.
 """
@@ -32,8 +35,22 @@ def purge(connection: sqlite3.Connection, cutoff: datetime) -> dict[str, int]:
             "DELETE FROM unanswered WHERE created_at < ?", (moment,)).rowcount,
         "absences": connection.execute(
             'DELETE FROM absences WHERE "end" < ?', (day,)).rowcount,
+        # whoever has not written for the retention period is not reached proactively
+        "conversation_refs": connection.execute(
+            "DELETE FROM conversation_refs WHERE updated_at < ?", (moment,)).rowcount,
+        "person_users": connection.execute(
+            "DELETE FROM person_users WHERE updated_at < ?", (moment,)).rowcount,
     }
     return counts
+
+
+def linked_keys(connection: sqlite3.Connection, keys: Collection[str]) -> list[str]:
+    """``keys`` and the chat keys the state links to them (``person_users``)."""
+    marks, values = _marks(keys), tuple(keys)
+    rows = connection.execute(
+        f"SELECT person_id, user_key FROM person_users WHERE person_id IN ({marks}) "
+        f"OR user_key IN ({marks})", values * 2).fetchall()
+    return list(dict.fromkeys([*keys, *(key for row in rows for key in row)]))
 
 
 def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, Any]:
@@ -53,6 +70,17 @@ def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, A
                           f"feedback WHERE user_key IN ({marks}) ORDER BY created_at", values),
         "unanswered": _rows(connection, "SELECT id, question, user_key, created_at FROM "
                             f"unanswered WHERE user_key IN ({marks}) ORDER BY id", values),
+        "conversation_refs": _rows(connection, "SELECT * FROM conversation_refs WHERE "
+                                   f"user_key IN ({marks})", values),
+        "person_users": _rows(connection, "SELECT * FROM person_users WHERE person_id IN "
+                              f"({marks}) OR user_key IN ({marks})", values * 2),
+        "interviews": _rows(connection, f"SELECT * FROM interviews WHERE person_id IN ({marks}) "
+                            f"OR started_by IN ({marks}) ORDER BY created_at", values * 2),
+        "interview_answers": _rows(
+            connection, "SELECT * FROM interview_answers WHERE interview_id IN (SELECT id FROM "
+            f"interviews WHERE person_id IN ({marks}))", values),
+        "drafts": _rows(connection, f"SELECT * FROM drafts WHERE author IN ({marks}) "
+                        f"OR decided_by IN ({marks}) ORDER BY created_at", values * 2),
     }
 
 
@@ -73,6 +101,15 @@ def erase(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, in
         "absences": connection.execute(
             f"DELETE FROM absences WHERE person_id IN ({marks})", values).rowcount,
     }
+    counts["conversation_refs"] = connection.execute(
+        f"DELETE FROM conversation_refs WHERE user_key IN ({marks})", values).rowcount
+    counts["person_users"] = connection.execute(
+        f"DELETE FROM person_users WHERE person_id IN ({marks}) OR user_key IN ({marks})",
+        values * 2).rowcount
+    counts["interviews_kept"] = connection.execute(
+        f"SELECT COUNT(*) FROM interviews WHERE person_id IN ({marks})", values).fetchone()[0]
+    counts["drafts_kept"] = connection.execute(
+        f"SELECT COUNT(*) FROM drafts WHERE author IN ({marks})", values).fetchone()[0]
     counts["absences_anonymised"] = connection.execute(
         f"UPDATE absences SET created_by = CASE WHEN created_by IN ({marks}) THEN ? "
         f"ELSE created_by END, stand_in = CASE WHEN stand_in IN ({marks}) THEN NULL "

@@ -241,9 +241,9 @@ class State(CaptureStore):
     def export_person(self, keys: list[str]) -> dict[str, list[dict[str, object]]]:
         """Everything stored under any of ``keys`` (Art. 15 DSGVO)."""
         with self._connect() as connection:
-            return privacy.export(connection, keys)
+            return privacy.export(connection, privacy.linked_keys(connection, keys))
 
     def erase_person(self, keys: list[str]) -> dict[str, int]:
         """Delete everything stored under any of ``keys`` (Art. 17 DSGVO); counts per table."""
         with self._write() as connection:
-            return privacy.erase(connection, keys)
+            return privacy.erase(connection, privacy.linked_keys(connection, keys))

@@ -63,10 +63,15 @@ def test_purge_drops_only_what_is_older_than_the_retention(tmp_path: Path) -> No
     state = State(tmp_path / "state.sqlite")
     _fill(state, "aad-1", "bschneider")
     today = datetime.now(UTC)
+    state.save_reference("aad-1", '{"user": {"id": "29:x", "name": "Birgit Schneider"}}')
+    state.link_person("bschneider", "aad-1")
     assert state.purge(90, now=today + timedelta(days=89)) == {
-        "feedback": 0, "answers": 0, "unanswered": 0, "absences": 0}
+        "feedback": 0, "answers": 0, "unanswered": 0, "absences": 0, "conversation_refs": 0,
+        "person_users": 0}
     assert state.purge(90, now=today + timedelta(days=91)) == {
-        "feedback": 1, "answers": 1, "unanswered": 1, "absences": 1}
+        "feedback": 1, "answers": 1, "unanswered": 1, "absences": 1, "conversation_refs": 1,
+        "person_users": 1}
+    assert state.reference_of("aad-1") is None
     assert state.unanswered() == [] and state.absences() == []
     assert state.feedback_counts() == {"up": 0, "down": 0}
 
@@ -96,9 +101,9 @@ def test_export_and_erase_touch_only_that_person(tmp_path: Path) -> None:
 
     counts = state.erase_person(["aad-1", "bschneider"])
     assert counts == {"feedback": 2, "answers": 1, "unanswered": 1, "absences": 1,
-                      "absences_anonymised": 1}
-    assert state.export_person(["aad-1", "bschneider"]) == {
-        "absences": [], "answers": [], "feedback": [], "unanswered": []}
+                      "conversation_refs": 0, "person_users": 0, "interviews_kept": 0,
+                      "drafts_kept": 0, "absences_anonymised": 1}
+    assert not any(state.export_person(["aad-1", "bschneider"]).values())
     other = state.export_person(["aad-2", "tkoch"])
     assert len(other["answers"]) == 1 and len(other["unanswered"]) == 1
     kept = [a for a in state.absences() if a.start == date(2026, 12, 5)]
@@ -116,3 +121,18 @@ def test_retention_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert Settings(_env_file=None).retention_days == 30
     monkeypatch.delenv("WISSENSLOTSE_RETENTION_DAYS")
     assert Settings(_env_file=None).retention_days == 90
+
+
+def test_the_person_id_finds_the_chat_keys_the_state_links_to_it(tmp_path: Path) -> None:
+    """Knowledge capture remembers which chat key a person wrote as: asking for the person id
+    alone finds (and erases) what was stored under that key."""
+    state = State(tmp_path / "state.sqlite")
+    state.link_person("bschneider", "aad-1")
+    state.save_reference("aad-1", '{"user": {"id": "29:x", "name": "Birgit Schneider"}}')
+    state.record_unanswered("Wo ist die Kantine?", "aad-1")
+    data = state.export_person(["bschneider"])
+    assert [row["question"] for row in data["unanswered"]] == ["Wo ist die Kantine?"]
+    assert [row["user_key"] for row in data["conversation_refs"]] == ["aad-1"]
+    counts = state.erase_person(["bschneider"])
+    assert (counts["unanswered"], counts["conversation_refs"], counts["person_users"]) == (1, 1, 1)
+    assert state.reference_of("aad-1") is None and state.unanswered() == []
