@@ -2,9 +2,10 @@
 #   docker build -t wissenslotse .
 #   docker run -p 3978:3978 -v /srv/wissen:/data/knowledge_base:ro -v wl-var:/data/var \
 #              -e MicrosoftAppId=... -e MicrosoftAppPassword=... wissenslotse
-# Without MicrosoftAppId the container runs in local mode on 0.0.0.0: it then refuses to start
-# unless WISSENSLOTSE_WEB_CHAT_TOKEN is set (the web chat asks for it); /api/messages accepts
-# activities only from the container itself in local mode.
+# Without MicrosoftAppId the container refuses to start unless local mode is chosen explicitly
+# (-e WISSENSLOTSE_LOCAL_MODE=true); local mode on 0.0.0.0 also needs WISSENSLOTSE_WEB_CHAT_TOKEN
+# (the web chat asks for it), /api/messages accepts activities only from the container itself,
+# and every request carrying proxy headers (X-Forwarded-*, Forwarded, Via) is refused.
 FROM python:3.11-slim
 
 # The CPU build of torch: the default wheel on PyPI is a multi-GB CUDA build.
@@ -19,6 +20,7 @@ ENV PYTHONUNBUFFERED=1 \
     WISSENSLOTSE_KB_DIR=/data/knowledge_base \
     WISSENSLOTSE_INDEX_DIR=/data/var/index \
     WISSENSLOTSE_STATE_DB=/data/var/state.sqlite \
+    WISSENSLOTSE_RELEASE_DIR=/data/var/freigegeben \
     WISSENSLOTSE_HOST=0.0.0.0
 
 WORKDIR /app
@@ -27,7 +29,7 @@ RUN pip install --index-url "${TORCH_INDEX_URL}" torch==2.13.0
 COPY pyproject.toml README.md ./
 COPY indexer ./indexer
 COPY bot ./bot
-RUN pip install . && python -c "import bot.app, indexer.build"
+RUN pip install . && python -c "import bot.app, indexer.build.pipeline"
 
 # The sample town hall; mount the real knowledge base over it.
 COPY knowledge_base /data/knowledge_base

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 KB     ?= knowledge_base
 INDEX  ?= var/index
 
-.PHONY: install run index test lint bench clean
+.PHONY: install run index test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,16 +23,19 @@ index: install
 	$(PY) -m indexer build --kb $(KB) --index $(INDEX) || [ $$? -eq 3 ]
 
 run: index
-	$(PY) -m bot serve --kb $(KB) --index $(INDEX)
+	$(PY) -m bot serve --local --kb $(KB) --index $(INDEX)
 
-test: install
-	$(PY) -m ruff check bot indexer tests bench scripts
-	$(PY) -m mypy
+test: lint
 	$(PY) -m pytest
+
+# The fast lane: no real model, no browser (a minute instead of several).
+test-fast: lint
+	$(PY) -m pytest -m "not integration and not browser"
 
 lint: install
 	$(PY) -m ruff check bot indexer tests bench scripts
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var

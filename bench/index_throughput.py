@@ -37,12 +37,12 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.build import build_index  # noqa: E402
-from indexer.build_steps import VectorRecipe  # noqa: E402
+from indexer.build.pipeline import build_index  # noqa: E402
+from indexer.build.scan import scan_knowledge_base  # noqa: E402
+from indexer.build.steps import VectorRecipe  # noqa: E402
 from indexer.embedding import Embedder, FakeEmbedder, load_embedder  # noqa: E402
-from indexer.scan import scan_knowledge_base  # noqa: E402
 from indexer.settings import IndexSettings  # noqa: E402
-from indexer.store import open_current  # noqa: E402
+from indexer.store.version import open_current  # noqa: E402
 
 CANDIDATES = (REPO.parent / "shared/data/hamburg_service",
               Path("/work/shared/data/hamburg_service"))
@@ -218,7 +218,7 @@ def run(args: argparse.Namespace, corpus: Path, workdir: Path) -> dict[str, Any]
 def census(corpus: Path, embedder: Embedder) -> dict[str, int]:
     """Load and chunk the whole corpus with the model's tokenizer (no embedding): how many
     chunks a full build has, and how many of them the cache spares."""
-    from indexer.build_steps import load_changed
+    from indexer.build.steps import load_changed
 
     settings = IndexSettings(kb_dir=corpus, index_dir=Path("unused"), model=embedder.name)
     scan = scan_knowledge_base(corpus, int(settings.max_file_mb * 1_000_000))

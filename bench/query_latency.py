@@ -37,9 +37,9 @@ sys.path.insert(0, str(REPO))
 
 from indexer.embedding import load_embedder  # noqa: E402
 from indexer.model import Chunk, DocumentMeta  # noqa: E402
-from indexer.search import Searcher  # noqa: E402
-from indexer.store import current_version_id, open_current  # noqa: E402
-from indexer.version_writer import set_current, write_version  # noqa: E402
+from indexer.search.searcher import Searcher  # noqa: E402
+from indexer.store.version import current_version_id, open_current  # noqa: E402
+from indexer.store.writer import set_current, write_version  # noqa: E402
 
 CORPORA = ("bw_ortsrecht", "hamburg_service/service_pages_md")
 DATA = (REPO.parent / "shared/data", Path("/work/shared/data"))

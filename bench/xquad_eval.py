@@ -32,11 +32,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.build import build_index  # noqa: E402
+from indexer.build.pipeline import build_index  # noqa: E402
+from indexer.cli.search import format_table  # noqa: E402
 from indexer.embedding import Embedder, load_embedder  # noqa: E402
 from indexer.evaluate import Question, evaluate  # noqa: E402
-from indexer.search import Searcher  # noqa: E402
-from indexer.search_cli import format_table  # noqa: E402
+from indexer.search.searcher import Searcher  # noqa: E402
 from indexer.settings import IndexSettings  # noqa: E402
 
 CANDIDATES = (REPO.parent / "shared/data/xquad_de", Path("/work/shared/data/xquad_de"))

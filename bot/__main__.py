@@ -1,10 +1,12 @@
 """Command line of the bot.
 
 Examples:
-  python -m bot serve --kb knowledge_base --index var/index
-  python -m bot serve --host 0.0.0.0 --port 3978
+  python -m bot serve --local --kb knowledge_base --index var/index
+  MicrosoftAppId=... MicrosoftAppPassword=... python -m bot serve --port 3978
   python -m bot teams-package --app-id 00000000-0000-0000-0000-000000000000 --out wissenslotse.zip
   python -m bot luecken --help
+  python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
+  python -m bot datenschutz export --person bschneider
 """
 
 from __future__ import annotations
@@ -22,9 +24,17 @@ log = logging.getLogger("bot")
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["luecken"]:
-        from bot.gaps import cli_main
+        from bot.gaps.cli import cli_main
 
         return cli_main(argv[1:])
+    if argv[:1] == ["kalibrieren"]:
+        from bot.assistant.calibrate import main as calibrate
+
+        return calibrate(argv[1:])
+    if argv[:1] == ["datenschutz"]:
+        from bot.state.cli import main as privacy_main
+
+        return privacy_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
@@ -44,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
     serve.add_argument("--host", help="bind address (default 127.0.0.1 in local mode)")
     serve.add_argument("--port", type=int, help="port (default 3978)")
+    serve.add_argument("--local", action="store_true",
+                       help="local mode: no Bot Framework credentials, this machine only "
+                            "(WISSENSLOTSE_LOCAL_MODE=true)")
     serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ...")
     package = commands.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--app-id", required=True, help="Microsoft App ID of the Azure Bot")
@@ -58,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy-url", default="", help="https URL of the privacy notice")
     package.add_argument("--terms-url", default="", help="https URL of the terms of use")
     commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
+    commands.add_parser("kalibrieren",
+                        help="calibrate the answer gate on your own questions (see --help)")
+    commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
+                        "DSGVO; see: python -m bot datenschutz --help)")
     return parser
 
 
@@ -74,10 +91,10 @@ def _serve(args: argparse.Namespace) -> int:
     )
     for noisy in ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    from pydantic import ValidationError
-
-    from bot.app import ConfigurationError, create_app
+    from bot.app import check_start_mode, create_app
+    from bot.errors import ConfigurationError
     from bot.settings import Settings
+    from indexer.settings import load_settings
 
     overrides: dict[str, Any] = {
         key: value
@@ -85,15 +102,14 @@ def _serve(args: argparse.Namespace) -> int:
                            "port": args.port}.items()
         if value is not None
     }
-    try:
-        settings = Settings(**overrides)
-        app = create_app(settings)
-    except ValidationError as error:
-        for problem in error.errors():
-            name = ".".join(str(part) for part in problem["loc"])
-            print(f"Invalid setting {name} (WISSENSLOTSE_{name.upper()}): {problem['msg']}, "
-                  f"got {str(problem.get('input'))[:60]!r}", file=sys.stderr)
+    if args.local:
+        overrides["local_mode_enabled"] = True
+    settings = load_settings(Settings, **overrides)
+    if settings is None:
         return 2
+    try:
+        check_start_mode(settings)
+        app = create_app(settings)
     except ConfigurationError as error:
         print(f"Invalid settings: {error}", file=sys.stderr)
         return 2
@@ -107,6 +123,9 @@ def _serve(args: argparse.Namespace) -> int:
                  settings.port)
     else:
         log.info("Bot Framework mode: app id %s, %s", settings.app_id, settings.app_type)
+        if not settings.tenant_allow_list:
+            log.warning("users of every Microsoft 365 tenant may talk to the bot: set "
+                        "WISSENSLOTSE_ALLOWED_TENANTS (or MicrosoftAppTenantId)")
     return _run(app, settings)
 
 
@@ -115,10 +134,12 @@ def _run(app: Any, settings: Any) -> int:
     line instead of a traceback (the warm-up opens the index inside ``run_app``)."""
     from aiohttp import web
 
+    from bot.channel.report import PathOnlyAccessLogger
     from indexer.errors import IndexerError
 
     try:
-        web.run_app(app, host=settings.bind_host, port=settings.port, print=None)
+        web.run_app(app, host=settings.bind_host, port=settings.port, print=None,
+                    access_log_class=PathOnlyAccessLogger)
     except IndexerError as error:
         print(f"Error: cannot start the bot: {error}", file=sys.stderr)
         return 1
@@ -130,7 +151,8 @@ def _run(app: Any, settings: Any) -> int:
 
 
 def _teams_package(args: argparse.Namespace) -> int:
-    from bot.teams_package import AppInfo, PackageError, write_package
+    from bot.errors import PackageError
+    from bot.teams_app.package import AppInfo, write_package
 
     info = AppInfo(developer_name=args.developer_name, website_url=args.website_url,
                    privacy_url=args.privacy_url, terms_url=args.terms_url, domains=args.domain)

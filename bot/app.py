@@ -15,12 +15,16 @@ from bot.channel import (
     BotRuntime,
     ChannelConfig,
     ConversationNotifier,
+    IdentityPolicy,
+    MessageEndpoint,
     WissenslotseBot,
     create_adapter,
     create_authentication,
 )
-from bot.endpoint import MessageEndpoint
+from bot.channel.local_guard import local_only_middleware
+from bot.errors import ConfigurationError
 from bot.settings import Settings
+from bot.state.retention import purge_nightly
 from bot.turns import Notifier
 
 log = logging.getLogger(__name__)
@@ -29,10 +33,7 @@ MAX_BODY_BYTES = 512 * 1024
 ASSISTANT: web.AppKey[AssistantPort | None] = web.AppKey("assistant", object)  # type: ignore[arg-type]
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
-
-
-class ConfigurationError(ValueError):
-    """A setting combination the bot refuses to start with."""
+PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
 
 
 def create_app(
@@ -43,7 +44,9 @@ def create_app(
 ) -> web.Application:
     """Build the application; without ``assistant`` it is built in the start-up warm-up."""
     check_settings(settings)
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    on_loopback = settings.bind_host in LOOPBACK_HOSTS
+    middlewares = [local_only_middleware(on_loopback)] if settings.local_mode else []
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
     app[ASSISTANT] = assistant
     app[STARTED] = time.monotonic()
@@ -51,7 +54,8 @@ def create_app(
     auth = create_authentication(settings, channel_config)
     adapter = create_adapter(auth)
     notifier = ConversationNotifier(adapter, settings.app_id)
-    bot = WissenslotseBot(lambda: app[ASSISTANT], notifier)
+    identity = IdentityPolicy(settings.tenant_allow_list, trust_any_channel=settings.local_mode)
+    bot = WissenslotseBot(lambda: app[ASSISTANT], notifier, identity)
     runtime = BotRuntime(
         adapter,
         auth,
@@ -62,7 +66,7 @@ def create_app(
     endpoint = MessageEndpoint(runtime)
     outbound: Notifier = notifier
     if settings.web_chat_enabled:
-        from bot.webchat import RoutingNotifier, add_web_chat
+        from bot.channel.webchat import RoutingNotifier, add_web_chat
 
         outbound = RoutingNotifier(notifier, add_web_chat(app, settings, lambda: app[ASSISTANT]))
 
@@ -76,15 +80,26 @@ def create_app(
             app[ASSISTANT] = await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings
             )
+        # proactive messages (handover drafts) need references that survive a restart
+        store = getattr(app[ASSISTANT], "state", None)
+        if callable(getattr(store, "save_reference", None)):
+            notifier.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
+        app[PURGE] = asyncio.create_task(purge_nightly(
+            settings.state_db, settings.retention_days, settings.timezone))
 
     async def shut_down(app: web.Application) -> None:
+        if PURGE in app:
+            app[PURGE].cancel()
         runtime.close()
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)
     app.router.add_post("/api/messages", endpoint.handle)
     app.router.add_get("/healthz", healthz)
+    from bot.channel.report import add_report
+
+    add_report(app, settings, lambda: app[ASSISTANT])
     return app
 
 
@@ -108,8 +123,25 @@ def check_settings(settings: Settings) -> None:
             raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId")
 
 
+def check_start_mode(settings: Settings) -> None:
+    """Local mode validates no token: it must be chosen on purpose, never be what a container
+    falls into when MicrosoftAppId is missing from its environment."""
+    if not settings.app_id and not settings.local_mode_enabled:
+        raise ConfigurationError(
+            "MicrosoftAppId fehlt und der lokale Modus ist nicht gewählt: Setzen Sie "
+            "MicrosoftAppId (Teams) oder WISSENSLOTSE_LOCAL_MODE=true bzw. `serve --local`. / "
+            "MicrosoftAppId is not set and local mode was not chosen: set MicrosoftAppId "
+            "(Teams) or WISSENSLOTSE_LOCAL_MODE=true (or `serve --local`)."
+        )
+    if settings.app_id and settings.local_mode_enabled:
+        raise ConfigurationError(
+            "WISSENSLOTSE_LOCAL_MODE=true and MicrosoftAppId are both set: choose one "
+            "(local mode validates no token)"
+        )
+
+
 def _build_assistant(settings: Settings) -> AssistantPort:
-    from bot.assistant import build_assistant
+    from bot.assistant.warmup import build_assistant
 
     started = time.monotonic()
     assistant: AssistantPort = build_assistant(settings)
@@ -128,6 +160,8 @@ async def healthz(request: web.Request) -> web.Response:
     if assistant is not None:
         try:
             body.update(assistant.health())
+            if body.get("index_problem"):  # answering from the previous version
+                body["status"] = "degraded"
         except Exception as error:  # a health check must answer, even about a broken index
             log.warning("assistant health failed: %s", type(error).__name__)
             body["status"] = "degraded"

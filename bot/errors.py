@@ -1,4 +1,15 @@
-"""The bot's own exception types. German user messages are chosen at the edge (bot.texts)."""
+"""The root of the bot's exceptions. Each package has its own ``errors.py`` below it; German
+user messages are chosen only at the edge (``bot.texts``), CLIs print them once (``bot.__main__``).
+
+    BotError
+    ├── ConfigurationError          a setting combination the bot refuses to start with
+    ├── PackageError                the Teams app package cannot be built with an argument
+    ├── bot.assistant.errors        InvalidAction, ReindexError > ReindexBusy, AbsenceRequestError
+    ├── bot.directory.errors        DirectoryError > UnknownTask, DateError, AbsenceError >
+    │                               (NotOwnAbsence, UnknownPerson, ...), StateError; NotAllowed
+    ├── bot.gaps.errors             GapsError > ReportNotAllowed, BadReportLink
+    └── bot.channel.errors          ChannelError > BadActivity, Unauthorized, AuthUnavailable
+"""
 
 from __future__ import annotations
 
@@ -7,25 +18,9 @@ class BotError(Exception):
     """Base of everything the bot raises on purpose."""
 
 
-class NotAllowed(BotError):
-    """The user asked for something only an admin (or the person themself) may do."""
+class ConfigurationError(BotError, ValueError):
+    """A setting combination the bot refuses to start with."""
 
 
-class InvalidAction(BotError):
-    """A card action (Action.Submit data) that is malformed, forged or unknown."""
-
-
-class ReindexError(BotError):
-    """A reindex could not be started or the build failed."""
-
-
-class ReindexBusy(ReindexError):
-    """A reindex is already running: one at a time."""
-
-
-class AbsenceRequestError(BotError):
-    """An absence request from chat could not be understood or stored."""
-
-    def __init__(self, reason: str, user_message: str | None = None) -> None:
-        super().__init__(reason)
-        self.user_message = user_message
+class PackageError(BotError, ValueError):
+    """An argument the package cannot be built with."""

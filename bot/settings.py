@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 
 from indexer.settings import IndexSettings
 
 
 class Settings(IndexSettings):
     host: str | None = Field(None, description="bind address; default 127.0.0.1 in local mode")
-    port: int = Field(3978, description="HTTP port")
+    port: int = Field(3978, ge=0, le=65535, description="HTTP port")
     app_id: str = Field(
         "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID")
     )
@@ -29,6 +29,12 @@ class Settings(IndexSettings):
     app_type: str = Field(
         "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "WISSENSLOTSE_APP_TYPE")
     )
+    local_mode_enabled: bool = Field(
+        False,
+        validation_alias=AliasChoices("WISSENSLOTSE_LOCAL_MODE", "local_mode_enabled"),
+        description="serve without Bot Framework credentials (this machine only); must be "
+        "chosen explicitly (`serve --local`), `python -m bot serve` refuses to guess",
+    )
     state_db: Path = Field(Path("var/state.sqlite"), description="SQLite file for runtime state")
     directory_dir: Path | None = Field(
         None, description="folder of personen.csv etc.; default <kb_dir>/_verzeichnis"
@@ -37,10 +43,12 @@ class Settings(IndexSettings):
         default_factory=list, description="person ids, e-mails or Teams ids of admins"
     )
     doc_base_url: str = Field("", description="base URL of the document share for links")
-    min_confidence: float = Field(
-        0.70,
+    min_confidence: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
         description="below this answer confidence (0 to 1) the bot says it found nothing; "
-        "calibrated for e5 on the sample knowledge base (docs/assistant.md)",
+        "default: the gate's calibrated threshold (docs/assistant.md)",
     )
     web_chat: bool | None = Field(
         None, description="serve the web chat; default: only in local mode"
@@ -49,13 +57,44 @@ class Settings(IndexSettings):
     fallback_contact: str = Field("", description="person id asked when a whole chain is away")
     timezone: str = Field("Europe/Berlin")
     log_questions: bool = Field(False, description="write question texts to the log")
+    allowed_tenants: list[str] = Field(
+        default_factory=list,
+        description="Microsoft 365 tenant ids whose users may talk to the bot (JSON list); "
+        "default: MicrosoftAppTenantId when set, else any tenant",
+    )
+    rate_limit_per_minute: int = Field(
+        20, ge=1, description="messages one sender may send per minute (more get a polite refusal)"
+    )
+    max_pending_per_sender: int = Field(
+        3, ge=1, description="messages of one sender processed at once (more get a polite refusal)"
+    )
+    retention_days: int = Field(
+        90, ge=1, le=3650,
+        description="days that questions, votes and ended chat absences are kept (DSGVO)",
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
+    public_url: str = Field(
+        "", pattern=r"^(https?://\S+)?$",
+        description="address browsers reach the bot at (https://...), for the report links it "
+        "sends; default in local mode: http://127.0.0.1:<port>",
+    )
+    report_secret: str = Field(
+        "", pattern=r"^(|.{32,})$",
+        description="key that signs /bericht links (at least 32 characters); default: a random "
+        "key kept beside the state database. Set it when several replicas serve.",
+    )
 
     @property
     def local_mode(self) -> bool:
         """Without Bot Framework credentials the bot serves only this machine."""
         return not self.app_id
+
+    @property
+    def tenant_allow_list(self) -> frozenset[str]:
+        """Tenants served; empty = any (a multi-tenant app without MicrosoftAppTenantId)."""
+        listed = self.allowed_tenants or ([self.app_tenant_id] if self.app_tenant_id else [])
+        return frozenset(t.strip().lower() for t in listed if t.strip())
 
     @property
     def bind_host(self) -> str:
@@ -69,16 +108,12 @@ class Settings(IndexSettings):
     def directory_path(self) -> Path:
         return self.directory_dir or self.kb_dir / "_verzeichnis"
 
-    @field_validator("port")
-    @classmethod
-    def _port_range(cls, value: int) -> int:
-        if not 0 <= value <= 65535:
-            raise ValueError("must be between 0 and 65535")
-        return value
-
-    @field_validator("min_confidence")
-    @classmethod
-    def _unit_interval(cls, value: float) -> float:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError("must be between 0 and 1")
-        return value
+    @property
+    def report_base_url(self) -> str:
+        """Where browsers reach /bericht: ``public_url``, else this machine in local mode."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        if self.local_mode and self.bind_host in ("127.0.0.1", "localhost", "::1"):
+            host = "[::1]" if self.bind_host == "::1" else self.bind_host
+            return f"http://{host}:{self.port}"
+        return ""

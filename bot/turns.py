@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The longest question or command the bot takes, in characters, in every channel: longer
+# text is refused with a polite message before any work is done.
+MAX_MESSAGE_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,17 @@ class Reply:
 
 
 class Notifier(Protocol):
-    """Sends messages later, outside a turn (reindex progress and summary)."""
+    """Sends messages later, outside a turn: to a conversation seen before (reindex progress
+    and summary), or to a user by their ``UserRef.key`` through the stored conversation
+    reference (proactive messages; False when the user cannot be reached).
+
+    Channels that know personal conversations also offer
+    ``personal_conversation(user_key) -> str | None``: where to send what only one person may
+    read (the assistant looks it up with ``getattr``; a notifier without it knows none)."""
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None: ...
+
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool: ...
 
 
 def well_formed(value: Any) -> Any:

@@ -1,4 +1,19 @@
-"""Exceptions of the indexer. Only the CLI (and the bot at its edge) turn them into messages."""
+"""Exceptions of the indexer. Only the CLI (and the bot at its edge) turn them into messages.
+
+    IndexerError
+    ├── LoaderError            a file could not be read: reported and skipped
+    │   ├── UnsupportedFormat  no loader for the suffix
+    │   └── MetaError          a front-matter / sidecar value of the wrong type
+    ├── IndexNotFound          no version yet
+    ├── ModelMismatch          built with another model (names the command to run)
+    ├── IndexBusy              another build holds the lock
+    ├── EmbedderUnavailable    the model cannot be loaded
+    ├── KnowledgeBaseMissing   no such folder
+    ├── KnowledgeBaseEmpty     nothing indexable while a version serves: kept serving
+    ├── LexicalIndexError      the lexical index on disk is missing or damaged
+    ├── SearchModeError        an unknown search mode (also a ValueError)
+    └── QuestionsFileError     an evaluation questions file cannot be read
+"""
 
 
 class IndexerError(Exception):
@@ -39,3 +54,25 @@ class KnowledgeBaseMissing(IndexerError):
 
 class KnowledgeBaseEmpty(IndexerError):
     """No document could be indexed although the serving version has some: kept serving."""
+
+
+class SearchModeError(IndexerError, ValueError):
+    """An unknown search mode was asked for."""
+
+
+class LexicalIndexError(IndexerError):
+    """The lexical index on disk is missing, damaged or of an unknown format."""
+
+
+class QuestionsFileError(IndexerError):
+    """The questions file cannot be read or a line is not a valid question."""
+
+
+class MetaError(LoaderError):
+    """A metadata value has the wrong type; ``key`` is the key as written."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"front matter key '{key}': {problem}")
+        self.key = key
+        self.problem = problem
+        self.problem = problem

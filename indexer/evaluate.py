@@ -16,14 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from indexer.errors import IndexerError
+from indexer.errors import QuestionsFileError
 from indexer.model import Hit
 
 log = logging.getLogger(__name__)
-
-
-class QuestionsFileError(IndexerError):
-    """The questions file cannot be read or a line is not a valid question."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +76,10 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def first_relevant_rank(hits: Iterable[Hit], relevant: Sequence[str]) -> int | None:
-    """1-based rank of the first hit whose source contains a relevant string, else None."""
+    """1-based rank of the first relevant hit, else None: a hit is relevant when its source,
+    or the source of a copy it stands for (``also_in``), contains a relevant string."""
     for rank, hit in enumerate(hits, start=1):
-        if any(r in hit.source for r in relevant):
+        if any(r in source for source in (hit.source, *hit.also_in) for r in relevant):
             return rank
     return None
 

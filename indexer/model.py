@@ -30,6 +30,9 @@ class DocumentMeta:
     department: str | None = None
     doc_type: str | None = None
     last_reviewed: date | None = None
+    # keys of the front matter / sidecar that mean nothing to us: reported by the build (a
+    # misspelt key used to be silently ignored), never used
+    unknown_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Hit:
     dense_score: float | None = None  # cosine similarity, where the dense side saw the chunk
     lexical_score: float | None = None  # BM25 score, where the lexical side saw the chunk
     more_in_document: tuple[Chunk, ...] = ()  # further matching chunks of the same document
+    also_in: tuple[str, ...] = ()  # sources of the other documents of its content group
 
     @property
     def source(self) -> str:

@@ -69,10 +69,11 @@ def _pdf_setup(doc: Any) -> Any:
         pdf.add_font("DejaVu", "", str(regular))
         pdf.add_font("DejaVu", "B", str(bold))
         pdf.font_family_name = "DejaVu"
-    pdf.header_text = _pdf_text(pdf, f"Stadt Musterstadt – {doc.department}")
+    town = getattr(doc, "town", AUTHOR)
+    pdf.header_text = _pdf_text(pdf, f"{town} – {doc.department}")
     pdf.set_title(_pdf_text(pdf, doc.title))
     pdf.set_keywords(_pdf_text(pdf, doc.keywords))
-    pdf.set_author(AUTHOR)
+    pdf.set_author(town)
     pdf.set_subject(_pdf_text(pdf, doc.department))
     pdf.set_creator("scripts/make_kb_documents.py")
     pdf.set_creation_date(FIXED_TIME)
@@ -130,6 +131,8 @@ def render_pdf(doc: Any) -> bytes:
             _pdf_list(pdf, block.items, block.kind == "ol")
         elif block.kind == "table":
             _pdf_table(pdf, block.rows)
+        elif block.kind == "pagebreak":
+            pdf.add_page()
     return bytes(pdf.output())
 
 
@@ -146,7 +149,7 @@ def render_docx(doc: Any) -> bytes:
     document = Document()
     props = document.core_properties
     props.title, props.keywords, props.subject = doc.title, doc.keywords, doc.department
-    props.author = props.last_modified_by = AUTHOR
+    props.author = props.last_modified_by = getattr(doc, "town", AUTHOR)
     props.created = props.modified = FIXED_TIME.replace(tzinfo=None)
     props.revision = 1
     for block in doc.blocks:
@@ -167,6 +170,8 @@ def render_docx(doc: Any) -> bytes:
                     run = cell.paragraphs[0].add_run(plain(value))
                     run.bold = index == 0 or None
             document.add_paragraph()
+        elif block.kind == "pagebreak":
+            document.add_page_break()
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -248,7 +253,7 @@ def render_odt(doc: Any) -> bytes:
     styles = _odt_styles(document)
     document.meta.addElement(dc.Title(text=doc.title))
     document.meta.addElement(dc.Subject(text=doc.department))
-    document.meta.addElement(dc.Creator(text=AUTHOR))
+    document.meta.addElement(dc.Creator(text=getattr(doc, "town", AUTHOR)))
     document.meta.addElement(dc.Date(text=FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%S")))
     document.meta.addElement(meta.CreationDate(text=FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%S")))
     for keyword in doc.meta.get("stichwoerter", []):

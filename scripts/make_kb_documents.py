@@ -7,11 +7,17 @@ All other front-matter keys go into a sidecar ``<file>.meta.yaml`` beside the ou
 binary formats cannot carry the keys the indexer reads (see docs/interfaces.md).
 
 Supported markup: ``#``/``##``/``###`` headings, paragraphs, ``- `` bullet lists, ``1. ``
-numbered lists, pipe tables (first row = header) and ``**bold**`` inside text.
+numbered lists, pipe tables (first row = header) and ``**bold**`` inside text. A paragraph
+line ending in ``<br>`` keeps its line break (letterheads, addresses); a line
+``<!-- seitenumbruch -->`` starts a new page (PDF, DOCX).
+
+The same script renders any town: ``--sources`` and ``--kb`` name the source and target
+folders, ``--town`` the name printed in letterheads and document properties (the held-out
+town in ``bench/towns/`` is generated this way).
 
 Output is deterministic: fixed dates in every metadata field and in the zip entries.
 
-Usage:  python scripts/make_kb_documents.py [--sources DIR] [--kb DIR]
+Usage:  python scripts/make_kb_documents.py [--sources DIR] [--kb DIR] [--town NAME]
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kb_render import FIXED_TIME, render_docx, render_odt, render_pdf  # noqa: E402
+from kb_render import AUTHOR, FIXED_TIME, render_docx, render_odt, render_pdf  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 META_KEYS = (
@@ -41,7 +47,7 @@ META_KEYS = (
 class Block:
     """One structural element of a source: heading, paragraph, list or table."""
 
-    kind: str  # "h", "p", "ul", "ol", "table"
+    kind: str  # "h", "p", "ul", "ol", "table", "pagebreak"
     level: int = 0
     text: str = ""
     items: tuple[str, ...] = ()
@@ -53,6 +59,7 @@ class SourceDoc:
     target: str
     meta: dict[str, Any]
     blocks: tuple[Block, ...]
+    town: str = AUTHOR  # letterhead and author of the generated files
 
     @property
     def title(self) -> str:
@@ -71,7 +78,7 @@ class SourceError(Exception):
     """A source file cannot be turned into a document."""
 
 
-def read_source(path: Path) -> SourceDoc:
+def read_source(path: Path, town: str = AUTHOR) -> SourceDoc:
     text = path.read_text(encoding="utf-8")
     match = re.match(r"^---\n(.*?)\n---\n(.*)$", text, re.S)
     if not match:
@@ -83,7 +90,20 @@ def read_source(path: Path) -> SourceDoc:
     unknown = set(meta) - set(META_KEYS)
     if unknown:
         raise SourceError(f"{path}: unknown front-matter keys {sorted(unknown)}")
-    return SourceDoc(str(target), meta, tuple(parse_blocks(match.group(2))))
+    return SourceDoc(str(target), meta, tuple(parse_blocks(match.group(2))), town)
+
+
+PAGE_BREAK = "<!-- seitenumbruch -->"
+HARD_BREAK = "<br>"
+
+
+def join_lines(lines: list[str]) -> str:
+    """A paragraph's source lines as one text; a line ending in ``<br>`` keeps its break."""
+    parts: list[str] = []
+    for line in lines:
+        parts.append(line.removesuffix(HARD_BREAK).rstrip())
+        parts.append("\n" if line.endswith(HARD_BREAK) else " ")
+    return "".join(parts[:-1])
 
 
 def parse_blocks(body: str) -> list[Block]:
@@ -96,7 +116,7 @@ def parse_blocks(body: str) -> list[Block]:
     def flush() -> None:
         nonlocal list_kind
         if para:
-            blocks.append(Block("p", text=" ".join(para)))
+            blocks.append(Block("p", text=join_lines(para)))
             para.clear()
         if items:
             blocks.append(Block(list_kind, items=tuple(items)))
@@ -112,6 +132,9 @@ def parse_blocks(body: str) -> list[Block]:
         number = re.match(r"^\d+\.\s+(.*)$", line)
         if not line:
             flush()
+        elif line == PAGE_BREAK:
+            flush()
+            blocks.append(Block("pagebreak"))
         elif heading:
             flush()
             blocks.append(Block("h", level=len(heading.group(1)), text=heading.group(2)))
@@ -173,6 +196,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=Path, default=REPO / "scripts" / "kb_sources")
     parser.add_argument("--kb", type=Path, default=REPO / "knowledge_base")
+    parser.add_argument("--town", default=AUTHOR, help="name in letterheads and properties")
     args = parser.parse_args(argv)
     sources = sorted(args.sources.rglob("*.md"))
     if not sources:
@@ -180,7 +204,7 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         # Read and check every source before writing anything: a bad source changes nothing.
-        docs = [read_source(path) for path in sources]
+        docs = [read_source(path, args.town) for path in sources]
         targets = [doc.target for doc in docs]
         duplicates = sorted({t for t in targets if targets.count(t) > 1})
         if duplicates:

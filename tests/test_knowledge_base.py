@@ -54,6 +54,7 @@ HEADERS = {
         "teams_id",
         "gruppen",
         "austritt",
+        "austritt_geplant",
     ],
     "abteilungen.csv": ["abteilung", "leitung", "telefon"],
     "zustaendigkeiten.csv": [
@@ -272,6 +273,16 @@ def test_people_are_valid() -> None:
         if row["austritt"]:
             parse_day(row["austritt"])
     assert any(r["austritt"] for r in people), "no planned leaving date"
+
+
+def test_a_third_to_40_percent_leave_within_ten_years() -> None:
+    """docs/wissensrisiko.md: a town hall with an average age near 50 (as of 02.12.2026)."""
+    people = read_csv("personen.csv")
+    years = [int(value[-4:]) if "." in value else int(value[:4])
+             for r in people for value in [r["austritt"] or r["austritt_geplant"]] if value]
+    within = [y for y in years if 2026 <= y <= 2036]
+    assert len(within) == len(years)
+    assert 1 / 3 <= len(within) / len(people) <= 0.4, (len(within), len(people))
 
 
 def test_tasks_are_valid_and_reference_existing_people() -> None:

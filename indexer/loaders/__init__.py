@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from indexer.build import open_regular
 from indexer.errors import LoaderError, UnsupportedFormat
 from indexer.loaders import csv, docx, markdown, odt, pdf, text
+from indexer.loaders.access import folder_groups
 from indexer.loaders.frontmatter import given_fields, load_yaml_mapping, merge_meta, parse_meta
 from indexer.model import Section
-from indexer.scan import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,16 @@ def load_file(path: Path, kb_root: Path) -> list[Section]:
         raise LoaderError("no text found")
     if suffix not in (".md", ".markdown"):
         sections = _apply_sidecar(path, sections, kb_root)
-    return sections
+    return _apply_folder_access(sections, kb_root, source)
+
+
+def _apply_folder_access(sections: list[Section], kb_root: Path, source: str) -> list[Section]:
+    """A folder's ``_zugriff.yaml`` restricts the documents that name no groups themselves."""
+    groups = folder_groups(kb_root, source)
+    if groups is None:
+        return sections
+    return [s if s.meta.groups else replace(s, meta=replace(s.meta, groups=groups))
+            for s in sections]
 
 
 def _source_of(path: Path, kb_root: Path) -> str:

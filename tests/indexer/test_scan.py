@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.scan import file_sha256, scan_knowledge_base
+from indexer.build import file_sha256, scan_knowledge_base
 from tests.indexer.conftest import write
 
 LIMIT = 1_000_000
@@ -77,3 +77,22 @@ def test_unreadable_file_as_a_normal_user(tmp_path: Path) -> None:
     os.chmod(tmp_path / "geheim.md", 0)
     files, skipped = scan(tmp_path)
     assert skipped["geheim.md"] == "cannot read: permission denied"
+
+
+def test_release_folder_is_scanned_beside_the_knowledge_base(tmp_path: Path) -> None:
+    from indexer.build.scan import scan_roots
+
+    kb, released = tmp_path / "kb", tmp_path / "freigegeben"
+    write(kb, "steueramt/hund.md", "alt")
+    write(kb, "steueramt/kasse.md", "Kasse")
+    write(released, "steueramt/hund.md", "neu")  # an updated document replaces the old one
+    write(released, "buergerbuero/parken.md", "Parkausweis")
+    write(released, "steueramt/.x.tmp", "half written")
+    result = scan_roots(kb, released, LIMIT)
+    by_source = {f.source: f for f in result.files}
+    assert sorted(by_source) == ["buergerbuero/parken.md", "steueramt/hund.md",
+                                 "steueramt/kasse.md"]
+    assert by_source["steueramt/hund.md"].root == released
+    assert by_source["steueramt/kasse.md"].root is None
+    assert scan_roots(kb, tmp_path / "fehlt", LIMIT).files == scan_knowledge_base(kb, LIMIT).files
+    assert scan_roots(kb, kb, LIMIT).files == scan_knowledge_base(kb, LIMIT).files

@@ -7,12 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.build import BuildReport
-from indexer.build_steps import CONTEXT_WEIGHT
-from indexer.embedding_cache import EmbeddingCache
+from indexer.build import CONTEXT_WEIGHT, BuildReport
+from indexer.embedding.cache import EmbeddingCache
 from indexer.errors import IndexBusy, IndexNotFound, ModelMismatch
-from indexer.store import current_version_id, open_current
-from indexer.version_writer import BuildLock
+from indexer.store import BuildLock, current_version_id, open_current
 
 
 def test_manifest_records_how_the_version_was_built(

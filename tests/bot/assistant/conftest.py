@@ -28,7 +28,6 @@ def settings(tmp_path: Path) -> Settings:
         state_db=tmp_path / "state.sqlite",
         admins=["admin@musterstadt.de"],
         directory_dir=tmp_path / "verzeichnis",
-        min_confidence=0.8,
     )
 
 
@@ -116,7 +115,7 @@ def write_directory(folder: Path) -> Path:
 
 @pytest.fixture
 def directory(settings: Settings) -> Any:
-    from bot.directory import Directory
+    from bot.directory.directory import Directory
 
     return Directory.load(write_directory(settings.directory_path))
 
@@ -138,7 +137,7 @@ def hund_chunks() -> list[tuple[Chunk, float]]:
 
 @pytest.fixture
 def state(settings: Settings) -> Any:
-    from bot.state import State
+    from bot.state.sqlite import State
 
     return State(settings.state_db)
 
@@ -150,7 +149,7 @@ def assistant(
     hund_chunks: list[tuple[Chunk, float]],
     state: Any,
 ) -> Any:
-    from bot.assistant import Assistant
+    from bot.assistant.assistant import Assistant
 
     searcher = ScriptedSearcher(hund_chunks)
     return Assistant(settings, searcher, directory, state, today=lambda: FIXED_DAY)
@@ -161,7 +160,7 @@ def assistant(
 
 @pytest.fixture(scope="session")
 def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from indexer.build import build_index
+    from indexer.build.pipeline import build_index
     from indexer.settings import IndexSettings
 
     index = tmp_path_factory.mktemp("kb-index")

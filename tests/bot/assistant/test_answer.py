@@ -1,9 +1,15 @@
 from dataclasses import replace
 from typing import Any
 
-from bot.answer import compose_answer
-from bot.confidence import CALIBRATED_MIN_CONFIDENCE, min_confidence
-from bot.sections import best_section, is_how_question, question_terms, quote_steps
+from bot.assistant import (
+    CALIBRATED_MIN_CONFIDENCE,
+    best_section,
+    compose_answer,
+    is_how_question,
+    min_confidence,
+    question_terms,
+    quote_steps,
+)
 from bot.settings import Settings
 from indexer.model import Hit
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import compose_answer
-from bot.cards import answer_text
-from bot.sections import best_section, quote_steps
+from bot.assistant.answer import compose_answer
+from bot.assistant.cards import answer_text
+from bot.assistant.sections import best_section, quote_steps
 from bot.settings import Settings
 from indexer.chunking import chunk_sections
 from indexer.loaders import load_file

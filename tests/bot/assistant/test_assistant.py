@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot import texts
-from bot.assistant import Assistant
-from bot.reindex import Reindexer
+from bot.assistant import Assistant, Reindexer
+from bot.texts import assistant as texts
 from bot.turns import Reply, Turn, UserRef
 
 from .card_schema import problems
@@ -130,7 +129,7 @@ def test_help_shows_admin_commands_only_to_admins(assistant: Assistant) -> None:
 def test_status_names_the_index_and_the_user(assistant: Assistant) -> None:
     assert "kenne Sie nicht" in ask(assistant, "status").text
     status = ask(assistant, "Status", TOM).text
-    assert "Tom Koch" in status and "v-test" in status and "2 Dokumente" in status
+    assert "Tom Koch" in status and "v-test" in status and "? Dokumente" in status  # no meta
     assert "Administrator" in ask(assistant, "status", ADMIN).text
 
 
@@ -205,7 +204,7 @@ def test_welcome_and_health(assistant: Assistant) -> None:
     assert welcome.card is not None and problems(welcome.card) == []
     assert all(q in welcome.text for q in texts.EXAMPLE_QUESTIONS)
     health = assistant.health()
-    assert health["index_version"] == "v-test" and health["documents"] == 2
+    assert health["index_version"] == "v-test" and health["documents"] is None  # meta unknown
     assert FIXED_DAY.year == 2026
 
 
@@ -219,11 +218,11 @@ def test_the_web_chat_person_choice_counts_only_in_local_mode(assistant: Assista
 def test_question_texts_reach_the_log_only_when_allowed(
     assistant: Assistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" not in caplog.text and "confidence=" in caplog.text
     assistant.settings = assistant.settings.model_copy(update={"log_questions": True})
-    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+    with caplog.at_level(logging.INFO, logger="bot.assistant.assistant"):
         ask(assistant, QUESTION)
     assert "Hundesteuer" in caplog.text
 
@@ -243,6 +242,9 @@ def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Ass
     questions = [QUESTION, "Hund Gehalt", "Wie backe ich Brot?", "Hundesteuer Abmeldung"] * 3
     users = [OUTSIDER, PAULA, TOM]
     turns = [Turn(q, users[i % 3], f"conv-{i}") for i, q in enumerate(questions)]
+    from bot.assistant.throttle import SenderThrottle
+
+    assistant._throttle = SenderThrottle(100, 10)  # four at once per user: not a flood here
     alone = [asyncio.run(assistant.handle(turn)) for turn in turns]
 
     async def at_once() -> list[list[Reply]]:
@@ -252,3 +254,184 @@ def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Ass
     assert [_comparable(r) for r in together] == [_comparable(r) for r in alone]
     assert {r[0].data["kind"] for r in together} == {"answer", "not_found"}
     assert assistant.state.unanswered(10) == [("Wie backe ich Brot?", 6)]  # all gaps recorded
+
+
+# An answer in a Teams channel or group chat is read by every member, so it must not quote a
+# document restricted to the asker's group (here: the Personalamt's salary table).
+
+
+def test_restricted_document_is_not_posted_into_a_group_chat(assistant: Assistant) -> None:
+    turn = Turn("Hund Gehalt", PAULA, "19:channel@thread.skype", is_group=True)
+    replies = asyncio.run(assistant.handle(turn))
+    assert "Gehälter" not in replies[0].text and "vertraulich" not in replies[0].text
+
+
+def test_restricted_document_is_still_answered_in_a_personal_chat(assistant: Assistant) -> None:
+    replies = asyncio.run(assistant.handle(Turn("Hund Gehalt", PAULA, "a:personal")))
+    assert "Gehälter" in replies[0].text
+def _with_secret_task(assistant: Assistant, settings: Any) -> Assistant:
+    """A task only a Personalamt document names (not in zustaendigkeiten.csv)."""
+    from bot.directory.directory import Directory
+    from indexer.model import DocumentMeta
+
+    from .conftest import chunk, write_directory
+
+    meta = DocumentMeta(title="Abfindung Zanderkamp", tasks=("abfindung_zanderkamp",),
+                        keywords=("Abfindung", "Zanderkamp"), responsible="pamt",
+                        groups=("personalamt",))
+    assistant.directory = Directory.load(write_directory(settings.directory_path),
+                                         {"personal/abfindung.md": meta})
+    secret = chunk("personal/abfindung.md", "Ablauf", "Die Abfindung Zanderkamp zahlt ...",
+                   "Abfindung Zanderkamp", ("abfindung_zanderkamp",), ("personalamt",))
+    assistant.searcher.chunks.append((secret, 0.9))  # type: ignore[attr-defined]
+    return assistant
+
+
+@pytest.mark.parametrize("question", [
+    "Wer kümmert sich um die Abfindung Zanderkamp?",
+    "Abfindung",
+    "Zanderkamp",
+])
+def test_a_task_only_a_restricted_document_names_stays_hidden(
+        assistant: Assistant, settings: Any, question: str) -> None:
+    _with_secret_task(assistant, settings)
+    for user in (OUTSIDER, TOM):
+        reply = ask(assistant, question, user)
+        shown = f"{reply.text} {reply.card} {reply.data}".replace(question, "")  # its echo
+        assert "Zanderkamp" not in shown and "Paula" not in shown, (user, shown)
+    inside = ask(assistant, "Wer kümmert sich um die Abfindung Zanderkamp?", PAULA)
+    assert "Abfindung Zanderkamp" in inside.text and "Paula Personal" in inside.text
+
+
+def test_restricted_tasks_are_matched_only_for_their_groups(
+        assistant: Assistant, settings: Any) -> None:
+    directory = _with_secret_task(assistant, settings).directory
+    assert directory.task("abfindung_zanderkamp").groups == ("personalamt",)
+    assert directory.task("hundesteuer").groups == ()  # the table's tasks are open
+    question = "Abfindung Zanderkamp"
+    assert directory.match_tasks(question, groups=()) == []
+    assert directory.match_tasks(question, groups=("steueramt",)) == []
+    assert [t.id for t, _ in directory.match_tasks(question, groups=("personalamt",))] == [
+        "abfindung_zanderkamp"]
+    assert [t.id for t, _ in directory.match_tasks(question)] == ["abfindung_zanderkamp"]
+
+
+class PersonalNotifier(RecordingNotifier):
+    """A channel that knows the admin's personal chat."""
+
+    def __init__(self, personal: dict[str, str]) -> None:
+        super().__init__()
+        self.personal = personal
+
+    def personal_conversation(self, user_key: str) -> str | None:
+        return self.personal.get(user_key)
+
+
+def _in_channel(assistant: Assistant, text: str, user: UserRef = ADMIN) -> list[Reply]:
+    turn = Turn(text, user, "19:general@thread.tacv2", is_group=True)
+    return asyncio.run(assistant.handle(turn))
+
+
+def test_gap_report_asked_in_a_channel_goes_to_the_personal_chat(assistant: Assistant) -> None:
+    ask(assistant, "Wie backe ich Brot?")  # an unanswered question: the report lists it
+    notifier = PersonalNotifier({"aad-admin": "a:admin-personal"})
+    assistant.set_notifier(notifier)
+    replies = _in_channel(assistant, "lücken")
+    assert [r.text for r in replies] == [texts.SENT_PERSONALLY]
+    assert [conversation for conversation, _ in notifier.sent] == ["a:admin-personal"]
+    report = notifier.sent[0][1][0].text
+    assert report.startswith(texts.GAPS_TITLE) and "Brot" in report
+
+
+def test_gap_report_without_a_known_personal_chat_is_not_posted(assistant: Assistant) -> None:
+    ask(assistant, "Wie backe ich Brot?")
+    notifier = PersonalNotifier({})
+    assistant.set_notifier(notifier)
+    replies = _in_channel(assistant, "lücken")
+    assert [r.text for r in replies] == [texts.WRITE_PERSONALLY]
+    assert notifier.sent == [] and "Brot" not in replies[0].text
+    assert _in_channel(assistant, "lücken", TOM)[0].text == texts.ADMIN_ONLY
+
+
+def test_reindex_asked_in_a_channel_reports_to_the_personal_chat(
+        assistant: Assistant, tmp_path: Path) -> None:
+    script = tmp_path / "build.py"
+    script.write_text('import json; print(json.dumps({"version_id": "v9", "new": [], '
+                      '"changed": [], "removed": [], "skipped": [{"file": "personal/geheim.pdf",'
+                      ' "reason": "x"}]}))')  # fmt: skip
+    assistant.reindexer = Reindexer([sys.executable, str(script)], assistant._after_reindex)
+    notifier = PersonalNotifier({"aad-admin": "a:admin-personal"})
+    assistant.set_notifier(notifier)
+
+    async def scenario() -> list[Reply]:
+        turn = Turn("neu indexieren", ADMIN, "19:general@thread.tacv2", is_group=True)
+        replies = await assistant.handle(turn)
+        while assistant.reindexer.running:
+            await asyncio.sleep(0.05)
+        return replies
+
+    assert [r.text for r in asyncio.run(scenario())] == [texts.SENT_PERSONALLY]
+    assert {conversation for conversation, _ in notifier.sent} == {"a:admin-personal"}
+    assert "personal/geheim.pdf" in notifier.sent[-1][1][0].text
+
+
+def test_health_counts_only_open_documents(assistant: Assistant) -> None:
+    from indexer.model import DocumentMeta
+
+    assistant.docs_meta = {"a.md": DocumentMeta(),
+                           "personal/b.md": DocumentMeta(groups=("personalamt",)),
+                           "personal/c.md": DocumentMeta(groups=("personalamt",))}
+    assert assistant.health()["documents"] == 1  # the manifest counts 2 files
+    assert "1 Dokumente" in ask(assistant, "status").text
+
+
+def test_questions_in_the_gap_card_are_no_links(assistant: Assistant) -> None:
+    ask(assistant, "Brot [Formular hier](https://evil.example/login) backen?")
+    reply = ask(assistant, "lücken", ADMIN)
+    card = str(reply.card)
+    assert "evil.example" in card and "](" not in card and "[Formular" not in card
+
+
+def test_a_locked_state_db_costs_the_feedback_buttons_not_the_answer(
+        assistant: Assistant, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import bot.assistant.assistant as module
+
+    monkeypatch.setattr(module, "STATE_BUDGET_SECONDS", 0.5)
+    assert ask(assistant, QUESTION).data["answer"]["answer_id"]  # the state works
+    import threading
+
+    blocker = sqlite3.connect(settings.state_db, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock for 2 s
+
+    def release() -> None:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+    timer = threading.Timer(2.0, release)
+    timer.start()
+    try:
+        reply = ask(assistant, QUESTION)  # answered after 0.5 s; the write follows later
+    finally:
+        timer.join()
+    assert reply.data["kind"] == "answer" and "1. Abmeldeformular prüfen" in reply.text
+    assert reply.data["answer"]["answer_id"] is None
+
+
+def test_a_broken_state_db_still_lets_questions_be_answered(
+        assistant: Assistant, settings: Any) -> None:
+    import sqlite3
+
+    class FullState:
+        """Every call fails as SQLite does when the disk is full."""
+
+        def __getattr__(self, name: str) -> Any:
+            def fail(*args: Any, **kwargs: Any) -> Any:
+                raise sqlite3.OperationalError("database or disk is full")
+            return fail
+
+    assistant.state = FullState()
+    reply = ask(assistant, QUESTION)
+    assert reply.data["kind"] == "answer" and "Tom Koch" in reply.text
+    assert ask(assistant, "Wie backe ich Brot?").data["kind"] == "not_found"

@@ -1,5 +1,12 @@
-from bot.answer import Answer, Contact, Responsibility, SourceRef
-from bot.cards import answer_card, answer_text, message_card
+from bot.assistant import (
+    Answer,
+    Contact,
+    Responsibility,
+    SourceRef,
+    answer_card,
+    answer_text,
+    message_card,
+)
 
 from .card_schema import problems
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.commands import CommandKind, parse_command
+from bot.assistant import CommandKind, parse_command
 
 
 @pytest.mark.parametrize(

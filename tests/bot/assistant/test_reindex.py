@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ReindexBusy
-from bot.reindex import ProgressReporter, Reindexer, build_command, child_environment
+from bot.assistant import ProgressReporter, ReindexBusy, Reindexer, build_command, child_environment
 from bot.settings import Settings
 from bot.turns import Reply
 
@@ -140,3 +139,64 @@ def test_command_and_environment(settings: Settings) -> None:
     env = child_environment()
     assert env["OMP_NUM_THREADS"] == "1" and env["OMP_WAIT_POLICY"] == "PASSIVE"
     json.dumps(env)
+
+
+def test_a_report_over_64_kib_is_read_as_a_published_build(tmp_path: Path) -> None:
+    """5,000 skipped files make the report line ~300 KB; a 100 KB line of noise before it is
+    dropped or ignored. Exit code 3 (published, files skipped) is a success."""
+    report = dict(REPORT, skipped=[{"file": f"ordner/datei-{i:05d}.pdf", "reason": "encrypted"}
+                                   for i in range(5000)])
+    body = f"""
+import json, sys
+print("x" * 100_000, flush=True)
+sys.stdout.write({json.dumps(json.dumps(report))} + "\\n")
+sys.exit(3)
+"""
+    switched: list[bool] = []
+    reindexer = Reindexer(fake_build(tmp_path, body), lambda: switched.append(True))
+    ok, sent = asyncio.run(_run(reindexer))
+    assert ok and switched == [True]
+    assert "v2" in sent[-1].text and "5000" in sent[-1].text
+
+
+def test_an_unreadable_report_of_a_successful_build_is_no_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.assistant.reindex as reindex
+
+    monkeypatch.setattr(reindex, "LINE_LIMIT", 1024)  # the report line is now "too long"
+    body = f"print({json.dumps(json.dumps(dict(REPORT, pad='y' * 5000)))})"
+    switched: list[bool] = []
+    reindexer = Reindexer(fake_build(tmp_path, body), lambda: switched.append(True))
+    ok, sent = asyncio.run(_run(reindexer))
+    assert ok and switched == [True] and "fehlgeschlagen" not in sent[-1].text.lower()
+def test_a_request_during_a_build_runs_one_more_build_after_it(tmp_path: Path) -> None:
+    """A document released while a build already read the folder must not be missed."""
+    counter = tmp_path / "builds.txt"
+    body = ("import json, pathlib, time\n"
+            f"p = pathlib.Path({str(counter)!r})\n"
+            "p.write_text(p.read_text() + 'x' if p.exists() else 'x')\n"
+            "time.sleep(0.5)\n"
+            "print(json.dumps({'version_id': 'v', 'new': [], 'changed': []}))\n")
+    reindexer = Reindexer(fake_build(tmp_path, body), lambda: None)
+    finished: list[str] = []
+
+    async def scenario() -> None:
+        async def first(replies: list[Reply]) -> None:
+            finished.append("first")
+
+        async def second(replies: list[Reply]) -> None:
+            finished.append("second")
+
+        async def third(replies: list[Reply]) -> None:
+            finished.append("third")
+
+        reindexer.request(first)
+        await asyncio.sleep(0.1)
+        reindexer.request(second)  # both wait for one more build
+        reindexer.request(third)
+        while reindexer.running or len(finished) < 3:
+            await asyncio.sleep(0.05)
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert finished == ["first", "second", "third"]
+    assert counter.read_text() == "xx"

@@ -44,12 +44,12 @@ titel: Bewohnerparkausweis
 
 
 def test_reindex_from_chat_switches_to_the_new_version(tmp_path: Path) -> None:
-    from bot.assistant import Assistant
-    from bot.directory import Directory
-    from bot.state import State
-    from indexer.build import build_index
+    from bot.assistant.assistant import Assistant
+    from bot.directory.directory import Directory
+    from bot.state.sqlite import State
+    from indexer.build.pipeline import build_index
     from indexer.embedding import load_embedder
-    from indexer.search import Searcher
+    from indexer.search.searcher import Searcher
 
     kb = tmp_path / "kb"
     (kb / "steueramt").mkdir(parents=True)

@@ -176,3 +176,51 @@ def bot_mention() -> dict[str, Any]:
 def local_settings(tmp_path: Any) -> Settings:
     return Settings(kb_dir=tmp_path / "kb", index_dir=tmp_path / "index",
                     state_db=tmp_path / "state.sqlite", _env_file=None)
+
+
+class ThreadedServers:
+    """Runs aiohttp apps on 127.0.0.1 in their own thread and event loop, so a test can probe
+    them with blocking clients and timeouts: a frozen loop fails the test instead of hanging
+    it (the loop thread is a daemon)."""
+
+    def __init__(self, *apps: web.Application) -> None:
+        import threading
+
+        self._apps = apps
+        self.urls: list[str] = []
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._start())
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _start(self) -> None:
+        self._runners = []
+        for app in self._apps:
+            runner = web.AppRunner(app)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self._runners.append(runner)
+            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self.urls.append(f"http://127.0.0.1:{port}")
+
+    def __enter__(self) -> ThreadedServers:
+        self._thread.start()
+        assert self._ready.wait(30), "servers did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        async def stop() -> None:
+            for runner in self._runners:
+                await runner.cleanup()
+
+        future = asyncio.run_coroutine_threadsafe(stop(), self._loop)
+        try:
+            future.result(10)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)

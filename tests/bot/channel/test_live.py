@@ -24,7 +24,7 @@ HANDOVER = "steueramt/hundesteuer_uebergabe.md"
 
 @pytest.fixture(scope="module")
 def small_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from indexer.build import build_index
+    from indexer.build.pipeline import build_index
     from indexer.settings import IndexSettings
 
     root = tmp_path_factory.mktemp("live")

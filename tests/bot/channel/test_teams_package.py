@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bot.__main__ import main
-from bot.teams_package import AppInfo, PackageError, build_manifest, write_package
+from bot.teams_app import AppInfo, PackageError, build_manifest, write_package
 
 APP_ID = "0b5e0a54-7d3c-4d8e-9f21-3a6b1c2d4e5f"
 

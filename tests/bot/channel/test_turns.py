@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
+from bot.app import create_app
 from bot.channel import WissenslotseBot, strip_mentions
-from tests.bot.channel.conftest import BOT_ID, FakeAssistant, bot_mention
+from bot.settings import Settings
+from bot.state import State
+from tests.bot.channel.conftest import (
+    BOT_ID,
+    FakeAssistant,
+    FakeConnector,
+    bot_mention,
+    serve,
+    teams_message,
+)
 
 
 def _adapter(conversation_type: str = "personal") -> TestAdapter:
@@ -126,3 +139,98 @@ def test_empty_and_too_long_messages_get_a_clear_reply_without_the_assistant() -
 def test_not_ready_assistant_says_so() -> None:
     sent = _run(_adapter(), WissenslotseBot(lambda: None), _message("Frage"))
     assert "starte gerade" in sent[0].text
+
+
+# a lone surrogate ("\ud800" in the JSON) cannot be written as UTF-8 (SQLite raises
+# UnicodeEncodeError), so the question became a generic error and was lost as a knowledge gap.
+
+
+JUNK = 'Hundesteuer \\ud800 abmelden \\udcff? \\u0000 \\ud83d\\udc36'  # JSON escapes
+
+
+def _utf8(text: str | None) -> bool:
+    try:
+        (text or "").encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def test_web_chat_turns_are_valid_utf8(local_settings: Settings, tmp_path: Path) -> None:
+    assistant = FakeAssistant()
+
+    async def go() -> list[int]:
+        statuses = []
+        async with serve(create_app(local_settings, assistant)) as url, \
+                aiohttp.ClientSession() as http:
+            plain = json.dumps({"text": "X", "session": "s1"})
+            ask = json.dumps({"text": "", "session": "s1", "value": {"action": "ask",
+                                                                      "text": "X"}})
+            for body in (plain.replace('"X"', f'"{JUNK}"'), ask.replace('"X"', f'"{JUNK}"')):
+                async with http.post(url + "/api/chat", data=body.encode(),
+                                     headers={"Content-Type": "application/json"}) as response:
+                    statuses.append(response.status)
+        return statuses
+
+    assert asyncio.run(go()) == [200, 200]
+    text, ask = assistant.turns[0].text, assistant.turns[1].value["text"]  # type: ignore[index]
+    assert _utf8(text) and _utf8(ask) and "🐶" in text and "\ufffd" in text
+    State(tmp_path / "state.sqlite").record_unanswered(text, "web:s1")  # the gap is kept
+
+
+def test_teams_turns_are_valid_utf8(local_settings: Settings) -> None:
+    assistant, connector = FakeAssistant(), FakeConnector()
+
+    async def go() -> None:
+        async with serve(connector.app) as connector_url, \
+                serve(create_app(local_settings, assistant)) as url, \
+                aiohttp.ClientSession() as http:
+            activity: dict[str, Any] = teams_message(connector_url, "PLATZHALTER")
+            raw = json.dumps(activity).replace("PLATZHALTER", JUNK)
+            async with http.post(url + "/api/messages", data=raw.encode(),
+                                 headers={"Content-Type": "application/json"}) as response:
+                assert response.status in (200, 201)
+
+    asyncio.run(go())
+    assert len(assistant.turns) == 1 and _utf8(assistant.turns[0].text)
+_TIMING_CHILD = """
+import sys, time
+from botbuilder.schema import Activity, ChannelAccount
+from bot.channel import strip_mentions
+from tests.bot.channel.conftest import BOT_ID, bot_mention
+
+def seconds(text, repeat=1):
+    entities = Activity().deserialize({"entities": [bot_mention()]}).entities
+    activity = Activity(type="message", text=text, recipient=ChannelAccount(id=BOT_ID),
+                        entities=entities)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        strip_mentions(activity)
+    return time.perf_counter() - started
+
+unit = sys.argv[1]
+small = unit * (1024 // len(unit))
+per_kb = min(seconds(small, 20) / 20 for _ in range(5))
+print(seconds(small * 1024) / per_kb)
+"""
+
+
+def test_mention_stripping_is_linear_on_hostile_input() -> None:
+    """1 MB of unclosed ``<at>`` tags against 1 KB, measured in the same (child) process: a
+    linear pattern needs about 1024 times as long, the bound allows 50 times that; the
+    quadratic one needed hours for 1 MB (the child is killed after 120 s: a fail, no hang)."""
+    import subprocess
+    import sys
+
+    for unit in ("<at>", "<at", "<at>x", "<AT title=x>"):
+        child = subprocess.run([sys.executable, "-c", _TIMING_CHILD, unit], capture_output=True,
+                               text=True, timeout=120, check=True)
+        ratio = float(child.stdout.strip())
+        assert ratio < 50 * 1024, f"{unit!r}: 1 MB took {ratio:.0f} times as long as 1 KB"
+
+
+def test_mention_tags_keep_their_names() -> None:
+    activity = _message("<at>Wissenslotse</at> frag <at id=\"1\">Birgit Schneider</at> bitte",
+                        recipient=ChannelAccount(id=BOT_ID),
+                        entities=Activity().deserialize({"entities": [bot_mention()]}).entities)
+    assert strip_mentions(activity) == "frag Birgit Schneider bitte"

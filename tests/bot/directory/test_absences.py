@@ -7,26 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from bot.absences import (
+from bot.directory import (
     ABSENT,
     BACK,
+    AbsenceInPast,
     AbsenceRequest,
+    DateError,
+    Directory,
+    NotAllowed,
+    StandInIsSelf,
+    UnknownPerson,
+    UnknownSelf,
     carry_out,
     check_may_set,
     is_admin,
     parse_absence_request,
 )
-from bot.directory import Directory
-from bot.directory_errors import (
-    AbsenceInPast,
-    DateError,
-    NotAllowed,
-    StandInIsSelf,
-    UnknownPerson,
-    UnknownSelf,
-)
 from bot.state import State
-from bot.texts_directory import error_message
+from bot.texts.directory import error_message
 
 TODAY = date(2026, 7, 20)
 
@@ -41,7 +39,7 @@ TODAY = date(2026, 7, 20)
         ),
         (
             "Ich bin ab morgen bis Freitag krank.",
-            AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 24), reason="Krankheit"),
+            AbsenceRequest(ABSENT, date(2026, 7, 21), date(2026, 7, 24), reason="abwesend"),
         ),
         (
             "Am 12.09. bin ich nicht da. Vertreten werde ich von Frau Weber.",
@@ -72,7 +70,7 @@ TODAY = date(2026, 7, 20)
         ),
         (
             "Ich bin vom 1. bis 5. Juni in Sonderurlaub",
-            AbsenceRequest(ABSENT, date(2027, 6, 1), date(2027, 6, 5), reason="Sonderurlaub"),
+            AbsenceRequest(ABSENT, date(2027, 6, 1), date(2027, 6, 5), reason="Urlaub"),
         ),
         (
             "Ich bin morgen ab 8.30 Uhr nicht erreichbar",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import Absence, Directory, UnknownTask
-from bot.directory_model import DEPUTY, FALLBACK, HEAD, RESPONSIBLE, STAND_IN
+from bot.directory import DEPUTY, FALLBACK, HEAD, RESPONSIBLE, STAND_IN
+from bot.directory.directory import Absence, Directory, UnknownTask
 
 # Fixture absences: bschneider 03.-14.08.2026, tkoch 10.-12.08., mweber 13.-21.08.,
 # lfischer 01.-04.09. naming hbraun as her own stand-in.

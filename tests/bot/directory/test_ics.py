@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot.directory import Directory
 
@@ -106,3 +107,15 @@ def test_sample_calendar_event_with_stand_in(sample_dir: Path) -> None:
             and a.origin.startswith("abwesenheiten.ics")]
     assert [(a.start, a.end, a.stand_in) for a in ines] == [
         (date(2026, 11, 23), date(2026, 11, 27), "hlehmann")]
+
+
+def test_problems_are_logged_without_names_or_summaries(
+        fixture_dir: Path, caplog: Any) -> None:
+    import logging
+
+    write_ics(fixture_dir, event("SUMMARY:Kur Tobias Koch", "X-WISSENSLOTSE-PERSON:tkoch"))
+    with caplog.at_level(logging.DEBUG, logger="bot"):
+        directory = Directory.load(fixture_dir)
+    assert any("Kur Tobias Koch" in str(p) for p in directory.problems)  # for the admins
+    assert "abwesenheiten.ics" in caplog.text
+    assert "Kur" not in caplog.text and "Tobias" not in caplog.text

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import Directory
-from bot.directory_match import GUESS, MATCH, _close_gaps, analyze
+from bot.directory import GUESS, MATCH, Directory, _close_gaps
+from indexer.lexical import question_stems
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +66,9 @@ def test_scores_are_ordered_and_bounded(sample: Directory) -> None:
     assert len(matches) <= 3
 
 
-def test_analyze_drops_stop_words_and_joins_hyphenated_words() -> None:
-    assert analyze("Wer ist für die Hundesteuer zuständig?") == ["hundesteu"]
-    assert analyze("B-Plan") == ["bplan"]
+def test_question_stems_drop_filler_and_join_hyphenated_words() -> None:
+    assert question_stems("Wer ist für die Hundesteuer zuständig?") == ["hundesteu"]
+    assert question_stems("B-Plan") == ["bplan"]
 
 
 def test_end_to_end_question_about_absent_owner_names_the_deputy(sample: Directory) -> None:
@@ -99,24 +99,6 @@ def test_prepared_directory_keeps_lexical_matches(fixture_dir: Path) -> None:
     copy = directory.with_absences([])  # the per-question copy keeps the vectors
     assert copy.match_tasks("Wer macht die Hundesteuer?")[0] == before[0]
     assert len(embedder.embedded_texts) == len(directory.tasks)
-
-
-@pytest.mark.integration
-@pytest.mark.slow
-def test_e5_offers_a_paraphrase_but_not_noise(sample: Directory) -> None:
-    from bot.directory_match import DENSE_MAX
-    from indexer.embedding import load_embedder
-
-    directory = sample.with_absences([])
-    lexical = dict((t.id, s) for t, s in directory.match_tasks("Wo kann ich mein Auto parken?",
-                                                               k=10))
-    directory.prepare(load_embedder("e5"))
-    dense = dict((t.id, s) for t, s in directory.match_tasks("Wo kann ich mein Auto parken?",
-                                                             k=10))
-    assert GUESS <= dense["bewohnerparkausweis"] <= DENSE_MAX
-    assert dense["bewohnerparkausweis"] > lexical.get("bewohnerparkausweis", 0.0)
-    for noise in ("Wie spät ist es?", "Hallo, wer bist du?", "Das Wetter ist schön heute"):
-        assert directory.match_tasks(noise) == [], noise
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory_errors import StateError
+from bot.directory import StateError
 from bot.state import SCHEMA_VERSION, State
 
 

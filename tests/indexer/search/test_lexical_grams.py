@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import lexical_grams
-from indexer.lexical_grams import GramIndex, char_ngrams
+from indexer.lexical import GramIndex, char_ngrams
+from indexer.lexical import grams as lexical_grams
 
 DOCS = [
     ["hundesteuer", "hund", "anmelden"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexer.build_steps import VectorRecipe
+from indexer.build import VectorRecipe
 from indexer.embedding import Embedder
 from indexer.search import MODES, Searcher
 

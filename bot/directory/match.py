@@ -1,0 +1,183 @@
+"""Finding the task a question is about: "wer ist für die Steuer für meinen Hund zuständig?"
+finds the task "Hundesteuer".
+
+Lexical, over the shared German analysis (``indexer.lexical.question_stems``: Snowball
+stems, stop words and question filler out, separable verbs re-joined), with compound handling:
+a query stem that is the head or the tail of a task word covers that part of it ("hund" +
+"steu" cover "hundesteu"; short gaps between covered parts are linking elements such as the
+"s" of "Geburtsurkunde").
+
+The score is calibrated to [0, 1] so the caller can tell a match from noise:
+``score = field_coverage * (0.6 + 0.4 * query_coverage)`` where ``field_coverage`` is how much
+of the task's name (or of its best keyword, times 0.95) the question covers, and
+``query_coverage`` how much of the question's content words the task explains.
+Rule of thumb (see tests): >= 0.6 a match, 0.35-0.6 a guess worth offering, below: noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from bot.directory.model import Task
+from indexer.lexical import VERB_PARTICLES, question_stems
+
+MATCH = 0.6  # from here on the task is the question's topic
+GUESS = 0.35  # worth offering as "meinten Sie ...?"
+# A query compound that ends in a task word but has a head the task does not know
+# ("Schwerbehinderten|ausweis" for the keyword "Ausweis" of Personalausweis) covers that word
+# this much only; heads up to two letters are linking parts or noise.
+FOREIGN_HEAD = 0.3
+FOREIGN_HEAD_MIN = 3
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    task: Task
+    name: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]  # keywords and the task id, each analysed
+    words: frozenset[str]  # all of the above
+
+
+def _indexed(task: Task) -> _Indexed:
+    name = tuple(question_stems(task.name))
+    phrases = tuple(p for p in (tuple(question_stems(x)) for x in (*task.keywords, task.id)) if p)
+    return _Indexed(task, name, phrases, frozenset(name).union(*phrases))
+
+
+class _Query:
+    """One question's stems, with the coverage of each task word computed once: the tasks
+    share most of their words, and scoring them all is the matcher's whole cost."""
+
+    def __init__(self, stems: Sequence[str]) -> None:
+        self.stems = stems
+        self._coverage: dict[tuple[str, frozenset[str]], float] = {}
+        self._explained: dict[frozenset[str], float] = {}
+
+    def coverage(self, word: str, task_words: frozenset[str]) -> float:
+        key = (word, task_words)
+        known = self._coverage.get(key)
+        if known is None:
+            known = self._coverage[key] = _coverage(word, self.stems, task_words)
+        return known
+
+    def field(self, words: Sequence[str], task_words: frozenset[str] = frozenset()) -> float:
+        if not words:
+            return 0.0
+        return sum(self.coverage(w, task_words) for w in words) / len(words)
+
+    def explained(self, words: frozenset[str]) -> float:
+        """Share of the question's stems that ``words`` explain."""
+        known = self._explained.get(words)
+        if known is None:
+            hits = len([q for q in self.stems if _explained(q, words)])
+            known = self._explained[words] = hits / len(self.stems)
+        return known
+
+
+def _coverage(word: str, query: Sequence[str], task_words: AbstractSet[str] = frozenset()) -> float:
+    """Share of ``word``'s letters covered by query stems (compound parts count);
+    ``task_words`` (all words of the task) tell a known head of a query compound from a
+    foreign one."""
+    covered = [False] * len(word)
+    best = 0.0
+    for q in query:
+        if q == word:
+            return 1.0
+        if len(word) >= 4 and (q.startswith(word) or q.endswith(word)):
+            best = max(best, _containment(word, q, task_words))
+            continue
+        if len(q) < 4:
+            continue
+        if word.startswith(q):
+            covered[: len(q)] = [True] * len(q)
+        if word.endswith(q):
+            covered[len(word) - len(q):] = [True] * len(q)
+        at = word.find(q, 1)
+        if len(q) >= 5 and at > 0:
+            covered[at : at + len(q)] = [True] * len(q)
+    return max(best, _close_gaps(covered) / len(word)) if word else 0.0
+
+
+def _containment(word: str, query_word: str, task_words: AbstractSet[str] = frozenset()) -> float:
+    """A query compound containing the task word. The last part of a German compound names
+    what it is ("Kinderreisepass" is a Pass), the first only qualifies it ("Passwort" is no
+    Pass, but "Hundesteuerbescheid" is about Hundesteuer); short words say less.
+    But a head the task does not know makes it another thing of the same kind: a
+    "Schwerbehindertenausweis" is an Ausweis, not the task's Personalausweis, and a
+    "Jugendfeuerwehr" no matter of the Feuerwehr's cost recovery: only a faint hint."""
+    if query_word.endswith(word):
+        head = query_word[: len(query_word) - len(word)]
+        if len(head) >= FOREIGN_HEAD_MIN and not _known_head(head, task_words):
+            return FOREIGN_HEAD
+        return 1.0 if len(word) >= 5 else 0.7
+    return 0.8 if len(word) >= 6 else 0.4
+
+
+def _known_head(head: str, task_words: AbstractSet[str]) -> bool:
+    """Whether the head of a query compound (a linking "s", "n", "en", "es" stripped) is
+    a word of the task, or the start of one ("kinderreise" in "kinderreisepass")."""
+    if head in VERB_PARTICLES or head.endswith("zu") and head[:-2] in VERB_PARTICLES:
+        return True
+    cores = {head, *(head[: -len(link)] for link in ("s", "n", "en", "es", "e")
+                     if head.endswith(link))}  # fmt: skip
+    return any(
+        len(core) >= 3 and any(w.startswith(core) or core.startswith(w) and len(w) >= 3
+                               for w in task_words)
+        for core in cores
+    )  # fmt: skip
+
+
+def _close_gaps(covered: list[bool]) -> int:
+    """Count covered letters, bridging gaps of up to 2 letters between covered parts
+    (German linking elements: Hund-e-steuer, Geburt-s-urkunde)."""
+    count, gap, seen = 0, 0, False
+    for letter in covered:
+        if letter:
+            count += 1 + (gap if seen and gap <= 2 else 0)
+            seen, gap = True, 0
+        else:
+            gap += 1
+    return count
+
+
+def _explained(q: str, words: AbstractSet[str]) -> bool:
+    return any(
+        q == w or len(q) >= 4 and (w.startswith(q) or w.endswith(q))
+        or len(w) >= 4 and (q.startswith(w) or q.endswith(w))
+        for w in words
+    )
+
+
+class TaskMatcher:
+    """Scores tasks against a question; built once per directory (cheap: no model)."""
+
+    def __init__(self, tasks: Sequence[Task]) -> None:
+        self._tasks = [_indexed(task) for task in tasks]
+
+    def score(self, question: str, entry: _Indexed) -> float:
+        return self._score(_Query(question_stems(question)), entry)
+
+    def _score(self, query: _Query, entry: _Indexed) -> float:
+        if not query.stems:
+            return 0.0
+        name = query.field(entry.name, entry.words)
+        keyword = max((query.field(p, entry.words) for p in entry.phrases), default=0.0) * 0.95
+        field = max(name, keyword)
+        if field == 0.0:
+            return 0.0
+        return round(field * (0.6 + 0.4 * query.explained(entry.words)), 4)
+
+    def scores(self, question: str) -> dict[str, float]:
+        """The lexical score of every task with a positive one (task id -> score)."""
+        query = _Query(question_stems(question))
+        scored = ((e.task.id, self._score(query, e)) for e in self._tasks)
+        return {task_id: score for task_id, score in scored if score > 0}
+
+    def match(self, question: str, k: int = 3) -> list[tuple[Task, float]]:
+        """Tasks by lexical score, best first."""
+        scores = self.scores(question)
+        tasks = {e.task.id: e.task for e in self._tasks}
+        ranked = sorted(scores.items(), key=lambda s: (-s[1], tasks[s[0]].name))
+        return [(tasks[task_id], score) for task_id, score in ranked[:k]]

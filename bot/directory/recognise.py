@@ -1,0 +1,141 @@
+"""Which task a question is about, from three independent kinds of evidence.
+
+1. **lexical** (``bot.directory.match.TaskMatcher``): the question shares words (stems,
+   compound parts, re-joined separable verbs) with the task's name or keywords. Precise, but
+   blind to synonyms and to words the town's table does not use.
+2. **documents**: the retrieved documents name their tasks (front matter ``aufgaben``, PDF and
+   office sidecars). A top hit that names task T is evidence for T. Strong when retrieval is
+   right, but a document may name several tasks, and an off-topic question also has a "top
+   hit"; so this evidence is only offered when the answer gate trusts the documents.
+3. **dense** (``TaskEmbedding``): the question's vector against each task's text (name,
+   keywords and the titles of the documents linked to it), embedded once per directory load
+   and cached by text hash. Knows synonyms; the raw cosine means nothing across models and
+   towns, so only a task's standing among this town's tasks counts (its z-score against all
+   tasks, and being first or second).
+
+How they combine, and why: the sources fail in different ways (lexical on vocabulary, dense
+on near misses, documents on off-topic questions), so agreement is the signal. A lexical
+match (>= MATCH) stands on its own, as it always did, unless it rests on one shared keyword
+(< UNCONTESTED) and the dense side clearly prefers another task: then it is only a vote.
+Otherwise each source casts a vote for a task (lexical: a guess >= GUESS; documents: named
+by the first document 1, by the second or third 0.5; dense: first among the tasks 1, second
+0.5, with z >= DENSE_Z); a task with two votes is a match (MATCH, plus a little per extra
+vote so that more agreement wins), a task with one vote only a guess (offered as a topic,
+never answered alone; the dense side alone needs z >= DENSE_Z_ALONE even for that).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from bot.directory.match import GUESS, MATCH
+from bot.directory.model import Task
+
+# A task's dense z-score among all tasks from which it votes. Measured with e5 on the sample
+# town's 74 tasks: off-topic questions ("Wie spät ist es?") put their best task at up to
+# z = 2.9, a synonym question ("Abgabe für Vierbeiner" -> Hundesteuer) at 2.6, a paraphrase
+# ("Auto parken" -> Bewohnerparkausweis) at 4.1. So the dense side votes from 2.5 (a vote
+# needs a second source to count), and offers a task on its own only from 3.5.
+DENSE_Z = 2.5
+DENSE_Z_ALONE = 3.5
+# A lexical match from one shared keyword ("Schlüssel" of Fundsachen in "Wer hat den Schlüssel
+# zum Tresor?", "Hund" of Hundesteuer in "Nachbarin wurde von einem Hund gebissen") is
+# contested when the dense side clearly prefers another task (z >= DENSE_Z_CONTEST; there
+# Kassenabschluss 4.3, Gefährliche Hunde 3.4): then it is a vote, no longer a match on its own.
+# Measured on the sample town's tuning questions (bench/questions/musterstadt.jsonl).
+DENSE_Z_CONTEST = 3.0
+UNCONTESTED = 0.8  # a lexical match this strong names the task in the question's own words
+DENSE_RANKS = 2  # the first two tasks by cosine may vote
+DOCUMENT_RANKS = 3  # documents (distinct, best first) whose tasks vote
+AGREEMENT_STEP = 0.05  # each vote beyond two adds this to MATCH
+MIN_TASKS = 5  # with fewer tasks a z-score says nothing
+
+
+def task_passage(task: Task, titles: Mapping[str, str]) -> str:
+    """The text a task is embedded as: name, keywords, titles of its documents."""
+    parts = [task.name]
+    if task.keywords:
+        parts.append("Stichwörter: " + ", ".join(task.keywords))
+    linked = [titles[s] for s in task.documents if titles.get(s)]
+    if linked:
+        parts.append("Dokumente: " + "; ".join(dict.fromkeys(linked)))
+    return ". ".join(parts)
+
+
+class TaskEmbedding:
+    """Task vectors for one embedder (``indexer.embedding.Embedder``), built in the warm-up.
+
+    ``cache`` (text hash -> vector) survives directory reloads: a reload after a reindex
+    embeds only tasks whose text changed."""
+
+    def __init__(self, tasks: Sequence[Task], embedder: Any, titles: Mapping[str, str] = {},
+                 cache: MutableMapping[str, np.ndarray] | None = None) -> None:  # fmt: skip
+        self.embedder = embedder
+        self.task_ids = tuple(task.id for task in tasks)
+        texts = [task_passage(task, titles) for task in tasks]
+        keys = [_key(getattr(embedder, "name", ""), text) for text in texts]
+        cache = {} if cache is None else cache
+        missing = [(k, t) for k, t in dict(zip(keys, texts, strict=True)).items() if k not in cache]
+        if missing:
+            vectors = embedder.embed_passages([t for _, t in missing])
+            cache.update((k, np.asarray(v, dtype=np.float32)) for (k, _), v in
+                         zip(missing, vectors, strict=True))  # fmt: skip
+        self.vectors = np.stack([cache[k] for k in keys]) if keys else np.zeros((0, 1))
+
+    def standing(self, question: str, query_vector: Any = None) -> dict[str, float]:
+        """The tasks that may vote (first ``DENSE_RANKS`` by cosine, z >= ``DENSE_Z``),
+        with their z-score among all tasks."""
+        if len(self.task_ids) < MIN_TASKS or not question.strip():
+            return {}
+        vector = self.embedder.embed_query(question) if query_vector is None else query_vector
+        sims = np.asarray(self.vectors @ np.asarray(vector, dtype=np.float32)).ravel()
+        spread = float(sims.std()) or 1.0
+        z = (sims - float(sims.mean())) / spread
+        order = np.argsort(-sims)[:DENSE_RANKS]
+        return {self.task_ids[int(i)]: round(float(z[i]), 3) for i in order if z[i] >= DENSE_Z}
+
+
+def _key(model: str, text: str) -> str:
+    return hashlib.sha256(f"{model}\n{text}".encode()).hexdigest()
+
+
+def document_votes(documents: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Votes of the retrieved documents' tasks (each entry: one document's task ids, best
+    document first): 1 for the first document's tasks, 0.5 for the next ones'."""
+    votes: dict[str, float] = {}
+    for rank, task_ids in enumerate(documents[:DOCUMENT_RANKS]):
+        for task_id in task_ids:
+            votes.setdefault(task_id, 1.0 if rank == 0 else 0.5)
+    return votes
+
+
+def _contested(task_id: str, lexical: float, dense: Mapping[str, float]) -> bool:
+    first = next(iter(dense), None)
+    return (lexical < UNCONTESTED and first is not None and first != task_id
+            and dense[first] >= DENSE_Z_CONTEST)
+
+
+def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
+            dense: Mapping[str, float]) -> dict[str, float]:  # fmt: skip
+    """Each task's score from the three sources (see the module docstring); ``dense``: task
+    id -> z-score, best first."""
+    combined: dict[str, float] = {}
+    dense_votes = {task_id: 1.0 if rank == 0 else 0.5 for rank, task_id in enumerate(dense)}
+    for task_id in {*lexical, *documents, *dense}:
+        lex = lexical.get(task_id, 0.0)
+        votes = (lex >= GUESS) + documents.get(task_id, 0.0) + dense_votes.get(task_id, 0.0)
+        if lex >= MATCH and not _contested(task_id, lex, dense):
+            score = lex
+        elif votes >= 2:
+            score = MATCH + AGREEMENT_STEP * (votes - 2)
+        elif votes >= 1 and (task_id not in dense or dense[task_id] >= DENSE_Z_ALONE):
+            score = max(min(lex, MATCH - 0.01), GUESS)
+        else:
+            score = min(lex, MATCH - 0.01)
+        if score > 0:
+            combined[task_id] = round(min(1.0, score), 4)
+    return combined

@@ -1,0 +1,108 @@
+"""Retention and the data subject's rights (Art. 15 and 17 DSGVO) on the state database.
+
+Personal data in the state: questions with the asker's key (Teams AAD object id, e-mail or
+"web:<session>"), their votes, and absences entered in chat (person, dates, stand-in, a
+category). ``purge`` drops what is older than the retention period; ``export`` and ``erase``
+find everything stored under any of a person's identifiers. The functions take an open
+connection so that ``State`` runs each in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection
+from datetime import date, datetime
+from typing import Any
+
+ERASED = "geloescht"  # who entered an absence, once that person had their data erased
+
+
+def purge(connection: sqlite3.Connection, cutoff: datetime) -> dict[str, int]:
+    """Delete answers, votes and unanswered questions recorded before ``cutoff`` and chat
+    absences that ended before its date. Counts per table."""
+    moment, day = cutoff.isoformat(timespec="seconds"), cutoff.date().isoformat()
+    counts = {
+        "feedback": connection.execute(
+            "DELETE FROM feedback WHERE created_at < ? OR answer_id IN "
+            "(SELECT id FROM answers WHERE created_at < ?)", (moment, moment)).rowcount,
+        "answers": connection.execute(
+            "DELETE FROM answers WHERE created_at < ?", (moment,)).rowcount,
+        "unanswered": connection.execute(
+            "DELETE FROM unanswered WHERE created_at < ?", (moment,)).rowcount,
+        "absences": connection.execute(
+            'DELETE FROM absences WHERE "end" < ?', (day,)).rowcount,
+    }
+    return counts
+
+
+def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, Any]:
+    """Every row stored under one of ``keys`` (person ids and chat user keys)."""
+    marks = _marks(keys)
+    values = tuple(keys)
+    return {
+        "absences": _rows(connection,
+                          'SELECT id, person_id, start, "end", stand_in, reason, created_by, '
+                          f"created_at FROM absences WHERE person_id IN ({marks}) "
+                          f"OR created_by IN ({marks}) OR stand_in IN ({marks}) ORDER BY id",
+                          values * 3),
+        "answers": [_sources_as_list(row) for row in _rows(
+            connection, "SELECT id, question, sources, index_version, user_key, created_at "
+            f"FROM answers WHERE user_key IN ({marks}) ORDER BY created_at", values)],
+        "feedback": _rows(connection, "SELECT answer_id, user_key, vote, created_at FROM "
+                          f"feedback WHERE user_key IN ({marks}) ORDER BY created_at", values),
+        "unanswered": _rows(connection, "SELECT id, question, user_key, created_at FROM "
+                            f"unanswered WHERE user_key IN ({marks}) ORDER BY id", values),
+    }
+
+
+def erase(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, int]:
+    """Delete what belongs to ``keys``: their questions (with every vote on them), their votes,
+    their absences. Absences they entered for others or stand in for stay (they are the other
+    person's data and the plan of the office) with that reference removed."""
+    marks, values = _marks(keys), tuple(keys)
+    feedback = connection.execute(
+        f"DELETE FROM feedback WHERE user_key IN ({marks}) OR answer_id IN "
+        f"(SELECT id FROM answers WHERE user_key IN ({marks}))", values * 2).rowcount
+    counts = {
+        "feedback": feedback,
+        "answers": connection.execute(
+            f"DELETE FROM answers WHERE user_key IN ({marks})", values).rowcount,
+        "unanswered": connection.execute(
+            f"DELETE FROM unanswered WHERE user_key IN ({marks})", values).rowcount,
+        "absences": connection.execute(
+            f"DELETE FROM absences WHERE person_id IN ({marks})", values).rowcount,
+    }
+    counts["absences_anonymised"] = connection.execute(
+        f"UPDATE absences SET created_by = CASE WHEN created_by IN ({marks}) THEN ? "
+        f"ELSE created_by END, stand_in = CASE WHEN stand_in IN ({marks}) THEN NULL "
+        f"ELSE stand_in END WHERE created_by IN ({marks}) OR stand_in IN ({marks})",
+        (*values, ERASED, *values, *values, *values)).rowcount
+    return counts
+
+
+def _marks(keys: Collection[str]) -> str:
+    if not keys:
+        raise ValueError("no identifier given")
+    return ", ".join("?" * len(keys))
+
+
+def _rows(
+    connection: sqlite3.Connection, sql: str, values: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, values)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _sources_as_list(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "sources": json.loads(row["sources"] or "[]")}
+
+
+def cutoff_for(today: date | datetime, days: int) -> datetime:
+    """The moment before which data is dropped, ``days`` before ``today`` (UTC)."""
+    from datetime import UTC, timedelta
+
+    moment = today if isinstance(today, datetime) else datetime(
+        today.year, today.month, today.day, tzinfo=UTC)
+    return moment.astimezone(UTC) - timedelta(days=days)

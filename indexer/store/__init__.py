@@ -1,0 +1,31 @@
+"""Index versions on disk: format, writer, reader and the CURRENT pointer."""
+
+from __future__ import annotations
+
+from indexer.store.version import (
+    ContentInfo,
+    FileRecord,
+    IndexVersion,
+    current_version_id,
+    open_current,
+    version_path,
+)
+from indexer.store.writer import (
+    BuildLock,
+    prune_versions,
+    set_current,
+    write_version,
+)
+
+__all__ = [
+    "BuildLock",
+    "ContentInfo",
+    "FileRecord",
+    "IndexVersion",
+    "current_version_id",
+    "open_current",
+    "prune_versions",
+    "set_current",
+    "version_path",
+    "write_version",
+]

@@ -1,0 +1,186 @@
+"""Writing a version: staged in ``<id>.partial``, fsynced, renamed, then CURRENT swapped.
+
+A build killed at any moment leaves at most a ``.partial`` folder (removed by the next
+build) and never a CURRENT that names an incomplete version.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
+
+import numpy as np
+
+from indexer.errors import IndexBusy
+from indexer.model import Chunk, DocumentMeta
+from indexer.store.format import SCHEMA, meta_to_json
+from indexer.store.version import (
+    CHUNKS_DB,
+    CURRENT,
+    DENSE,
+    LEXICAL_DIR,
+    MANIFEST,
+    VERSIONS,
+    ContentInfo,
+    current_version_id,
+)
+
+log = logging.getLogger(__name__)
+
+PARTIAL = ".partial"
+
+
+class BuildLock:
+    """An exclusive flock on ``<index>/build.lock``; the kernel drops it when the process dies."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = Path(index_dir) / "build.lock"
+        self._file: TextIO | None = None
+
+    def __enter__(self) -> BuildLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until exit
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.close()
+            raise IndexBusy(f"another build holds {self.path}; wait until it finishes") from exc
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def write_version(index_dir: Path, version_id: str, chunks: Sequence[Chunk],
+                  vectors: np.ndarray, files: Sequence[tuple[str, str, int, DocumentMeta, int]],
+                  skipped: Sequence[tuple[str, str]], manifest: dict[str, Any],
+                  content: Mapping[str, ContentInfo] | None = None) -> Path:
+    """Write a complete version folder; ``files`` rows: source, sha256, size, meta, chunks.
+
+    ``content`` gives each source its content group and overview score; a source missing
+    from it is a group of its own with overview 0.
+    """
+    versions = Path(index_dir) / VERSIONS
+    staging = versions / f"{version_id}{PARTIAL}"
+    staging.mkdir(parents=True)
+    _write_dense(staging / DENSE, vectors)
+    _write_sqlite(staging / CHUNKS_DB, chunks, files, skipped, content or {})
+    build_lexical([lexical_text(c) for c in chunks], staging / LEXICAL_DIR)
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                    encoding="utf-8")
+    _fsync_tree(staging)
+    final = versions / version_id
+    os.rename(staging, final)
+    _fsync_dir(versions)
+    return final
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 sees of a chunk: title, headings, text and the document's keywords."""
+    keywords = " ".join(chunk.meta.keywords)
+    return f"{chunk.embed_text}\n{keywords}" if keywords else chunk.embed_text
+
+
+def build_lexical(texts: list[str], folder: Path) -> None:
+    """The BM25 side (owned by ``indexer.lexical.bm25``); row ids match the FAISS rows."""
+    from indexer.lexical.bm25 import LexicalIndex
+
+    LexicalIndex.build(texts).save(folder)
+
+
+def _write_dense(path: Path, vectors: np.ndarray) -> None:
+    import faiss
+
+    index = faiss.IndexFlatIP(int(vectors.shape[1]))
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(index, str(path))
+
+
+def _write_sqlite(path: Path, chunks: Sequence[Chunk],
+                  files: Sequence[tuple[str, str, int, DocumentMeta, int]],
+                  skipped: Sequence[tuple[str, str]], content: Mapping[str, ContentInfo]
+                  ) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        with db:
+            db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", [
+                (src, sha, size, count, meta.title, meta_to_json(meta))
+                for src, sha, size, meta, count in files])
+            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+                (row, c.source, c.title, json.dumps(list(c.heading_path), ensure_ascii=False),
+                 c.text, c.page, c.ordinal, c.text_hash) for row, c in enumerate(chunks)])
+            db.executemany("INSERT INTO skipped VALUES (?, ?)", list(skipped))
+            default = ContentInfo("", 0.0)
+            db.executemany("INSERT INTO content VALUES (?, ?, ?)", [
+                (src, content.get(src, default).group or src, content.get(src, default).overview)
+                for src, *_ in files])
+    finally:
+        db.close()
+
+
+def set_current(index_dir: Path, version_id: str) -> None:
+    """Point CURRENT at ``version_id`` atomically (readers see the old or the new name)."""
+    index_dir = Path(index_dir)
+    tmp = index_dir / f"{CURRENT}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(version_id + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+
+
+def prune_versions(index_dir: Path, keep: int) -> list[str]:
+    """Remove stale ``.partial`` folders and all but the newest ``keep`` versions."""
+    versions = Path(index_dir) / VERSIONS
+    if not versions.is_dir():
+        return []
+    current = current_version_id(index_dir)
+    removed: list[str] = []
+    finished = sorted(p.name for p in versions.iterdir()
+                      if p.is_dir() and not p.name.endswith(PARTIAL))
+    doomed = [v for v in finished[:-keep] if v != current]
+    doomed += [p.name for p in versions.iterdir() if p.name.endswith(PARTIAL)]
+    for name in doomed:
+        shutil.rmtree(versions / name, ignore_errors=True)
+        removed.append(name)
+    if removed:
+        log.info("removed old or unfinished versions: %s", ", ".join(removed))
+    return removed
+
+
+def _fsync_tree(folder: Path) -> None:
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(root))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
