@@ -131,7 +131,7 @@ def ranks_of(search: Any, questions: list[BenchQuestion], rule: str) -> list[int
 
 
 def retrieval(base: KnowledgeBase, assistant: Any, questions: list[BenchQuestion],
-              embedder: Any, work: Path) -> dict[str, dict[str, float | int]]:
+              embedder: Any, work: Path | None) -> dict[str, dict[str, float | int]]:
     """Bot search per mode and the reference retriever, on questions with relevant docs."""
     from bench.reference_retriever import ReferenceRetriever, read_pages
 
@@ -143,6 +143,8 @@ def retrieval(base: KnowledgeBase, assistant: Any, questions: list[BenchQuestion
             hits = searcher.search(text, k=SEARCH_DEPTH, mode=mode, groups=())
             return [hit.source for hit in hits]
         results[mode] = retrieval_measures(ranks_of(search, scored, base.duplicates))
+    if work is None:  # --no-reference
+        return results
     pages = read_pages(base.kb, base.reference_markdown_only)
     reference = ReferenceRetriever(pages, embedder, work / f"{base.name}-reference.npz")
     results["reference"] = retrieval_measures(
@@ -160,7 +162,8 @@ def evaluate_kb(base: KnowledgeBase, args: argparse.Namespace, embedder: Any) ->
     result: dict[str, Any] = {
         "kb": base.name, "held_out": base.held_out, "questions": len(questions),
         "answers": summarise(outcomes),
-        "retrieval": retrieval(base, assistant, questions, embedder, args.index_dir / "work"),
+        "retrieval": retrieval(base, assistant, questions, embedder,
+                               None if args.no_reference else args.index_dir / "work"),
     }
     if args.details:
         result["details"] = [_detail(o) for o in outcomes]
@@ -189,6 +192,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="also measure another knowledge base (counted as held out)")
     parser.add_argument("--reuse-index", action="append", default=[], metavar="KB=PATH",
                         help="serve an existing index for KB instead of building one")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="skip the reference retriever (it embeds every page once)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--details", action="store_true", help="per-question verdicts in JSON")
     args = parser.parse_args(argv)
