@@ -260,10 +260,24 @@ class Assistant(QuestionAnswering, Outreach):
         if self._reload_directory is None:
             return
         try:
-            self.directory, self.docs_meta = self._reload_directory()
+            directory, docs_meta = self._reload_directory()
         except Exception:
             log.exception("directory reload failed; keeping the previous one")
+        else:
+            if _lost_its_core(self.directory, directory):
+                log.error("directory reload found no people or no tasks (%d problems, first: "
+                          "%s); keeping the previous directory", len(directory.problems),
+                          directory.problems[0] if directory.problems else "-")
+            else:
+                self.directory, self.docs_meta = directory, docs_meta
         self.reload_absences()
+
+
+def _lost_its_core(previous: Directory, new: Directory) -> bool:
+    """A reload that finds no people or no tasks where there were some read a broken
+    ``personen.csv`` or ``zustaendigkeiten.csv`` (a half-saved Excel file): serving it would
+    name nobody and take the admins' rights, so the previous directory keeps serving."""
+    return (bool(previous.people) and not new.people) or (bool(previous.tasks) and not new.tasks)
 
 
 def _open_documents(docs_meta: Mapping[str, DocumentMeta] | None) -> int | None:

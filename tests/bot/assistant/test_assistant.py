@@ -435,3 +435,21 @@ def test_a_broken_state_db_still_lets_questions_be_answered(
     reply = ask(assistant, QUESTION)
     assert reply.data["kind"] == "answer" and "Tom Koch" in reply.text
     assert ask(assistant, "Wie backe ich Brot?").data["kind"] == "not_found"
+
+
+def test_a_reload_that_reads_no_people_keeps_the_previous_directory(
+        assistant: Assistant, settings: Any) -> None:
+    """A half-saved personen.csv must not take everybody (and the admins' rights) away."""
+    from bot.directory.directory import Directory
+
+    broken = settings.directory_path.parent / "kaputt"
+    broken.mkdir()
+    (broken / "personen.csv").write_bytes(b"\xff\xfe\x00garbage;;;\n" * 50)
+    before = assistant.directory
+    assistant._reload_directory = lambda: (Directory.load(broken), {})
+    assistant.reload_directory()
+    assert assistant.directory.people == before.people and assistant.directory.people
+    good = Directory.load(settings.directory_path)
+    assistant._reload_directory = lambda: (good, {})
+    assistant.reload_directory()
+    assert assistant.directory.people == good.people  # a good reload is taken
