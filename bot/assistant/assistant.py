@@ -265,9 +265,10 @@ class Assistant(QuestionAnswering, Outreach):
             log.exception("directory reload failed; keeping the previous one")
         else:
             if _lost_its_core(self.directory, directory):
-                log.error("directory reload found no people or no tasks (%d problems, first: "
-                          "%s); keeping the previous directory", len(directory.problems),
-                          directory.problems[0] if directory.problems else "-")
+                first = directory.problems[0] if directory.problems else None
+                log.error("directory reload found no people or no tasks (%d problems, first in "
+                          "%s line %s); keeping the previous directory", len(directory.problems),
+                          first.file if first else "-", first.line if first else "-")
             else:
                 self.directory, self.docs_meta = directory, docs_meta
         self.reload_absences()

@@ -64,11 +64,11 @@ def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, A
                           f"OR created_by IN ({marks}) OR stand_in IN ({marks}) ORDER BY id",
                           values * 3),
         "answers": [_sources_as_list(row) for row in _rows(
-            connection, "SELECT id, question, sources, index_version, user_key, created_at "
-            f"FROM answers WHERE user_key IN ({marks}) ORDER BY created_at", values)],
+            connection, "SELECT id, question, sources, index_version, user_key, task_id, "
+            f"created_at FROM answers WHERE user_key IN ({marks}) ORDER BY created_at", values)],
         "feedback": _rows(connection, "SELECT answer_id, user_key, vote, created_at FROM "
                           f"feedback WHERE user_key IN ({marks}) ORDER BY created_at", values),
-        "unanswered": _rows(connection, "SELECT id, question, user_key, created_at FROM "
+        "unanswered": _rows(connection, "SELECT id, question, user_key, task_id, created_at FROM "
                             f"unanswered WHERE user_key IN ({marks}) ORDER BY id", values),
         "conversation_refs": _rows(connection, "SELECT * FROM conversation_refs WHERE "
                                    f"user_key IN ({marks})", values),

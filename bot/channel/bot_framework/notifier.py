@@ -17,7 +17,7 @@ from botbuilder.schema import (
 )
 from cachetools import LRUCache
 
-from bot.channel.bot_framework.activities import is_group, reply_activity, user_ref
+from bot.channel.bot_framework.activities import is_group, reply_activity
 from bot.turns import Reply
 
 log = logging.getLogger(__name__)
@@ -49,15 +49,16 @@ class ConversationNotifier:
     def use_store(self, store: ReferenceStore | None) -> None:
         self._store = store
 
-    def remember(self, activity: Activity) -> None:
+    def remember(self, activity: Activity, user_key: str | None = None) -> None:
+        """Keep the conversation's reference; ``user_key`` is the sender as the channel's
+        identity policy believes it (never the activity's own claim on other channels than
+        Teams), so nobody can take over another person's personal messages."""
         reference = TurnContext.get_conversation_reference(activity)
         key = reference.conversation.id
         self._references[key] = reference
-        if not is_group(activity) and activity.from_property is not None:
-            user = user_ref(activity.from_property).key
-            self._personal[user] = key
-            # a group chat is no place for a personal message
-            self._remember_user(user, reference)
+        if not is_group(activity) and user_key:  # a group chat is no place for a personal one
+            self._personal[user_key] = key
+            self._remember_user(user_key, reference)
 
     def personal_conversation(self, user_key: str) -> str | None:
         """The user's personal chat with the bot, if they wrote there since the start."""
@@ -68,12 +69,13 @@ class ConversationNotifier:
         data = json.dumps(reference.serialize(), sort_keys=True)
         if self._saved.get(user_key) == data:
             return  # unchanged: no write per message
-        self._saved[user_key] = data
         if self._store is not None:
             try:
                 self._store.save_reference(user_key, data)
             except Exception:  # the answer matters more than a later notification
                 log.exception("could not store a conversation reference")
+                return  # not remembered as saved: the next message tries again
+        self._saved[user_key] = data
 
     async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
         data = self._saved.get(user_key)
