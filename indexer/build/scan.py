@@ -104,13 +104,29 @@ def add_released(base: ScanResult, kb_root: Path, release_root: Path | None,
     if os.path.realpath(release_root) == os.path.realpath(kb_root):
         return base
     released = scan_knowledge_base(release_root, max_bytes)
-    released_files = tuple(replace(f, root=Path(release_root)) for f in released.files)
+    # the knowledge base's access files apply to released files too (load_file's roots), so
+    # they are part of the released file's hash: a changed _zugriff.yaml re-reads it
+    rehashed = [_with_kb_access(f, kb_root, Path(release_root)) for f in released.files]
+    released_files = tuple(f for f in rehashed if isinstance(f, ScannedFile))
+    released = ScanResult(released.files, (*released.skipped,
+                                           *(f for f in rehashed if isinstance(f, SkippedFile))))
     taken = {f.source for f in released_files} | {s.file for s in released.skipped}
     files = sorted([*(f for f in base.files if f.source not in taken), *released_files],
                    key=lambda f: f.source)
     skipped = sorted([*(s for s in base.skipped if s.file not in taken), *released.skipped],
                      key=lambda s: s.file)
     return ScanResult(tuple(files), tuple(skipped))
+
+
+def _with_kb_access(found: ScannedFile, kb_root: Path, release_root: Path
+                    ) -> ScannedFile | SkippedFile:
+    try:
+        digest = file_sha256(found.path, _sidecar_of(found.path),
+                             [*_access_files(kb_root, found.source),
+                              *_access_files(release_root, found.source)])
+    except OSError as exc:
+        return SkippedFile(found.source, f"cannot read: {_why(exc)}")
+    return replace(found, root=release_root, sha256=digest)
 
 
 def scan_knowledge_base(kb_root: Path, max_bytes: int) -> ScanResult:

@@ -148,7 +148,10 @@ def _load_one(settings: IndexSettings, found: ScannedFile, model: Embedder
     from indexer.loaders import load_file
 
     try:
-        sections = load_file(found.path, found.root or Path(settings.kb_dir))
+        kb_dir = Path(settings.kb_dir)
+        # a released file obeys the knowledge base's folder access first, then its own folder's
+        roots = (kb_dir, found.root) if found.root else (kb_dir,)
+        sections = load_file(found.path, found.root or kb_dir, roots)
         sections = [replace(s, source=found.source) if s.source != found.source else s
                     for s in sections]
         chunks = chunk_sections(sections, model.count_tokens, model.max_tokens,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,8 +50,12 @@ def is_sidecar(path: Path) -> bool:
     return path.name.lower().endswith(SIDECAR_SUFFIX)
 
 
-def load_file(path: Path, kb_root: Path) -> list[Section]:
-    """Load one knowledge-base file into Sections; raises LoaderError / UnsupportedFormat."""
+def load_file(path: Path, kb_root: Path, access_roots: Sequence[Path] = ()) -> list[Section]:
+    """Load one knowledge-base file into Sections; raises LoaderError / UnsupportedFormat.
+
+    ``access_roots``: the folders whose ``_zugriff.yaml`` files apply to the file's path, in
+    order (default: ``kb_root``). A released document lies in its own folder but belongs to
+    the knowledge base's department folder, whose access rules it must obey."""
     source = _source_of(path, kb_root)
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
@@ -68,12 +72,16 @@ def load_file(path: Path, kb_root: Path) -> list[Section]:
         raise LoaderError("no text found")
     if suffix not in (".md", ".markdown"):
         sections = _apply_sidecar(path, sections, kb_root)
-    return _apply_folder_access(sections, kb_root, source)
+    return _apply_folder_access(sections, access_roots or (kb_root,), source)
 
 
-def _apply_folder_access(sections: list[Section], kb_root: Path, source: str) -> list[Section]:
-    """A folder's ``_zugriff.yaml`` restricts the documents that name no groups themselves."""
-    groups = folder_groups(kb_root, source)
+def _apply_folder_access(
+    sections: list[Section], roots: Sequence[Path], source: str
+) -> list[Section]:
+    """A folder's ``_zugriff.yaml`` restricts the documents that name no groups themselves (the
+    first root that has one for ``source`` decides; every root's files must be readable)."""
+    found = [folder_groups(root, source) for root in roots]
+    groups = next((g for g in found if g is not None), None)
     if groups is None:
         return sections
     return [s if s.meta.groups else replace(s, meta=replace(s.meta, groups=groups))

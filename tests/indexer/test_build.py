@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -30,9 +31,9 @@ def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = indexer.loaders.load_file
 
-    def spy(path: Path, kb_root: Path):  # type: ignore[no-untyped-def]
+    def spy(path: Path, kb_root: Path, *roots: Any):  # type: ignore[no-untyped-def]
         calls.append(path.name)
-        return real(path, kb_root)
+        return real(path, kb_root, *roots)
 
     monkeypatch.setattr(indexer.loaders, "load_file", spy)
     return calls

@@ -105,3 +105,25 @@ def test_unknown_front_matter_keys_are_reported_with_the_file(
         {"file": "a.md", "warning": "unknown front matter keys: stichwort"}]
     again = _build(kb, index)  # an unchanged file keeps its warning until it is fixed
     assert [w.file for w in again.warnings] == ["a.md"]  # type: ignore[attr-defined]
+
+
+def test_a_released_document_obeys_the_knowledge_bases_folder_access(tmp_path: Path) -> None:
+    """A handover document released into the release folder's ``personal/`` belongs to the
+    knowledge base's restricted ``personal/`` folder: never public (review finding)."""
+    kb, released, index = tmp_path / "kb", tmp_path / "freigegeben", tmp_path / "index"
+    write(kb, "personal/_zugriff.yaml", "zugriff: [personalamt]\n")
+    write(kb, "personal/gehalt.md", GEHALT)
+    write(released, "personal/uebergabe_gehalt.md", "---\nzugriff: []\n---\n" + GEHALT)
+    settings = IndexSettings(_env_file=None, kb_dir=kb, index_dir=index, model="fake",
+                             release_dir=released)
+    build_index(settings, FakeEmbedder())
+    version = open_current(index, expect_model=None)
+    assert version.document_meta()["personal/uebergabe_gehalt.md"].groups == ("personalamt",)
+    searcher = Searcher(index, FakeEmbedder())
+    outsider = searcher.search("Gehaltstabelle", k=5, groups=[])
+    assert all(not h.chunk.source.startswith("personal/") for h in outsider)
+    # the knowledge base's access file is part of the released file's hash
+    write(kb, "personal/_zugriff.yaml", "zugriff: [personalamt, leitung]\n")
+    build_index(settings, FakeEmbedder())
+    meta = open_current(index, expect_model=None).document_meta()
+    assert meta["personal/uebergabe_gehalt.md"].groups == ("personalamt", "leitung")
