@@ -76,6 +76,7 @@ _LABELS = {
     "unanswered": "unbeantwortete Fragen",
     "absences": "Abwesenheiten aus dem Chat",
     "absences_anonymised": "Abwesenheiten anderer, Verweis entfernt",
+    "routed_questions": "weitergeleitete Fragen",
 }
 
 

@@ -32,6 +32,9 @@ def purge(connection: sqlite3.Connection, cutoff: datetime) -> dict[str, int]:
             "DELETE FROM unanswered WHERE created_at < ?", (moment,)).rowcount,
         "absences": connection.execute(
             'DELETE FROM absences WHERE "end" < ?', (day,)).rowcount,
+        # routed questions carry the question and who asked: the same period as questions
+        "routed_questions": connection.execute(
+            "DELETE FROM routed_questions WHERE created_at < ?", (moment,)).rowcount,
     }
     return counts
 
@@ -53,6 +56,10 @@ def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, A
                           f"feedback WHERE user_key IN ({marks}) ORDER BY created_at", values),
         "unanswered": _rows(connection, "SELECT id, question, user_key, created_at FROM "
                             f"unanswered WHERE user_key IN ({marks}) ORDER BY id", values),
+        "routed_questions": _rows(
+            connection, "SELECT id, question, asker_key, task_id, assignee, status, answer, "
+            f"answered_by, created_at FROM routed_questions WHERE asker_key IN ({marks}) "
+            f"OR asker_person IN ({marks}) ORDER BY created_at", values * 2),
     }
 
 
@@ -72,6 +79,9 @@ def erase(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, in
             f"DELETE FROM unanswered WHERE user_key IN ({marks})", values).rowcount,
         "absences": connection.execute(
             f"DELETE FROM absences WHERE person_id IN ({marks})", values).rowcount,
+        "routed_questions": connection.execute(
+            f"DELETE FROM routed_questions WHERE asker_key IN ({marks}) "
+            f"OR asker_person IN ({marks})", values * 2).rowcount,
     }
     counts["absences_anonymised"] = connection.execute(
         f"UPDATE absences SET created_by = CASE WHEN created_by IN ({marks}) THEN ? "
