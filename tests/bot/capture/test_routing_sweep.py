@@ -47,3 +47,22 @@ def test_task_question_moves_along_the_chain_when_the_holder_is_away(
     assert row.assignee == "ukeller"
     moved = [r for r in notifier.for_user(UWE.key) if r.data.get("kind") == "routed_question"]
     assert len(moved) == 1 and "Tom Koch" in moved[0].text and QUESTION in moved[0].text
+
+
+def test_open_questions_are_delivered_n_of_n_after_a_restart(capture_settings: Any) -> None:
+    """Ten questions to a head without chat; the bot restarts (a new assistant over the same
+    state file); the head writes once; the start-up pass delivers all ten, each once."""
+    from tests.bot.capture.conftest import make_assistant
+
+    first, _ = make_assistant(capture_settings)
+    for number in range(10):
+        press(first, PAULA, {"action": "frage_weiterleiten", "department": "Steueramt",
+                             "question": f"{QUESTION} ({number})"})
+    again, notifier = make_assistant(capture_settings)  # the restart
+    say(again, UWE, "hallo")
+    assert asyncio.run(sweep(again.routing))["delivered"] == 10
+    asyncio.run(sweep(again.routing))
+    arrived = [r.text for r in notifier.for_user(UWE.key)
+               if r.data.get("kind") == "routed_question"]
+    assert sorted(arrived) == sorted(set(arrived)) and len(arrived) == 10
+    print(f"routed questions delivered after a restart: {len(arrived)} of 10")
