@@ -165,3 +165,21 @@ def test_state_keeps_the_question_across_a_restart(capture_settings: Settings) -
         assert db.execute("SELECT COUNT(*) FROM routed_questions").fetchone()[0] == 1
     again, _ = make_assistant(capture_settings)
     assert [r.question for r in again.state.routed_questions("open")] == [QUESTION]
+
+
+def test_gap_report_lists_open_and_answered_routed_questions(
+        desk: tuple[Any, RecordingNotifier]) -> None:
+    from bot.gaps.report import gap_report
+
+    assistant, notifier = desk
+    say(assistant, TOM, "hallo")
+    press(assistant, PAULA, FORWARD)
+    press(assistant, PAULA, {**FORWARD, "task": None, "department": "Steueramt",
+                             "question": "Noch offen?"})
+    form = button(routed_to(notifier, TOM), "Antwort senden")
+    press(assistant, TOM, {**form, "antwort": "Ein Jahr."})
+    report = gap_report(assistant.directory, assistant.today(), state=assistant.state)
+    assert [(i.label, i.detail) for i in report.of("weitergeleitet_beantwortet")] == [
+        (QUESTION, "Tom Koch")]
+    assert [(i.label, i.detail) for i in report.of("weitergeleitet_offen")] == [
+        ("Noch offen?", "Uwe Keller")]
