@@ -34,6 +34,7 @@ ASSISTANT: web.AppKey[AssistantPort | None] = web.AppKey("assistant", object)  #
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
 PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
+SWEEP: web.AppKey[asyncio.Task[None]] = web.AppKey("routing_sweep", asyncio.Task)
 
 
 def create_app(
@@ -87,10 +88,17 @@ def create_app(
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
             settings.state_db, settings.retention_days, settings.timezone))
+        routing = getattr(app[ASSISTANT], "routing", None)
+        if routing is not None:  # routed questions: delivery, moving on, reminders
+            from bot.capture.routing_sweep import sweep_periodically
+
+            app[SWEEP] = asyncio.create_task(sweep_periodically(routing))
 
     async def shut_down(app: web.Application) -> None:
         if PURGE in app:
             app[PURGE].cancel()
+        if SWEEP in app:
+            app[SWEEP].cancel()
         runtime.close()
 
     app.on_startup.append(warm_up)

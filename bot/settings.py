@@ -72,6 +72,11 @@ class Settings(IndexSettings):
         90, ge=1, le=3650,
         description="days that questions, votes and ended chat absences are kept (DSGVO)",
     )
+    routing_reminder_days: int = Field(
+        2, ge=1, le=30,
+        description="working days (Mon-Fri) a routed question waits before its holder is "
+        "reminded (issue 12); reminded again after as many days",
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
     public_url: str = Field(

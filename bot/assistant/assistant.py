@@ -27,7 +27,7 @@ from bot.assistant.outreach import Outreach
 from bot.assistant.ports import SearchBackend
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
 from bot.assistant.throttle import SenderThrottle
-from bot.capture import CAPTURE_ACTIONS
+from bot.capture import CAPTURE_ACTIONS, ROUTING_ACTIONS
 from bot.directory import Directory, Person, is_admin
 from bot.settings import Settings
 from bot.state.store import StateStore
@@ -83,9 +83,10 @@ class Assistant(QuestionAnswering, Outreach):
         self._gate_for = gate_for or (lambda _version: Gate())
         self._gate: tuple[str | None, Gate] | None = None
         self._linked: set[tuple[str, str]] = set()
-        from bot.capture import HandoverDesk
+        from bot.capture import HandoverDesk, RoutingDesk
 
         self.handover = HandoverDesk(self)
+        self.routing = RoutingDesk(self)
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -163,6 +164,8 @@ class Assistant(QuestionAnswering, Outreach):
                 person = self.person_of(turn.user)
                 admin = self.is_admin(turn.user, person)
                 return await self.handover.action(turn, person, admin, value)
+            if action in ROUTING_ACTIONS:
+                return await self.routing.action(turn, self.person_of(turn.user), value)
             if action == "ask":
                 question = value.get("text")
                 if not isinstance(question, str) or not question.strip():

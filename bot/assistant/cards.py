@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.assistant.answer import Answer, Contact, SourceRef
 from bot.assistant.sections import SUBITEM
+from bot.capture.routing_cards import forward_action
 from bot.texts import assistant as texts
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -134,14 +135,15 @@ def answer_card(answer: Answer) -> dict[str, Any]:
     body = [_heading(answer.task_name or texts.CARD_TASK_UNKNOWN)]
     body += _who_elements(answer) + _steps_elements(answer) + _sources_elements(answer.sources)
     actions = feedback_actions(answer.answer_id) if answer.answer_id else []
-    return _card(body, actions)
+    return _card(body, [*actions, forward_action(answer.question, answer.task_id)])
 
 
 def not_found_card(answer: Answer) -> dict[str, Any]:
     body = [_text(texts.NOT_FOUND, weight="Bolder"), _text(texts.NOT_FOUND_RECORDED)]
     if answer.topics:
         body.append(_text(texts.NOT_FOUND_TOPICS))
-    return _card(body, [ask_action(topic) for topic in answer.topics])
+    return _card(body, [*(ask_action(topic) for topic in answer.topics),
+                        forward_action(answer.question, answer.task_id)])
 
 
 def message_card(title: str, lines: Sequence[str]) -> dict[str, Any]:

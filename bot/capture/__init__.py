@@ -12,6 +12,8 @@ from bot.capture.cards import (
     ACTION_STEP,
 )
 from bot.capture.desk import HandoverDesk, release_folder
+from bot.capture.routing import ROUTING_ACTIONS, RoutingDesk
+from bot.capture.routing_cards import forward_action
 from bot.capture.secrets import secret_kind
 
 CAPTURE_ACTIONS = frozenset({ACTION_START, ACTION_RESUME, ACTION_STEP, ACTION_RELEASE,
@@ -25,6 +27,9 @@ __all__ = [
     "ACTION_STEP",
     "CAPTURE_ACTIONS",
     "HandoverDesk",
+    "ROUTING_ACTIONS",
+    "RoutingDesk",
+    "forward_action",
     "release_folder",
     "secret_kind",
 ]

@@ -91,8 +91,8 @@ class Drafts:
         self.release_dir = Path(release_dir)
 
     def create(self, origin_id: str, target: str, department: str, author: str,
-               markdown: str) -> str:
-        draft_id: str = self.state.add_draft(KIND, origin_id, target, department, author)
+               markdown: str, kind: str = KIND) -> str:
+        draft_id: str = self.state.add_draft(kind, origin_id, target, department, author)
         _write_atomically(self.path_of(draft_id), markdown)
         return draft_id
 

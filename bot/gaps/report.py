@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.directory import format_date
 from bot.directory.directory import Directory, Task
@@ -85,10 +85,26 @@ def gap_report(
         items += [GapItem("unbeantwortet", "", question, "", count=count)
                   for question, count in state.unanswered(unanswered_limit)]
         feedback = state.feedback_counts()
+        items += _routed(directory, state)
     items += [GapItem("datenfehler", p.file, str(p.line or ""), p.message)
               for p in directory.problems]
     log.info("gap report for %s: %d items", today, len(items))
     return GapReport(today, horizon_days, tuple(items), feedback, tuple(notes))
+
+
+def _routed(directory: Directory, state: Any) -> list[GapItem]:
+    """Routed questions (issue 12): the question, who holds or answered it, since when."""
+    rows = getattr(state, "routed_questions", None)
+    if not callable(rows):
+        return []
+    items = []
+    for row in rows():
+        answered = row.status == "answered"
+        kind = "weitergeleitet_beantwortet" if answered else "weitergeleitet_offen"
+        who = _name(directory, row.answered_by if answered else row.assignee)
+        items.append(GapItem(kind, row.task_id or row.department, row.question, who,
+                             date.fromisoformat(row.created_at[:10])))
+    return items
 
 
 def _name(directory: Directory, pid: str | None) -> str:

@@ -80,6 +80,7 @@ _LABELS = {
     "interviews_kept": "Übergabe-Interviews (behalten: Arbeitsunterlagen, ggf. von Hand löschen)",
     "drafts_kept": "Entwürfe (behalten: Arbeitsunterlagen, ggf. von Hand löschen)",
     "absences_anonymised": "Abwesenheiten anderer, Verweis entfernt",
+    "routed_questions": "weitergeleitete Fragen",
 }
 
 

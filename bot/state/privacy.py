@@ -40,6 +40,9 @@ def purge(connection: sqlite3.Connection, cutoff: datetime) -> dict[str, int]:
             "DELETE FROM conversation_refs WHERE updated_at < ?", (moment,)).rowcount,
         "person_users": connection.execute(
             "DELETE FROM person_users WHERE updated_at < ?", (moment,)).rowcount,
+        # routed questions carry the question and who asked: the same period as questions
+        "routed_questions": connection.execute(
+            "DELETE FROM routed_questions WHERE created_at < ?", (moment,)).rowcount,
     }
     return counts
 
@@ -81,6 +84,10 @@ def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, A
             f"interviews WHERE person_id IN ({marks}))", values),
         "drafts": _rows(connection, f"SELECT * FROM drafts WHERE author IN ({marks}) "
                         f"OR decided_by IN ({marks}) ORDER BY created_at", values * 2),
+        "routed_questions": _rows(
+            connection, "SELECT id, question, asker_key, task_id, assignee, status, answer, "
+            f"answered_by, created_at FROM routed_questions WHERE asker_key IN ({marks}) "
+            f"OR asker_person IN ({marks}) ORDER BY created_at", values * 2),
     }
 
 
@@ -100,6 +107,9 @@ def erase(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, in
             f"DELETE FROM unanswered WHERE user_key IN ({marks})", values).rowcount,
         "absences": connection.execute(
             f"DELETE FROM absences WHERE person_id IN ({marks})", values).rowcount,
+        "routed_questions": connection.execute(
+            f"DELETE FROM routed_questions WHERE asker_key IN ({marks}) "
+            f"OR asker_person IN ({marks})", values * 2).rowcount,
     }
     counts["conversation_refs"] = connection.execute(
         f"DELETE FROM conversation_refs WHERE user_key IN ({marks})", values).rowcount

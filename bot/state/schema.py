@@ -8,6 +8,8 @@ Version 3 (issue 13, knowledge risk): the task a question was about, on answers 
 questions (``bot.gaps.risk`` counts questions and refusals per task).
 Version 4 (issue 11, handover interview): stored conversation references, people's chat keys,
 interviews and their answers, drafts (``bot.state.capture``).
+Version 5 (issue 12, routed questions): the questions passed on to people, their holder and
+answer (``bot.state.routing``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from collections.abc import Callable
 
 from bot.directory import absence_category
 from bot.state.capture import SCHEMA_2 as CAPTURE_TABLES
+from bot.state.routing import SCHEMA_5 as ROUTING_TABLES
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _VERSION_1 = [
     """CREATE TABLE IF NOT EXISTS absences (
@@ -58,7 +61,7 @@ _VERSION_3 = [
 ]
 
 STEPS: dict[int, list[str]] = {
-    1: _VERSION_1, 2: _VERSION_2, 3: _VERSION_3, 4: CAPTURE_TABLES,
+    1: _VERSION_1, 2: _VERSION_2, 3: _VERSION_3, 4: CAPTURE_TABLES, 5: ROUTING_TABLES,
 }
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from bot.directory import Absence, StateError, absence_category
 from bot.state import privacy
 from bot.state.capture import CaptureStore
+from bot.state.routing import RoutingStore
 from bot.state.schema import SCHEMA_VERSION, upgrade
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def _enter_wal(connection: sqlite3.Connection, attempts: int = 100) -> str:
     raise AssertionError("unreachable")
 
 
-class State(CaptureStore):
+class State(CaptureStore, RoutingStore):
     """The bot's durable state in one SQLite file (created with its schema on first use)."""
 
     def __init__(self, path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.directory.model import Absence
 from bot.state.capture import DraftRow, InterviewRow
+from bot.state.routing import RoutedRow
 
 
 class AbsenceStore(Protocol):
@@ -64,5 +65,17 @@ class CaptureLog(Protocol):
     def undo_release(self, draft_id: str) -> None: ...
 
 
-class StateStore(AbsenceStore, AnswerLog, CaptureLog, Protocol):
+class RoutingLog(Protocol):
+    """Routed questions (``bot.state.routing``, issue 12)."""
+
+    def add_routed(self, question: str, asker_key: str, asker_person: str | None,
+                   task_id: str | None, department: str, assignee: str) -> str: ...
+    def routed(self, routed_id: str) -> RoutedRow | None: ...
+    def routed_questions(self, status: str | None = None) -> list[RoutedRow]: ...
+    def mark_delivered(self, routed_id: str, reminded: bool = False) -> None: ...
+    def reassign_routed(self, routed_id: str, assignee: str) -> bool: ...
+    def answer_routed(self, routed_id: str, by: str, answer: str) -> bool: ...
+
+
+class StateStore(AbsenceStore, AnswerLog, CaptureLog, RoutingLog, Protocol):
     """Everything the bot keeps across restarts."""

@@ -195,6 +195,8 @@ GAP_TITLES = {
     "ohne_dokument": "Aufgaben ohne Übergabedokument",
     "veraltet": "Dokumente, die lange nicht geprüft wurden",
     "unbeantwortet": "Fragen, die der Bot nicht beantworten konnte",
+    "weitergeleitet_offen": "Weitergeleitete Fragen, noch offen",
+    "weitergeleitet_beantwortet": "Weitergeleitete Fragen, beantwortet",
     "datenfehler": "Fehler in den Verzeichnisdaten",
 }
 GAP_CSV_HEADER = ("kategorie", "schluessel", "bezeichnung", "details", "datum", "anzahl")

@@ -77,6 +77,7 @@ def test_not_found_card_offers_topics_as_buttons() -> None:
     assert [a["data"] for a in card["actions"]] == [
         {"action": "ask", "text": "Kantine"},
         {"action": "ask", "text": "Hundesteuer"},
+        {"action": "frage_weiterleiten", "question": "Wie backe ich Brot?"},  # issue 12
     ]
 
 
@@ -93,7 +94,8 @@ def test_card_without_contact_or_id() -> None:
     answer = Answer("x", True, 0.9, who=Responsibility(None), steps=("a",), steps_title="T")
     card = answer_card(answer)
     assert problems(card) == []
-    assert "actions" not in card
+    # no answer id: no feedback buttons; the question can still be forwarded (issue 12)
+    assert [a["data"]["action"] for a in card["actions"]] == ["frage_weiterleiten"]
     assert "niemand" in _texts(card)
 
 

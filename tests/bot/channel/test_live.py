@@ -61,4 +61,5 @@ def test_teams_question_gets_the_real_answer_card(small_kb: tuple[Path, Path],
     texts = " ".join(str(block.get("text", "")) for block in card["body"])
     assert HANDOVER in texts
     assert "Abmeldung" in card["fallbackText"]
-    assert [a["data"]["vote"] for a in card["actions"]] == ["up", "down"]
+    assert [a["data"].get("vote") for a in card["actions"]] == ["up", "down", None]
+    assert card["actions"][2]["data"]["action"] == "frage_weiterleiten"  # issue 12

@@ -38,7 +38,7 @@ def test_upgrade_cuts_stored_reasons_to_their_category(tmp_path: Path) -> None:
         "abwesend", "abwesend", "Urlaub", "Dienstreise", "Fortbildung", "abwesend", "abwesend",
         "abwesend"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         stored = " ".join(row[0] for row in connection.execute("SELECT reason FROM absences"))
     assert "Krank" not in stored and "Bandscheibe" not in stored
 
@@ -54,6 +54,8 @@ def _fill(state: State, key: str, person: str) -> str:
     answer = state.record_answer(f"Frage von {key}", ["a.md"], "v1", key)
     state.record_feedback(answer, "up", key)
     state.record_unanswered(f"Offen von {key}", key)
+    state.add_routed(f"Weitergeleitet von {key}", key, person, "hundesteuer", "Steueramt",
+                     "ukeller")
     today = datetime.now(UTC).date()  # the rows are "now": the purge is measured from here
     state.add_absence(person, today - timedelta(days=1), today, None, person, "Urlaub")
     return answer
@@ -67,11 +69,12 @@ def test_purge_drops_only_what_is_older_than_the_retention(tmp_path: Path) -> No
     state.link_person("bschneider", "aad-1")
     assert state.purge(90, now=today + timedelta(days=89)) == {
         "feedback": 0, "answers": 0, "unanswered": 0, "absences": 0, "conversation_refs": 0,
-        "person_users": 0}
+        "person_users": 0, "routed_questions": 0}
     assert state.purge(90, now=today + timedelta(days=91)) == {
         "feedback": 1, "answers": 1, "unanswered": 1, "absences": 1, "conversation_refs": 1,
-        "person_users": 1}
+        "person_users": 1, "routed_questions": 1}
     assert state.reference_of("aad-1") is None
+    assert state.routed_questions() == []
     assert state.unanswered() == [] and state.absences() == []
     assert state.feedback_counts() == {"up": 0, "down": 0}
 
@@ -98,14 +101,16 @@ def test_export_and_erase_touch_only_that_person(tmp_path: Path) -> None:
     assert [f["user_key"] for f in data["feedback"]] == ["aad-1"]
     assert [u["question"] for u in data["unanswered"]] == ["Offen von aad-1"]
     assert sorted(a["person_id"] for a in data["absences"]) == ["bschneider", "tkoch"]
+    assert [r["question"] for r in data["routed_questions"]] == ["Weitergeleitet von aad-1"]
 
     counts = state.erase_person(["aad-1", "bschneider"])
     assert counts == {"feedback": 2, "answers": 1, "unanswered": 1, "absences": 1,
                       "conversation_refs": 0, "person_users": 0, "interviews_kept": 0,
-                      "drafts_kept": 0, "absences_anonymised": 1}
+                      "drafts_kept": 0, "routed_questions": 1, "absences_anonymised": 1}
     assert not any(state.export_person(["aad-1", "bschneider"]).values())
     other = state.export_person(["aad-2", "tkoch"])
     assert len(other["answers"]) == 1 and len(other["unanswered"]) == 1
+    assert len(other["routed_questions"]) == 1
     kept = [a for a in state.absences() if a.start == date(2026, 12, 5)]
     assert [(a.person, a.stand_in, a.created_by) for a in kept] == [("tkoch", None, "geloescht")]
 
