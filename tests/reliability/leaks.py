@@ -16,6 +16,7 @@ ADMIN = ("fbeck", "4a7e1c3b-9f2d-4b86-a05c-6d8e3f1b2c97")
 QUESTIONS = [
     "Wie läuft der Zwergfalke-Vorgang?", "Kobaltfink", "Was ist die Moorlilie-Regel?",
     "Wer ist zuständig für die Zinnoberkasse?", "Personalakte Sonderfall", "status", "hilfe",
+    "Was ist mit Zwergfalke?",  # asked through /api/messages; "Frage weiterleiten" echoes it
 ]
 
 

@@ -151,9 +151,9 @@ async def _web(settings: Settings, assistant: Any, headers: dict[str, str],
                 outputs.append(await response.text())
         # anonymous: no directory identity; through the proxy: claims to be a member
         sender = {"id": "u", **({"aadObjectId": leaks.MEMBER[1]} if person else {})}
-        message = {"type": "message", "id": "1", "channelId": "emulator", "text": "Zwergfalke",
-                   "serviceUrl": connector_url, "from": sender, "conversation": {"id": "c"},
-                   "recipient": {"id": "b"}}
+        message = {"type": "message", "id": "1", "channelId": "emulator",
+                   "text": "Was ist mit Zwergfalke?", "serviceUrl": connector_url,
+                   "from": sender, "conversation": {"id": "c"}, "recipient": {"id": "b"}}
         async with http.post(f"{url}/api/messages", json=message, headers=headers) as response:
             statuses.append(response.status)
             outputs.append(await response.text())
