@@ -78,6 +78,13 @@ class PrefetchedCredentials(Authentication):  # type: ignore[misc]
     def _fresh(self) -> bool:
         return self._token is not None and time.monotonic() - self._fetched < TOKEN_LIFETIME_SECONDS
 
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        """SDK code that asks for the token directly (skill calls, OAuth helpers) runs on the
+        event loop too: it gets the cached token, never a blocking fetch through msal."""
+        if self._token is None:
+            raise TokenUnavailable("no outbound token fetched yet")
+        return self._token
+
     def signed_session(self, session: requests.Session | None = None) -> requests.Session:
         """Called by msrest on the event loop: only ever the cached token, never a fetch."""
         if self._anonymous:

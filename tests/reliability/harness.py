@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,23 +246,51 @@ class LagProbe:
         return max(self.samples, default=float("nan")) * 1000
 
 
+class _ProbeThread:
+    """A LagProbe on its own thread and event loop."""
+
+    def __init__(self, url: str, interval: float) -> None:
+        import threading
+
+        self.probe = LagProbe(url, interval)
+        self._loop = asyncio.new_event_loop()
+        self._stop = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._loop.run_until_complete(self.probe.run(self._stop))
+
+    def stop(self) -> None:
+        """Ask the probe to stop after its request in flight (does not wait)."""
+        self._loop.call_soon_threadsafe(self._stop.set)
+
+    def join(self) -> None:
+        self._thread.join(10)
+        self._loop.close()
+
+
 @contextlib.contextmanager
 def probing(url: str, interval: float = 0.1) -> Iterator[LagProbe]:
-    """A LagProbe on its own thread and loop (so the caller may block its own loop)."""
-    import threading
-
-    probe = LagProbe(url, interval)
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-
-    def run() -> None:
-        loop.run_until_complete(probe.run(stop))
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
+    """A LagProbe on its own thread and loop, for a bot in another process (the caller may
+    block its own loop). A bot served on the caller's own loop needs ``probing_here``."""
+    thread = _ProbeThread(url, interval)
     try:
-        yield probe
+        yield thread.probe
     finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-        loop.close()
+        thread.stop()
+        thread.join()
+
+
+@contextlib.asynccontextmanager
+async def probing_here(url: str, interval: float = 0.1) -> AsyncIterator[LagProbe]:
+    """``probing`` for a bot served on the running loop: the end waits for the probe thread
+    off the loop. Joining it on the loop would deadlock with a probe request in flight (the
+    loop that must answer it waits for the thread) until the probe's 5 s timeout, which is
+    what the hung-endpoint rows used to measure as a 5 s /healthz "stall"."""
+    thread = _ProbeThread(url, interval)
+    try:
+        yield thread.probe
+    finally:
+        thread.stop()
+        await asyncio.to_thread(thread.join)

@@ -1,5 +1,9 @@
 """Faults survived (short), channel side: the Bot Framework's own endpoints hang. The bot is
-served in this process on 127.0.0.1 and probed from another thread every 100 ms."""
+served in this process on 127.0.0.1 and probed from another thread every 100 ms.
+
+The probe must stop with ``probing_here`` (not ``probing``): the bot runs on this test's own
+loop, and a probe thread joined on that loop deadlocked with its request in flight; that was
+the intermittent 5 s /healthz "stall" these rows once showed (``test_harness.py``)."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from tests.bot.channel.test_auth import (  # noqa: F401 (fixtures)
 )
 from tests.reliability.conftest import record
 from tests.reliability.faults import HEALTH_BUDGET
-from tests.reliability.harness import probing
+from tests.reliability.harness import probing_here
 
 pytestmark = [pytest.mark.integration]
 
@@ -44,16 +48,12 @@ async def _messages(config: ChannelConfig, key: Any, tmp_path: Path, count: int
                                  timeout=aiohttp.ClientTimeout(total=30)) as response:
                 return response.status
 
-        with probing(bot_url) as probe:
+        async with probing_here(bot_url) as probe:
             statuses = await asyncio.gather(*(message() for _ in range(count)))
             await asyncio.sleep(0.3)
     return list(statuses), probe.worst_ms, probe.failures
 
 
-# Same open defect as below (issue 14, finding 6): /healthz can stall ~5 s while the channel's
-# auth endpoints hang (seen once in a fresh-clone run on 2026-12-02).
-@pytest.mark.xfail(strict=False, reason="open: the event loop can stall ~5 s while the OpenID "
-                   "metadata endpoint hangs (issue 14, finding 6)")
 def test_hung_openid_metadata_five_times(tmp_path: Path, channel_key: Any) -> None:  # noqa: F811
     hung = HungSocket()
     config = ChannelConfig(openid_metadata_url=hung.url + "/openid", token_issuer=ISSUER,
@@ -71,11 +71,6 @@ def test_hung_openid_metadata_five_times(tmp_path: Path, channel_key: Any) -> No
     assert failures == 0 and worst < HEALTH_BUDGET * 1000
 
 
-# Open defect (issue 14, finding 6, not fully fixed): with the token endpoint hung, /healthz
-# stalls for ~5 s in about 2 of 3 runs on a quiet machine (seen on 2026-12-02 at b0a469d and
-# later); the token fetch itself is off the loop, something else on the loop still waits.
-@pytest.mark.xfail(strict=False, reason="open: the event loop stalls ~5 s while the AAD token "
-                   "endpoint hangs (issue 14, finding 6)")
 def test_hung_token_endpoint(tmp_path: Path, channel_key: Any,  # noqa: F811
                              openid_url: str) -> None:  # noqa: F811
     hung = HungSocket()
