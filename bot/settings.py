@@ -77,6 +77,11 @@ class Settings(IndexSettings):
         description="working days (Mon-Fri) a routed question waits before its holder is "
         "reminded (issue 12); reminded again after as many days",
     )
+    reindex_timeout_minutes: float = Field(
+        60, gt=0, le=24 * 60,
+        description="a reindex from chat running longer is stopped (its whole process group "
+        "killed) and reported to the admin as failed; the bot keeps the current version",
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
     public_url: str = Field(

@@ -71,7 +71,9 @@ class Assistant(QuestionAnswering, Outreach):
         self._reload_directory = reload_directory
         # front matter of the indexed documents (gap report)
         self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
-        self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
+        self.reindexer = reindexer or Reindexer(
+            build_command(settings), self._after_reindex,
+            timeout=settings.reindex_timeout_minutes * 60)
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
         self._refresh_lock = threading.Lock()

@@ -3,7 +3,9 @@
 The bot keeps answering from the current index version while the child embeds; the child gets
 a lower CPU priority and one OpenMP thread so a live query embedding is not starved. Progress
 is reported a few times (not per chunk), then the summary; the caller's ``on_success`` makes
-the searcher switch to the new version.
+the searcher switch to the new version. A build that runs past its time limit is stopped with
+its whole process group (a hung build would otherwise keep "running" and refuse every later
+reindex until the bot restarts).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -112,8 +115,11 @@ class Reindexer:
         command: Sequence[str],
         on_success: Callable[[], None],
         env: dict[str, str] | None = None,
+        timeout: float | None = None,
     ) -> None:
+        """``timeout``: seconds a build may run before it is stopped (None: no limit)."""
         self._command = list(command)
+        self._timeout = timeout
         self._on_success = on_success
         self._env = env if env is not None else child_environment()
         self._task: asyncio.Task[bool] | None = None
@@ -172,18 +178,20 @@ class Reindexer:
             stderr=asyncio.subprocess.PIPE,
             env=self._env,
             preexec_fn=_lower_priority,
+            process_group=0,  # its own group: a time-out stops the build and its helpers
             limit=LINE_LIMIT,
         )
-        assert process.stdout is not None and process.stderr is not None
         errors: deque[str] = deque(maxlen=20)
         try:
-            drain = asyncio.create_task(_collect(process.stderr, errors))
-            report = await self._follow(process.stdout, notify)
-            await drain
-            code = await process.wait()
+            report, code = await asyncio.wait_for(
+                self._watch(process, notify, errors), self._timeout)
+        except TimeoutError:
+            await _stop_group(process)
+            log.error("reindex stopped: still running after %.0f s", self._timeout)
+            text = texts.REINDEX_TIMED_OUT.format(duration=_duration(self._timeout or 0))
+            return False, Reply(text, data={"reindex": "failed", "timed_out": True})
         except asyncio.CancelledError:  # the bot shuts down: do not leave an orphan build
-            process.kill()
-            await process.wait()
+            await _stop_group(process)
             raise
         if code in SUCCESS_CODES and report is None:  # built, but the report was unreadable
             report = {"version_id": "?"}
@@ -195,6 +203,18 @@ class Reindexer:
         await asyncio.to_thread(self._on_success)  # opening the new version takes a moment
         log.info("reindex done: version %s", report.get("version_id"))
         return True, summary_replies(report)
+
+    async def _watch(self, process: asyncio.subprocess.Process, notify: Notify,
+                     errors: deque[str]) -> tuple[dict[str, Any] | None, int]:
+        """Follow the child's output to its end: (report, exit code)."""
+        assert process.stdout is not None and process.stderr is not None
+        drain = asyncio.create_task(_collect(process.stderr, errors))
+        try:
+            report = await self._follow(process.stdout, notify)
+            await drain
+        finally:
+            drain.cancel()
+        return report, await process.wait()
 
     async def _follow(self, stream: asyncio.StreamReader, notify: Notify) -> dict[str, Any] | None:
         progress = ProgressReporter()
@@ -229,6 +249,21 @@ async def _lines(stream: asyncio.StreamReader) -> AsyncIterator[bytes]:
         if not line:
             return
         yield line
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return texts.SECONDS.format(n=round(seconds))
+    return texts.MINUTES.format(n=round(seconds / 60))
+
+
+async def _stop_group(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL to the build's process group (the child and anything it started), then reap."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:  # already gone
+        pass
+    await process.wait()
 
 
 def _is_report(event: dict[str, Any]) -> bool:

@@ -150,6 +150,13 @@ REINDEX_FAILED = (
     "Die Neuindexierung ist fehlgeschlagen; ich antworte weiter mit dem bisherigen Stand. "
     "Fehler: {reason}"
 )
+REINDEX_TIMED_OUT = (
+    "Die Neuindexierung hat nach {duration} nicht geendet und wurde abgebrochen; ich "
+    "antworte weiter mit dem bisherigen Stand. Bitte lassen Sie das Server-Protokoll prüfen "
+    "und starten Sie sie dann erneut."
+)
+MINUTES = "{n} Minuten"
+SECONDS = "{n} Sekunden"
 REINDEX_NO_NOTIFIER = "Die Neuindexierung ist gerade nicht möglich."
 
 

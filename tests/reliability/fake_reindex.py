@@ -19,7 +19,8 @@ def main(argv: list[str]) -> int:
     if mode == "crash":
         print("Traceback (most recent call last):\nMemoryError: simulated", file=sys.stderr)
         return 1
-    if mode == "hang":
+    if mode == "hang":  # its pid beside the mode file: the row checks that it was stopped
+        Path(f"{mode_file}.pid").write_text(str(os.getpid()), encoding="ascii")
         while os.getppid() != 1:  # until the bot is gone: no orphan left behind
             time.sleep(0.5)
         return 0

@@ -200,3 +200,44 @@ def test_a_request_during_a_build_runs_one_more_build_after_it(tmp_path: Path) -
     asyncio.run(asyncio.wait_for(scenario(), 60))
     assert finished == ["first", "second", "third"]
     assert counter.read_text() == "xx"
+
+
+def _gone(pid: int) -> bool:
+    """No such process, or a zombie nobody reaped yet (it runs no more)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_a_build_past_its_time_limit_is_stopped_with_its_helpers(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    hung = fake_build(tmp_path, (
+        "import json, os, subprocess, sys, time\n"
+        "helper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+        f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{helper.pid}}')\n"
+        "print(json.dumps({'phase': 'scan', 'done': 1, 'total': 3}), flush=True)\n"
+        "time.sleep(600)\n"))
+    switched: list[bool] = []
+
+    async def scenario() -> tuple[bool, list[Reply], bool]:
+        reindexer = Reindexer(hung, lambda: switched.append(True), timeout=1.5)
+        # the helper holds the child's pipes: unless it is stopped too, the end never comes
+        ok, sent = await asyncio.wait_for(_run(reindexer), 30)
+        return ok, sent, reindexer.running
+
+    ok, sent, running = asyncio.run(scenario())
+    assert not ok and not running and switched == []
+    assert sent[-1].data == {"reindex": "failed", "timed_out": True}
+    assert "nach 2 Sekunden nicht geendet und wurde abgebrochen" in sent[-1].text
+    child, helper = (int(pid) for pid in pids.read_text().split())
+    assert _gone(child) and _gone(helper)  # the whole process group, not only the child
+
+
+def test_the_time_limit_is_a_setting(tmp_path: Path) -> None:
+    settings = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", _env_file=None)
+    assert settings.reindex_timeout_minutes == 60
+    with pytest.raises(ValueError):
+        Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", reindex_timeout_minutes=0,
+                 _env_file=None)
