@@ -103,9 +103,15 @@ class BotRuntime:
         if invoke.status >= 500:  # an invoke this bot does not implement (the SDK says 501)
             raise BadActivity(f"unsupported invoke: {activity.name}")
         body = invoke.body
-        # expectReplies: the SDK hands over a dict its own serializer then fails on (a 500)
-        return Outcome(invoke.status, body if isinstance(body, dict | list | None)
-                       else serializer_helper(body))
+        if isinstance(body, dict | list | None):
+            # expectReplies: the SDK hands over a dict its own serializer then fails on (a 500)
+            return Outcome(invoke.status, body)
+        try:
+            return Outcome(invoke.status, serializer_helper(body))
+        except Exception as error:
+            # e.g. an adaptiveCard/action with an unknown verb: the SDK answers with an
+            # Exception inside its response object, which its own serializer cannot write
+            raise BadActivity(f"unsupported invoke: {activity.name}") from error
 
     async def _authenticate(
         self, activity: Activity, header: str | None

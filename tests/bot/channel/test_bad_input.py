@@ -92,6 +92,16 @@ def test_non_message_activities_are_acknowledged_quietly(local_settings: Setting
     assert assistant.turns == [] and connector.messages() == []
 
 
+def test_an_adaptive_card_action_with_an_unknown_verb_gets_400(local_settings: Settings) -> None:
+    """Found by the HTTP fuzzer: the SDK answers it with an Exception inside its invoke
+    response, which its own serializer cannot write (a 500)."""
+    results, connector, assistant = asyncio.run(_raw(local_settings, lambda url: [
+        {"json": teams_message(url, "x") | {"type": "invoke", "name": "adaptiveCard/action",
+                                            "value": {"action": {"data": [1]}}}}]))
+    assert results[0][0] == 400 and "unsupported invoke" in results[0][1]
+    assert assistant.turns == []
+
+
 def test_forged_card_data_is_passed_as_plain_data_only(local_settings: Settings) -> None:
     results, connector, assistant = asyncio.run(_raw(local_settings, lambda url: [
         {"json": teams_message(url, None, value="DROP TABLE feedback")},
