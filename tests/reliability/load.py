@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,8 @@ from tests.reliability.harness import (
     cores,
     cpu_seconds,
     db_bytes,
+    free_port,
+    http_get_json,
     open_files,
     percentile,
     probing,
@@ -52,6 +56,41 @@ def start_reindex(kb: Path, index: Path, model: str) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", LAUNCHER, "indexer", "build", "--kb", str(kb), "--index",
          str(index), "--model", model], cwd=ROOT, env=child_env(),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: os.nice(10))
+
+
+CONTROL_SERVER = """
+import sys
+from aiohttp import web
+
+async def healthz(request):
+    return web.json_response({"status": "ok"})
+
+app = web.Application()
+app.router.add_get("/healthz", healthz)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+"""
+
+
+@contextlib.contextmanager
+def control_server() -> Iterator[str]:
+    """An aiohttp server that does nothing but answer /healthz, in its own process: probed
+    beside the bot, its lag is what the machine and the probe add (scheduling on a shared
+    machine, the load driver's GIL); the bot's own share is the difference."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", CONTROL_SERVER, str(port)], cwd=ROOT,
+                               env=child_env())
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if http_get_json(f"{url}/healthz", 1.0)[0] == 200:
+                    break
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def _own_cpu() -> float:
@@ -107,7 +146,8 @@ def run_load(bot: BotProcess, users: int, seconds: float,
     result = LoadResult(users)
     started = time.monotonic()
     try:
-        with probing(bot.url) as probe:
+        with control_server() as control_url, probing(control_url) as control, \
+                probing(bot.url) as probe:
             asyncio.run(_drive(bot.url, users, seconds, result))
     finally:
         result.seconds = time.monotonic() - started
@@ -121,6 +161,10 @@ def run_load(bot: BotProcess, users: int, seconds: float,
     per_answer = cpu / answers if answers else float("nan")
     result.figures = {
         "worst_lag_ms": round(probe.worst_ms), "probe_failures": probe.failures,
+        "p99_lag_ms": round(percentile(probe.samples, 0.99) * 1000),
+        # the same probe on an idle server beside the bot: the machine's and the probe's share
+        "control_worst_lag_ms": round(control.worst_ms),
+        "control_p99_lag_ms": round(percentile(control.samples, 0.99) * 1000),
         "rss_mb": f"{rss0:.0f}→{rss_mb(bot.pid):.0f}",
         "open_files": f"{files0}→{open_files(bot.pid)}",
         "db_kb_per_1000": round((db_bytes(bot.state) - db0) / 1024 * 1000 / answers)
