@@ -86,13 +86,9 @@ def _serve(args: argparse.Namespace) -> int:
     # regions each wake the sleeping team (futex round trips) for little gain under load.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import check_start_mode, create_app
     from bot.errors import ConfigurationError
+    from bot.operations.logs import configure_logging
     from bot.settings import Settings
     from indexer.settings import load_settings
 
@@ -107,6 +103,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(Settings, **overrides)
     if settings is None:
         return 2
+    configure_logging(args.log_level, settings.log_format)
     try:
         check_start_mode(settings)
         app = create_app(settings)

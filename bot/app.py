@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from bot.channel import (
     AssistantPort,
@@ -22,7 +23,10 @@ from bot.channel import (
     create_authentication,
 )
 from bot.channel.local_guard import local_only_middleware
+from bot.channel.request_ids import request_id_middleware
 from bot.errors import ConfigurationError
+from bot.operations.metered import MeteredAssistant, town_of
+from bot.operations.metrics import Metrics
 from bot.settings import Settings
 from bot.state.retention import purge_nightly
 from bot.turns import Notifier
@@ -35,6 +39,8 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
 PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
 SWEEP: web.AppKey[asyncio.Task[None]] = web.AppKey("routing_sweep", asyncio.Task)
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
+AUTO_REINDEX: web.AppKey[asyncio.Task[None]] = web.AppKey("auto_reindex", asyncio.Task)
 
 
 def create_app(
@@ -46,10 +52,13 @@ def create_app(
     """Build the application; without ``assistant`` it is built in the start-up warm-up."""
     check_settings(settings)
     on_loopback = settings.bind_host in LOOPBACK_HOSTS
-    middlewares = [local_only_middleware(on_loopback)] if settings.local_mode else []
+    middlewares: list[Middleware] = [request_id_middleware]
+    if settings.local_mode:
+        middlewares.append(local_only_middleware(on_loopback))
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
-    app[ASSISTANT] = assistant
+    app[METRICS] = metrics = Metrics(lambda: _served_indexes(app))
+    app[ASSISTANT] = None if assistant is None else MeteredAssistant(assistant, metrics)
     app[STARTED] = time.monotonic()
 
     auth = create_authentication(settings, channel_config)
@@ -78,9 +87,9 @@ def create_app(
             ThreadPoolExecutor(max_workers=32, thread_name_prefix="bot-io")
         )
         if app[ASSISTANT] is None:
-            app[ASSISTANT] = await asyncio.get_running_loop().run_in_executor(
+            app[ASSISTANT] = MeteredAssistant(await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings
-            )
+            ), metrics)
         # proactive messages (handover drafts) need references that survive a restart
         store = getattr(app[ASSISTANT], "state", None)
         if callable(getattr(store, "save_reference", None)):
@@ -93,12 +102,18 @@ def create_app(
             from bot.capture.routing_sweep import sweep_periodically
 
             app[SWEEP] = asyncio.create_task(sweep_periodically(routing))
+        if settings.auto_reindex != "off":
+            from bot.operations.auto_reindex import run_auto_reindex
+
+            app[AUTO_REINDEX] = asyncio.create_task(run_auto_reindex(app[ASSISTANT], settings))
 
     async def shut_down(app: web.Application) -> None:
         if PURGE in app:
             app[PURGE].cancel()
         if SWEEP in app:
             app[SWEEP].cancel()
+        if AUTO_REINDEX in app:
+            app[AUTO_REINDEX].cancel()
         runtime.close()
 
     app.on_startup.append(warm_up)
@@ -108,7 +123,18 @@ def create_app(
     from bot.channel.report import add_report
 
     add_report(app, settings, lambda: app[ASSISTANT])
+    from bot.channel.metrics_route import add_metrics
+
+    add_metrics(app, metrics, settings.metrics_token)
     return app
+
+
+def _served_indexes(app: web.Application) -> list[tuple[str | None, Any]]:
+    """(town, searcher) of every assistant this process serves, for the index metrics."""
+    assistant = app[ASSISTANT]
+    if assistant is None:
+        return []
+    return [(town_of(assistant), getattr(assistant, "searcher", None))]
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -8,6 +8,7 @@ and ``MicrosoftAppType``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 
@@ -88,6 +89,26 @@ class Settings(IndexSettings):
         "", pattern=r"^(|.{32,})$",
         description="key that signs /bericht links (at least 32 characters); default: a random "
         "key kept beside the state database. Set it when several replicas serve.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="log lines as text, or one JSON object per line (time, level, "
+        "logger, message, request id) for a log collector",
+    )
+    metrics_token: str = Field(
+        "", description="bearer token that lets Prometheus scrape /metrics from another "
+        "machine; empty: /metrics answers direct requests from this machine only",
+    )
+    auto_reindex: str = Field(
+        "off", pattern=r"^(off|watch|daily@([01][0-9]|2[0-3]):[0-5][0-9])$",
+        description="automatic reindex: 'off', 'watch' (poll the knowledge base's files and "
+        "rebuild once they stop changing) or 'daily@HH:MM' (local time, see timezone)",
+    )
+    auto_reindex_poll_seconds: float = Field(
+        30.0, ge=0.1, le=3600, description="how often 'watch' looks at the files' times"
+    )
+    auto_reindex_quiet_seconds: float = Field(
+        60.0, ge=0, le=86400,
+        description="'watch' rebuilds once the files have not changed for this long (debounce)",
     )
 
     @property

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
@@ -30,6 +31,7 @@ PROGRESS_MARKS = (25, 50, 75)
 LINE_LIMIT = 16 * 1024 * 1024
 SUCCESS_CODES = (0, 3)  # `python -m indexer build`: 3 = published, some files skipped
 Notify = Callable[[list[Reply]], Awaitable[None]]  # sends to the asking admin's chat
+Finished = Callable[[bool, float], None]  # (succeeded, seconds): metrics listen to builds
 
 
 def build_command(settings: Any) -> list[str]:
@@ -119,6 +121,11 @@ class Reindexer:
         self._task: asyncio.Task[bool] | None = None
         self._queued: list[Notify] = []  # asked for while a build ran: one more build after it
         self._failure = ""  # the build's own error message (its "failed" progress line)
+        self._listeners: list[Finished] = []
+
+    def add_listener(self, listener: Finished) -> None:
+        """``listener(ok, seconds)`` after every build (metrics); it must not raise."""
+        self._listeners.append(listener)
 
     @property
     def running(self) -> bool:
@@ -151,11 +158,17 @@ class Reindexer:
         self._task = asyncio.create_task(self._run(notify_all))
 
     async def _run(self, notify: Notify) -> bool:
+        started = time.monotonic()
         try:
             ok, reply = await self._build(notify)
         except Exception as exc:  # the build must never take the bot down
             log.exception("reindex failed to run")
             ok, reply = False, Reply(texts.REINDEX_FAILED.format(reason=type(exc).__name__))
+        for listener in self._listeners:
+            try:
+                listener(ok, time.monotonic() - started)
+            except Exception:
+                log.exception("a reindex listener failed")
         try:
             await notify([reply] if isinstance(reply, Reply) else reply)
         except Exception:
