@@ -7,6 +7,7 @@ Examples:
   python -m bot luecken --help
   python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
   python -m bot datenschutz export --person bschneider
+  python -m bot config-reference --check
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.assistant.calibrate import main as calibrate
 
         return calibrate(argv[1:])
+    if argv[:1] == ["config-reference"]:
+        from bot.operations.config_reference import main as reference_main
+
+        return reference_main(argv[1:])
     if argv[:1] == ["datenschutz"]:
         from bot.state.cli import main as privacy_main
 
@@ -73,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
     commands.add_parser("kalibrieren",
                         help="calibrate the answer gate on your own questions (see --help)")
+    commands.add_parser("config-reference", help="print the settings reference, or update "
+                        "README.md and .env.example (--write), or check them (--check)")
     commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
                         "DSGVO; see: python -m bot datenschutz --help)")
     return parser

@@ -19,16 +19,21 @@ class Settings(IndexSettings):
     host: str | None = Field(None, description="bind address; default 127.0.0.1 in local mode")
     port: int = Field(3978, ge=0, le=65535, description="HTTP port")
     app_id: str = Field(
-        "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID")
+        "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID"),
+        description="Microsoft App ID of the Azure Bot (Teams); empty: local mode only",
     )
     app_password: str = Field(
-        "", validation_alias=AliasChoices("MicrosoftAppPassword", "WISSENSLOTSE_APP_PASSWORD")
+        "", validation_alias=AliasChoices("MicrosoftAppPassword", "WISSENSLOTSE_APP_PASSWORD"),
+        description="client secret of the Azure Bot's app registration",
     )
     app_tenant_id: str = Field(
-        "", validation_alias=AliasChoices("MicrosoftAppTenantId", "WISSENSLOTSE_APP_TENANT_ID")
+        "", validation_alias=AliasChoices("MicrosoftAppTenantId", "WISSENSLOTSE_APP_TENANT_ID"),
+        description="Microsoft 365 tenant id of a SingleTenant bot (also the default of "
+        "allowed_tenants)",
     )
     app_type: str = Field(
-        "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "WISSENSLOTSE_APP_TYPE")
+        "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "WISSENSLOTSE_APP_TYPE"),
+        description="MultiTenant or SingleTenant (then MicrosoftAppTenantId is required)",
     )
     local_mode_enabled: bool = Field(
         False,
@@ -56,7 +61,9 @@ class Settings(IndexSettings):
     )
     web_chat_token: str = Field("", description="token required by the web chat outside local mode")
     fallback_contact: str = Field("", description="person id asked when a whole chain is away")
-    timezone: str = Field("Europe/Berlin")
+    timezone: str = Field(
+        "Europe/Berlin", description="time zone of 'today' (absences) and of daily schedules"
+    )
     log_questions: bool = Field(False, description="write question texts to the log")
     allowed_tenants: list[str] = Field(
         default_factory=list,

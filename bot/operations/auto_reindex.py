@@ -16,7 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -80,7 +80,8 @@ def seconds_until(at: str, zone: ZoneInfo, now: datetime | None = None) -> float
     target = current.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if target <= current:
         target = (target + timedelta(days=1)).replace(hour=hour, minute=minute)
-    return max(1.0, (target - current).total_seconds())
+    # aware datetimes of one zone subtract as wall-clock times: compare in UTC (DST nights)
+    return max(1.0, (target.astimezone(UTC) - current.astimezone(UTC)).total_seconds())
 
 
 async def run_daily(at: str, zone: ZoneInfo, request: Request) -> None:
