@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("wissenslotse_request_id", default=None)
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+HANDLER_NAME = "wissenslotse"
 NOISY_LOGGERS = ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3")
 
 
@@ -49,18 +50,24 @@ class _RequestIdFilter(logging.Filter):
 
 
 def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
-    """Configure the root logger once, in a ``__main__`` (never at import)."""
+    """Configure the root logger in a ``__main__`` (never at import). Like
+    ``logging.basicConfig``, it leaves a root logger alone that someone else configured
+    (pytest, an embedding program) apart from its level."""
+    root = logging.getLogger()
+    root.setLevel(level.upper())
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    ours = [h for h in root.handlers if h.get_name() == HANDLER_NAME]
+    if len(ours) < len(root.handlers):
+        return
+    for old in ours:
+        root.removeHandler(old)
     handler = logging.StreamHandler()
+    handler.set_name(HANDLER_NAME)
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.addFilter(_RequestIdFilter())
         handler.setFormatter(logging.Formatter(TEXT_FORMAT.replace(
             "%(name)s:", "%(name)s%(request)s:")))
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(level.upper())
-    for noisy in NOISY_LOGGERS:
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
