@@ -10,9 +10,16 @@ checkout under test is put on PYTHONPATH.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import shutil
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,8 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+SMALL_KB = ("_verzeichnis", "steueramt/hundesteuer_uebergabe.md",
+            "buergerbuero/fundbuero_uebergabe.md", "hauptamt")
 _VARIABLE = re.compile(
     r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"
     r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
@@ -140,3 +149,46 @@ def base_environment(home: Path) -> dict[str, str]:
     bin_dir = str(Path(sys.executable).parent)
     return {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
             "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http(url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+          timeout: float = 60) -> tuple[int, str, dict[str, str]]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={
+        **({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path,
+                  timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout  # a bound for a busy machine, not a measurement
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"exited {process.returncode}: {log.read_text()[-3000:]}")
+        try:
+            if http(f"{url}/healthz", timeout=5)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"not healthy in {timeout} s: {log.read_text()[-3000:]}")
+
+
+def small_knowledge_base(target: Path) -> None:
+    for part in SMALL_KB:
+        source = ROOT / "knowledge_base" / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / part)

@@ -11,12 +11,8 @@ import json
 import os
 import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,8 +28,12 @@ from tests.deploy.compose import (
     base_environment,
     dockerfile_env,
     dockerfile_instructions,
+    free_port,
+    http,
     load_compose,
     services,
+    small_knowledge_base,
+    wait_healthy,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -52,8 +52,6 @@ REPLICAS = ("bot-1", "bot-2")
 # settings the compose file sets before the branch that reads them is merged: tolerated only
 # while no settings class knows them (then they must be spelled as the class spells them)
 AWAITED_SETTINGS = {"WISSENSLOTSE_STATE_URL"}
-SMALL_KB = ("_verzeichnis", "steueramt/hundesteuer_uebergabe.md",
-            "buergerbuero/fundbuero_uebergabe.md", "hauptamt")
 
 
 # --- the file itself ----------------------------------------------------------------------
@@ -95,39 +93,6 @@ def test_replicas_share_one_index_volume_with_the_index_job() -> None:
 
 
 # --- the services as processes ---------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _http(url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-          timeout: float = 60) -> tuple[int, str, dict[str, str]]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers={
-        **({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path,
-                  timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout  # a bound for a busy machine, not a measurement
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"exited {process.returncode}: {log.read_text()[-3000:]}")
-        try:
-            if _http(f"{url}/healthz", timeout=5)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"not healthy in {timeout} s: {log.read_text()[-3000:]}")
-
 
 class Deployment:
     """The compose services as processes in one temp folder."""
@@ -171,11 +136,11 @@ class Deployment:
 
     def start_replica(self, name: str) -> str:
         service = self.services[name]
-        self.ports[name] = _free_port()  # every container listens on 3978; here they share a host
+        self.ports[name] = free_port()  # every container listens on 3978; here they share a host
         env = self.env(service, WISSENSLOTSE_PORT=str(self.ports[name]))
         log = self.start(name, service.argv, env)
         url = f"http://127.0.0.1:{self.ports[name]}"
-        _wait_healthy(url, self.processes[-1], log)
+        wait_healthy(url, self.processes[-1], log)
         return url
 
     def stop(self) -> None:
@@ -187,16 +152,6 @@ class Deployment:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-
-
-def _small_knowledge_base(target: Path) -> None:
-    for part in SMALL_KB:
-        source = ROOT / "knowledge_base" / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            (target / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target / part)
 
 
 def _state_url(request: pytest.FixtureRequest) -> str | None:
@@ -211,7 +166,7 @@ def deployment(request: pytest.FixtureRequest) -> Iterator[Deployment]:
     root = Path(tempfile.mkdtemp(prefix="wl-compose-"))
     root.chmod(0o755)  # nginx's workers (nobody) must reach their config
     deployment = Deployment(root, _state_url(request))
-    _small_knowledge_base(deployment.folders["knowledge"])
+    small_knowledge_base(deployment.folders["knowledge"])
     try:
         yield deployment
     finally:
@@ -250,7 +205,7 @@ def proxy(deployment: Deployment, replicas: dict[str, str]) -> str:
         if os.environ.get("CI"):
             pytest.fail("nginx is not installed (.ci/run installs it)")
         pytest.skip("nginx is not installed here (apt-get install nginx-light)")
-    port = _free_port()
+    port = free_port()
     config = _nginx_config(deployment, replicas, port)
     service = deployment.services["proxy"]
     argv = [str(config) if arg == "/etc/nginx/wissenslotse.conf" else arg for arg in service.argv]
@@ -260,28 +215,28 @@ def proxy(deployment: Deployment, replicas: dict[str, str]) -> str:
     env = {"PATH": "/usr/sbin:/usr/bin:/bin"}
     log = deployment.start("proxy", argv, env)
     url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, deployment.processes[-1], log, timeout=60)
+    wait_healthy(url, deployment.processes[-1], log, timeout=60)
     return url
 
 
 def _ask(url: str, session: str, text: str) -> tuple[int, list[dict[str, Any]]]:
-    status, body, _ = _http(f"{url}/api/chat", {"session": session, "text": text},
+    status, body, _ = http(f"{url}/api/chat", {"session": session, "text": text},
                             {"X-Wissenslotse-Token": WEB_TOKEN})
     return status, (json.loads(body).get("replies", []) if status == 200 else [])
 
 
 def _turns(url: str) -> float:
-    _, body, _ = _http(f"{url}/metrics")
+    _, body, _ = http(f"{url}/metrics")
     return sum(float(line.rsplit(" ", 1)[1]) for line in body.splitlines()
                if line.startswith("wissenslotse_turns_total{"))
 
 
 def test_index_job_and_replicas_serve_one_version(replicas: dict[str, str]) -> None:
-    versions = {json.loads(_http(f"{url}/healthz")[1])["index_version"]
+    versions = {json.loads(http(f"{url}/healthz")[1])["index_version"]
                 for url in replicas.values()}
     assert len(versions) == 1 and None not in versions
     for url in replicas.values():
-        health = json.loads(_http(f"{url}/healthz")[1])
+        health = json.loads(http(f"{url}/healthz")[1])
         assert health["mode"] == "bot-framework"
 
 
@@ -298,19 +253,19 @@ def test_the_proxy_spreads_questions_over_both_replicas(
 
 
 def test_through_the_proxy_metrics_are_hidden_and_messages_need_a_token(proxy: str) -> None:
-    assert _http(f"{proxy}/metrics")[0] == 404
+    assert http(f"{proxy}/metrics")[0] == 404
     activity = teams_message("https://smba.trafficmanager.net/emea/", "Hallo")
-    status, _, _ = _http(f"{proxy}/api/messages", activity)
+    status, _, _ = http(f"{proxy}/api/messages", activity)
     assert status == 401  # Bot Framework mode: no token, no turn
-    status, _, _ = _http(f"{proxy}/api/chat", {"session": "no-token", "text": "Hallo"})
+    status, _, _ = http(f"{proxy}/api/chat", {"session": "no-token", "text": "Hallo"})
     assert status == 401  # the web chat outside local mode wants its token
 
 
 def test_replica_metrics_need_the_token_from_another_host(replicas: dict[str, str]) -> None:
     url = replicas["bot-1"]
     relayed = {"X-Forwarded-For": "198.51.100.7"}
-    assert _http(f"{url}/metrics", headers=relayed)[0] == 401
-    status, body, _ = _http(f"{url}/metrics",
+    assert http(f"{url}/metrics", headers=relayed)[0] == 401
+    status, body, _ = http(f"{url}/metrics",
                             headers={**relayed, "Authorization": f"Bearer {METRICS_TOKEN}"})
     assert status == 200 and "wissenslotse_index_info" in body
 

@@ -26,9 +26,11 @@ def _patch() -> None:
     real = indexer.embedding.load_embedder
 
     delay = float(os.environ.get("RELIABILITY_EMBED_DELAY", "0"))  # seconds per batch
+    # bench/serving_memory.py: e5's 384 dimensions, so a fake index is as big as a real one
+    dimension = int(os.environ.get("RELIABILITY_FAKE_DIMENSION", "64"))
 
     def load(name: str = "e5") -> Any:
-        return FakeEmbedder(delay=delay) if name == FAKE else real(name)
+        return FakeEmbedder(dimension, delay=delay) if name == FAKE else real(name)
 
     indexer.embedding.load_embedder = load  # type: ignore[assignment]
     indexer.build.pipeline.load_embedder = load  # type: ignore[attr-defined]
