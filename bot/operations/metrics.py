@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -62,6 +68,7 @@ class Metrics:
         self.reindex_seconds = Histogram(
             "wissenslotse_reindex_seconds", "Duration of index builds (seconds)", ["town"],
             buckets=REINDEX_BUCKETS, registry=r)
+        ProcessCollector(registry=r)  # process_resident_memory_bytes, cpu seconds, open fds
         if index_source is not None:
             r.register(IndexCollector(index_source, self.town))
 

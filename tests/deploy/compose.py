@@ -5,7 +5,8 @@ service's environment, named volumes as folders, service names as addresses.
 What is substituted (and nothing else): volume targets (``/data/...``) by temp folders, the
 service name ``postgres:5432`` by the test's PostgreSQL, each replica's port (all containers
 listen on 3978) by a free port, and ``python`` by the project's interpreter (on PATH). The
-checkout under test is put on PYTHONPATH.
+checkout under test is put on PYTHONPATH. Without a PostgreSQL, ``WISSENSLOTSE_STATE_URL``
+is left out and the replicas share the SQLite file on the shared volume.
 """
 
 from __future__ import annotations
@@ -192,3 +193,104 @@ def small_knowledge_base(target: Path) -> None:
         else:
             (target / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target / part)
+
+
+class Deployment:
+    """The compose services as processes in one temp folder."""
+
+    def __init__(self, root: Path, state_url: str | None, variables: dict[str, str]) -> None:
+        self.root = root
+        self.compose = load_compose(variables)
+        self.services = services(self.compose)
+        self.image_env = dockerfile_env()
+        self.folders = {name: root / "volumes" / name for name in self.compose["volumes"]}
+        for folder in self.folders.values():
+            folder.mkdir(parents=True)
+        self.workdir = root / "workdir"  # the clean working directory of every command
+        self.workdir.mkdir()
+        self.state_url = state_url
+        self.replace = {}
+        if state_url:  # the service name "postgres" is the test's PostgreSQL
+            self.replace[self._compose_state_url()] = state_url
+        self.ports: dict[str, int] = {}
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def _compose_state_url(self) -> str:
+        return str(self.services["bot-1"].spec["environment"]["WISSENSLOTSE_STATE_URL"])
+
+    def env(self, service: Service, **extra: str) -> dict[str, str]:
+        env = service.environment(self.image_env, self.folders, self.replace)
+        if not self.state_url:  # no PostgreSQL here: the replicas share SQLite on the volume
+            env.pop("WISSENSLOTSE_STATE_URL", None)
+        return {**base_environment(self.root), **env, **extra}
+
+    def run_job(self, name: str) -> subprocess.CompletedProcess[str]:
+        service = self.services[name]
+        return subprocess.run(service.argv, cwd=self.workdir, env=self.env(service),
+                              capture_output=True, text=True, timeout=1800)
+
+    def start(self, name: str, argv: list[str], env: dict[str, str]) -> Path:
+        log = self.root / f"{name}.log"
+        with open(log, "wb") as out:
+            log.chmod(0o666)  # nginx as nobody reopens /dev/stdout, i.e. this file
+            process = subprocess.Popen(argv, cwd=self.workdir, env=env, stdout=out,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes.append(process)
+        return log
+
+    def start_replica(self, name: str) -> str:
+        service = self.services[name]
+        self.ports[name] = free_port()  # every container listens on 3978; here they share a host
+        env = self.env(service, WISSENSLOTSE_PORT=str(self.ports[name]))
+        log = self.start(name, service.argv, env)
+        url = f"http://127.0.0.1:{self.ports[name]}"
+        wait_healthy(url, self.processes[-1], log)
+        return url
+
+    def start_proxy(self, replicas: dict[str, str]) -> str:
+        return start_proxy(self, replicas)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def nginx_config(deployment: Deployment, replicas: dict[str, str], port: int) -> Path:
+    """deploy/nginx.conf with the service names as this machine's ports; its /tmp paths in a
+    folder of this test."""
+    folder = deployment.root / "nginx"
+    folder.mkdir(mode=0o777, exist_ok=True)
+    folder.chmod(0o777)  # unprivileged nginx writes its pid and temp files here
+    text = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    for name in replicas:
+        text = text.replace(f"server {name}:3978", f"server 127.0.0.1:{deployment.ports[name]}")
+    text = text.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    text = text.replace("/tmp/wissenslotse-nginx", str(folder / "nginx"))
+    config = folder / "wissenslotse.conf"
+    config.write_text(text, encoding="utf-8")
+    config.chmod(0o644)
+    return config
+
+
+def start_proxy(deployment: Deployment, replicas: dict[str, str]) -> str:
+    """The proxy service's command with its config rewritten by ``nginx_config``, as
+    ``nobody`` when we are root; returns its URL once it answers /healthz."""
+    import os
+
+    port = free_port()
+    config = nginx_config(deployment, replicas, port)
+    service = deployment.services["proxy"]
+    argv = [str(config) if arg == "/etc/nginx/wissenslotse.conf" else arg for arg in service.argv]
+    assert argv[0] == "nginx" and str(config) in argv
+    if os.geteuid() == 0:  # unprivileged, as in the container's nginx-unprivileged variant
+        argv = ["runuser", "-u", "nobody", "--", *argv]
+    log = deployment.start("proxy", argv, {"PATH": "/usr/sbin:/usr/bin:/bin"})
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, deployment.processes[-1], log, timeout=60)
+    return url

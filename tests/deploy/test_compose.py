@@ -23,17 +23,14 @@ from bot.operations.config_reference import all_rows
 from tests.bot.channel.conftest import teams_message
 from tests.deploy.compose import (
     ROOT,
+    Deployment,
     MissingVariable,
-    Service,
     base_environment,
-    dockerfile_env,
     dockerfile_instructions,
-    free_port,
     http,
     load_compose,
     services,
     small_knowledge_base,
-    wait_healthy,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -94,66 +91,6 @@ def test_replicas_share_one_index_volume_with_the_index_job() -> None:
 
 # --- the services as processes ---------------------------------------------------------
 
-class Deployment:
-    """The compose services as processes in one temp folder."""
-
-    def __init__(self, root: Path, state_url: str | None) -> None:
-        self.root = root
-        self.compose = load_compose(DOT_ENV)
-        self.services = services(self.compose)
-        self.image_env = dockerfile_env()
-        self.folders = {name: root / "volumes" / name for name in self.compose["volumes"]}
-        for folder in self.folders.values():
-            folder.mkdir(parents=True)
-        self.workdir = root / "workdir"  # the clean working directory of every command
-        self.workdir.mkdir()
-        self.replace = {}
-        if state_url:  # the service name "postgres" is the test's PostgreSQL
-            self.replace[self._compose_state_url()] = state_url
-        self.ports: dict[str, int] = {}
-        self.processes: list[subprocess.Popen[bytes]] = []
-
-    def _compose_state_url(self) -> str:
-        return str(self.services["bot-1"].spec["environment"]["WISSENSLOTSE_STATE_URL"])
-
-    def env(self, service: Service, **extra: str) -> dict[str, str]:
-        env = service.environment(self.image_env, self.folders, self.replace)
-        return {**base_environment(self.root), **env, **extra}
-
-    def run_job(self, name: str) -> subprocess.CompletedProcess[str]:
-        service = self.services[name]
-        return subprocess.run(service.argv, cwd=self.workdir, env=self.env(service),
-                              capture_output=True, text=True, timeout=1800)
-
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> Path:
-        log = self.root / f"{name}.log"
-        with open(log, "wb") as out:
-            log.chmod(0o666)  # nginx as nobody reopens /dev/stdout, i.e. this file
-            process = subprocess.Popen(argv, cwd=self.workdir, env=env, stdout=out,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
-        self.processes.append(process)
-        return log
-
-    def start_replica(self, name: str) -> str:
-        service = self.services[name]
-        self.ports[name] = free_port()  # every container listens on 3978; here they share a host
-        env = self.env(service, WISSENSLOTSE_PORT=str(self.ports[name]))
-        log = self.start(name, service.argv, env)
-        url = f"http://127.0.0.1:{self.ports[name]}"
-        wait_healthy(url, self.processes[-1], log)
-        return url
-
-    def stop(self) -> None:
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-
-
 def _state_url(request: pytest.FixtureRequest) -> str | None:
     try:
         return str(request.getfixturevalue("postgres_url"))
@@ -165,7 +102,7 @@ def _state_url(request: pytest.FixtureRequest) -> str | None:
 def deployment(request: pytest.FixtureRequest) -> Iterator[Deployment]:
     root = Path(tempfile.mkdtemp(prefix="wl-compose-"))
     root.chmod(0o755)  # nginx's workers (nobody) must reach their config
-    deployment = Deployment(root, _state_url(request))
+    deployment = Deployment(root, _state_url(request), DOT_ENV)
     small_knowledge_base(deployment.folders["knowledge"])
     try:
         yield deployment
@@ -182,41 +119,13 @@ def replicas(deployment: Deployment) -> dict[str, str]:
     return {name: deployment.start_replica(name) for name in REPLICAS}
 
 
-def _nginx_config(deployment: Deployment, replicas: dict[str, str], port: int) -> Path:
-    """deploy/nginx.conf with the service names as this machine's ports; its /tmp paths in a
-    folder of this test."""
-    folder = deployment.root / "nginx"
-    folder.mkdir(mode=0o777, exist_ok=True)
-    folder.chmod(0o777)  # unprivileged nginx writes its pid and temp files here
-    text = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    for name in replicas:
-        text = text.replace(f"server {name}:3978", f"server 127.0.0.1:{deployment.ports[name]}")
-    text = text.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    text = text.replace("/tmp/wissenslotse-nginx", str(folder / "nginx"))
-    config = folder / "wissenslotse.conf"
-    config.write_text(text, encoding="utf-8")
-    config.chmod(0o644)
-    return config
-
-
 @pytest.fixture(scope="module")
 def proxy(deployment: Deployment, replicas: dict[str, str]) -> str:
     if shutil.which("nginx") is None:
         if os.environ.get("CI"):
             pytest.fail("nginx is not installed (.ci/run installs it)")
         pytest.skip("nginx is not installed here (apt-get install nginx-light)")
-    port = free_port()
-    config = _nginx_config(deployment, replicas, port)
-    service = deployment.services["proxy"]
-    argv = [str(config) if arg == "/etc/nginx/wissenslotse.conf" else arg for arg in service.argv]
-    assert argv[0] == "nginx" and str(config) in argv
-    if os.geteuid() == 0:  # unprivileged, as in the container's nginx-unprivileged variant
-        argv = ["runuser", "-u", "nobody", "--", *argv]
-    env = {"PATH": "/usr/sbin:/usr/bin:/bin"}
-    log = deployment.start("proxy", argv, env)
-    url = f"http://127.0.0.1:{port}"
-    wait_healthy(url, deployment.processes[-1], log, timeout=60)
-    return url
+    return deployment.start_proxy(replicas)
 
 
 def _ask(url: str, session: str, text: str) -> tuple[int, list[dict[str, Any]]]:
