@@ -8,7 +8,6 @@ and ``MicrosoftAppType``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import AliasChoices, Field
 
@@ -96,10 +95,6 @@ class Settings(IndexSettings):
         "", pattern=r"^(|.{32,})$",
         description="key that signs /bericht links (at least 32 characters); default: a random "
         "key kept beside the state database. Set it when several replicas serve.",
-    )
-    log_format: Literal["text", "json"] = Field(
-        "text", description="log lines as text, or one JSON object per line (time, level, "
-        "logger, message, request id) for a log collector",
     )
     metrics_token: str = Field(
         "", description="bearer token that lets Prometheus scrape /metrics from another "

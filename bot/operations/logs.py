@@ -3,41 +3,22 @@
 ``WISSENSLOTSE_LOG_FORMAT=json`` gives every line ``time`` (UTC, ISO 8601), ``level``,
 ``logger``, ``message`` and ``request_id`` (the HTTP request, and with it the turn, the line
 belongs to; work off-loaded to threads keeps it, since ``asyncio.to_thread`` copies the
-context). What the lines say is unchanged: counts, scores and timings, never question text or
-names (``log_questions`` is the operator's explicit exception). A traceback keeps its stack and
-exception type but not the exception's message, which may quote user input.
+context; the formatter is ``indexer.logs.JsonFormatter``, shared with ``python -m indexer``).
+What the lines say is unchanged: counts, scores and timings, never question text or
+names (``log_questions`` is the operator's explicit exception).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import traceback
 from contextvars import ContextVar
-from datetime import UTC, datetime
+
+from indexer.logs import JsonFormatter
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("wissenslotse_request_id", default=None)
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 HANDLER_NAME = "wissenslotse"
 NOISY_LOGGERS = ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3")
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per record, on one line."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": REQUEST_ID.get(),
-        }
-        if record.exc_info and record.exc_info[0] is not None:
-            kind, _value, trace = record.exc_info
-            entry["exception"] = kind.__name__
-            entry["stack"] = "".join(traceback.format_tb(trace))[-4000:]
-        return json.dumps(entry, ensure_ascii=False)
 
 
 class _RequestIdFilter(logging.Filter):
@@ -65,7 +46,7 @@ def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
     handler = logging.StreamHandler()
     handler.set_name(HANDLER_NAME)
     if log_format == "json":
-        handler.setFormatter(JsonFormatter())
+        handler.setFormatter(JsonFormatter(lambda: {"request_id": REQUEST_ID.get()}))
     else:
         handler.addFilter(_RequestIdFilter())
         handler.setFormatter(logging.Formatter(TEXT_FORMAT.replace(
