@@ -33,6 +33,12 @@ ENV_HEADER = """\
 # what you change; environment variables win over `.env`.
 """
 
+# Variables compose.yaml reads from .env that are no setting of the bot.
+COMPOSE_VARIABLES = {
+    "POSTGRES_PASSWORD": "password of the PostgreSQL user 'wissenslotse' in compose.yaml "
+    "(required there)",
+}
+
 
 @dataclass(frozen=True)
 class SettingRow:
@@ -151,6 +157,9 @@ def env_example(rows: Sequence[SettingRow]) -> str:
         for alias in row.aliases:
             parts.append(f"# also accepted: {alias}\n")
         parts.append(f"#{row.env}={row.default}\n")
+    parts.append("\n# --- compose.yaml only (docs/operations.md) ---\n")
+    for name, description in COMPOSE_VARIABLES.items():
+        parts.append(f"\n# {description}\n#{name}=\n")
     return "".join(parts)
 
 

@@ -82,6 +82,18 @@ def test_every_setting_in_compose_exists() -> None:
             assert key in known, f"{name}: {key} is no setting (typo?)"
 
 
+def test_every_variable_compose_reads_is_in_env_example() -> None:
+    import re
+
+    from bot.operations.config_reference import COMPOSE_VARIABLES
+
+    used = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", (ROOT / "compose.yaml").read_text()))
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    missing = [name for name in sorted(used) if f"#{name}=" not in example]
+    assert missing == [], f"add them to COMPOSE_VARIABLES or the settings: {missing}"
+    assert set(COMPOSE_VARIABLES) <= used
+
+
 def test_replicas_share_one_index_volume_with_the_index_job() -> None:
     found = services(load_compose(DOT_ENV))
     volumes = [found[name].volume_targets() for name in ("indexer", *REPLICAS)]
