@@ -124,10 +124,14 @@ class Service:
         return targets
 
     def environment(self, image_env: dict[str, str], folders: dict[str, Path],
-                    replace: dict[str, str]) -> dict[str, str]:
-        """The process environment: image ENV, then the service's; volume targets mapped to
+                    replace: dict[str, str], dot_env: dict[str, str] | None = None
+                    ) -> dict[str, str]:
+        """The process environment: image ENV, then ``dot_env`` if the service reads the
+        ``.env`` file (env_file), then its ``environment``; volume targets mapped to
         ``folders`` (by volume name); ``replace`` substitutes substrings (addresses)."""
+        files = [f["path"] if isinstance(f, dict) else f for f in self.spec.get("env_file", [])]
         env = {**(image_env if "image" in self.spec or "build" in self.spec else {}),
+               **(dot_env or {} if ".env" in files else {}),
                **{k: str(v) for k, v in (self.spec.get("environment") or {}).items()}}
         targets = self.volume_targets()
         for key, value in env.items():
@@ -200,6 +204,7 @@ class Deployment:
 
     def __init__(self, root: Path, state_url: str | None, variables: dict[str, str]) -> None:
         self.root = root
+        self.variables = variables
         self.compose = load_compose(variables)
         self.services = services(self.compose)
         self.image_env = dockerfile_env()
@@ -219,7 +224,7 @@ class Deployment:
         return str(self.services["bot-1"].spec["environment"]["WISSENSLOTSE_STATE_URL"])
 
     def env(self, service: Service, **extra: str) -> dict[str, str]:
-        env = service.environment(self.image_env, self.folders, self.replace)
+        env = service.environment(self.image_env, self.folders, self.replace, self.variables)
         if not self.state_url:  # no PostgreSQL here: the replicas share SQLite on the volume
             env.pop("WISSENSLOTSE_STATE_URL", None)
         return {**base_environment(self.root), **env, **extra}
