@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     deployment = Deployment(root, args.state_url, VARIABLES)
     shutil.copytree(args.kb, deployment.folders["knowledge"], dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("fragen.jsonl"))
+    if args.seed_index:  # an index of the same knowledge base: the job then only checks it
+        shutil.copytree(args.seed_index, deployment.folders["var"] / "index")
     try:
         job = deployment.run_job("indexer")
         if job.returncode != 0:
@@ -77,6 +79,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--state-url", help="PostgreSQL for the replicas' state")
+    parser.add_argument("--seed-index", type=Path,
+                        help="copy this index of --kb into the volume first (saves the build)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     report = run(args)
