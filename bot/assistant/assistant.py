@@ -171,7 +171,8 @@ class Assistant(QuestionAnswering, Outreach):
                 if not isinstance(question, str) or not question.strip():
                     raise InvalidAction("ask without text")
                 return await self._dispatch(replace(turn, text=question, value=None))
-            raise InvalidAction(f"unknown action {str(action)[:40]!r}")
+            # card data is untrusted text: its length reaches the log, never its content
+            raise InvalidAction(f"unknown action ({len(str(action))} characters)")
         except InvalidAction as exc:
             log.info("card action refused: %s", exc)
             return [Reply(texts.ACTION_INVALID, data={"kind": "invalid_action"})]
