@@ -149,11 +149,65 @@ def services(compose: dict[str, Any]) -> dict[str, Service]:
     return {name: Service(name, spec) for name, spec in compose["services"].items()}
 
 
-def base_environment(home: Path) -> dict[str, str]:
-    """What a container has besides its ENV: a PATH whose ``python`` is the project's."""
+def base_environment(home: Path, image: Image | None = None) -> dict[str, str]:
+    """What a container has besides its ENV: a PATH whose ``python`` is the image's (the
+    fresh environment of ``build_image``), else the project's venv with this checkout on
+    PYTHONPATH."""
+    if image is not None:
+        return {"PATH": f"{image.bin}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
+                "LANG": "C.UTF-8"}
     bin_dir = str(Path(sys.executable).parent)
     return {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
             "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+
+
+@dataclass(frozen=True)
+class Image:
+    """The image's Python: a fresh virtual environment, the Dockerfile's ``COPY`` of the
+    sources into its WORKDIR and its ``RUN pip install . && python -c ...`` run there. The
+    dependencies (the torch layer, PyPI) are not downloaded: the new environment sees the
+    project venv's site-packages through a .pth file (not its editable install of the
+    checkout, whose finder is not loaded that way), and ``pip`` runs offline without them."""
+
+    root: Path  # the image's WORKDIR (/app)
+    bin: Path  # the environment's bin folder, first on PATH
+
+
+def build_image(root: Path) -> Image:
+    import sysconfig
+
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    fresh_lib = next((venv / "lib").glob("python3*/site-packages"))
+    (fresh_lib / "project-dependencies.pth").write_text(f"{purelib}\n", encoding="utf-8")
+    pip = venv / "bin" / "pip"  # the image's pip, offline, dependencies already there
+    pip.write_text(f'#!/bin/sh\nexec "{venv}/bin/python" -m pip "$@" --no-index --no-deps '
+                   "--no-build-isolation --quiet\n", encoding="utf-8")
+    pip.chmod(0o755)
+    app = root / "app"
+    app.mkdir()
+    for arguments in dockerfile_instructions("COPY"):
+        *sources, target = arguments.split()
+        if not (target.startswith("./") or target.startswith("/app/")):
+            continue  # /data/knowledge_base: the tests bring their own knowledge base
+        for source in sources:
+            destination = app / target.removeprefix("/app/").removeprefix("./")
+            if (ROOT / source).is_dir():
+                shutil.copytree(ROOT / source, destination,
+                                ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                destination = destination / source if target.endswith("/") else destination
+                shutil.copy(ROOT / source, destination)
+    image = Image(app, venv / "bin")
+    for command in dockerfile_instructions("RUN"):
+        if "pip install ." in command:
+            result = subprocess.run(["sh", "-c", command], cwd=app, timeout=600,
+                                    env={**base_environment(root, image), **dockerfile_env()},
+                                    capture_output=True, text=True)
+            assert result.returncode == 0, result.stdout + result.stderr
+    return image
 
 
 def free_port() -> int:
@@ -211,8 +265,9 @@ class Deployment:
         self.folders = {name: root / "volumes" / name for name in self.compose["volumes"]}
         for folder in self.folders.values():
             folder.mkdir(parents=True)
-        self.workdir = root / "workdir"  # the clean working directory of every command
-        self.workdir.mkdir()
+        (root / "image").mkdir()
+        self.image = build_image(root / "image")
+        self.workdir = self.image.root  # WORKDIR /app: the installed code, not the checkout
         self.state_url = state_url
         self.replace = {}
         if state_url:  # the service name "postgres" is the test's PostgreSQL
@@ -227,7 +282,7 @@ class Deployment:
         env = service.environment(self.image_env, self.folders, self.replace, self.variables)
         if not self.state_url:  # no PostgreSQL here: the replicas share SQLite on the volume
             env.pop("WISSENSLOTSE_STATE_URL", None)
-        return {**base_environment(self.root), **env, **extra}
+        return {**base_environment(self.root, self.image), **env, **extra}
 
     def run_job(self, name: str) -> subprocess.CompletedProcess[str]:
         service = self.services[name]
