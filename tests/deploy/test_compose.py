@@ -3,8 +3,9 @@ processes in the image's WORKDIR with the package installed by the Dockerfile's
 ``pip install .`` into a fresh environment (see ``tests/deploy/compose.py`` for the few
 substitutions): the index job on a small knowledge base, two replicas on one index folder,
 nginx in front of them (unprivileged, from a temp folder), the Dockerfile's import check and
-health check. PostgreSQL comes from the ``postgres_url`` fixture when the state backend
-provides one; without it the replicas share the SQLite file on the shared volume."""
+health check. PostgreSQL is a fresh database of the ``postgres_cluster`` fixture when the
+state backend provides one; without it the replicas share the SQLite file on the shared
+volume."""
 
 from __future__ import annotations
 
@@ -105,10 +106,12 @@ def test_replicas_share_one_index_volume_with_the_index_job() -> None:
 # --- the services as processes ---------------------------------------------------------
 
 def _state_url(request: pytest.FixtureRequest) -> str | None:
+    """A fresh database of the state backend's PostgreSQL fixture; None without it."""
     try:
-        return str(request.getfixturevalue("postgres_url"))
+        cluster = request.getfixturevalue("postgres_cluster")
     except pytest.FixtureLookupError:
         return None
+    return str(cluster.create_database())
 
 
 @pytest.fixture(scope="module")
