@@ -23,6 +23,7 @@ EXAMPLES = """examples:
   python -m indexer build --kb knowledge_base --index var/index
   python -m indexer build --model minilm --progress-json
   python -m indexer status --index var/index --json
+  python -m indexer rollback --index var/index
   python -m indexer search "Wie melde ich einen Hund an?" --k 5
 
 exit codes: 0 all files indexed, 3 index built but files skipped (listed),
@@ -56,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
     status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(func=run_status)
+    rollback = sub.add_parser(
+        "rollback", help="serve the previous complete version again (versions stay on disk)",
+        epilog="examples:\n  python -m indexer rollback --index var/index\n"
+               "  python -m indexer rollback --to 20260801T101500.000000Z-ab12cd\n"
+               "\nrunning bots switch by themselves within seconds; the next build starts from\n"
+               "the version then serving.\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rollback.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
+    rollback.add_argument("--to", metavar="VERSION",
+                          help="this version instead of the previous one (see `status`)")
+    rollback.add_argument("--json", action="store_true", help="print JSON")
+    rollback.set_defaults(func=run_rollback)
     _add_search_commands(sub)
     return parser
 
@@ -149,6 +162,31 @@ def run_status(args: argparse.Namespace) -> int:
           f"files {counts.get('files')}, chunks {counts.get('chunks')}, skipped {len(skipped)}")
     for skip in skipped:
         print(f"skipped: {skip['file']}: {skip['reason']}")
+    return EXIT_OK
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    """Under the build lock, so it never races a build (or another replica's rollback)."""
+    from indexer.store import BuildLock, rollback
+
+    settings = load_settings(args)
+    if settings is None:
+        return EXIT_USAGE
+    if not Path(settings.index_dir).is_dir():
+        print(f"error: no index folder {settings.index_dir}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        with BuildLock(settings.index_dir):
+            done = rollback(settings.index_dir, args.to)
+    except IndexerError as exc:  # no previous version, a build is running
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        _print_json({"index_dir": str(settings.index_dir), "previous": done.previous,
+                     "version_id": done.current})
+    else:
+        print(f"index {settings.index_dir}: version {done.current} serves again "
+              f"(was {done.previous}; both stay on disk)")
     return EXIT_OK
 
 
