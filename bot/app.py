@@ -35,6 +35,7 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
 PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
 SWEEP: web.AppKey[asyncio.Task[None]] = web.AppKey("routing_sweep", asyncio.Task)
+WATCH: web.AppKey[asyncio.Task[None]] = web.AppKey("index_watch", asyncio.Task)
 
 
 def create_app(
@@ -88,6 +89,11 @@ def create_app(
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
             settings.state_db, settings.retention_days, settings.timezone))
+        follow = getattr(app[ASSISTANT], "follow_index", None)
+        if callable(follow) and settings.index_watch_seconds > 0:  # replicas switch by themselves
+            from bot.assistant.index_watch import watch_index
+
+            app[WATCH] = asyncio.create_task(watch_index(follow, settings.index_watch_seconds))
         routing = getattr(app[ASSISTANT], "routing", None)
         if routing is not None:  # routed questions: delivery, moving on, reminders
             from bot.capture.routing_sweep import sweep_periodically
@@ -99,6 +105,8 @@ def create_app(
             app[PURGE].cancel()
         if SWEEP in app:
             app[SWEEP].cancel()
+        if WATCH in app:
+            app[WATCH].cancel()
         runtime.close()
 
     app.on_startup.append(warm_up)

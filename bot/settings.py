@@ -77,6 +77,11 @@ class Settings(IndexSettings):
         description="working days (Mon-Fri) a routed question waits before its holder is "
         "reminded (issue 12); reminded again after as many days",
     )
+    index_watch_seconds: float = Field(
+        2.0, ge=0.0, le=3600.0,
+        description="how often (seconds) the bot checks the index folder's CURRENT for a new "
+        "version built or rolled back elsewhere (another replica, the CLI); 0: only when asked",
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
     public_url: str = Field(

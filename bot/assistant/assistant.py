@@ -79,6 +79,7 @@ class Assistant(QuestionAnswering, Outreach):
         self._throttle = SenderThrottle(settings.rate_limit_per_minute,
                                         settings.max_pending_per_sender)
         self._version: IndexVersion | None = None
+        self._followed = getattr(searcher, "version_id", None)  # the directory's version
         # the gate's scale belongs to an index version: looked up again when it changes
         self._gate_for = gate_for or (lambda _version: Gate())
         self._gate: tuple[str | None, Gate] | None = None
@@ -249,9 +250,22 @@ class Assistant(QuestionAnswering, Outreach):
         return [Reply(texts.SENT_PERSONALLY, data={"kind": "sent_personally"})]
 
     def _after_reindex(self) -> None:
+        self.follow_index()
+
+    def follow_index(self) -> bool:
+        """Serve the version CURRENT names (built here, by another replica, or rolled back),
+        with the directory and documents' metadata read again; True when it switched. Blocks
+        (opens files): the index watcher calls it in a worker thread."""
         with self._refresh_lock:
             self.searcher.refresh()
+            serving = getattr(self.searcher, "version_id", None)
+            if serving == self._followed:
+                return False
+            # a question may have switched the searcher already: the directory follows here
+            self._followed = serving
         self.reload_directory()
+        log.info("now serving index version %s", serving)
+        return True
 
     def reload_absences(self) -> None:
         """Take in absences entered in chat (by this or another bot process)."""
