@@ -26,6 +26,7 @@ from bot.assistant.errors import InvalidAction, NotAllowed
 from bot.assistant.outreach import Outreach
 from bot.assistant.ports import SearchBackend
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
+from bot.assistant.reindex_guard import build_guard
 from bot.assistant.throttle import SenderThrottle
 from bot.capture import CAPTURE_ACTIONS, ROUTING_ACTIONS
 from bot.directory import Directory, Person, is_admin
@@ -71,7 +72,8 @@ class Assistant(QuestionAnswering, Outreach):
         self._reload_directory = reload_directory
         # front matter of the indexed documents (gap report)
         self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
-        self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex)
+        self.reindexer = reindexer or Reindexer(build_command(settings), self._after_reindex,
+                                                guard=build_guard(settings))
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
@@ -205,7 +207,7 @@ class Assistant(QuestionAnswering, Outreach):
             if command.admin_only and turn.is_group:
                 return await self._admin_in_group(turn, command, admin)
             if command.kind is CommandKind.REINDEX:
-                return self._reindex(turn)
+                return await self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
                 return await self._off_loop(absence, self, turn, f"abwesend {command.args}", False)
             if command.kind in (CommandKind.HANDOVER, CommandKind.RELEASES) and turn.is_group:
@@ -230,9 +232,9 @@ class Assistant(QuestionAnswering, Outreach):
         within TURN_BUDGET_SECONDS; a TimeoutError becomes an apology in ``handle``."""
         return await asyncio.wait_for(asyncio.to_thread(function, *args), TURN_BUDGET_SECONDS)
 
-    def _reindex(self, turn: Turn, conversation_id: str | None = None) -> list[Reply]:
+    async def _reindex(self, turn: Turn, conversation_id: str | None = None) -> list[Reply]:
         target = conversation_id or turn.conversation_id
-        return [start_from_chat(self.reindexer, self._notifier, target)]
+        return [await start_from_chat(self.reindexer, self._notifier, target)]
 
     async def _admin_in_group(self, turn: Turn, command: Command, admin: bool) -> list[Reply]:
         """Admin output (unanswered questions, absences, restricted file names) is for the
@@ -243,7 +245,7 @@ class Assistant(QuestionAnswering, Outreach):
             return [Reply(texts.WRITE_PERSONALLY, data={"kind": "write_personally"})]
         private = replace(turn, conversation_id=personal, is_group=False)
         if command.kind is CommandKind.REINDEX:
-            replies = self._reindex(private, personal)
+            replies = await self._reindex(private, personal)
         else:
             replies = await self._off_loop(run_command, self, command, private, admin)
         await self._notifier.notify(personal, replies)

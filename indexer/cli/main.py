@@ -1,7 +1,8 @@
 """``python -m indexer``: build and inspect the index (search and eval come from search_cli).
 
 Exit codes: 0 everything indexed, 3 index built but files skipped, 1 failed (the previous
-version keeps serving), 2 usage or settings error.
+version keeps serving), 2 usage or settings error, 4 another build (or rollback) holds the
+index's lock.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import IndexerError, IndexNotFound
+from indexer.errors import IndexBusy, IndexerError, IndexNotFound
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SKIPPED, EXIT_BUSY = 0, 1, 2, 3, 4
 
 EXAMPLES = """examples:
   python -m indexer build --kb knowledge_base --index var/index
@@ -27,7 +28,8 @@ EXAMPLES = """examples:
   python -m indexer search "Wie melde ich einen Hund an?" --k 5
 
 exit codes: 0 all files indexed, 3 index built but files skipped (listed),
-            1 build failed (the previous version keeps serving), 2 usage/settings error
+            1 build failed (the previous version keeps serving), 2 usage/settings error,
+            4 another build or rollback is running on this index
 """
 
 
@@ -108,6 +110,8 @@ def run_build(args: argparse.Namespace) -> int:
         report = build_index(settings, progress=progress)
     except KnowledgeBaseMissing as exc:
         return _failed(args, f"{exc} (set --kb or WISSENSLOTSE_KB_DIR)", EXIT_USAGE)
+    except IndexBusy as exc:
+        return _failed(args, str(exc), EXIT_BUSY)
     except IndexerError as exc:
         return _failed(args, str(exc), EXIT_FAILED)
     except Exception as exc:  # disk full, damaged files...: say so, the old version serves
@@ -134,7 +138,7 @@ def _failed(args: argparse.Namespace, message: str, code: int) -> int:
     if getattr(args, "progress_json", False):
         _print_json({"phase": "failed", "exit_code": code, "error": message})
     print(f"error: {message}", file=sys.stderr)
-    if code == EXIT_FAILED:
+    if code in (EXIT_FAILED, EXIT_BUSY):
         print("the previous index version (if any) keeps serving", file=sys.stderr)
     return code
 
@@ -180,7 +184,7 @@ def run_rollback(args: argparse.Namespace) -> int:
             done = rollback(settings.index_dir, args.to)
     except IndexerError as exc:  # no previous version, a build is running
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_FAILED
     if args.json:
         _print_json({"index_dir": str(settings.index_dir), "previous": done.previous,
                      "version_id": done.current})

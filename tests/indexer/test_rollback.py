@@ -103,7 +103,7 @@ def test_cli_rollback_refuses_while_a_build_runs_and_without_previous(
     write(kb, "neu.md", "# Neu\nText")
     v2 = build().version_id
     with BuildLock(index_dir):  # a build (here or on another replica) is running
-        assert cli("rollback", "--index", index_dir) == 1
+        assert cli("rollback", "--index", index_dir) == 4
         assert "another build holds" in capsys.readouterr().err
         assert current_version_id(index_dir) == v2
     assert cli("rollback", "--index", index_dir, "--json") == 0
