@@ -240,7 +240,7 @@ class Assistant(QuestionAnswering, Outreach):
         """Admin output (unanswered questions, absences, restricted file names) is for the
         admin alone: it goes to their personal chat, the channel gets a short note."""
         find = getattr(self._notifier, "personal_conversation", None)
-        personal = find(turn.user.key) if callable(find) else None
+        personal = await find(turn.user.key) if callable(find) else None
         if self._notifier is None or not personal:
             return [Reply(texts.WRITE_PERSONALLY, data={"kind": "write_personally"})]
         private = replace(turn, conversation_id=personal, is_group=False)

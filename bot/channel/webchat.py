@@ -79,9 +79,10 @@ class RoutingNotifier:
         target = self._web if conversation_id.startswith("web:") else self._teams
         await target.notify(conversation_id, replies)
 
-    def personal_conversation(self, user_key: str) -> str | None:
+    async def personal_conversation(self, user_key: str) -> str | None:
         find = getattr(self._teams, "personal_conversation", None)
-        return find(user_key) if callable(find) else None
+        return await find(user_key) if callable(find) else None
+
     async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
         if user_key.startswith("web:"):
             return await self._web.notify_user(user_key, replies)
