@@ -97,8 +97,10 @@ def create_app(
         routing = getattr(app[ASSISTANT], "routing", None)
         if routing is not None:  # routed questions: delivery, moving on, reminders
             from bot.capture.routing_sweep import sweep_periodically
+            from bot.state.locks import replica_lock
 
-            app[SWEEP] = asyncio.create_task(sweep_periodically(routing))
+            lock = replica_lock(settings, f"routing-sweep:{settings.kb_dir.resolve()}")
+            app[SWEEP] = asyncio.create_task(sweep_periodically(routing, lock=lock))
 
     async def shut_down(app: web.Application) -> None:
         if PURGE in app:

@@ -1,4 +1,8 @@
-"""Locks across bot processes (replicas) held in PostgreSQL: session advisory locks.
+"""Locks across bot processes (replicas): one holder at a time, never waiting.
+
+``AdvisoryLock`` is a PostgreSQL session advisory lock (state in PostgreSQL); ``FileLock`` an
+``flock`` beside the SQLite state file (replicas on one machine share that file). Both are
+released by the kernel or the server when their process dies. ``replica_lock`` picks one.
 
 A session-level ``pg_try_advisory_lock`` lives as long as the connection that took it: a
 replica killed with ``kill -9`` (or cut off the network) loses its connection and with it the
@@ -9,9 +13,11 @@ shared storages (NFS without lockd, SMB, object-storage mounts) do not honour.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol, TextIO
 
 log = logging.getLogger(__name__)
 
@@ -67,3 +73,47 @@ class AdvisoryLock:
             log.warning("advisory unlock failed (%s); closing the session", type(error).__name__)
         finally:
             connection.close()
+
+
+class FileLock:
+    """An exclusive ``flock`` on ``path``, taken without waiting. Blocking (a file open)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._file: TextIO | None = None
+
+    def acquire(self) -> bool:
+        if self._file is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def release(self) -> None:
+        handle, self._file = self._file, None
+        if handle is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+
+
+class ReplicaLock(Protocol):
+    def acquire(self) -> bool: ...
+    def release(self) -> None: ...
+
+
+def replica_lock(settings: Any, name: str) -> ReplicaLock:
+    """The lock named ``name`` for the state ``settings`` choose: advisory in PostgreSQL
+    (``state_url``), else a file beside the SQLite state file. ``name`` should carry what
+    tells towns apart (their knowledge base), since towns may share one database."""
+    url = str(getattr(settings, "state_url", "") or "")
+    if url.startswith(("postgresql://", "postgres://")):
+        return AdvisoryLock(url, f"wissenslotse:{name}")
+    state_db = Path(settings.state_db)
+    suffix = f"{advisory_key(name) & 0xFFFFFFFF:08x}"
+    return FileLock(state_db.with_name(f"{state_db.name}.{suffix}.lock"))
