@@ -136,9 +136,19 @@ def check_settings(settings: Settings) -> None:
             f"local mode on {settings.bind_host}: set WISSENSLOTSE_WEB_CHAT_TOKEN (or bind to "
             "127.0.0.1 with WISSENSLOTSE_HOST, or set MicrosoftAppId for Teams)"
         )
+    if _shared_state(settings) and not settings.report_secret:
+        # each replica would sign /bericht links with its own random key beside its state
+        # folder: a link one replica sent fails on the next (unless that folder is shared)
+        log.warning("state in PostgreSQL without WISSENSLOTSE_REPORT_SECRET: report links "
+                    "work only on the replica that sent them; set the same secret on all")
     if settings.app_type.lower() == "singletenant" and settings.app_id:
         if not settings.app_tenant_id:
             raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId")
+
+
+def _shared_state(settings: Settings) -> bool:
+    url = str(getattr(settings, "state_url", "") or "")
+    return url.startswith(("postgresql://", "postgres://"))
 
 
 def check_start_mode(settings: Settings) -> None:
