@@ -67,10 +67,12 @@ def create_app(
     )
     endpoint = MessageEndpoint(runtime)
     outbound: Notifier = notifier
+    inbox = None
     if settings.web_chat_enabled:
         from bot.channel.webchat import RoutingNotifier, add_web_chat
 
-        outbound = RoutingNotifier(notifier, add_web_chat(app, settings, lambda: app[ASSISTANT]))
+        inbox = add_web_chat(app, settings, lambda: app[ASSISTANT])
+        outbound = RoutingNotifier(notifier, inbox)
 
     async def warm_up(app: web.Application) -> None:
         # The SDK sends replies with blocking `requests` calls in the default executor, which
@@ -86,6 +88,8 @@ def create_app(
         store = getattr(app[ASSISTANT], "state", None)
         if callable(getattr(store, "save_reference", None)):
             notifier.use_store(store)
+        if inbox is not None:  # a poll may reach another replica than the sender
+            inbox.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
             settings.state_db, settings.retention_days, settings.timezone))

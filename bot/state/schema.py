@@ -10,6 +10,8 @@ Version 4 (issue 11, handover interview): stored conversation references, people
 interviews and their answers, drafts (``bot.state.capture``).
 Version 5 (issue 12, routed questions): the questions passed on to people, their holder and
 answer (``bot.state.routing``).
+Version 7 (issue 15, replicas): draft texts and the web chat's inbox in the state, so that
+any replica reads them (``bot.state.inbox``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from collections.abc import Callable
 
 from bot.directory import absence_category
 from bot.state.capture import SCHEMA_2 as CAPTURE_TABLES
+from bot.state.inbox import SCHEMA_7 as REPLICA_TABLES
 from bot.state.routing import SCHEMA_5 as ROUTING_TABLES
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 _VERSION_1 = [
     """CREATE TABLE IF NOT EXISTS absences (
@@ -62,6 +65,8 @@ _VERSION_3 = [
 
 STEPS: dict[int, list[str]] = {
     1: _VERSION_1, 2: _VERSION_2, 3: _VERSION_3, 4: CAPTURE_TABLES, 5: ROUTING_TABLES,
+    6: [],  # issue 15: rate-limit counters (bot.state.records on branch wl-pg)
+    7: REPLICA_TABLES,
 }
 
 
