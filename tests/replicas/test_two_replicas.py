@@ -170,6 +170,10 @@ def _reindex_runs_once_and_both_switch(one: BotProcess, two: BotProcess, kb: Pat
     new = _version(two)
     switch = _wait_for(lambda: _version(one) == new, "replica 1 serves the new version")
     assert (index / "CURRENT").read_text().strip() == new
+    # the summary of replica 2's build waits for the admin's page, whichever replica it polls
+    status, inbox = http_get_json(f"{one.url}/api/chat/inbox?session=s-{ADMIN}", 5.0)
+    assert status == 200
+    assert any(r["text"].startswith("Neuindexierung fertig") for r in inbox["replies"]), inbox
     return round(switch, 2)
 
 
