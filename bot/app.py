@@ -92,7 +92,7 @@ def create_app(
             inbox.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
-            settings.state_db, settings.retention_days, settings.timezone))
+            settings, settings.retention_days, settings.timezone))
         follow = getattr(app[ASSISTANT], "follow_index", None)
         if callable(follow) and settings.index_watch_seconds > 0:  # replicas switch by themselves
             from bot.assistant.index_watch import watch_index
@@ -114,6 +114,9 @@ def create_app(
         if WATCH in app:
             app[WATCH].cancel()
         runtime.close()
+        close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
+        if callable(close_state):  # PostgreSQL: return the pool's connections
+            await asyncio.to_thread(close_state)
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)
