@@ -52,12 +52,8 @@ titel: Bewohnerparkausweis
 def state_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """One state for both replicas: a PostgreSQL database (the provider's setup), or one
     SQLite file (two processes on one machine)."""
-    if request.param == "postgresql":
-        try:
-            url = request.getfixturevalue("postgres_url")  # tests/conftest.py (tests/postgres.py)
-        except pytest.FixtureLookupError:
-            pytest.skip("no postgres_url fixture in this checkout")
-        return {"WISSENSLOTSE_STATE_URL": url}
+    if request.param == "postgresql":  # a fresh database of the session's cluster
+        return {"WISSENSLOTSE_STATE_URL": request.getfixturevalue("postgres_database")}
     return {"WISSENSLOTSE_STATE_DB": str(tmp_path / "state.sqlite")}
 
 
