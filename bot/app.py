@@ -50,6 +50,7 @@ def create_app(
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
     app[ASSISTANT] = assistant
+    injected = assistant is not None  # its owner closes its state, not the app
     app[STARTED] = time.monotonic()
 
     auth = create_authentication(settings, channel_config)
@@ -100,9 +101,10 @@ def create_app(
         if SWEEP in app:
             app[SWEEP].cancel()
         runtime.close()
-        close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
-        if callable(close_state):  # PostgreSQL: return the pool's connections
-            await asyncio.to_thread(close_state)
+        if not injected:  # the state the warm-up opened (PostgreSQL: the pool's connections)
+            close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
+            if callable(close_state):
+                await asyncio.to_thread(close_state)
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)
