@@ -177,3 +177,19 @@ def test_placeholders_in_the_values_are_data(postgres_database: str) -> None:
         assert state.unanswered() == [("100 % Zuschuss? Wer zahlt %s und ?", 1)]
     finally:
         state.close()
+
+
+def test_connections_dropped_by_the_server_are_replaced(postgres_database: str) -> None:
+    """After a database restart or failover the pool's connections are dead: the next calls
+    must get fresh ones instead of failing a user's turn."""
+    state = open_state(postgres_database)
+    try:
+        state.record_unanswered("vorher?", "aad-1")
+        with psycopg.connect(postgres_database, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                          "datname = current_database() AND pid <> pg_backend_pid()")
+        assert state.unanswered() == [("vorher?", 1)]
+        state.record_unanswered("nachher?", "aad-1")
+        assert len(state.unanswered()) == 2
+    finally:
+        state.close()
