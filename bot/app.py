@@ -51,6 +51,7 @@ def create_app(
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
     app[ASSISTANT] = assistant
+    injected = assistant is not None  # its owner closes its state, not the app
     app[STARTED] = time.monotonic()
 
     auth = create_authentication(settings, channel_config)
@@ -114,9 +115,10 @@ def create_app(
         if WATCH in app:
             app[WATCH].cancel()
         runtime.close()
-        close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
-        if callable(close_state):  # PostgreSQL: return the pool's connections
-            await asyncio.to_thread(close_state)
+        if not injected:  # the state the warm-up opened (PostgreSQL: the pool's connections)
+            close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
+            if callable(close_state):
+                await asyncio.to_thread(close_state)
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)

@@ -13,6 +13,8 @@ The records are the shared SQL of ``bot.state.records``; this module adds only t
 - Writes take a transaction-scoped advisory lock of their namespace: one writer at a time, as
   SQLite's ``BEGIN IMMEDIATE``, so read-then-write code behaves the same on both backends.
   A write is a few milliseconds; towns (namespaces) do not wait for each other.
+- The pool checks a connection before handing it out (one empty round trip): after a
+  database restart or failover the next call gets a fresh connection, no turn fails.
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ class PostgresState(SqlState):
             url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
             kwargs={"autocommit": True, "connect_timeout": max(1, int(connect_timeout))},
             configure=self._configure, name=f"state-{schema}",
+            # a connection the server dropped (restart, failover) is replaced, not handed out
+            check=ConnectionPool.check_connection,
         )
         try:
             self._pool.open(wait=True, timeout=connect_timeout)

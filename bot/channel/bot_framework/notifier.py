@@ -27,7 +27,8 @@ SAVED_SECONDS = 600.0
 
 
 class ReferenceStore(Protocol):
-    """Where conversation references outlive the process (``bot.state.State``)."""
+    """Where conversation references outlive the process (``bot.state.StateStore``; its
+    calls block, they run in worker threads: with PostgreSQL they cross the network)."""
 
     def save_reference(self, user_key: str, reference_json: str) -> None: ...
 

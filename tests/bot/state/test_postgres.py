@@ -64,19 +64,24 @@ def test_a_newer_database_refuses_to_start(postgres_database: str) -> None:
         open_state(postgres_database)
 
 
-def test_a_version_4_database_gains_the_later_steps_and_keeps_its_rows(
-    postgres_database: str,
-) -> None:
-    with psycopg.connect(postgres_database) as connection:
+def _plant(url: str, version: int, *statements: str) -> None:
+    """A database as a bot of schema ``version`` left it, with ``statements`` run after."""
+    with psycopg.connect(url) as connection:
         connection.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
                            "applied_at TEXT NOT NULL)")
         planted = QmarkConnection(connection)
-        for number in range(1, 5):  # where a version-4 bot left it
+        for number in range(1, version + 1):
             for step in steps_for(POSTGRES)[number]:
                 planted.execute(step) if isinstance(step, str) else step(planted)
-        for step in range(1, 5):
-            connection.execute("INSERT INTO schema_version VALUES (%s, 'old')", (step,))
-        connection.execute("INSERT INTO conversation_refs VALUES ('aad-uwe', 'ref', 'now')")
+            connection.execute("INSERT INTO schema_version VALUES (%s, 'old')", (number,))
+        for statement in statements:
+            connection.execute(statement)
+
+
+def test_a_version_4_database_gains_the_later_steps_and_keeps_its_rows(
+    postgres_database: str,
+) -> None:
+    _plant(postgres_database, 4, "INSERT INTO conversation_refs VALUES ('aad-uwe', 'ref', 'now')")
     state = open_state(postgres_database)
     try:
         assert state.reference_of("aad-uwe") == "ref"
@@ -86,6 +91,20 @@ def test_a_version_4_database_gains_the_later_steps_and_keeps_its_rows(
     finally:
         state.close()
     assert _versions(postgres_database) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_step_2_cuts_reasons_to_their_category_on_postgres_too(postgres_database: str) -> None:
+    _plant(postgres_database, 1, *(
+        'INSERT INTO absences (person_id, start, "end", reason, created_by, created_at) '
+        f"VALUES ('p{number}', '2026-12-01', '2026-12-20', '{reason}', 'x', '2026-11-30')"
+        for number, reason in enumerate(["Krankheit", "Sonderurlaub", "Dienstreise"])))
+    state = open_state(postgres_database)
+    try:
+        assert [a.reason for a in sorted(state.absences(), key=lambda a: a.person)] == [
+            "abwesend", "Urlaub", "Dienstreise"]
+        assert state.add_absence("q", date(2026, 12, 3), date(2026, 12, 4), None, "q") == 4
+    finally:
+        state.close()
 
 
 def test_towns_in_one_database_do_not_see_each_other(postgres_database: str) -> None:
@@ -156,5 +175,21 @@ def test_placeholders_in_the_values_are_data(postgres_database: str) -> None:
     try:
         state.record_unanswered("100 % Zuschuss? Wer zahlt %s und ?", "aad-1")
         assert state.unanswered() == [("100 % Zuschuss? Wer zahlt %s und ?", 1)]
+    finally:
+        state.close()
+
+
+def test_connections_dropped_by_the_server_are_replaced(postgres_database: str) -> None:
+    """After a database restart or failover the pool's connections are dead: the next calls
+    must get fresh ones instead of failing a user's turn."""
+    state = open_state(postgres_database)
+    try:
+        state.record_unanswered("vorher?", "aad-1")
+        with psycopg.connect(postgres_database, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                          "datname = current_database() AND pid <> pg_backend_pid()")
+        assert state.unanswered() == [("vorher?", 1)]
+        state.record_unanswered("nachher?", "aad-1")
+        assert len(state.unanswered()) == 2
     finally:
         state.close()
