@@ -104,3 +104,16 @@ def test_the_watch_survives_an_error_and_keeps_polling() -> None:
 
     asyncio.run(scenario())
     assert len(calls) >= 3
+
+
+def test_a_rollback_elsewhere_is_followed_back(tmp_path: Path) -> None:
+    from indexer.store import BuildLock, rollback
+
+    assistant, settings, loads = _assistant(tmp_path)
+    first = assistant.searcher.version_id
+    _new_version(settings)
+    assert assistant.follow_index() is True
+    with BuildLock(settings.index_dir):  # `python -m indexer rollback` on another machine
+        rollback(settings.index_dir)
+    assert assistant.follow_index() is True
+    assert assistant.searcher.version_id == first and loads == [1, 1]
