@@ -125,12 +125,13 @@ class Reindexer:
         self._env = env if env is not None else child_environment()
         self._guard = guard
         self._task: asyncio.Task[bool] | None = None
+        self._starting = False  # start_checked is asking the guard (a turn in between waits)
         self._queued: list[Notify] = []  # asked for while a build ran: one more build after it
         self._failure = ""  # the build's own error message (its "failed" progress line)
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._starting or (self._task is not None and not self._task.done())
 
     def start(self, notify: Notify) -> asyncio.Task[bool]:
         """Start a build in the background; raises ReindexBusy while one is running here (a
@@ -145,12 +146,13 @@ class Reindexer:
         replica, the CLI) builds the same index: the admin is told now, not later."""
         if self.running:
             raise ReindexBusy("a reindex is already running")
-        if self._guard is not None and not await asyncio.to_thread(self._guard.acquire):
-            raise ReindexElsewhere("another process builds this index")
-        if self.running:  # started by another turn while the guard was asked
-            await self._release_guard()
-            raise ReindexBusy("a reindex is already running")
-        self._task = asyncio.create_task(self._run(notify, guarded=True))
+        self._starting = True  # a second turn meanwhile is busy: it must not touch the guard
+        try:
+            if self._guard is not None and not await asyncio.to_thread(self._guard.acquire):
+                raise ReindexElsewhere("another process builds this index")
+            self._task = asyncio.create_task(self._run(notify, guarded=True))
+        finally:
+            self._starting = False
         return self._task
 
     def request(self, notify: Notify) -> None:

@@ -130,3 +130,48 @@ def assistant(settings: Settings, directory: object) -> Assistant:
 
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return Assistant(settings, ScriptedSearcher([]), directory, State(settings.state_db))  # type: ignore[arg-type]
+
+
+class _SlowGuard(_Guard):
+    """Answers after a moment (a database round trip), so two turns overlap."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+        self.releases = 0
+
+    def acquire(self) -> bool:
+        import time
+
+        time.sleep(0.2)
+        return super().acquire()
+
+    def release(self) -> None:
+        self.releases += 1
+        super().release()
+
+
+def test_two_turns_at_once_start_one_build_and_keep_its_guard(tmp_path: Path) -> None:
+    guard = _SlowGuard()
+    script = tmp_path / "build.py"
+    gate = tmp_path / "gate"
+    script.write_text(f"import os, time\nwhile not os.path.exists({str(gate)!r}): "
+                      f"time.sleep(0.02)\n{REPORT}\n", encoding="utf-8")
+    reindexer = Reindexer([sys.executable, str(script)], lambda: None, guard=guard)
+
+    async def notify(replies: list[Reply]) -> None:
+        return None
+
+    async def scenario() -> tuple[list[object], bool]:
+        results = await asyncio.gather(reindexer.start_checked(notify),
+                                       reindexer.start_checked(notify), return_exceptions=True)
+        held_while_building = guard.held and guard.releases == 0
+        gate.touch()
+        while reindexer.running:
+            await asyncio.sleep(0.02)
+        return list(results), held_while_building
+
+    results, held_while_building = asyncio.run(scenario())
+    assert sum(isinstance(r, asyncio.Task) for r in results) == 1
+    assert sum(type(r).__name__ == "ReindexBusy" for r in results) == 1
+    assert held_while_building  # the refused turn did not release the running build's guard
+    assert guard.releases == 1 and not guard.held
