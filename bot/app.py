@@ -41,6 +41,7 @@ PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
 SWEEP: web.AppKey[asyncio.Task[None]] = web.AppKey("routing_sweep", asyncio.Task)
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
 AUTO_REINDEX: web.AppKey[asyncio.Task[None]] = web.AppKey("auto_reindex", asyncio.Task)
+WATCH: web.AppKey[asyncio.Task[None]] = web.AppKey("index_watch", asyncio.Task)
 
 
 def create_app(
@@ -59,6 +60,7 @@ def create_app(
     app[SETTINGS] = settings
     app[METRICS] = metrics = Metrics(lambda: _served_indexes(app))
     app[ASSISTANT] = None if assistant is None else MeteredAssistant(assistant, metrics)
+    injected = assistant is not None  # its owner closes its state, not the app
     app[STARTED] = time.monotonic()
 
     auth = create_authentication(settings, channel_config)
@@ -75,10 +77,12 @@ def create_app(
     )
     endpoint = MessageEndpoint(runtime)
     outbound: Notifier = notifier
+    inbox = None
     if settings.web_chat_enabled:
         from bot.channel.webchat import RoutingNotifier, add_web_chat
 
-        outbound = RoutingNotifier(notifier, add_web_chat(app, settings, lambda: app[ASSISTANT]))
+        inbox = add_web_chat(app, settings, lambda: app[ASSISTANT])
+        outbound = RoutingNotifier(notifier, inbox)
 
     async def warm_up(app: web.Application) -> None:
         # The SDK sends replies with blocking `requests` calls in the default executor, which
@@ -94,14 +98,23 @@ def create_app(
         store = getattr(app[ASSISTANT], "state", None)
         if callable(getattr(store, "save_reference", None)):
             notifier.use_store(store)
+        if inbox is not None:  # a poll may reach another replica than the sender
+            inbox.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
-            settings.state_db, settings.retention_days, settings.timezone))
+            settings, settings.retention_days, settings.timezone))
+        follow = getattr(app[ASSISTANT], "follow_index", None)
+        if callable(follow) and settings.index_watch_seconds > 0:  # replicas switch by themselves
+            from bot.assistant.index_watch import watch_index
+
+            app[WATCH] = asyncio.create_task(watch_index(follow, settings.index_watch_seconds))
         routing = getattr(app[ASSISTANT], "routing", None)
         if routing is not None:  # routed questions: delivery, moving on, reminders
             from bot.capture.routing_sweep import sweep_periodically
+            from bot.state.locks import replica_lock
 
-            app[SWEEP] = asyncio.create_task(sweep_periodically(routing))
+            lock = replica_lock(settings, f"routing-sweep:{settings.kb_dir.resolve()}")
+            app[SWEEP] = asyncio.create_task(sweep_periodically(routing, lock=lock))
         if settings.auto_reindex != "off":
             from bot.operations.auto_reindex import run_auto_reindex
 
@@ -114,7 +127,13 @@ def create_app(
             app[SWEEP].cancel()
         if AUTO_REINDEX in app:
             app[AUTO_REINDEX].cancel()
+        if WATCH in app:
+            app[WATCH].cancel()
         runtime.close()
+        if not injected:  # the state the warm-up opened (PostgreSQL: the pool's connections)
+            close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
+            if callable(close_state):
+                await asyncio.to_thread(close_state)
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)
@@ -152,9 +171,19 @@ def check_settings(settings: Settings) -> None:
             f"local mode on {settings.bind_host}: set WISSENSLOTSE_WEB_CHAT_TOKEN (or bind to "
             "127.0.0.1 with WISSENSLOTSE_HOST, or set MicrosoftAppId for Teams)"
         )
+    if _shared_state(settings) and not settings.report_secret:
+        # each replica would sign /bericht links with its own random key beside its state
+        # folder: a link one replica sent fails on the next (unless that folder is shared)
+        log.warning("state in PostgreSQL without WISSENSLOTSE_REPORT_SECRET: report links "
+                    "work only on the replica that sent them; set the same secret on all")
     if settings.app_type.lower() == "singletenant" and settings.app_id:
         if not settings.app_tenant_id:
             raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId")
+
+
+def _shared_state(settings: Settings) -> bool:
+    url = str(getattr(settings, "state_url", "") or "")
+    return url.startswith(("postgresql://", "postgres://"))
 
 
 def check_start_mode(settings: Settings) -> None:

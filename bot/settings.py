@@ -41,6 +41,11 @@ class Settings(IndexSettings):
         "chosen explicitly (`serve --local`), `python -m bot serve` refuses to guess",
     )
     state_db: Path = Field(Path("var/state.sqlite"), description="SQLite file for runtime state")
+    state_url: str = Field(
+        "", pattern=r"^((postgresql|postgres)://\S+)?$",
+        description="PostgreSQL for the state (postgresql://user:password@host:5432/db), "
+        "needed for several replicas; empty: the SQLite file state_db (docs/state.md)",
+    )
     directory_dir: Path | None = Field(
         None, description="folder of personen.csv etc.; default <kb_dir>/_verzeichnis"
     )
@@ -83,6 +88,11 @@ class Settings(IndexSettings):
         2, ge=1, le=30,
         description="working days (Mon-Fri) a routed question waits before its holder is "
         "reminded (issue 12); reminded again after as many days",
+    )
+    index_watch_seconds: float = Field(
+        2.0, ge=0.0, le=3600.0,
+        description="how often (seconds) the bot checks the index folder's CURRENT for a new "
+        "version built or rolled back elsewhere (another replica, the CLI); 0: only when asked",
     )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")

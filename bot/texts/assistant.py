@@ -140,6 +140,11 @@ REINDEX_STARTED = (
     "Stand und melde mich, wenn sie fertig ist."
 )
 REINDEX_BUSY = "Eine Neuindexierung läuft bereits. Ich melde mich, wenn sie fertig ist."
+REINDEX_ELSEWHERE = (
+    "Gerade läuft bereits eine Neuindexierung (auf einem anderen Server des Wissenslotsen oder "
+    "von der Kommandozeile). Es kann immer nur eine laufen. Der neue Stand wird nach dem Ende "
+    "automatisch übernommen; bitte starten Sie danach bei Bedarf erneut."
+)
 REINDEX_PROGRESS = "Neuindexierung: {done} von {total} Textabschnitten verarbeitet ({percent} %)."
 REINDEX_DONE = (
     "Neuindexierung fertig (Version {version}): {new} neu, {changed} geändert, "

@@ -323,7 +323,7 @@ class PersonalNotifier(RecordingNotifier):
         super().__init__()
         self.personal = personal
 
-    def personal_conversation(self, user_key: str) -> str | None:
+    async def personal_conversation(self, user_key: str) -> str | None:
         return self.personal.get(user_key)
 
 
