@@ -7,6 +7,7 @@ environment, nginx with deploy/nginx.conf), on a copy of the sample town, then
 
   nice python bench/compose_load.py --users 20 --count 200
   nice python bench/compose_load.py --state-url postgresql://... # state in PostgreSQL
+  nice python bench/compose_load.py --postgres   # a private cluster (tests/postgres.py)
 """
 
 from __future__ import annotations
@@ -85,12 +86,24 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--state-url", help="PostgreSQL for the replicas' state")
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a private PostgreSQL cluster (tests/postgres.py) for it")
     parser.add_argument("--repeat", type=int, default=2, help="alternating rounds")
     parser.add_argument("--seed-index", type=Path,
                         help="copy this index of --kb into the volume first (saves the build)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    report = run(args)
+    if args.postgres:
+        from tests.postgres import PostgresCluster, require_postgres_bin
+
+        cluster = PostgresCluster(require_postgres_bin()).start()
+        try:
+            args.state_url = cluster.create_database()
+            report = run(args)
+        finally:
+            cluster.stop()
+    else:
+        report = run(args)
     text = json.dumps(report, indent=2)
     print(text)
     if args.json:

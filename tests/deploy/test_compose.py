@@ -156,10 +156,14 @@ def _turns(url: str) -> float:
                if line.startswith("wissenslotse_turns_total{"))
 
 
-def test_index_job_and_replicas_serve_one_version(replicas: dict[str, str]) -> None:
+def test_index_job_and_replicas_serve_one_version(
+        deployment: Deployment, replicas: dict[str, str]) -> None:
     versions = {json.loads(http(f"{url}/healthz")[1])["index_version"]
                 for url in replicas.values()}
     assert len(versions) == 1 and None not in versions
+    # the state is where compose puts it: PostgreSQL when there is one, else the shared volume
+    shared_sqlite = deployment.folders["var"] / "state.sqlite"
+    assert shared_sqlite.exists() == (deployment.state_url is None)
     for url in replicas.values():
         health = json.loads(http(f"{url}/healthz")[1])
         assert health["mode"] == "bot-framework"
