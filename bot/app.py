@@ -43,7 +43,15 @@ def create_app(
     *,
     channel_config: ChannelConfig | None = None,
 ) -> web.Application:
-    """Build the application; without ``assistant`` it is built in the start-up warm-up."""
+    """Build the application; without ``assistant`` it is built in the start-up warm-up.
+    With a tenants file (``WISSENSLOTSE_TENANTS_FILE``) it serves every town of it."""
+    if settings.tenants_file is not None and assistant is None:
+        from bot.tenants import towns_of
+        from bot.towns_app import create_towns_app
+
+        towns = towns_of(settings)
+        assert towns is not None
+        return create_towns_app(settings, towns, channel_config=channel_config)
     check_settings(settings)
     on_loopback = settings.bind_host in LOOPBACK_HOSTS
     middlewares = [local_only_middleware(on_loopback)] if settings.local_mode else []
