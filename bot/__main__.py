@@ -190,6 +190,9 @@ def _serve(args: argparse.Namespace) -> int:
         log.warning("local mode on %s: /api/messages and the web chat accept anyone who can "
                     "reach this address; set MicrosoftAppId or bind to 127.0.0.1",
                     settings.bind_host)
+    if settings.tenants_file is not None:
+        log.info("tenants file %s: towns served below their web paths (docs/tenants.md)",
+                 settings.tenants_file)
     if settings.local_mode:
         log.info("local mode (no MicrosoftAppId): no token validation, bound to %s; "
                  "web chat at http://%s:%d/", settings.bind_host, settings.bind_host,

@@ -31,7 +31,7 @@ from bot.towns_app import create_towns_app
 from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
 from indexer.settings import IndexSettings
-from tests.bot.channel.conftest import FakeConnector, serve, teams_message
+from tests.bot.channel.conftest import FakeConnector, bot_mention, serve, teams_message
 from tests.bot.tenants.towns import NORD, SUED, Plan, aad, found, write_tenants
 
 pytestmark = pytest.mark.integration
@@ -72,9 +72,15 @@ class Teams:
                  service: str) -> None:
         self.http, self.bot, self.connector, self.service = http, bot, connector, service
 
-    async def send(self, tenant: str, person: str, text: str) -> list[dict[str, Any]]:
-        activity = teams_message(self.service, text, conversation_id=f"a:{tenant}:{person}",
-                                 activity_id=str(time.time_ns()))
+    async def send(self, tenant: str, person: str, text: str | None,
+                   value: dict[str, Any] | None = None, group: bool = False
+                   ) -> list[dict[str, Any]]:
+        conversation = f"19:{tenant}-team" if group else f"a:{tenant}:{person}"
+        activity = teams_message(
+            self.service, f"<at>Wissenslotse</at> {text}" if group else text, value=value,
+            conversation_id=conversation, activity_id=str(time.time_ns()),
+            conversation_type="groupchat" if group else "personal",
+            entities=[bot_mention()] if group else None)
         activity["from"] = {"id": f"29:{person}", "name": person, "aadObjectId": aad(person)}
         activity["conversation"]["tenantId"] = tenant
         activity["channelData"] = {"tenant": {"id": tenant}}
@@ -105,6 +111,23 @@ def state_rows(path: Path) -> list[str]:
             "SELECT name FROM sqlite_master WHERE type = 'table'")]
         return [json.dumps([str(v) for v in row], ensure_ascii=False)
                 for table in tables for row in connection.execute(f'SELECT * FROM "{table}"')]
+
+
+def action_data(replies: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The data of the first card action that carries ``key``."""
+    def walk(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            if isinstance(node.get("data"), dict) and key in node["data"]:
+                yield node["data"]
+            for child in node.values():
+                yield from walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                yield from walk(child)
+
+    found_data = next(walk(replies), None)
+    assert found_data is not None, f"no card action with {key!r}"
+    return found_data
 
 
 def report_link(replies: list[dict[str, Any]]) -> str:
@@ -143,6 +166,15 @@ async def converse(settings: Settings, towns: Any, outputs: list[tuple[str, Any]
             outputs.append(("teams", await teams.send(NORD.tenant, NORD.deputy[0], text)))
         outputs.append(("teams", await teams.send(NORD.tenant, NORD.deputy[0],
                                                   "abwesend 10.08.-12.08.")))
+        outputs.append(("teams group", await teams.send(NORD.tenant, NORD.deputy[0],
+                                                        QUESTIONS[0], group=True)))
+        vote = action_data(outputs[0][1], "answer_id")
+        outputs.append(("teams vote", await teams.send(NORD.tenant, NORD.deputy[0], None,
+                                                       {**vote, "vote": "down"})))
+        for value in ({"task": SUED.task}, {"department": NORD.department}, {}):
+            forward = {"action": "frage_weiterleiten", "question": NORD.question, **value}
+            outputs.append(("teams forward", await teams.send(
+                NORD.tenant, NORD.deputy[0], None, forward)))
         for text in ADMIN_COMMANDS:
             outputs.append(("teams admin", await teams.send(NORD.tenant, NORD.admin[0], text)))
         link = report_link(outputs[-2][1])
@@ -185,6 +217,9 @@ def check_outputs(settings: Settings, towns: Any, outputs: list[tuple[str, Any]]
         os.environ["WISSENSLOTSE_STATE_DB"] = str(settings.state_db)
         assert main(argv) == 0
         outputs.append((f"cli {argv[0]}", capsys.readouterr().out))
+    # Süd's state holds its planted rows (the stored question, the chat absence)
+    sued_rows = state_rows(towns.by_id("sued").state_db)
+    assert {"Okapihof", SUED.deputy[0]} <= set(found(SUED, sued_rows))
     nord = towns.by_id("nord")
     outputs.append(("state rows of Nord", state_rows(nord.state_db)))
     outputs.append(("logs", [r.getMessage() for r in caplog.records]))
@@ -198,6 +233,6 @@ def check_outputs(settings: Settings, towns: Any, outputs: list[tuple[str, Any]]
     assert "Fährgebühr" not in " ".join(r.getMessage() for r in caplog.records)
     # the checks can fail: Nord's own data did come through these channels
     assert len(own) >= len(NORD.markers()) - 2, sorted(set(NORD.markers()) - own)
-    for channel in ("teams", "teams admin", "/bericht page", "web chat", "web chat admin",
-                    "cli luecken", "state rows of Nord"):
+    for channel in ("teams", "teams admin", "teams group", "teams forward", "/bericht page",
+                    "web chat", "web chat admin", "cli luecken", "state rows of Nord"):
         assert any(found(NORD, o, QUESTIONS) for c, o in outputs if c == channel), channel
