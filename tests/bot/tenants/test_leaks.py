@@ -236,3 +236,31 @@ def check_outputs(settings: Settings, towns: Any, outputs: list[tuple[str, Any]]
     for channel in ("teams", "teams admin", "teams group", "teams forward", "/bericht page",
                     "web chat", "web chat admin", "cli luecken", "state rows of Nord"):
         assert any(found(NORD, o, QUESTIONS) for c, o in outputs if c == channel), channel
+
+
+def test_the_model_is_loaded_once_for_all_towns(
+        deployment: tuple[Settings, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import indexer.embedding
+    from bot.towns_app import TOWNS
+
+    settings, towns = deployment
+    loaded: list[FakeEmbedder] = []
+
+    def load(name: str) -> FakeEmbedder:
+        loaded.append(FakeEmbedder())
+        return loaded[-1]
+
+    monkeypatch.setattr(indexer.embedding, "load_embedder", load)
+    app = create_towns_app(settings, towns, today=lambda: TODAY)
+
+    async def health() -> dict[str, Any]:
+        async with serve(app) as bot, aiohttp.ClientSession() as http:
+            async with http.get(f"{bot}/healthz") as response:
+                return await response.json()  # type: ignore[no-any-return]
+
+    body = asyncio.run(health())
+    assert body["status"] == "ok" and set(body["towns"]) == {"nord", "sued"}
+    assert len(loaded) == 1
+    searchers = [place.assistant.searcher for place in app[TOWNS].values()]  # type: ignore[union-attr]
+    assert all(s._embedder is loaded[0] for s in searchers)
+    assert searchers[0] is not searchers[1]
