@@ -89,8 +89,13 @@ def create_towns_app(
     """Build the application of all ``towns``; the assistants are built in the warm-up, all
     with one embedder (``embedder``, else the model of ``settings``)."""
     from bot.app import check_settings
+    from bot.errors import ConfigurationError
 
-    check_settings(settings)
+    if settings.app_id and settings.app_type.lower() == "singletenant" and len(towns) > 1:
+        raise ConfigurationError("several towns need a multi-tenant Azure Bot: set "
+                                 "MicrosoftAppType=MultiTenant (docs/tenants.md)")
+    for town in towns:
+        check_settings(town_settings(town, settings), town.id)
     on_loopback = settings.bind_host in LOOPBACK_HOSTS
     middlewares = [local_only_middleware(on_loopback)] if settings.local_mode else []
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)

@@ -14,6 +14,7 @@ towns:
     admins: [it@lindenbach.de]              # optional; plus the group ``admins`` of personen.csv
     fallback_contact: hbraun                # optional
     doc_base_url: https://dms.lindenbach.de/ # optional
+    web_chat_token: ...                     # the town's own web chat token (outside local mode)
 ```
 
 Access groups and heads of department are the ``gruppen`` column of the town's own
@@ -38,7 +39,7 @@ PATH_PATTERN = re.compile(r"^/(?:[a-z0-9][a-z0-9-]*/)+$")
 RESERVED_PATHS = ("/api/", "/static/", "/healthz/", "/bericht/", "/metrics/")
 REQUIRED = ("id", "name", "teams_tenant_id", "web_path", "kb_dir", "index_dir")
 OPTIONAL = ("directory_dir", "state_dir", "release_dir", "admins", "fallback_contact",
-            "doc_base_url")
+            "doc_base_url", "web_chat_token")
 FOLDERS = ("kb_dir", "index_dir", "directory_dir", "state_dir", "release_dir")
 
 
@@ -58,6 +59,7 @@ class Town:
     admins: tuple[str, ...] = ()
     fallback_contact: str = ""
     doc_base_url: str = ""
+    web_chat_token: str = field(default="", repr=False)
 
     @property
     def state_db(self) -> Path:
@@ -168,6 +170,7 @@ def _town(entry: Any, label: str, base: Path, state_root: Path,
         release_dir=_folder(base, entry["release_dir"]) if "release_dir" in entry else None,
         admins=tuple(a.strip() for a in admins), fallback_contact=entry.get("fallback_contact", ""),
         doc_base_url=entry.get("doc_base_url", ""),
+        web_chat_token=entry.get("web_chat_token", ""),
     )
 
 
@@ -181,6 +184,10 @@ def _clashes(towns: list[Town]) -> list[str]:
     for key in ("id", "teams_tenant_id", "web_path"):
         problems += [f"{key} {value!r} is used by towns {', '.join(ids)}"
                      for value, ids in _duplicates(towns, key)]
+    tokens = [t for t in towns if t.web_chat_token]
+    problems += [f"web_chat_token of towns {', '.join(ids)} is the same (each town needs its "
+                 "own: a token opens its town's chat)"
+                 for _, ids in _duplicates(tokens, "web_chat_token")]
     for one, other in combinations(towns, 2):
         for name_a, path_a in one.folders().items():
             for name_b, path_b in other.folders().items():

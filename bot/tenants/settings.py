@@ -41,6 +41,8 @@ def town_overrides(town: Town, base: Settings) -> dict[str, Any]:
         "public_url": base_url + town.web_path.rstrip("/") if base_url else "",
         "report_secret": town_secret(base.report_secret, town.id),
         "tenants_file": None,
+        # never the deployment's token: it would open every town's chat
+        "web_chat_token": town.web_chat_token,
     }
 
 

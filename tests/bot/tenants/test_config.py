@@ -101,3 +101,26 @@ def test_town_settings_replace_every_town_folder_and_the_admins(tmp_path: Path) 
     assert one.report_base_url == "https://bot.example/stadt/nord"
     assert one.report_secret != other.report_secret and len(one.report_secret) >= 32
     assert one.town == "nord" and one.tenant_allow_list == {"t-nord"}
+
+
+def test_two_towns_may_not_share_a_web_chat_token(tmp_path: Path) -> None:
+    text = problems(tmp_path, entry("nord", web_chat_token="same"),
+                    entry("sued", web_chat_token="same"))
+    assert "web_chat_token of towns nord, sued is the same" in text
+    assert "same'" not in text  # the token itself is not printed
+
+
+def test_a_web_chat_outside_local_mode_needs_each_towns_token(tmp_path: Path) -> None:
+    from bot.errors import ConfigurationError
+    from bot.towns_app import create_towns_app
+
+    path = write(tmp_path, entry("nord", web_chat_token="t1"), entry("sued"))
+    settings = Settings(_env_file=None, tenants_file=path, web_chat=True, web_chat_token="all",
+                        app_id="11111111-2222-3333-4444-555555555555")
+    towns = load_towns(path, tmp_path / "var")
+    with pytest.raises(ConfigurationError, match="web_chat_token of town 'sued'"):
+        create_towns_app(settings, towns)
+    single = Settings(_env_file=None, tenants_file=path, app_type="SingleTenant",
+                      app_id="11111111-2222-3333-4444-555555555555", app_tenant_id="t")
+    with pytest.raises(ConfigurationError, match="MultiTenant"):
+        create_towns_app(single, towns)

@@ -264,3 +264,31 @@ def test_the_model_is_loaded_once_for_all_towns(
     searchers = [place.assistant.searcher for place in app[TOWNS].values()]  # type: ignore[union-attr]
     assert all(s._embedder is loaded[0] for s in searchers)
     assert searchers[0] is not searchers[1]
+
+
+def test_a_town_token_opens_only_its_own_web_chat(tmp_path: Path) -> None:
+    tenants = write_tenants(tmp_path, NORD, SUED, tokens=True)
+    settings = Settings(_env_file=None, tenants_file=tenants, web_chat=True,
+                        app_id="11111111-2222-3333-4444-555555555555", app_password="pw",
+                        state_db=tmp_path / "var" / "state.sqlite", web_chat_token="global")
+    towns = towns_of(settings)
+    assert towns is not None
+    for town in towns:
+        build_index(IndexSettings(kb_dir=town.kb_dir, index_dir=town.index_dir, model="fake"),
+                    FakeEmbedder())
+    app = create_towns_app(settings, towns, embedder=FakeEmbedder(), today=lambda: TODAY)
+
+    async def ask() -> dict[tuple[str, str], int]:
+        statuses = {}
+        async with serve(app) as bot, aiohttp.ClientSession() as http:
+            for path in (NORD.web_path, SUED.web_path):
+                for token in ("token-nord", "global"):
+                    async with http.post(f"{bot}{path}api/chat", headers={
+                            "X-Wissenslotse-Token": token},
+                            json={"session": "s1", "text": "Fährgebühr"}) as response:
+                        statuses[(path, token)] = response.status
+        return statuses
+
+    assert asyncio.run(ask()) == {
+        (NORD.web_path, "token-nord"): 200, (NORD.web_path, "global"): 401,
+        (SUED.web_path, "token-nord"): 401, (SUED.web_path, "global"): 401}

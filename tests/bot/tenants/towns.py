@@ -101,10 +101,15 @@ def write_town(root: Path, plan: Plan) -> dict[str, Any]:
             "state_dir": f"{plan.id}/var", "admins": [f"it@{plan.id}.example"]}
 
 
-def write_tenants(root: Path, *plans: Plan) -> Path:
+def write_tenants(root: Path, *plans: Plan, tokens: bool = False) -> Path:
+    """The tenants file of ``plans``; with ``tokens`` each town's web chat token is
+    ``token-<id>``."""
+    towns = [write_town(root, p) for p in plans]
+    if tokens:
+        for town in towns:
+            town["web_chat_token"] = f"token-{town['id']}"
     path = root / "tenants.yaml"
-    path.write_text(yaml.safe_dump({"towns": [write_town(root, p) for p in plans]},
-                                   allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"towns": towns}, allow_unicode=True), encoding="utf-8")
     return path
 
 
