@@ -35,6 +35,7 @@ from bot.channel.local_guard import local_only_middleware
 from bot.settings import Settings
 from bot.tenants import Town, Towns, town_settings
 from bot.turns import Notifier
+from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class TownPlace:
     notifier: ConversationNotifier
     outbound: Notifier
     assistant: AssistantPort | None = None
+    problem: str | None = None  # why the town could not start (its users hear "not ready")
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def get(self) -> AssistantPort | None:
@@ -62,6 +64,8 @@ class TownPlace:
     def health(self) -> dict[str, Any]:
         body: dict[str, Any] = {"town": self.town.id,
                                 "status": "ok" if self.assistant else "starting"}
+        if self.problem is not None:
+            body.update(status="failed", problem=self.problem)
         if self.assistant is not None:
             try:
                 body.update(self.assistant.health())
@@ -124,7 +128,14 @@ def create_towns_app(
 
             shared = await loop.run_in_executor(None, load_embedder, settings.model)
         for place in places.values():
-            await _start_town(place, shared, today)
+            try:
+                await _start_town(place, shared, today)
+            except IndexerError as error:  # one town's missing index must not stop the others
+                place.problem = str(error)
+                log.error("town %s not served: %s", place.town.id, error)
+        if all(place.problem for place in places.values()):
+            raise IndexerError("no town could start: " + "; ".join(
+                f"{place.town.id}: {place.problem}" for place in places.values()))
 
     async def shut_down(app: web.Application) -> None:
         for place in places.values():
@@ -154,7 +165,8 @@ def _place(app: web.Application, town: Town, settings: Settings, adapter: Any) -
 
     async def healthz(request: web.Request) -> web.Response:
         body = place.health()
-        return web.json_response(body, status=503 if body["status"] == "starting" else 200)
+        return web.json_response(body, status=503 if body["status"] in ("starting", "failed")
+                                 else 200)
 
     app.router.add_get(town.web_path + "healthz", healthz)
     return place
@@ -189,7 +201,8 @@ async def towns_healthz(request: web.Request) -> web.Response:
     places = request.app[TOWNS]
     towns = {town_id: place.health() for town_id, place in places.items()}
     states = {body["status"] for body in towns.values()}
-    status = "starting" if "starting" in states else "degraded" if "degraded" in states else "ok"
+    status = ("starting" if "starting" in states else "ok" if states == {"ok"}
+              else "degraded")
     body = {
         "status": status,
         "uptime_seconds": round(time.monotonic() - request.app[STARTED], 1),

@@ -292,3 +292,30 @@ def test_a_town_token_opens_only_its_own_web_chat(tmp_path: Path) -> None:
     assert asyncio.run(ask()) == {
         (NORD.web_path, "token-nord"): 200, (NORD.web_path, "global"): 401,
         (SUED.web_path, "token-nord"): 401, (SUED.web_path, "global"): 401}
+
+
+def test_a_town_without_index_does_not_stop_the_others(
+        deployment: tuple[Settings, Any]) -> None:
+    import shutil
+
+    settings, towns = deployment
+    shutil.rmtree(towns.by_id("sued").index_dir)
+    connector = FakeConnector(email=None)
+    app = create_towns_app(settings, towns, embedder=FakeEmbedder(), today=lambda: TODAY)
+
+    async def run() -> tuple[Any, ...]:
+        async with serve(connector.app) as service, serve(app) as bot, \
+                aiohttp.ClientSession() as http:
+            teams = Teams(http, bot, connector, service)
+            nord = await teams.send(NORD.tenant, NORD.deputy[0], QUESTIONS[0])
+            sued = await teams.send(SUED.tenant, SUED.deputy[0], QUESTIONS[0])
+            async with http.get(f"{bot}/healthz") as response:
+                health = await response.json()
+            async with http.get(f"{bot}{SUED.web_path}healthz") as response:
+                town_status = response.status
+        return nord, sued, health, town_status
+
+    nord, sued, health, town_status = asyncio.run(run())
+    assert found(NORD, nord) and [m["text"] for m in sued] == [texts.NOT_READY]
+    assert health["status"] == "degraded" and health["towns"]["sued"]["status"] == "failed"
+    assert health["towns"]["nord"]["status"] == "ok" and town_status == 503
