@@ -95,7 +95,7 @@ def create_app(
             notifier.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
-            settings.state_db, settings.retention_days, settings.timezone))
+            settings, settings.retention_days, settings.timezone))
         routing = getattr(app[ASSISTANT], "routing", None)
         if routing is not None:  # routed questions: delivery, moving on, reminders
             from bot.capture.routing_sweep import sweep_periodically
@@ -108,6 +108,9 @@ def create_app(
         if SWEEP in app:
             app[SWEEP].cancel()
         runtime.close()
+        close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
+        if callable(close_state):  # PostgreSQL: return the pool's connections
+            await asyncio.to_thread(close_state)
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)
