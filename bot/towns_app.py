@@ -141,6 +141,9 @@ def create_towns_app(
         for place in places.values():
             for task in place.tasks:
                 task.cancel()
+            close_state = getattr(getattr(place.assistant, "state", None), "close", None)
+            if callable(close_state):  # PostgreSQL: return the pool's connections
+                await asyncio.to_thread(close_state)
         runtime.close()
 
     app.on_startup.append(warm_up)
@@ -187,7 +190,7 @@ async def _start_town(place: TownPlace, embedder: Any,
     assistant.set_notifier(place.outbound)
     place.assistant = assistant
     place.tasks.append(asyncio.create_task(purge_nightly(
-        settings.state_db, settings.retention_days, settings.timezone)))
+        settings, settings.retention_days, settings.timezone)))
     routing = getattr(assistant, "routing", None)
     if routing is not None:
         from bot.capture.routing_sweep import sweep_periodically
