@@ -25,7 +25,7 @@ import aiohttp
 import pytest
 
 from bot.settings import Settings
-from bot.tenants import towns_of
+from bot.tenants import town_settings, towns_of
 from bot.texts import assistant as texts
 from bot.towns_app import create_towns_app
 from indexer.build import build_index
@@ -43,9 +43,13 @@ ADMIN_COMMANDS = ("lücken", "bericht", "freigaben")
 
 
 @pytest.fixture
-def deployment(tmp_path: Path) -> tuple[Settings, Any]:
+def deployment(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Settings, Any]:
+    """Two towns with their indexes; state in SQLite files, or (``indirect`` parameter
+    "postgres") in one PostgreSQL database, a schema per town."""
+    backend = getattr(request, "param", "sqlite")
+    url = request.getfixturevalue("postgres_database") if backend == "postgres" else ""
     tenants = write_tenants(tmp_path, NORD, SUED)
-    settings = Settings(_env_file=None, tenants_file=tenants,
+    settings = Settings(_env_file=None, tenants_file=tenants, state_url=url,
                         state_db=tmp_path / "var" / "state.sqlite", local_mode_enabled=True)
     towns = towns_of(settings)
     assert towns is not None
@@ -105,12 +109,27 @@ async def get_text(http: aiohttp.ClientSession, url: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
-def state_rows(path: Path) -> list[str]:
-    with sqlite3.connect(path) as connection:
+def state_rows(settings: Settings) -> list[str]:
+    """Every row of every table of a town's state, as text."""
+    if settings.state_url:
+        return postgres_rows(settings.state_url, f"town_{settings.town}")
+    with sqlite3.connect(settings.state_db) as connection:
         tables = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")]
         return [json.dumps([str(v) for v in row], ensure_ascii=False)
                 for table in tables for row in connection.execute(f'SELECT * FROM "{table}"')]
+
+
+def postgres_rows(url: str, schema: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        tables = [row[0] for row in connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (schema,))]
+        assert tables, f"no tables in schema {schema}"
+        return [json.dumps([str(v) for v in row], ensure_ascii=False) for table in tables
+                for row in connection.execute(f'SELECT * FROM "{schema}"."{table}"')]
 
 
 def action_data(replies: list[dict[str, Any]], key: str) -> dict[str, Any]:
@@ -137,6 +156,7 @@ def report_link(replies: list[dict[str, Any]]) -> str:
     return max(links, key=len)  # the summary is cut at 200 characters
 
 
+@pytest.mark.parametrize("deployment", ["sqlite", "postgres"], indirect=True)
 def test_no_marker_of_one_town_reaches_another(
     deployment: tuple[Settings, Any], caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str], restore_environment: None,
@@ -215,13 +235,14 @@ def check_outputs(settings: Settings, towns: Any, outputs: list[tuple[str, Any]]
                  ["datenschutz", "--town", "nord", "export", "--person", NORD.deputy[0]]):
         os.environ["WISSENSLOTSE_TENANTS_FILE"] = str(settings.tenants_file)
         os.environ["WISSENSLOTSE_STATE_DB"] = str(settings.state_db)
+        os.environ["WISSENSLOTSE_STATE_URL"] = settings.state_url
         assert main(argv) == 0
         outputs.append((f"cli {argv[0]}", capsys.readouterr().out))
     # Süd's state holds its planted rows (the stored question, the chat absence)
-    sued_rows = state_rows(towns.by_id("sued").state_db)
+    sued_rows = state_rows(town_settings(towns.by_id("sued"), settings))
     assert {"Okapihof", SUED.deputy[0]} <= set(found(SUED, sued_rows))
     nord = towns.by_id("nord")
-    outputs.append(("state rows of Nord", state_rows(nord.state_db)))
+    outputs.append(("state rows of Nord", state_rows(town_settings(nord, settings))))
     outputs.append(("logs", [r.getMessage() for r in caplog.records]))
 
     leaks = {channel: found(SUED, output) for channel, output in outputs if found(SUED, output)}
