@@ -93,7 +93,9 @@ class Towns:
         return next((t for t in self.towns if t.id == town_id), None)
 
     def by_tenant(self, tenant_id: str | None) -> Town | None:
-        return self._by_tenant.get((tenant_id or "").strip().lower())
+        if not isinstance(tenant_id, str):
+            return None
+        return self._by_tenant.get(tenant_id.strip().lower())
 
     def tenant_ids(self) -> frozenset[str]:
         return frozenset(self._by_tenant)

@@ -44,6 +44,10 @@ def test_teams_activities_go_to_the_town_of_their_tenant() -> None:
     assert town_of(handler, activity("msteams", None, conversation_tenant="t-sued")) == "sued"
     assert town_of(handler, activity("msteams", "t-west")) is None
     assert town_of(handler, activity("msteams")) is None
+    for hostile in (123, ["t-nord"], {"id": "t-nord"}):
+        message = activity("msteams")
+        message.channel_data = {"tenant": {"id": hostile}}
+        assert town_of(handler, message) is None
 
 
 def test_a_tenant_claimed_outside_teams_is_believed_only_in_local_mode() -> None:
