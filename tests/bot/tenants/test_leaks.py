@@ -191,10 +191,16 @@ async def converse(settings: Settings, towns: Any, outputs: list[tuple[str, Any]
         vote = action_data(outputs[0][1], "answer_id")
         outputs.append(("teams vote", await teams.send(NORD.tenant, NORD.deputy[0], None,
                                                        {**vote, "vote": "down"})))
+        # Nord's head has written once, so a forwarded question reaches them proactively
+        outputs.append(("teams", await teams.send(NORD.tenant, NORD.head[0], "hilfe")))
         for value in ({"task": SUED.task}, {"department": NORD.department}, {}):
             forward = {"action": "frage_weiterleiten", "question": NORD.question, **value}
             outputs.append(("teams forward", await teams.send(
                 NORD.tenant, NORD.deputy[0], None, forward)))
+        to_head = [r.activity for r in connector.received
+                   if r.conversation_id == f"a:{NORD.tenant}:{NORD.head[0]}"]
+        assert any(NORD.question in json.dumps(a, ensure_ascii=False) for a in to_head)
+        outputs.append(("proactive to Nord's head", to_head))
         for text in ADMIN_COMMANDS:
             outputs.append(("teams admin", await teams.send(NORD.tenant, NORD.admin[0], text)))
         link = report_link(outputs[-2][1])
