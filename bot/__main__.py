@@ -8,6 +8,13 @@ Examples:
   python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
   python -m bot datenschutz export --person bschneider
   python -m bot config-reference --check
+  python -m bot reindex                      # python -m indexer build with the bot's settings
+
+Many towns (WISSENSLOTSE_TENANTS_FILE, docs/tenants.md): every command but serve and
+teams-package works on one town, named with --town ID:
+  python -m bot reindex --town lindenbach
+  python -m bot luecken --town lindenbach --csv gaps.csv
+  python -m bot datenschutz --town lindenbach export --person bschneider
 """
 
 from __future__ import annotations
@@ -22,8 +29,23 @@ from typing import Any
 log = logging.getLogger("bot")
 
 
+TOWN_COMMANDS = ("luecken", "lücken", "kalibrieren", "datenschutz", "reindex")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] and argv[0] in TOWN_COMMANDS:
+        try:
+            argv = _choose_town(argv)
+        except ValueError as error:
+            print(f"Error: {error}", file=sys.stderr)
+            return 2
+    if argv[:1] == ["reindex"]:
+        from indexer.cli.main import main as indexer_main
+
+        return int(indexer_main(["build", *argv[1:]]) or 0)
+    if argv[:1] == ["lücken"]:
+        argv[0] = "luecken"
     if argv[:1] == ["luecken"]:
         from bot.gaps.cli import cli_main
 
@@ -47,6 +69,55 @@ def main(argv: list[str] | None = None) -> int:
         return _teams_package(args)
     _parser().print_help()
     return 2
+
+
+def _choose_town(argv: list[str]) -> list[str]:
+    """Takes ``--town ID`` out of ``argv`` and points this process's settings at that town
+    (the command then reads them as usual); required when a tenants file is set."""
+    from bot.errors import BotError
+    from bot.settings import Settings
+    from bot.tenants import find_town, town_environment, towns_of
+    from indexer.settings import load_settings
+
+    town_id, rest = _pop_option(argv, "--town")
+    settings = load_settings(Settings)
+    if settings is None:
+        raise ValueError("invalid settings (see above)")
+    if settings.tenants_file is None:
+        if town_id is not None:
+            raise ValueError("--town needs a tenants file (WISSENSLOTSE_TENANTS_FILE)")
+        return rest
+    try:
+        towns = towns_of(settings)
+        assert towns is not None
+        if town_id is None:
+            raise ValueError(f"the tenants file names {len(towns)} towns: choose one with "
+                             f"--town ID ({', '.join(towns.ids())})")
+        town = find_town(towns, town_id)
+    except BotError as error:
+        raise ValueError(str(error)) from error
+    for key, value in town_environment(town, settings).items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    return rest
+
+
+def _pop_option(argv: list[str], name: str) -> tuple[str | None, list[str]]:
+    rest: list[str] = []
+    value: str | None = None
+    items = iter(argv)
+    for item in items:
+        if item == name:
+            value = next(items, None)
+            if value is None:
+                raise ValueError(f"{name} needs a value")
+        elif item.startswith(name + "="):
+            value = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+    return value, rest
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,6 +151,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="calibrate the answer gate on your own questions (see --help)")
     commands.add_parser("config-reference", help="print the settings reference, or update "
                         "README.md and .env.example (--write), or check them (--check)")
+    commands.add_parser("reindex", help="build the index (python -m indexer build; --town ID "
+                        "with a tenants file)")
     commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
                         "DSGVO; see: python -m bot datenschutz --help)")
     return parser
@@ -121,6 +194,9 @@ def _serve(args: argparse.Namespace) -> int:
         log.warning("local mode on %s: /api/messages and the web chat accept anyone who can "
                     "reach this address; set MicrosoftAppId or bind to 127.0.0.1",
                     settings.bind_host)
+    if settings.tenants_file is not None:
+        log.info("tenants file %s: towns served below their web paths (docs/tenants.md)",
+                 settings.tenants_file)
     if settings.local_mode:
         log.info("local mode (no MicrosoftAppId): no token validation, bound to %s; "
                  "web chat at http://%s:%d/", settings.bind_host, settings.bind_host,

@@ -50,7 +50,15 @@ def create_app(
     *,
     channel_config: ChannelConfig | None = None,
 ) -> web.Application:
-    """Build the application; without ``assistant`` it is built in the start-up warm-up."""
+    """Build the application; without ``assistant`` it is built in the start-up warm-up.
+    With a tenants file (``WISSENSLOTSE_TENANTS_FILE``) it serves every town of it."""
+    if settings.tenants_file is not None and assistant is None:
+        from bot.tenants import towns_of
+        from bot.towns_app import create_towns_app
+
+        towns = towns_of(settings)
+        assert towns is not None
+        return create_towns_app(settings, towns, channel_config=channel_config)
     check_settings(settings)
     on_loopback = settings.bind_host in LOOPBACK_HOSTS
     middlewares: list[Middleware] = [request_id_middleware]
@@ -159,16 +167,18 @@ def _served_indexes(app: web.Application) -> list[tuple[str | None, Any]]:
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def check_settings(settings: Settings) -> None:
+def check_settings(settings: Settings, town: str = "") -> None:
+    """Refuse what must not start; ``town``: the settings of that town of a tenants file,
+    whose web chat token is its own ``web_chat_token``."""
+    token = (f"web_chat_token of town {town!r} in the tenants file" if town
+             else "WISSENSLOTSE_WEB_CHAT_TOKEN")
     if settings.web_chat_enabled and not settings.local_mode and not settings.web_chat_token:
-        raise ConfigurationError(
-            "web_chat is enabled outside local mode: set WISSENSLOTSE_WEB_CHAT_TOKEN"
-        )
+        raise ConfigurationError(f"web_chat is enabled outside local mode: set {token}")
     if (settings.web_chat_enabled and settings.local_mode and not settings.web_chat_token
             and settings.bind_host not in LOOPBACK_HOSTS):
         # Local mode checks no token: on a network address anybody could pick an admin's name.
         raise ConfigurationError(
-            f"local mode on {settings.bind_host}: set WISSENSLOTSE_WEB_CHAT_TOKEN (or bind to "
+            f"local mode on {settings.bind_host}: set {token} (or bind to "
             "127.0.0.1 with WISSENSLOTSE_HOST, or set MicrosoftAppId for Teams)"
         )
     if _shared_state(settings) and not settings.report_secret:

@@ -101,6 +101,14 @@ class Settings(IndexSettings):
         description="address browsers reach the bot at (https://...), for the report links it "
         "sends; default in local mode: http://127.0.0.1:<port>",
     )
+    tenants_file: Path | None = Field(
+        None, description="YAML file of the towns one deployment serves (docs/tenants.md); "
+        "unset: one town, configured by the settings above",
+    )
+    town: str = Field(
+        "", description="the town (id in the tenants file) these settings serve; set by the "
+        "bot itself (`--town ID`), not by hand",
+    )
     report_secret: str = Field(
         "", pattern=r"^(|.{32,})$",
         description="key that signs /bericht links (at least 32 characters); default: a random "

@@ -267,13 +267,20 @@ async def _static(request: web.Request) -> web.Response:
 
 
 def add_web_chat(
-    app: web.Application, settings: Settings, assistant: Callable[[], Any]
+    app: web.Application, settings: Settings, assistant: Callable[[], Any], prefix: str = "/"
 ) -> WebInbox:
+    """The page and its API below ``prefix`` (a town's web path, else ``/``); the page asks
+    with relative addresses, so it works under any prefix."""
     inbox = WebInbox()
     chat = WebChat(settings, assistant, inbox)
-    app.router.add_get("/", _static)
-    app.router.add_get("/static/{name}", _static)
-    app.router.add_get("/api/chat/config", chat.config)
-    app.router.add_post("/api/chat", chat.chat)
-    app.router.add_get("/api/chat/inbox", chat.inbox)
+    app.router.add_get(prefix, _static)
+    app.router.add_get(prefix + "static/{name}", _static)
+    app.router.add_get(prefix + "api/chat/config", chat.config)
+    app.router.add_post(prefix + "api/chat", chat.chat)
+    app.router.add_get(prefix + "api/chat/inbox", chat.inbox)
+    if prefix != "/":  # /stadt/lindenbach -> /stadt/lindenbach/ (relative links need the slash)
+        async def with_slash(request: web.Request) -> web.Response:
+            raise web.HTTPPermanentRedirect(prefix)
+
+        app.router.add_get(prefix.rstrip("/"), with_slash)
     return inbox

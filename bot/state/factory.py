@@ -5,6 +5,7 @@
     open_state(settings, namespace="lemgo")   # one town: PostgreSQL schema "lemgo" /
                                               # SQLite file var/state.lemgo.sqlite
     open_state(Path("var/state.sqlite"))      # a SQLite file
+    open_state(town_settings)                 # a town of a tenants file: schema "town_<id>"
 
 ``WISSENSLOTSE_STATE_URL`` (``Settings.state_url``) starting with ``postgresql://`` (or
 ``postgres://``) selects ``bot.state.postgres.PostgresState``; empty selects the embedded
@@ -72,11 +73,20 @@ def open_state(source: StateSource, namespace: str | None = None) -> SqlState:
     if is_postgres(source):
         from bot.state.postgres import DEFAULT_SCHEMA, PostgresState
 
+        namespace = namespace if namespace is not None else town_namespace(source)
         schema = check_namespace(namespace) if namespace is not None else DEFAULT_SCHEMA
         return PostgresState(_resolve(source), schema)
     from bot.state.sqlite import State
 
     return State(sqlite_path(source, namespace))
+
+
+def town_namespace(source: StateSource) -> str | None:
+    """The schema of a town of a tenants file (``Settings.town``, docs/tenants.md): every
+    ``open_state(settings)`` of a town, in the server and in its ``--town`` commands, lands
+    in the town's own schema. SQLite needs none: each town has its own file."""
+    town = getattr(source, "town", "") if not isinstance(source, str | Path) else ""
+    return f"town_{town.replace('-', '_')}" if town else None
 
 
 def _resolve(source: StateSource) -> str:

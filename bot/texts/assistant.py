@@ -44,6 +44,10 @@ ERROR_GENERIC = (
 FOREIGN_TENANT = (
     "Dieser Bot steht nur den Beschäftigten der eigenen Verwaltung zur Verfügung."
 )
+UNKNOWN_TOWN = (
+    "Für Ihre Verwaltung ist der Wissenslotse hier nicht eingerichtet. Bitte wenden Sie sich "
+    "an Ihre IT-Abteilung."
+)
 RATE_LIMITED = (
     "Sie haben mir gerade sehr viele Nachrichten geschickt. Bitte warten Sie einen Moment, "
     "bis ich die bisherigen beantwortet habe, und schreiben Sie dann erneut."

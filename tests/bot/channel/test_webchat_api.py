@@ -57,7 +57,7 @@ def test_page_and_static_files_are_served_without_a_cdn(local_settings: Settings
     statuses = [s for s, _ in results]
     assert statuses == [200, 200, 200, 404, 404, 200]
     page = results[0][1]
-    assert "/static/app.js" in page and "http://" not in page and "https://" not in page
+    assert "static/app.js" in page and "http://" not in page and "https://" not in page
     assert "https://" not in results[1][1]
     assert results[5][1]["people"] == [{"id": "bschneider", "name": "Birgit Schneider"}]
 
