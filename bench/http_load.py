@@ -8,6 +8,11 @@ CPU priority, one OpenMP thread).
   python bench/http_load.py --kb knowledge_base --index var/index --users 20 --count 200
   python bench/http_load.py ... --reindex-kb /work/shared/data/hamburg_service
   python bench/http_load.py --fake            # the HTTP path alone, with an instant assistant
+  python bench/http_load.py --url http://127.0.0.1:8080 --web-token T --users 20 --count 200
+
+With ``--url`` it loads running bots (a proxy, a replica) through the web chat API
+(``POST /api/chat`` with the token header) and reports latency and errors only: no assistant
+in this process. ``bench/compose_load.py`` uses it for replicas behind nginx vs one replica.
 """
 
 from __future__ import annotations
@@ -166,6 +171,42 @@ async def http_load(bot_url: str, connector: Connector, connector_url: str,
     return summary(latencies, errors, time.perf_counter() - started, time.process_time() - cpu)
 
 
+async def remote_load(url: str, token: str, questions: list[str], users: int, count: int,
+                      think: float) -> dict[str, Any]:
+    """``count`` questions from ``users`` concurrent web-chat sessions against ``url``."""
+    latencies: list[float] = []
+    errors = 0
+    numbers = iter(range(count))
+    rng = random.Random(42)
+    headers = {"X-Wissenslotse-Token": token} if token else {}
+
+    async def user(uid: int, http: ClientSession) -> None:
+        nonlocal errors
+        for number in numbers:
+            if think:
+                await asyncio.sleep(rng.expovariate(1 / think))
+            # a session per question: the per-sender limit (20 a minute) is not what is measured
+            body = {"session": f"load-{uid}-{number}", "text": questions[number % len(questions)]}
+            begin = time.perf_counter()
+            try:
+                async with http.post(f"{url}/api/chat", json=body, headers=headers) as response:
+                    data = await response.json(content_type=None)
+                    replies = (data or {}).get("replies") or [{}]
+                    kind = (replies[0].get("data") or {}).get("kind")
+                    ok = response.status == 200 and kind not in (None, "rate_limited", "error")
+            except Exception:
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - begin)
+            else:
+                errors += 1
+
+    started = time.perf_counter()
+    async with ClientSession(connector=TCPConnector(limit=users * 2)) as http:
+        await asyncio.gather(*(user(uid, http) for uid in range(users)))
+    return summary(latencies, errors, time.perf_counter() - started)
+
+
 class Reindex:
     """``python -m indexer build`` of another corpus, watched until it is embedding."""
 
@@ -279,8 +320,17 @@ def main() -> int:
                         help="seconds to wait for the reindex to start embedding")
     parser.add_argument("--fake", action="store_true", help="instant assistant (HTTP path only)")
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--url", help="load this running bot (web chat API) instead")
+    parser.add_argument("--web-token", default="", help="its WISSENSLOTSE_WEB_CHAT_TOKEN")
     args = parser.parse_args()
-    report = asyncio.run(run(args))
+    if args.url:
+        report = {"url": args.url, "users": args.users, "count": args.count,
+                  "think_s": args.think, "cpus": os.cpu_count(),
+                  "http": asyncio.run(remote_load(args.url.rstrip("/"), args.web_token,
+                                                  QUESTIONS, args.users, args.count,
+                                                  args.think))}
+    else:
+        report = asyncio.run(run(args))
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
     if args.json:

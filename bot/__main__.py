@@ -7,6 +7,14 @@ Examples:
   python -m bot luecken --help
   python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
   python -m bot datenschutz export --person bschneider
+  python -m bot config-reference --check
+  python -m bot reindex                      # python -m indexer build with the bot's settings
+
+Many towns (WISSENSLOTSE_TENANTS_FILE, docs/tenants.md): every command but serve and
+teams-package works on one town, named with --town ID:
+  python -m bot reindex --town lindenbach
+  python -m bot luecken --town lindenbach --csv gaps.csv
+  python -m bot datenschutz --town lindenbach export --person bschneider
 """
 
 from __future__ import annotations
@@ -21,8 +29,23 @@ from typing import Any
 log = logging.getLogger("bot")
 
 
+TOWN_COMMANDS = ("luecken", "lücken", "kalibrieren", "datenschutz", "reindex")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] and argv[0] in TOWN_COMMANDS:
+        try:
+            argv = _choose_town(argv)
+        except ValueError as error:
+            print(f"Error: {error}", file=sys.stderr)
+            return 2
+    if argv[:1] == ["reindex"]:
+        from indexer.cli.main import main as indexer_main
+
+        return int(indexer_main(["build", *argv[1:]]) or 0)
+    if argv[:1] == ["lücken"]:
+        argv[0] = "luecken"
     if argv[:1] == ["luecken"]:
         from bot.gaps.cli import cli_main
 
@@ -31,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.assistant.calibrate import main as calibrate
 
         return calibrate(argv[1:])
+    if argv[:1] == ["config-reference"]:
+        from bot.operations.config_reference import main as reference_main
+
+        return reference_main(argv[1:])
     if argv[:1] == ["datenschutz"]:
         from bot.state.cli import main as privacy_main
 
@@ -42,6 +69,55 @@ def main(argv: list[str] | None = None) -> int:
         return _teams_package(args)
     _parser().print_help()
     return 2
+
+
+def _choose_town(argv: list[str]) -> list[str]:
+    """Takes ``--town ID`` out of ``argv`` and points this process's settings at that town
+    (the command then reads them as usual); required when a tenants file is set."""
+    from bot.errors import BotError
+    from bot.settings import Settings
+    from bot.tenants import find_town, town_environment, towns_of
+    from indexer.settings import load_settings
+
+    town_id, rest = _pop_option(argv, "--town")
+    settings = load_settings(Settings)
+    if settings is None:
+        raise ValueError("invalid settings (see above)")
+    if settings.tenants_file is None:
+        if town_id is not None:
+            raise ValueError("--town needs a tenants file (WISSENSLOTSE_TENANTS_FILE)")
+        return rest
+    try:
+        towns = towns_of(settings)
+        assert towns is not None
+        if town_id is None:
+            raise ValueError(f"the tenants file names {len(towns)} towns: choose one with "
+                             f"--town ID ({', '.join(towns.ids())})")
+        town = find_town(towns, town_id)
+    except BotError as error:
+        raise ValueError(str(error)) from error
+    for key, value in town_environment(town, settings).items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    return rest
+
+
+def _pop_option(argv: list[str], name: str) -> tuple[str | None, list[str]]:
+    rest: list[str] = []
+    value: str | None = None
+    items = iter(argv)
+    for item in items:
+        if item == name:
+            value = next(items, None)
+            if value is None:
+                raise ValueError(f"{name} needs a value")
+        elif item.startswith(name + "="):
+            value = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+    return value, rest
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +149,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("luecken", help="knowledge gap report (see: python -m bot luecken --help)")
     commands.add_parser("kalibrieren",
                         help="calibrate the answer gate on your own questions (see --help)")
+    commands.add_parser("config-reference", help="print the settings reference, or update "
+                        "README.md and .env.example (--write), or check them (--check)")
+    commands.add_parser("reindex", help="build the index (python -m indexer build; --town ID "
+                        "with a tenants file)")
     commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
                         "DSGVO; see: python -m bot datenschutz --help)")
     return parser
@@ -86,13 +166,9 @@ def _serve(args: argparse.Namespace) -> int:
     # regions each wake the sleeping team (futex round trips) for little gain under load.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("faiss.loader", "bm25s", "aiohttp.access", "msrest", "urllib3"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import check_start_mode, create_app
     from bot.errors import ConfigurationError
+    from bot.operations.logs import configure_logging
     from bot.settings import Settings
     from indexer.settings import load_settings
 
@@ -107,6 +183,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(Settings, **overrides)
     if settings is None:
         return 2
+    configure_logging(args.log_level, settings.log_format)
     try:
         check_start_mode(settings)
         app = create_app(settings)
@@ -117,6 +194,9 @@ def _serve(args: argparse.Namespace) -> int:
         log.warning("local mode on %s: /api/messages and the web chat accept anyone who can "
                     "reach this address; set MicrosoftAppId or bind to 127.0.0.1",
                     settings.bind_host)
+    if settings.tenants_file is not None:
+        log.info("tenants file %s: towns served below their web paths (docs/tenants.md)",
+                 settings.tenants_file)
     if settings.local_mode:
         log.info("local mode (no MicrosoftAppId): no token validation, bound to %s; "
                  "web chat at http://%s:%d/", settings.bind_host, settings.bind_host,

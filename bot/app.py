@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from bot.channel import (
     AssistantPort,
@@ -22,7 +23,10 @@ from bot.channel import (
     create_authentication,
 )
 from bot.channel.local_guard import local_only_middleware
+from bot.channel.request_ids import request_id_middleware
 from bot.errors import ConfigurationError
+from bot.operations.metered import MeteredAssistant, town_of
+from bot.operations.metrics import Metrics
 from bot.settings import Settings
 from bot.state.retention import purge_nightly
 from bot.turns import Notifier
@@ -35,6 +39,9 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
 PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
 SWEEP: web.AppKey[asyncio.Task[None]] = web.AppKey("routing_sweep", asyncio.Task)
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
+AUTO_REINDEX: web.AppKey[asyncio.Task[None]] = web.AppKey("auto_reindex", asyncio.Task)
+WATCH: web.AppKey[asyncio.Task[None]] = web.AppKey("index_watch", asyncio.Task)
 
 
 def create_app(
@@ -43,13 +50,25 @@ def create_app(
     *,
     channel_config: ChannelConfig | None = None,
 ) -> web.Application:
-    """Build the application; without ``assistant`` it is built in the start-up warm-up."""
+    """Build the application; without ``assistant`` it is built in the start-up warm-up.
+    With a tenants file (``WISSENSLOTSE_TENANTS_FILE``) it serves every town of it."""
+    if settings.tenants_file is not None and assistant is None:
+        from bot.tenants import towns_of
+        from bot.towns_app import create_towns_app
+
+        towns = towns_of(settings)
+        assert towns is not None
+        return create_towns_app(settings, towns, channel_config=channel_config)
     check_settings(settings)
     on_loopback = settings.bind_host in LOOPBACK_HOSTS
-    middlewares = [local_only_middleware(on_loopback)] if settings.local_mode else []
+    middlewares: list[Middleware] = [request_id_middleware]
+    if settings.local_mode:
+        middlewares.append(local_only_middleware(on_loopback))
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
-    app[ASSISTANT] = assistant
+    app[METRICS] = metrics = Metrics(lambda: _served_indexes(app))
+    app[ASSISTANT] = None if assistant is None else MeteredAssistant(assistant, metrics)
+    injected = assistant is not None  # its owner closes its state, not the app
     app[STARTED] = time.monotonic()
 
     auth = create_authentication(settings, channel_config)
@@ -66,10 +85,12 @@ def create_app(
     )
     endpoint = MessageEndpoint(runtime)
     outbound: Notifier = notifier
+    inbox = None
     if settings.web_chat_enabled:
         from bot.channel.webchat import RoutingNotifier, add_web_chat
 
-        outbound = RoutingNotifier(notifier, add_web_chat(app, settings, lambda: app[ASSISTANT]))
+        inbox = add_web_chat(app, settings, lambda: app[ASSISTANT])
+        outbound = RoutingNotifier(notifier, inbox)
 
     async def warm_up(app: web.Application) -> None:
         # The SDK sends replies with blocking `requests` calls in the default executor, which
@@ -78,28 +99,49 @@ def create_app(
             ThreadPoolExecutor(max_workers=32, thread_name_prefix="bot-io")
         )
         if app[ASSISTANT] is None:
-            app[ASSISTANT] = await asyncio.get_running_loop().run_in_executor(
+            app[ASSISTANT] = MeteredAssistant(await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings
-            )
+            ), metrics)
         # proactive messages (handover drafts) need references that survive a restart
         store = getattr(app[ASSISTANT], "state", None)
         if callable(getattr(store, "save_reference", None)):
             notifier.use_store(store)
+        if inbox is not None:  # a poll may reach another replica than the sender
+            inbox.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
-            settings.state_db, settings.retention_days, settings.timezone))
+            settings, settings.retention_days, settings.timezone))
+        follow = getattr(app[ASSISTANT], "follow_index", None)
+        if callable(follow) and settings.index_watch_seconds > 0:  # replicas switch by themselves
+            from bot.assistant.index_watch import watch_index
+
+            app[WATCH] = asyncio.create_task(watch_index(follow, settings.index_watch_seconds))
         routing = getattr(app[ASSISTANT], "routing", None)
         if routing is not None:  # routed questions: delivery, moving on, reminders
             from bot.capture.routing_sweep import sweep_periodically
+            from bot.state.locks import replica_lock
 
-            app[SWEEP] = asyncio.create_task(sweep_periodically(routing))
+            lock = replica_lock(settings, f"routing-sweep:{settings.kb_dir.resolve()}")
+            app[SWEEP] = asyncio.create_task(sweep_periodically(routing, lock=lock))
+        if settings.auto_reindex != "off":
+            from bot.operations.auto_reindex import run_auto_reindex
+
+            app[AUTO_REINDEX] = asyncio.create_task(run_auto_reindex(app[ASSISTANT], settings))
 
     async def shut_down(app: web.Application) -> None:
         if PURGE in app:
             app[PURGE].cancel()
         if SWEEP in app:
             app[SWEEP].cancel()
+        if AUTO_REINDEX in app:
+            app[AUTO_REINDEX].cancel()
+        if WATCH in app:
+            app[WATCH].cancel()
         runtime.close()
+        if not injected:  # the state the warm-up opened (PostgreSQL: the pool's connections)
+            close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
+            if callable(close_state):
+                await asyncio.to_thread(close_state)
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)
@@ -108,27 +150,50 @@ def create_app(
     from bot.channel.report import add_report
 
     add_report(app, settings, lambda: app[ASSISTANT])
+    from bot.channel.metrics_route import add_metrics
+
+    add_metrics(app, metrics, settings.metrics_token)
     return app
+
+
+def _served_indexes(app: web.Application) -> list[tuple[str | None, Any]]:
+    """(town, searcher) of every assistant this process serves, for the index metrics."""
+    assistant = app[ASSISTANT]
+    if assistant is None:
+        return []
+    return [(town_of(assistant), getattr(assistant, "searcher", None))]
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def check_settings(settings: Settings) -> None:
+def check_settings(settings: Settings, town: str = "") -> None:
+    """Refuse what must not start; ``town``: the settings of that town of a tenants file,
+    whose web chat token is its own ``web_chat_token``."""
+    token = (f"web_chat_token of town {town!r} in the tenants file" if town
+             else "WISSENSLOTSE_WEB_CHAT_TOKEN")
     if settings.web_chat_enabled and not settings.local_mode and not settings.web_chat_token:
-        raise ConfigurationError(
-            "web_chat is enabled outside local mode: set WISSENSLOTSE_WEB_CHAT_TOKEN"
-        )
+        raise ConfigurationError(f"web_chat is enabled outside local mode: set {token}")
     if (settings.web_chat_enabled and settings.local_mode and not settings.web_chat_token
             and settings.bind_host not in LOOPBACK_HOSTS):
         # Local mode checks no token: on a network address anybody could pick an admin's name.
         raise ConfigurationError(
-            f"local mode on {settings.bind_host}: set WISSENSLOTSE_WEB_CHAT_TOKEN (or bind to "
+            f"local mode on {settings.bind_host}: set {token} (or bind to "
             "127.0.0.1 with WISSENSLOTSE_HOST, or set MicrosoftAppId for Teams)"
         )
+    if _shared_state(settings) and not settings.report_secret:
+        # each replica would sign /bericht links with its own random key beside its state
+        # folder: a link one replica sent fails on the next (unless that folder is shared)
+        log.warning("state in PostgreSQL without WISSENSLOTSE_REPORT_SECRET: report links "
+                    "work only on the replica that sent them; set the same secret on all")
     if settings.app_type.lower() == "singletenant" and settings.app_id:
         if not settings.app_tenant_id:
             raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId")
+
+
+def _shared_state(settings: Settings) -> bool:
+    url = str(getattr(settings, "state_url", "") or "")
+    return url.startswith(("postgresql://", "postgres://"))
 
 
 def check_start_mode(settings: Settings) -> None:

@@ -18,16 +18,21 @@ class Settings(IndexSettings):
     host: str | None = Field(None, description="bind address; default 127.0.0.1 in local mode")
     port: int = Field(3978, ge=0, le=65535, description="HTTP port")
     app_id: str = Field(
-        "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID")
+        "", validation_alias=AliasChoices("MicrosoftAppId", "WISSENSLOTSE_APP_ID"),
+        description="Microsoft App ID of the Azure Bot (Teams); empty: local mode only",
     )
     app_password: str = Field(
-        "", validation_alias=AliasChoices("MicrosoftAppPassword", "WISSENSLOTSE_APP_PASSWORD")
+        "", validation_alias=AliasChoices("MicrosoftAppPassword", "WISSENSLOTSE_APP_PASSWORD"),
+        description="client secret of the Azure Bot's app registration",
     )
     app_tenant_id: str = Field(
-        "", validation_alias=AliasChoices("MicrosoftAppTenantId", "WISSENSLOTSE_APP_TENANT_ID")
+        "", validation_alias=AliasChoices("MicrosoftAppTenantId", "WISSENSLOTSE_APP_TENANT_ID"),
+        description="Microsoft 365 tenant id of a SingleTenant bot (also the default of "
+        "allowed_tenants)",
     )
     app_type: str = Field(
-        "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "WISSENSLOTSE_APP_TYPE")
+        "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "WISSENSLOTSE_APP_TYPE"),
+        description="MultiTenant or SingleTenant (then MicrosoftAppTenantId is required)",
     )
     local_mode_enabled: bool = Field(
         False,
@@ -36,6 +41,11 @@ class Settings(IndexSettings):
         "chosen explicitly (`serve --local`), `python -m bot serve` refuses to guess",
     )
     state_db: Path = Field(Path("var/state.sqlite"), description="SQLite file for runtime state")
+    state_url: str = Field(
+        "", pattern=r"^((postgresql|postgres)://\S+)?$",
+        description="PostgreSQL for the state (postgresql://user:password@host:5432/db), "
+        "needed for several replicas; empty: the SQLite file state_db (docs/state.md)",
+    )
     directory_dir: Path | None = Field(
         None, description="folder of personen.csv etc.; default <kb_dir>/_verzeichnis"
     )
@@ -55,7 +65,9 @@ class Settings(IndexSettings):
     )
     web_chat_token: str = Field("", description="token required by the web chat outside local mode")
     fallback_contact: str = Field("", description="person id asked when a whole chain is away")
-    timezone: str = Field("Europe/Berlin")
+    timezone: str = Field(
+        "Europe/Berlin", description="time zone of 'today' (absences) and of daily schedules"
+    )
     log_questions: bool = Field(False, description="write question texts to the log")
     allowed_tenants: list[str] = Field(
         default_factory=list,
@@ -82,6 +94,11 @@ class Settings(IndexSettings):
         description="a reindex from chat running longer is stopped (its whole process group "
         "killed) and reported to the admin as failed; the bot keeps the current version",
     )
+    index_watch_seconds: float = Field(
+        2.0, ge=0.0, le=3600.0,
+        description="how often (seconds) the bot checks the index folder's CURRENT for a new "
+        "version built or rolled back elsewhere (another replica, the CLI); 0: only when asked",
+    )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
     public_url: str = Field(
@@ -89,10 +106,34 @@ class Settings(IndexSettings):
         description="address browsers reach the bot at (https://...), for the report links it "
         "sends; default in local mode: http://127.0.0.1:<port>",
     )
+    tenants_file: Path | None = Field(
+        None, description="YAML file of the towns one deployment serves (docs/tenants.md); "
+        "unset: one town, configured by the settings above",
+    )
+    town: str = Field(
+        "", description="the town (id in the tenants file) these settings serve; set by the "
+        "bot itself (`--town ID`), not by hand",
+    )
     report_secret: str = Field(
         "", pattern=r"^(|.{32,})$",
         description="key that signs /bericht links (at least 32 characters); default: a random "
         "key kept beside the state database. Set it when several replicas serve.",
+    )
+    metrics_token: str = Field(
+        "", description="bearer token that lets Prometheus scrape /metrics from another "
+        "machine; empty: /metrics answers direct requests from this machine only",
+    )
+    auto_reindex: str = Field(
+        "off", pattern=r"^(off|watch|daily@([01][0-9]|2[0-3]):[0-5][0-9])$",
+        description="automatic reindex: 'off', 'watch' (poll the knowledge base's files and "
+        "rebuild once they stop changing) or 'daily@HH:MM' (local time, see timezone)",
+    )
+    auto_reindex_poll_seconds: float = Field(
+        30.0, ge=0.1, le=3600, description="how often 'watch' looks at the files' times"
+    )
+    auto_reindex_quiet_seconds: float = Field(
+        60.0, ge=0, le=86400,
+        description="'watch' rebuilds once the files have not changed for this long (debounce)",
     )
 
     @property

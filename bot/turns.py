@@ -49,8 +49,9 @@ class Notifier(Protocol):
     reference (proactive messages; False when the user cannot be reached).
 
     Channels that know personal conversations also offer
-    ``personal_conversation(user_key) -> str | None``: where to send what only one person may
-    read (the assistant looks it up with ``getattr``; a notifier without it knows none)."""
+    ``async personal_conversation(user_key) -> str | None``: where to send what only one
+    person may read (the assistant looks it up with ``getattr``; a notifier without it knows
+    none). Any replica must find it: the Bot Framework notifier asks the state store."""
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None: ...
 

@@ -19,8 +19,25 @@ def _quiet_libraries(record: logging.LogRecord) -> bool:
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    json_lines = _log_format() == "json"
     for handler in logging.getLogger().handlers:
         handler.addFilter(_quiet_libraries)
+        if json_lines:
+            from indexer.logs import JsonFormatter
+
+            handler.setFormatter(JsonFormatter())
+
+
+def _log_format() -> str:
+    """WISSENSLOTSE_LOG_FORMAT; an invalid setting is reported by the command itself."""
+    from pydantic import ValidationError
+
+    from indexer.settings import IndexSettings
+
+    try:
+        return IndexSettings().log_format
+    except ValidationError:
+        return "text"
 
 
 if __name__ == "__main__":

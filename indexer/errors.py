@@ -7,6 +7,7 @@
     ├── IndexNotFound          no version yet
     ├── ModelMismatch          built with another model (names the command to run)
     ├── IndexBusy              another build holds the lock
+    ├── NoPreviousVersion      a rollback found no version to go back to
     ├── EmbedderUnavailable    the model cannot be loaded
     ├── KnowledgeBaseMissing   no such folder
     ├── KnowledgeBaseEmpty     nothing indexable while a version serves: kept serving
@@ -42,6 +43,10 @@ class ModelMismatch(IndexerError):
 
 class IndexBusy(IndexerError):
     """Another build holds the index's build lock."""
+
+
+class NoPreviousVersion(IndexerError):
+    """A rollback found no complete version to go back to (or not the one asked for)."""
 
 
 class EmbedderUnavailable(IndexerError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +37,10 @@ class IndexSettings(BaseSettings):
         256, ge=32, le=8192, description="target size of a chunk in model tokens"
     )
     keep_versions: int = Field(3, ge=1, description="index versions kept on disk")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="log lines as text, or one JSON object per line (time, level, "
+        "logger, message; the bot adds the request id) for a log collector",
+    )
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)

@@ -37,6 +37,7 @@ from bot.assistant.confidence import (
 )
 from bot.assistant.errors import (
     ReindexBusy,
+    ReindexElsewhere,
 )
 from bot.assistant.reindex import (
     NICENESS,
@@ -68,6 +69,7 @@ __all__ = [
     "NICENESS",
     "ProgressReporter",
     "ReindexBusy",
+    "ReindexElsewhere",
     "Reindexer",
     "Responsibility",
     "SourceRef",

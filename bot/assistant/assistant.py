@@ -26,6 +26,7 @@ from bot.assistant.errors import InvalidAction, NotAllowed
 from bot.assistant.outreach import Outreach
 from bot.assistant.ports import SearchBackend
 from bot.assistant.reindex import Reindexer, build_command, start_from_chat
+from bot.assistant.reindex_guard import build_guard
 from bot.assistant.throttle import SenderThrottle
 from bot.capture import CAPTURE_ACTIONS, ROUTING_ACTIONS
 from bot.directory import Directory, Person, is_admin
@@ -73,14 +74,17 @@ class Assistant(QuestionAnswering, Outreach):
         self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
         self.reindexer = reindexer or Reindexer(
             build_command(settings), self._after_reindex,
-            timeout=settings.reindex_timeout_minutes * 60)
+            timeout=settings.reindex_timeout_minutes * 60, guard=build_guard(settings))
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        # replicas (PostgreSQL) share a sender's budget through the store's counters
+        shared = state if getattr(state, "shared_by_replicas", False) else None
         self._throttle = SenderThrottle(settings.rate_limit_per_minute,
-                                        settings.max_pending_per_sender)
+                                        settings.max_pending_per_sender, shared=shared)
         self._version: IndexVersion | None = None
+        self._followed = getattr(searcher, "version_id", None)  # the directory's version
         # the gate's scale belongs to an index version: looked up again when it changes
         self._gate_for = gate_for or (lambda _version: Gate())
         self._gate: tuple[str | None, Gate] | None = None
@@ -117,7 +121,7 @@ class Assistant(QuestionAnswering, Outreach):
     async def handle(self, turn: Turn) -> list[Reply]:
         """Never raises: an unexpected error becomes a German apology (and a log entry)."""
         sender = turn.user.key
-        if not self._throttle.admit(sender):
+        if not await self._throttle.admit_turn(sender):
             log.warning("sender throttled (rate or pending limit)")
             return [Reply(texts.RATE_LIMITED, data={"kind": "rate_limited"})]
         try:
@@ -173,7 +177,8 @@ class Assistant(QuestionAnswering, Outreach):
                 if not isinstance(question, str) or not question.strip():
                     raise InvalidAction("ask without text")
                 return await self._dispatch(replace(turn, text=question, value=None))
-            raise InvalidAction(f"unknown action {str(action)[:40]!r}")
+            # card data is untrusted text: its length reaches the log, never its content
+            raise InvalidAction(f"unknown action ({len(str(action))} characters)")
         except InvalidAction as exc:
             log.info("card action refused: %s", exc)
             return [Reply(texts.ACTION_INVALID, data={"kind": "invalid_action"})]
@@ -206,7 +211,7 @@ class Assistant(QuestionAnswering, Outreach):
             if command.admin_only and turn.is_group:
                 return await self._admin_in_group(turn, command, admin)
             if command.kind is CommandKind.REINDEX:
-                return self._reindex(turn)
+                return await self._reindex(turn)
             if command.kind is CommandKind.ABSENT:
                 return await self._off_loop(absence, self, turn, f"abwesend {command.args}", False)
             if command.kind in (CommandKind.HANDOVER, CommandKind.RELEASES) and turn.is_group:
@@ -231,29 +236,42 @@ class Assistant(QuestionAnswering, Outreach):
         within TURN_BUDGET_SECONDS; a TimeoutError becomes an apology in ``handle``."""
         return await asyncio.wait_for(asyncio.to_thread(function, *args), TURN_BUDGET_SECONDS)
 
-    def _reindex(self, turn: Turn, conversation_id: str | None = None) -> list[Reply]:
+    async def _reindex(self, turn: Turn, conversation_id: str | None = None) -> list[Reply]:
         target = conversation_id or turn.conversation_id
-        return [start_from_chat(self.reindexer, self._notifier, target)]
+        return [await start_from_chat(self.reindexer, self._notifier, target)]
 
     async def _admin_in_group(self, turn: Turn, command: Command, admin: bool) -> list[Reply]:
         """Admin output (unanswered questions, absences, restricted file names) is for the
         admin alone: it goes to their personal chat, the channel gets a short note."""
         find = getattr(self._notifier, "personal_conversation", None)
-        personal = find(turn.user.key) if callable(find) else None
+        personal = await find(turn.user.key) if callable(find) else None
         if self._notifier is None or not personal:
             return [Reply(texts.WRITE_PERSONALLY, data={"kind": "write_personally"})]
         private = replace(turn, conversation_id=personal, is_group=False)
         if command.kind is CommandKind.REINDEX:
-            replies = self._reindex(private, personal)
+            replies = await self._reindex(private, personal)
         else:
             replies = await self._off_loop(run_command, self, command, private, admin)
         await self._notifier.notify(personal, replies)
         return [Reply(texts.SENT_PERSONALLY, data={"kind": "sent_personally"})]
 
     def _after_reindex(self) -> None:
+        self.follow_index()
+
+    def follow_index(self) -> bool:
+        """Serve the version CURRENT names (built here, by another replica, or rolled back),
+        with the directory and documents' metadata read again; True when it switched. Blocks
+        (opens files): the index watcher calls it in a worker thread."""
         with self._refresh_lock:
             self.searcher.refresh()
+            serving = getattr(self.searcher, "version_id", None)
+            if serving == self._followed:
+                return False
+            # a question may have switched the searcher already: the directory follows here
+            self._followed = serving
         self.reload_directory()
+        log.info("now serving index version %s", serving)
+        return True
 
     def reload_absences(self) -> None:
         """Take in absences entered in chat (by this or another bot process)."""

@@ -5,7 +5,8 @@
     └── AssistantError
         ├── InvalidAction        a card action that is malformed, forged or unknown
         ├── ReindexError         a reindex could not be started or the build failed
-        │   └── ReindexBusy      a reindex is already running: one at a time
+        │   ├── ReindexBusy      a reindex is already running here: one at a time
+        │   └── ReindexElsewhere another process (replica, CLI) builds the same index
         └── AbsenceRequestError  an absence request from chat could not be understood or stored
 """
 
@@ -21,6 +22,7 @@ __all__ = [
     "InvalidAction",
     "NotAllowed",
     "ReindexBusy",
+    "ReindexElsewhere",
     "ReindexError",
 ]
 
@@ -39,6 +41,10 @@ class ReindexError(AssistantError):
 
 class ReindexBusy(ReindexError):
     """A reindex is already running: one at a time."""
+
+
+class ReindexElsewhere(ReindexError):
+    """Another bot process (a replica) or the CLI builds the same index right now."""
 
 
 class AbsenceRequestError(AssistantError):

@@ -16,11 +16,13 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.assistant.errors import ReindexBusy
+from bot.assistant.errors import ReindexBusy, ReindexElsewhere
+from bot.assistant.reindex_guard import BuildGuard
 from bot.texts import assistant as texts
 from bot.turns import Notifier, Reply
 
@@ -32,7 +34,11 @@ PROGRESS_MARKS = (25, 50, 75)
 # limit of 64 KiB on a large knowledge base (a published build then looked failed).
 LINE_LIMIT = 16 * 1024 * 1024
 SUCCESS_CODES = (0, 3)  # `python -m indexer build`: 3 = published, some files skipped
+BUSY_CODE = 4  # `python -m indexer build`: another build holds the index's lock
+GUARD_RETRY_SECONDS = 5.0  # a build asked for by a release waits for a build elsewhere
+GUARD_PATIENCE_SECONDS = 3600.0
 Notify = Callable[[list[Reply]], Awaitable[None]]  # sends to the asking admin's chat
+Finished = Callable[[bool, float], None]  # (succeeded, seconds): metrics listen to builds
 
 
 def build_command(settings: Any) -> list[str]:
@@ -116,25 +122,50 @@ class Reindexer:
         on_success: Callable[[], None],
         env: dict[str, str] | None = None,
         timeout: float | None = None,
+        guard: BuildGuard | None = None,
     ) -> None:
-        """``timeout``: seconds a build may run before it is stopped (None: no limit)."""
+        """``timeout``: seconds a build may run before it is stopped (None: no limit).
+        ``guard`` (``bot.assistant.reindex_guard``) keeps builds of other processes on the
+        same index out; without one, only this process's builds are one at a time."""
         self._command = list(command)
         self._timeout = timeout
         self._on_success = on_success
         self._env = env if env is not None else child_environment()
+        self._guard = guard
         self._task: asyncio.Task[bool] | None = None
+        self._starting = False  # start_checked is asking the guard (a turn in between waits)
         self._queued: list[Notify] = []  # asked for while a build ran: one more build after it
         self._failure = ""  # the build's own error message (its "failed" progress line)
+        self._listeners: list[Finished] = []
+
+    def add_listener(self, listener: Finished) -> None:
+        """``listener(ok, seconds)`` after every build (metrics); it must not raise."""
+        self._listeners.append(listener)
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._starting or (self._task is not None and not self._task.done())
 
     def start(self, notify: Notify) -> asyncio.Task[bool]:
-        """Start a build in the background; raises ReindexBusy while one is running."""
+        """Start a build in the background; raises ReindexBusy while one is running here (a
+        build elsewhere is waited for, see ``_run``; ``start_checked`` refuses instead)."""
         if self.running:
             raise ReindexBusy("a reindex is already running")
         self._task = asyncio.create_task(self._run(notify))
+        return self._task
+
+    async def start_checked(self, notify: Notify) -> asyncio.Task[bool]:
+        """Like ``start``, but raises ReindexElsewhere at once when another process (a
+        replica, the CLI) builds the same index: the admin is told now, not later."""
+        if self.running:
+            raise ReindexBusy("a reindex is already running")
+        self._starting = True  # a second turn meanwhile is busy: it must not touch the guard
+        try:
+            if self._guard is not None and not await asyncio.to_thread(self._guard.acquire):
+                raise ReindexElsewhere("another process builds this index")
+            self._task = asyncio.create_task(self._run(notify, guarded=True))
+        finally:
+            self._starting = False
         return self._task
 
     def request(self, notify: Notify) -> None:
@@ -156,18 +187,44 @@ class Reindexer:
 
         self._task = asyncio.create_task(self._run(notify_all))
 
-    async def _run(self, notify: Notify) -> bool:
+    async def _run(self, notify: Notify, guarded: bool = False) -> bool:
+        started = time.monotonic()
         try:
+            if not guarded:
+                await self._wait_for_guard()
             ok, reply = await self._build(notify)
         except Exception as exc:  # the build must never take the bot down
             log.exception("reindex failed to run")
             ok, reply = False, Reply(texts.REINDEX_FAILED.format(reason=type(exc).__name__))
+        finally:
+            await self._release_guard()
+        for listener in self._listeners:
+            try:
+                listener(ok, time.monotonic() - started)
+            except Exception:
+                log.exception("a reindex listener failed")
         try:
             await notify([reply] if isinstance(reply, Reply) else reply)
         except Exception:
             log.exception("could not deliver the reindex result")
         self._next_queued()
         return ok
+
+    async def _wait_for_guard(self) -> None:
+        """A build asked for without an admin waiting (a released document) waits for a build
+        elsewhere to finish rather than fail: that build may have missed the document."""
+        if self._guard is None:
+            return
+        waited = 0.0
+        while not await asyncio.to_thread(self._guard.acquire):
+            if waited >= GUARD_PATIENCE_SECONDS:
+                raise ReindexElsewhere("another process kept building this index")
+            await asyncio.sleep(GUARD_RETRY_SECONDS)
+            waited += GUARD_RETRY_SECONDS
+
+    async def _release_guard(self) -> None:
+        if self._guard is not None:
+            await asyncio.to_thread(self._guard.release)
 
     async def _build(self, notify: Notify) -> tuple[bool, Reply | list[Reply]]:
         log.info("reindex started: %s", " ".join(self._command))
@@ -195,6 +252,9 @@ class Reindexer:
             raise
         if code in SUCCESS_CODES and report is None:  # built, but the report was unreadable
             report = {"version_id": "?"}
+        if code == BUSY_CODE:  # another process took the index's lock first
+            log.warning("reindex refused: another build holds the index lock")
+            return False, Reply(texts.REINDEX_ELSEWHERE, data={"reindex": "busy_elsewhere"})
         if code not in SUCCESS_CODES or report is None:
             reason = self._failure or _last_error(errors) or f"exit code {code}"
             log.warning("reindex failed (exit %s): %s", code, reason)
@@ -285,8 +345,10 @@ def _last_error(lines: deque[str]) -> str:
     return lines[-1][:300] if lines else ""
 
 
-def start_from_chat(reindexer: Reindexer, notifier: Notifier | None, conversation: str) -> Reply:
-    """Start a reindex asked for in ``conversation``; progress and summary go back there."""
+async def start_from_chat(reindexer: Reindexer, notifier: Notifier | None,
+                          conversation: str) -> Reply:
+    """Start a reindex asked for in ``conversation``; progress and summary go back there. A
+    build running here or in another process (replica, CLI) is a polite refusal."""
     if notifier is None:
         return Reply(texts.REINDEX_NO_NOTIFIER, data={"kind": "reindex", "started": False})
 
@@ -294,7 +356,14 @@ def start_from_chat(reindexer: Reindexer, notifier: Notifier | None, conversatio
         await notifier.notify(conversation, replies)
 
     try:
-        reindexer.start(notify)
+        await reindexer.start_checked(notify)
     except ReindexBusy:
         return Reply(texts.REINDEX_BUSY, data={"kind": "reindex", "started": False})
+    except ReindexElsewhere:
+        return Reply(texts.REINDEX_ELSEWHERE,
+                     data={"kind": "reindex", "started": False, "busy": "elsewhere"})
+    except Exception as error:  # the guard's database is down: say so, keep answering
+        log.warning("reindex guard failed (%s)", type(error).__name__)
+        return Reply(texts.REINDEX_FAILED.format(reason=type(error).__name__),
+                     data={"kind": "reindex", "started": False})
     return Reply(texts.REINDEX_STARTED, data={"kind": "reindex", "started": True})

@@ -93,14 +93,20 @@ class Drafts:
     def create(self, origin_id: str, target: str, department: str, author: str,
                markdown: str, kind: str = KIND) -> str:
         draft_id: str = self.state.add_draft(kind, origin_id, target, department, author)
-        _write_atomically(self.path_of(draft_id), markdown)
+        if callable(getattr(self.state, "set_draft_text", None)):
+            # in the state: a head may release it on another replica (another machine)
+            self.state.set_draft_text(draft_id, markdown)
+        _write_atomically(self.path_of(draft_id), markdown)  # for the operator's eyes
         return draft_id
 
     def path_of(self, draft_id: str) -> Path:
         return self.drafts_dir / f"{draft_id}.md"
 
     def text_of(self, draft_id: str) -> str:
-        return self.path_of(draft_id).read_text(encoding="utf-8")
+        """The draft's text from the state; from its file for drafts made before that."""
+        read = getattr(self.state, "draft_text", None)
+        text = read(draft_id) if callable(read) else None
+        return text if text is not None else self.path_of(draft_id).read_text(encoding="utf-8")
 
     def pending(self, draft_id: Any) -> DraftRow:
         if not isinstance(draft_id, str) or not _DRAFT_ID.match(draft_id):

@@ -75,14 +75,31 @@ def _day(stamp: str) -> date:
 SWEEP_SECONDS = 30 * 60  # reminders count working days; half an hour is prompt enough
 
 
-async def sweep_periodically(desk: Any, seconds: float = SWEEP_SECONDS) -> None:
+async def sweep_periodically(desk: Any, seconds: float = SWEEP_SECONDS,
+                             lock: Any = None) -> None:
     """The app's task: a pass at start-up (questions left open before a restart), then
-    every ``seconds``; a failing pass is logged and the next one runs."""
+    every ``seconds``; a failing pass is logged and the next one runs. ``lock``
+    (``bot.state.locks``) keeps replicas from sweeping at the same moment (each would send
+    the same reminder): a pass whose lock another replica holds is left to that replica."""
     import asyncio
 
     while True:
         try:
-            await sweep(desk)
+            await sweep_once(desk, lock)
         except Exception:
             log.exception("routed questions sweep failed")
         await asyncio.sleep(seconds)
+
+
+async def sweep_once(desk: Any, lock: Any = None) -> dict[str, int] | None:
+    """One pass under ``lock``; None when another replica is sweeping right now."""
+    import asyncio
+
+    if lock is not None and not await asyncio.to_thread(lock.acquire):
+        log.info("routed questions: another replica is sweeping")
+        return None
+    try:
+        return await sweep(desk)
+    finally:
+        if lock is not None:
+            await asyncio.to_thread(lock.release)

@@ -124,5 +124,6 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
                          response.status, time)
 
 
-def add_report(app: web.Application, settings: Settings, assistant: Callable[[], Any]) -> None:
-    app.router.add_get("/bericht", ReportPage(settings, assistant).get)
+def add_report(app: web.Application, settings: Settings, assistant: Callable[[], Any],
+               prefix: str = "/") -> None:
+    app.router.add_get(prefix + "bericht", ReportPage(settings, assistant).get)

@@ -6,8 +6,10 @@ Served only in local mode, unless ``web_chat`` is enabled; then every API call n
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -47,13 +49,26 @@ FAILED = texts.ERROR_GENERIC
 
 
 class WebInbox:
-    """Messages sent to web chat sessions outside a request (reindex progress); polled."""
+    """Messages sent to web chat sessions outside a request (reindex progress); polled.
+
+    With a store (``bot.state.inbox``, set at warm-up) they live in the state database, so
+    that a poll reaching another replica than the sender finds them; without one (a bot
+    without state) in this process's memory."""
 
     def __init__(self, capacity: int = 200, per_session: int = 50) -> None:
         self._per_session = per_session
         self._boxes: LRUCache[str, list[Reply]] = LRUCache(maxsize=capacity)
+        self._store: Any = None
+
+    def use_store(self, store: Any) -> None:
+        if callable(getattr(store, "post_to_inbox", None)):
+            self._store = store
 
     async def notify(self, conversation_id: str, replies: list[Reply]) -> None:
+        if self._store is not None:
+            rows = [json.dumps(asdict(r), ensure_ascii=False) for r in replies]
+            await asyncio.to_thread(self._store.post_to_inbox, conversation_id, rows)
+            return
         box = self._boxes.get(conversation_id, [])
         box.extend(replies)
         del box[: -self._per_session]
@@ -64,8 +79,11 @@ class WebInbox:
         await self.notify(user_key, replies)
         return True
 
-    def take(self, conversation_id: str) -> list[Reply]:
-        return self._boxes.pop(conversation_id, [])
+    async def take(self, conversation_id: str) -> list[Reply]:
+        if self._store is None:
+            return self._boxes.pop(conversation_id, [])
+        rows = await asyncio.to_thread(self._store.take_inbox, conversation_id)
+        return [Reply(**json.loads(row)) for row in rows]
 
 
 class RoutingNotifier:
@@ -79,9 +97,10 @@ class RoutingNotifier:
         target = self._web if conversation_id.startswith("web:") else self._teams
         await target.notify(conversation_id, replies)
 
-    def personal_conversation(self, user_key: str) -> str | None:
+    async def personal_conversation(self, user_key: str) -> str | None:
         find = getattr(self._teams, "personal_conversation", None)
-        return find(user_key) if callable(find) else None
+        return await find(user_key) if callable(find) else None
+
     async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
         if user_key.startswith("web:"):
             return await self._web.notify_user(user_key, replies)
@@ -176,7 +195,12 @@ class WebChat:
         session = request.query.get("session", "")
         if not SESSION_PATTERN.match(session):
             return web.json_response({"error": "session must be 1-64 letters/digits"}, status=400)
-        return _replies(self._inbox.take("web:" + session))
+        try:
+            replies = await self._inbox.take("web:" + session)
+        except Exception as error:  # the state is down: nothing waits that could be shown
+            log.warning("web chat inbox not read (%s)", type(error).__name__)
+            return web.json_response({"error": "inbox unavailable"}, status=503)
+        return _replies(replies)
 
 
 def _cross_site(request: web.Request) -> str | None:
@@ -243,13 +267,20 @@ async def _static(request: web.Request) -> web.Response:
 
 
 def add_web_chat(
-    app: web.Application, settings: Settings, assistant: Callable[[], Any]
+    app: web.Application, settings: Settings, assistant: Callable[[], Any], prefix: str = "/"
 ) -> WebInbox:
+    """The page and its API below ``prefix`` (a town's web path, else ``/``); the page asks
+    with relative addresses, so it works under any prefix."""
     inbox = WebInbox()
     chat = WebChat(settings, assistant, inbox)
-    app.router.add_get("/", _static)
-    app.router.add_get("/static/{name}", _static)
-    app.router.add_get("/api/chat/config", chat.config)
-    app.router.add_post("/api/chat", chat.chat)
-    app.router.add_get("/api/chat/inbox", chat.inbox)
+    app.router.add_get(prefix, _static)
+    app.router.add_get(prefix + "static/{name}", _static)
+    app.router.add_get(prefix + "api/chat/config", chat.config)
+    app.router.add_post(prefix + "api/chat", chat.chat)
+    app.router.add_get(prefix + "api/chat/inbox", chat.inbox)
+    if prefix != "/":  # /stadt/lindenbach -> /stadt/lindenbach/ (relative links need the slash)
+        async def with_slash(request: web.Request) -> web.Response:
+            raise web.HTTPPermanentRedirect(prefix)
+
+        app.router.add_get(prefix.rstrip("/"), with_slash)
     return inbox

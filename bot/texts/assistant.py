@@ -44,6 +44,10 @@ ERROR_GENERIC = (
 FOREIGN_TENANT = (
     "Dieser Bot steht nur den Beschäftigten der eigenen Verwaltung zur Verfügung."
 )
+UNKNOWN_TOWN = (
+    "Für Ihre Verwaltung ist der Wissenslotse hier nicht eingerichtet. Bitte wenden Sie sich "
+    "an Ihre IT-Abteilung."
+)
 RATE_LIMITED = (
     "Sie haben mir gerade sehr viele Nachrichten geschickt. Bitte warten Sie einen Moment, "
     "bis ich die bisherigen beantwortet habe, und schreiben Sie dann erneut."
@@ -140,6 +144,11 @@ REINDEX_STARTED = (
     "Stand und melde mich, wenn sie fertig ist."
 )
 REINDEX_BUSY = "Eine Neuindexierung läuft bereits. Ich melde mich, wenn sie fertig ist."
+REINDEX_ELSEWHERE = (
+    "Gerade läuft bereits eine Neuindexierung (auf einem anderen Server des Wissenslotsen oder "
+    "von der Kommandozeile). Es kann immer nur eine laufen. Der neue Stand wird nach dem Ende "
+    "automatisch übernommen; bitte starten Sie danach bei Bedarf erneut."
+)
 REINDEX_PROGRESS = "Neuindexierung: {done} von {total} Textabschnitten verarbeitet ({percent} %)."
 REINDEX_DONE = (
     "Neuindexierung fertig (Version {version}): {new} neu, {changed} geändert, "

@@ -1,7 +1,8 @@
 """``python -m indexer``: build and inspect the index (search and eval come from search_cli).
 
 Exit codes: 0 everything indexed, 3 index built but files skipped, 1 failed (the previous
-version keeps serving), 2 usage or settings error.
+version keeps serving), 2 usage or settings error, 4 another build (or rollback) holds the
+index's lock.
 """
 
 from __future__ import annotations
@@ -13,20 +14,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import IndexerError, IndexNotFound
+from indexer.errors import IndexBusy, IndexerError, IndexNotFound
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SKIPPED, EXIT_BUSY = 0, 1, 2, 3, 4
 
 EXAMPLES = """examples:
   python -m indexer build --kb knowledge_base --index var/index
   python -m indexer build --model minilm --progress-json
   python -m indexer status --index var/index --json
+  python -m indexer rollback --index var/index
   python -m indexer search "Wie melde ich einen Hund an?" --k 5
 
 exit codes: 0 all files indexed, 3 index built but files skipped (listed),
-            1 build failed (the previous version keeps serving), 2 usage/settings error
+            1 build failed (the previous version keeps serving), 2 usage/settings error,
+            4 another build or rollback is running on this index
 """
 
 
@@ -56,6 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
     status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(func=run_status)
+    rollback = sub.add_parser(
+        "rollback", help="serve the previous complete version again (versions stay on disk)",
+        epilog="examples:\n  python -m indexer rollback --index var/index\n"
+               "  python -m indexer rollback --to 20260801T101500.000000Z-ab12cd\n"
+               "\nrunning bots switch by themselves within seconds; the next build starts from\n"
+               "the version then serving.\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rollback.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
+    rollback.add_argument("--to", metavar="VERSION",
+                          help="this version instead of the previous one (see `status`)")
+    rollback.add_argument("--json", action="store_true", help="print JSON")
+    rollback.set_defaults(func=run_rollback)
     _add_search_commands(sub)
     return parser
 
@@ -95,6 +110,8 @@ def run_build(args: argparse.Namespace) -> int:
         report = build_index(settings, progress=progress)
     except KnowledgeBaseMissing as exc:
         return _failed(args, f"{exc} (set --kb or WISSENSLOTSE_KB_DIR)", EXIT_USAGE)
+    except IndexBusy as exc:
+        return _failed(args, str(exc), EXIT_BUSY)
     except IndexerError as exc:
         return _failed(args, str(exc), EXIT_FAILED)
     except Exception as exc:  # disk full, damaged files...: say so, the old version serves
@@ -121,7 +138,7 @@ def _failed(args: argparse.Namespace, message: str, code: int) -> int:
     if getattr(args, "progress_json", False):
         _print_json({"phase": "failed", "exit_code": code, "error": message})
     print(f"error: {message}", file=sys.stderr)
-    if code == EXIT_FAILED:
+    if code in (EXIT_FAILED, EXIT_BUSY):
         print("the previous index version (if any) keeps serving", file=sys.stderr)
     return code
 
@@ -149,6 +166,31 @@ def run_status(args: argparse.Namespace) -> int:
           f"files {counts.get('files')}, chunks {counts.get('chunks')}, skipped {len(skipped)}")
     for skip in skipped:
         print(f"skipped: {skip['file']}: {skip['reason']}")
+    return EXIT_OK
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    """Under the build lock, so it never races a build (or another replica's rollback)."""
+    from indexer.store import BuildLock, rollback
+
+    settings = load_settings(args)
+    if settings is None:
+        return EXIT_USAGE
+    if not Path(settings.index_dir).is_dir():
+        print(f"error: no index folder {settings.index_dir}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        with BuildLock(settings.index_dir):
+            done = rollback(settings.index_dir, args.to)
+    except IndexerError as exc:  # no previous version, a build is running
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_FAILED
+    if args.json:
+        _print_json({"index_dir": str(settings.index_dir), "previous": done.previous,
+                     "version_id": done.current})
+    else:
+        print(f"index {settings.index_dir}: version {done.current} serves again "
+              f"(was {done.previous}; both stay on disk)")
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.store.history import Rollback, previous_version, rollback
 from indexer.store.version import (
     ContentInfo,
     FileRecord,
@@ -22,9 +23,12 @@ __all__ = [
     "ContentInfo",
     "FileRecord",
     "IndexVersion",
+    "Rollback",
     "current_version_id",
     "open_current",
+    "previous_version",
     "prune_versions",
+    "rollback",
     "set_current",
     "version_path",
     "write_version",

@@ -37,6 +37,7 @@ MANIFEST = "manifest.json"
 DENSE = "dense.faiss"
 CHUNKS_DB = "chunks.sqlite"
 LEXICAL_DIR = "lexical"
+PARTIAL = ".partial"  # suffix of a version folder still being written
 
 
 @dataclass(frozen=True)

@@ -28,14 +28,13 @@ from indexer.store.version import (
     DENSE,
     LEXICAL_DIR,
     MANIFEST,
+    PARTIAL,
     VERSIONS,
     ContentInfo,
     current_version_id,
 )
 
 log = logging.getLogger(__name__)
-
-PARTIAL = ".partial"
 
 
 class BuildLock:
@@ -136,8 +135,11 @@ def _write_sqlite(path: Path, chunks: Sequence[Chunk],
         db.close()
 
 
-def set_current(index_dir: Path, version_id: str) -> None:
-    """Point CURRENT at ``version_id`` atomically (readers see the old or the new name)."""
+def set_current(index_dir: Path, version_id: str, record: bool = True) -> None:
+    """Point CURRENT at ``version_id`` atomically (readers see the old or the new name);
+    ``record`` appends it to the history that ``python -m indexer rollback`` goes back in."""
+    from indexer.store.history import record_published
+
     index_dir = Path(index_dir)
     tmp = index_dir / f"{CURRENT}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -146,18 +148,23 @@ def set_current(index_dir: Path, version_id: str) -> None:
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / CURRENT)
     _fsync_dir(index_dir)
+    if record:
+        record_published(index_dir, version_id)
 
 
 def prune_versions(index_dir: Path, keep: int) -> list[str]:
-    """Remove stale ``.partial`` folders and all but the newest ``keep`` versions."""
+    """Remove stale ``.partial`` folders and all but the newest ``keep`` versions; the serving
+    version and the one a rollback would go back to are always kept (whatever ``keep``)."""
+    from indexer.store.history import previous_version
+
     versions = Path(index_dir) / VERSIONS
     if not versions.is_dir():
         return []
-    current = current_version_id(index_dir)
+    spared = {current_version_id(index_dir), previous_version(index_dir)}
     removed: list[str] = []
     finished = sorted(p.name for p in versions.iterdir()
                       if p.is_dir() and not p.name.endswith(PARTIAL))
-    doomed = [v for v in finished[:-keep] if v != current]
+    doomed = [v for v in finished[:-keep] if v not in spared]
     doomed += [p.name for p in versions.iterdir() if p.name.endswith(PARTIAL)]
     for name in doomed:
         shutil.rmtree(versions / name, ignore_errors=True)

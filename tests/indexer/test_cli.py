@@ -72,12 +72,12 @@ def test_usage_errors_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert caught.value.code == 2
 
 
-def test_busy_index_fails_with_1_and_keeps_serving(
+def test_busy_index_fails_with_4_and_keeps_serving(
         kb: Path, index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("build", "--kb", kb, "--index", index_dir) == 0
     capsys.readouterr()
     with BuildLock(index_dir):
-        assert cli("build", "--kb", kb, "--index", index_dir, "--progress-json") == 1
+        assert cli("build", "--kb", kb, "--index", index_dir, "--progress-json") == 4
     captured = capsys.readouterr()
     assert json.loads(captured.out.splitlines()[-1])["phase"] == "failed"
     assert "another build" in captured.err and "keeps serving" in captured.err

@@ -30,6 +30,7 @@ from bot.channel.bot_framework.handler import (
     NOT_READY,
     TOO_LONG,
     AssistantPort,
+    TownRoute,
     WissenslotseBot,
 )
 from bot.channel.bot_framework.notifier import (
@@ -55,6 +56,7 @@ __all__ = [
     "Outcome",
     "ReferenceStore",
     "TOO_LONG",
+    "TownRoute",
     "WissenslotseBot",
     "create_adapter",
     "create_authentication",

@@ -92,7 +92,8 @@ def tenant_of(activity: Activity) -> str | None:
     tenant = data.get("tenant")
     tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
     conversation = activity.conversation
-    return tenant_id or (conversation.tenant_id if conversation is not None else None)
+    found = tenant_id or (conversation.tenant_id if conversation is not None else None)
+    return found if isinstance(found, str) else None  # a hostile number or list is no tenant
 
 
 def user_ref(account: ChannelAccount | None, email: str | None = None) -> UserRef:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from botbuilder.core import (
@@ -25,6 +26,7 @@ from bot.channel.bot_framework.activities import (
     mentions_bot,
     reply_activity,
     strip_mentions,
+    tenant_of,
 )
 from bot.channel.bot_framework.notifier import ConversationNotifier
 from bot.texts import assistant as texts
@@ -60,19 +62,44 @@ class AssistantPort(Protocol):
     def health(self) -> dict[str, Any]: ...
 
 
+@dataclass(frozen=True)
+class TownRoute:
+    """Where the activities of one town's Microsoft 365 tenant go (tenants file): the town's
+    own assistant and the notifier that keeps its conversation references."""
+
+    town_id: str
+    assistant: Callable[[], AssistantPort | None]
+    notifier: ConversationNotifier | None = None
+
+
 class WissenslotseBot(ActivityHandler):
-    """Turns Teams activities into assistant turns and replies."""
+    """Turns Teams activities into assistant turns and replies.
+
+    With ``towns`` (many towns in one deployment) every activity goes to the town of its
+    tenant (``channelData.tenant.id``, else ``conversation.tenantId``); an activity of a
+    tenant no town names is refused."""
 
     def __init__(
         self,
         assistant: Callable[[], AssistantPort | None],
         notifier: ConversationNotifier | None = None,
         identity: IdentityPolicy | None = None,
+        towns: Callable[[str | None], TownRoute | None] | None = None,
     ) -> None:
         self._assistant = assistant
         self._notifier = notifier
         self._identity = identity or IdentityPolicy(trust_any_channel=True)
-        self._emails: LRUCache[str, str | None] = LRUCache(maxsize=5000)
+        self._towns = towns
+        self._emails: LRUCache[tuple[str, str], str | None] = LRUCache(maxsize=5000)
+
+    def _route(self, activity: Activity) -> TownRoute | None:
+        if self._towns is not None:
+            # only Teams vouches for the tenant; elsewhere the client writes it itself
+            vouched = self._identity.trust_any_channel or activity.channel_id == "msteams"
+            return self._towns(tenant_of(activity)) if vouched else None
+        if self._identity.foreign_tenant(activity):
+            return None
+        return TownRoute("", self._assistant, self._notifier)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -80,17 +107,21 @@ class WissenslotseBot(ActivityHandler):
         group = is_group(activity)
         if group and value is None and not mentions_bot(activity):
             return  # in channels and group chats only an @-mention is meant for us
-        if self._identity.foreign_tenant(activity):
-            log.warning("refused a message from a tenant outside WISSENSLOTSE_ALLOWED_TENANTS")
-            await turn_context.send_activity(texts.FOREIGN_TENANT)
+        route = self._route(activity)
+        if route is None:
+            # no tenant id, no text, no name: the operator needs only the fact
+            log.warning("refused a message from a tenant that is not served "
+                        "(WISSENSLOTSE_ALLOWED_TENANTS or the tenants file)")
+            await turn_context.send_activity(
+                texts.FOREIGN_TENANT if self._towns is None else texts.UNKNOWN_TOWN)
             return
-        if self._notifier is not None:
-            self._notifier.remember(activity, self._identity.user(activity).key)
+        if route.notifier is not None:
+            await route.notifier.remember(activity, self._identity.user(activity).key)
         text = well_formed(strip_mentions(activity))
         if len(text) > MAX_MESSAGE_CHARS or (not text and value is None):
             await turn_context.send_activity(TOO_LONG if text else EMPTY)
             return
-        assistant = self._assistant()
+        assistant = route.assistant()
         if assistant is None:
             await turn_context.send_activity(NOT_READY)
             return
@@ -114,13 +145,14 @@ class WissenslotseBot(ActivityHandler):
         bot_id = activity.recipient.id if activity.recipient else None
         if not any(member.id == bot_id for member in members_added):
             return  # a colleague joined the team: no welcome from the bot
-        if self._identity.foreign_tenant(activity):
+        route = self._route(activity)
+        if route is None:
             return
-        assistant = self._assistant()
+        assistant = route.assistant()
         if assistant is None:
             return
-        if self._notifier is not None:
-            self._notifier.remember(activity, self._identity.user(activity).key)
+        if route.notifier is not None:
+            await route.notifier.remember(activity, self._identity.user(activity).key)
         replies = assistant.welcome(self._identity.user(activity))
         if replies:
             await turn_context.send_activities([reply_activity(r) for r in replies])
@@ -131,8 +163,9 @@ class WissenslotseBot(ActivityHandler):
         account = activity.from_property
         if activity.channel_id != "msteams" or account is None or not account.id:
             return None
-        if account.id in self._emails:
-            return self._emails[account.id]
+        key = (tenant_of(activity) or "", account.id)
+        if key in self._emails:
+            return self._emails[key]
         email: str | None = None
         try:
             member = await asyncio.wait_for(
@@ -141,5 +174,5 @@ class WissenslotseBot(ActivityHandler):
             email = getattr(member, "email", None) or None
         except Exception as error:  # best effort; remembered so a failing roster costs once
             log.info("member lookup failed: %s", type(error).__name__)
-        self._emails[account.id] = email
+        self._emails[key] = email
         return email

@@ -3,6 +3,7 @@ conversation reference of their personal chat."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Protocol
@@ -15,16 +16,19 @@ from botbuilder.schema import (
     Activity,
     ConversationReference,
 )
-from cachetools import LRUCache
+from cachetools import LRUCache, TTLCache
 
 from bot.channel.bot_framework.activities import is_group, reply_activity
 from bot.turns import Reply
 
 log = logging.getLogger(__name__)
 
+SAVED_SECONDS = 600.0
+
 
 class ReferenceStore(Protocol):
-    """Where conversation references outlive the process (``bot.state.State``)."""
+    """Where conversation references outlive the process (``bot.state.StateStore``; its
+    calls block, they run in worker threads: with PostgreSQL they cross the network)."""
 
     def save_reference(self, user_key: str, reference_json: str) -> None: ...
 
@@ -33,8 +37,14 @@ class ReferenceStore(Protocol):
 
 class ConversationNotifier:
     """Sends replies outside a turn: to conversations seen before (reindex progress), and to
-    users by key through the conversation reference of their personal chat, kept in a
-    ``ReferenceStore`` so that proactive messages reach them after a restart too."""
+    users by key through the conversation reference of their personal chat.
+
+    The personal references live in a ``ReferenceStore`` (the state database): with several
+    replicas the user's last message may have reached another process, and after a restart
+    nothing is in memory. So the store is asked first (off the event loop); memory is only a
+    fallback when the store fails and a short-lived note of what was written, which spares a
+    write per message (kept ``SAVED_SECONDS``, so a reference another replica stored is not
+    ignored for long)."""
 
     def __init__(self, adapter: BotAdapter, app_id: str, capacity: int = 1000,
                  store: ReferenceStore | None = None) -> None:
@@ -42,14 +52,14 @@ class ConversationNotifier:
         self._app_id = app_id
         self._store = store
         self._references: LRUCache[str, ConversationReference] = LRUCache(maxsize=capacity)
-        # user key -> the id of their 1:1 chat with the bot (admin output goes there)
+        # user key -> the id of their 1:1 chat with the bot (without a store: admin output)
         self._personal: LRUCache[str, str] = LRUCache(maxsize=capacity)
-        self._saved: LRUCache[str, str] = LRUCache(maxsize=capacity)  # user key -> JSON
+        self._saved: TTLCache[str, str] = TTLCache(maxsize=capacity, ttl=SAVED_SECONDS)
 
     def use_store(self, store: ReferenceStore | None) -> None:
         self._store = store
 
-    def remember(self, activity: Activity, user_key: str | None = None) -> None:
+    async def remember(self, activity: Activity, user_key: str | None = None) -> None:
         """Keep the conversation's reference; ``user_key`` is the sender as the channel's
         identity policy believes it (never the activity's own claim on other channels than
         Teams), so nobody can take over another person's personal messages."""
@@ -58,35 +68,50 @@ class ConversationNotifier:
         self._references[key] = reference
         if not is_group(activity) and user_key:  # a group chat is no place for a personal one
             self._personal[user_key] = key
-            self._remember_user(user_key, reference)
+            await self._remember_user(user_key, reference)
 
-    def personal_conversation(self, user_key: str) -> str | None:
-        """The user's personal chat with the bot, if they wrote there since the start."""
+    async def personal_conversation(self, user_key: str) -> str | None:
+        """The user's personal chat with the bot: from the store (whichever replica they
+        wrote to, before or after a restart), else as seen by this process."""
+        reference = await self._reference_of(user_key)
+        if reference is not None:
+            self._references[reference.conversation.id] = reference  # for notify() below
+            return str(reference.conversation.id)
         conversation = self._personal.get(user_key)
         return conversation if conversation in self._references else None
 
-    def _remember_user(self, user_key: str, reference: ConversationReference) -> None:
+    async def _remember_user(self, user_key: str, reference: ConversationReference) -> None:
         data = json.dumps(reference.serialize(), sort_keys=True)
         if self._saved.get(user_key) == data:
             return  # unchanged: no write per message
         if self._store is not None:
             try:
-                self._store.save_reference(user_key, data)
+                await asyncio.to_thread(self._store.save_reference, user_key, data)
             except Exception:  # the answer matters more than a later notification
                 log.exception("could not store a conversation reference")
                 return  # not remembered as saved: the next message tries again
         self._saved[user_key] = data
 
-    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
-        data = self._saved.get(user_key)
-        if data is None and self._store is not None:
-            data = self._store.reference_of(user_key)
+    async def _reference_of(self, user_key: str) -> ConversationReference | None:
+        data: str | None = None
+        if self._store is not None:
+            try:
+                data = await asyncio.to_thread(self._store.reference_of, user_key)
+            except Exception as error:  # the store is down: what this process saw still works
+                log.warning("conversation reference not read (%s)", type(error).__name__)
         if data is None:
-            return False
+            data = self._saved.get(user_key)
+        if data is None:
+            return None
         try:
-            reference = ConversationReference.deserialize(json.loads(data))
+            return ConversationReference.deserialize(json.loads(data))
         except Exception:
             log.warning("stored conversation reference unreadable; dropped")
+            return None
+
+    async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
+        reference = await self._reference_of(user_key)
+        if reference is None:
             return False
         await self._send(reference, replies)
         return True

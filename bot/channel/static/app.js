@@ -200,7 +200,7 @@
     if (value) body.value = value;
     if (personSelect.value) body.person = personSelect.value;
     try {
-      const response = await fetch("/api/chat", { method: "POST", headers: headers(), body: JSON.stringify(body) });
+      const response = await fetch("api/chat", { method: "POST", headers: headers(), body: JSON.stringify(body) });
       if (response.status === 401) throw new Error("Bitte geben Sie den Zugangsschlüssel ein.");
       const data = await response.json();
       pending.remove();
@@ -214,14 +214,14 @@
 
   async function pollInbox() {
     try {
-      const response = await fetch("/api/chat/inbox?session=" + session, { headers: headers() });
+      const response = await fetch("api/chat/inbox?session=" + session, { headers: headers() });
       if (response.ok) (await response.json()).replies.forEach((reply) => show(renderReply(reply)));
     } catch (error) { /* the next poll tries again */ }
   }
 
   async function configure() {
     try {
-      const config = await (await fetch("/api/chat/config")).json();
+      const config = await (await fetch("api/chat/config")).json();
       tokenRequired = !!config.token_required;
       tokenInput.hidden = !tokenRequired;
       if (config.person_choice && config.people && config.people.length) {

@@ -323,7 +323,7 @@ class PersonalNotifier(RecordingNotifier):
         super().__init__()
         self.personal = personal
 
-    def personal_conversation(self, user_key: str) -> str | None:
+    async def personal_conversation(self, user_key: str) -> str | None:
         return self.personal.get(user_key)
 
 
@@ -453,3 +453,13 @@ def test_a_reload_that_reads_no_people_keeps_the_previous_directory(
     assistant._reload_directory = lambda: (good, {})
     assistant.reload_directory()
     assert assistant.directory.people == good.people  # a good reload is taken
+
+
+def test_a_forged_card_action_does_not_reach_the_log(
+    assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.assistant"):
+        reply = ask(assistant, "", value={"action": "Wie melde ich den Hund von Frau Schneider ab"})
+    assert reply.data["kind"] == "invalid_action"
+    assert "unknown action" in caplog.text
+    assert "Schneider" not in caplog.text and "Hund" not in caplog.text

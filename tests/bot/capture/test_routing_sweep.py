@@ -66,3 +66,28 @@ def test_open_questions_are_delivered_n_of_n_after_a_restart(capture_settings: A
                if r.data.get("kind") == "routed_question"]
     assert sorted(arrived) == sorted(set(arrived)) and len(arrived) == 10
     print(f"routed questions delivered after a restart: {len(arrived)} of 10")
+
+
+def test_a_replica_skips_the_pass_while_another_sweeps(
+        desk: tuple[Any, RecordingNotifier]) -> None:
+    """Two replicas sweeping at once would each send the same question: the pass takes the
+    replicas' lock (a file beside the SQLite state here), the second one skips."""
+    from bot.capture.routing_sweep import sweep_once
+    from bot.state.locks import replica_lock
+
+    assistant, notifier = desk
+    press(assistant, PAULA, {"action": "frage_weiterleiten", "question": QUESTION,
+                             "department": "Steueramt"})
+    say(assistant, UWE, "hallo")
+    other = replica_lock(assistant.settings, "routing-sweep:town")  # the other replica's
+    mine = replica_lock(assistant.settings, "routing-sweep:town")
+    assert other.acquire()
+    try:
+        assert asyncio.run(sweep_once(assistant.routing, mine)) is None
+        assert not assistant.state.routed_questions("open")[0].delivered
+    finally:
+        other.release()
+    assert asyncio.run(sweep_once(assistant.routing, mine)) == {
+        "delivered": 1, "moved": 0, "reminded": 0}
+    assert mine.acquire()  # released after the pass
+    mine.release()

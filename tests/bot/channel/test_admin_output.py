@@ -73,3 +73,30 @@ def test_without_a_personal_chat_the_channel_gets_only_a_note(tmp_path: Path) ->
     connector = asyncio.run(_conversation(tmp_path, personal_first=False))
     assert _texts_in(connector, CHANNEL) == [texts.WRITE_PERSONALLY]
     assert all("Kur" not in str(r.activity) for r in connector.received)
+
+
+def test_the_personal_chat_seen_by_another_replica_is_found_in_the_store(
+        tmp_path: Path) -> None:
+    """Replica A saw the admin's personal chat; the channel message reaches replica B (same
+    state database, nothing in B's memory): B still sends the report there."""
+    settings, first = _assistant(tmp_path)
+    _, second = _assistant(tmp_path)  # same state file, own process state
+    connector = FakeConnector()
+
+    async def scenario() -> None:
+        async with serve(connector.app) as url, serve(create_app(settings, first)) as a_url, \
+                serve(create_app(settings, second)) as b_url, aiohttp.ClientSession() as http:
+            personal = teams_message(url, "hilfe", conversation_id=PERSONAL)
+            async with http.post(f"{a_url}/api/messages", json=personal) as response:
+                assert response.status == 201
+            channel = teams_message(url, "<at>Wissenslotse</at> lücken",
+                                    conversation_type="channel", conversation_id=CHANNEL,
+                                    entities=[bot_mention()], activity_id="2")
+            async with http.post(f"{b_url}/api/messages", json=channel) as response:
+                assert response.status == 201
+
+    asyncio.run(scenario())
+    assert _texts_in(connector, CHANNEL) == [texts.SENT_PERSONALLY]
+    personal = [r.activity for r in connector.received
+                if r.conversation_id == PERSONAL and r.activity.get("type") == "message"]
+    assert "Kur" in str(personal[-1]) and texts.GAPS_TITLE in str(personal[-1])

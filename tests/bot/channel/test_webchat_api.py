@@ -57,7 +57,7 @@ def test_page_and_static_files_are_served_without_a_cdn(local_settings: Settings
     statuses = [s for s, _ in results]
     assert statuses == [200, 200, 200, 404, 404, 200]
     page = results[0][1]
-    assert "/static/app.js" in page and "http://" not in page and "https://" not in page
+    assert "static/app.js" in page and "http://" not in page and "https://" not in page
     assert "https://" not in results[1][1]
     assert results[5][1]["people"] == [{"id": "bschneider", "name": "Birgit Schneider"}]
 
@@ -262,3 +262,32 @@ def test_token_header_that_is_no_utf8_is_a_401_not_a_500(tmp_path: Any) -> None:
             return answer
 
     assert asyncio.run(raw()).startswith(b"HTTP/1.1 401")
+
+
+def test_the_inbox_is_read_on_another_replica(local_settings: Settings) -> None:
+    """A message to a web-chat session sent by one replica reaches the page when its poll
+    lands on the other one (both on one state), and only once."""
+    from bot.state import State
+
+    first, second = FakeAssistant(), FakeAssistant()
+    first.state = State(local_settings.state_db)  # type: ignore[attr-defined]
+    second.state = State(local_settings.state_db)  # type: ignore[attr-defined]
+
+    async def scenario() -> list[tuple[int, Any]]:
+        async with serve(create_app(local_settings, first)), \
+                serve(create_app(local_settings, second)) as url_two, \
+                aiohttp.ClientSession() as http:
+            assert first.notifier is not None
+            await first.notifier.notify("web:s1", [Reply("Neuindexierung fertig", None,
+                                                         {"reindex": "done"})])
+            results = []
+            for _ in range(2):
+                async with http.get(f"{url_two}/api/chat/inbox?session=s1") as response:
+                    results.append((response.status, await response.json()))
+            return results
+
+    (status, body), (_, again) = asyncio.run(scenario())
+    assert status == 200
+    assert body["replies"] == [{"text": "Neuindexierung fertig", "card": None,
+                                "data": {"reindex": "done"}}]
+    assert again["replies"] == []
