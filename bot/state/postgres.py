@@ -84,9 +84,10 @@ class PostgresState(SqlState):
     shared_by_replicas = True
 
     def __init__(self, url: str, schema: str = DEFAULT_SCHEMA, *, pool_size: int = 8,
-                 connect_timeout: float = 10.0) -> None:
+                 connect_timeout: float = 10.0, wait_timeout: float = 30.0) -> None:
         self.url = url
         self.schema = schema
+        self._wait_ms = max(1, int(wait_timeout * 1000))
         self._write_lock = lock_key("write", schema)
         self._pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
@@ -114,6 +115,14 @@ class PostgresState(SqlState):
 
     def _configure(self, connection: psycopg.Connection[Any]) -> None:
         connection.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        # No call waits for ever: a lock (another replica's write, hung mid-transaction) or a
+        # statement gives up after ``wait_timeout`` (as SQLite's busy timeout), and the server
+        # ends a transaction its client left idle, which frees the write lock it held.
+        for setting, value in (("lock_timeout", self._wait_ms),
+                               ("statement_timeout", self._wait_ms),
+                               ("idle_in_transaction_session_timeout", 2 * self._wait_ms)):
+            connection.execute(sql.SQL("SET {} = {}").format(sql.Identifier(setting),
+                                                             sql.Literal(value)))
 
     @contextmanager
     def _connect(self) -> Iterator[QmarkConnection]:
