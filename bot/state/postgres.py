@@ -33,7 +33,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.directory import StateError
-from bot.state.dialect import POSTGRES
+from bot.state.dialect import POSTGRES, Connection
 from bot.state.records import SqlState
 from bot.state.schema import SCHEMA_VERSION, upgrade
 
@@ -57,6 +57,10 @@ class QmarkConnection:
         if not parameters:  # without parameters psycopg sends the text as it is
             return self.raw.execute(statement)
         return self.raw.execute(_pyformat(statement), tuple(parameters))  # type: ignore[arg-type]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def lock_key(purpose: str, schema: str) -> int:
@@ -134,6 +138,25 @@ class PostgresState(SqlState):
         with self._pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._write_lock,))
             yield QmarkConnection(connection)
+
+    def table_names(self) -> list[str]:
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name", (self.schema,)).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def _after_copy(self, connection: Connection, tables: list[str]) -> None:
+        """Generated ids go on after the copied ones (explicit ids do not move a sequence)."""
+        identities = connection.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE "
+            "table_schema = ? AND is_identity = 'YES'", (self.schema,)).fetchall()
+        for table, column in identities:
+            if table in tables:  # names from this schema's own catalogue, quoted anyway
+                connection.execute(
+                    f"SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX("
+                    f"{_quote(column)}) FROM {_quote(table)}), 0) + 1, false)",
+                    (f"{_quote(self.schema)}.{_quote(table)}", column))
 
     def _migrate(self) -> None:
         with self._pool.connection() as connection, connection.transaction():
