@@ -8,6 +8,7 @@ Examples:
   python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
   python -m bot datenschutz export --person bschneider
   python -m bot config-reference --check
+  python -m bot zustand kopieren --von var/state.sqlite --nach postgresql://bot@db/wl
   python -m bot reindex                      # python -m indexer build with the bot's settings
 
 Many towns (WISSENSLOTSE_TENANTS_FILE, docs/tenants.md): every command but serve and
@@ -62,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.state.cli import main as privacy_main
 
         return privacy_main(argv[1:])
+    if argv[:1] == ["zustand"]:
+        from bot.state.transfer import main as transfer_main
+
+        return transfer_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
@@ -155,6 +160,8 @@ def _parser() -> argparse.ArgumentParser:
                         "with a tenants file)")
     commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
                         "DSGVO; see: python -m bot datenschutz --help)")
+    commands.add_parser("zustand", help="copy a state to another backend, e.g. SQLite to "
+                        "PostgreSQL (see: python -m bot zustand kopieren --help)")
     return parser
 
 
