@@ -7,6 +7,7 @@ Examples:
   python -m bot luecken --help
   python -m bot kalibrieren --questions knowledge_base/fragen.jsonl
   python -m bot datenschutz export --person bschneider
+  python -m bot zustand kopieren --von var/state.sqlite --nach postgresql://bot@db/wl
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.state.cli import main as privacy_main
 
         return privacy_main(argv[1:])
+    if argv[:1] == ["zustand"]:
+        from bot.state.transfer import main as transfer_main
+
+        return transfer_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
@@ -75,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="calibrate the answer gate on your own questions (see --help)")
     commands.add_parser("datenschutz", help="export or delete a person's data (Art. 15/17 "
                         "DSGVO; see: python -m bot datenschutz --help)")
+    commands.add_parser("zustand", help="copy a state to another backend, e.g. SQLite to "
+                        "PostgreSQL (see: python -m bot zustand kopieren --help)")
     return parser
 
 

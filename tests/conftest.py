@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
+from types import FrameType
 
 import pytest
 
@@ -14,10 +16,19 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     """One PostgreSQL cluster for the whole session (skipped without the binaries, failed in
     CI); stopped and deleted at the end."""
     cluster = PostgresCluster(require_postgres_bin()).start()
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is signal.SIG_DFL:  # a killed test run still stops its server (teardown runs)
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         yield cluster
     finally:
         cluster.stop()
+        if previous is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 @pytest.fixture(scope="session")

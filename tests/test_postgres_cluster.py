@@ -4,12 +4,20 @@ without the binaries on a developer's machine, a failure in CI."""
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests import postgres
 from tests.postgres import PostgresCluster
+from tests.postgres import require_postgres_bin as postgres_bin_or_skip
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_cluster_is_real_and_not_run_by_root(postgres_cluster: PostgresCluster) -> None:
@@ -39,3 +47,37 @@ def test_missing_binaries_skip_locally_and_fail_in_ci(monkeypatch: pytest.Monkey
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="apt-get install -y postgresql"):
         postgres.require_postgres_bin()
+
+
+def test_a_terminated_test_run_stops_its_server(tmp_path: Path) -> None:
+    """`kill <pytest>` (SIGTERM) still runs the session teardown: no server is left behind on
+    a machine many engineers share."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "test_waits.py").write_text(
+        "import time\n\n"
+        "def test_waits(postgres_cluster):\n"
+        "    print('DATA', postgres_cluster.root, flush=True)\n"
+        "    time.sleep(120)\n", encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "conftest.py", folder / "conftest.py")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
+         "--rootdir", str(folder), str(folder / "test_waits.py")],
+        cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert run.stdout is not None
+    root = None
+    for line in run.stdout:
+        if line.startswith("DATA "):
+            root = Path(line.split()[1])
+            break
+    assert root is not None and (root / "data" / "postmaster.pid").exists()
+    run.send_signal(signal.SIGTERM)
+    run.communicate(timeout=120)
+    left_behind = root.exists()
+    if left_behind:  # stop it here, so a failing test leaves nothing running either
+        leftover = PostgresCluster.__new__(PostgresCluster)
+        leftover.root, leftover.data = root, root / "data"
+        leftover.bin_dir, leftover._as_user = postgres_bin_or_skip(), os.geteuid() == 0
+        leftover.stop()
+    assert not left_behind, "the cluster of the terminated run was left behind"

@@ -33,7 +33,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.directory import StateError
-from bot.state.dialect import POSTGRES
+from bot.state.dialect import POSTGRES, Connection
 from bot.state.records import SqlState
 from bot.state.schema import SCHEMA_VERSION, upgrade
 
@@ -57,6 +57,10 @@ class QmarkConnection:
         if not parameters:  # without parameters psycopg sends the text as it is
             return self.raw.execute(statement)
         return self.raw.execute(_pyformat(statement), tuple(parameters))  # type: ignore[arg-type]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def lock_key(purpose: str, schema: str) -> int:
@@ -84,9 +88,10 @@ class PostgresState(SqlState):
     shared_by_replicas = True
 
     def __init__(self, url: str, schema: str = DEFAULT_SCHEMA, *, pool_size: int = 8,
-                 connect_timeout: float = 10.0) -> None:
+                 connect_timeout: float = 10.0, wait_timeout: float = 30.0) -> None:
         self.url = url
         self.schema = schema
+        self._wait_ms = max(1, int(wait_timeout * 1000))
         self._write_lock = lock_key("write", schema)
         self._pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
@@ -114,6 +119,14 @@ class PostgresState(SqlState):
 
     def _configure(self, connection: psycopg.Connection[Any]) -> None:
         connection.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        # No call waits for ever: a lock (another replica's write, hung mid-transaction) or a
+        # statement gives up after ``wait_timeout`` (as SQLite's busy timeout), and the server
+        # ends a transaction its client left idle, which frees the write lock it held.
+        for setting, value in (("lock_timeout", self._wait_ms),
+                               ("statement_timeout", self._wait_ms),
+                               ("idle_in_transaction_session_timeout", 2 * self._wait_ms)):
+            connection.execute(sql.SQL("SET {} = {}").format(sql.Identifier(setting),
+                                                             sql.Literal(value)))
 
     @contextmanager
     def _connect(self) -> Iterator[QmarkConnection]:
@@ -125,6 +138,25 @@ class PostgresState(SqlState):
         with self._pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._write_lock,))
             yield QmarkConnection(connection)
+
+    def table_names(self) -> list[str]:
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name", (self.schema,)).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def _after_copy(self, connection: Connection, tables: list[str]) -> None:
+        """Generated ids go on after the copied ones (explicit ids do not move a sequence)."""
+        identities = connection.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE "
+            "table_schema = ? AND is_identity = 'YES'", (self.schema,)).fetchall()
+        for table, column in identities:
+            if table in tables:  # names from this schema's own catalogue, quoted anyway
+                connection.execute(
+                    f"SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX("
+                    f"{_quote(column)}) FROM {_quote(table)}), 0) + 1, false)",
+                    (f"{_quote(self.schema)}.{_quote(table)}", column))
 
     def _migrate(self) -> None:
         with self._pool.connection() as connection, connection.transaction():

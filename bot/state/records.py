@@ -53,6 +53,12 @@ class SqlState(CaptureStore, RoutingStore, InboxStore):
     def close(self) -> None:
         """Release connections (PostgreSQL's pool); SQLite opens one per call."""
 
+    def table_names(self) -> list[str]:  # from the backend
+        raise NotImplementedError
+
+    def _after_copy(self, connection: Connection, tables: list[str]) -> None:
+        """After rows were inserted with their ids (``bot.state.transfer``)."""
+
     # --- absences --------------------------------------------------------------------------
 
     def add_absence(

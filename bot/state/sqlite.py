@@ -73,6 +73,12 @@ class State(SqlState):
                 raise
             connection.execute("COMMIT")
 
+    def table_names(self) -> list[str]:
+        with self._connect() as connection:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                      "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+        return [str(row[0]) for row in rows]
+
     def _migrate(self) -> None:
         with self._connect() as connection:
             mode = _enter_wal(connection)

@@ -193,3 +193,35 @@ def test_connections_dropped_by_the_server_are_replaced(postgres_database: str) 
         assert len(state.unanswered()) == 2
     finally:
         state.close()
+
+
+def test_a_write_lock_held_elsewhere_times_out_instead_of_hanging(
+    postgres_database: str,
+) -> None:
+    """Another replica hung in the middle of a write holds the namespace's write lock: this
+    replica's write gives up after its wait timeout (the turn gets an apology), never hangs."""
+    from bot.state.postgres import lock_key
+
+    state = PostgresState(postgres_database, wait_timeout=0.5)
+    outcome: list[BaseException | None] = []
+    try:
+        with psycopg.connect(postgres_database) as other, other.transaction():
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("write", "public"),))
+
+            def write() -> None:
+                try:
+                    state.record_unanswered("wartet?", "aad-1")
+                    outcome.append(None)
+                except BaseException as error:  # noqa: BLE001 - collected for the assertion
+                    outcome.append(error)
+
+            writer = threading.Thread(target=write, daemon=True)
+            writer.start()
+            writer.join(60)
+            assert not writer.is_alive(), "the write hangs on the lock"
+        assert len(outcome) == 1 and isinstance(
+            outcome[0], (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled))
+        state.record_unanswered("danach", "aad-1")  # the lock is free again: writes go on
+        assert state.unanswered() == [("danach", 1)]
+    finally:
+        state.close()
