@@ -76,8 +76,10 @@ def _days(first: date, last: date) -> str:
 
 
 async def _say(http: aiohttp.ClientSession, bot: BotProcess, person: str | None,
-               text: str) -> list[dict[str, Any]]:
+               text: str, value: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     body: dict[str, Any] = {"session": f"s-{person or 'gast'}", "text": text}
+    if value is not None:
+        body["value"] = value
     if person:
         body["person"] = person
     async with http.post(f"{bot.url}/api/chat", json=body,
@@ -140,6 +142,11 @@ async def _absence_on_one_changes_the_answer_of_two(one: BotProcess, two: BotPro
         after = await _say(http, two, None, QUESTION)
         assert _responsible(after) != "Tobias Koch"
         assert "Tobias Koch ist bis" in after[0]["text"]
+        # the 👍 under replica 2's answer, pressed when the next request reaches replica 1
+        vote = {"action": "feedback", "answer_id": after[0]["data"]["answer"]["answer_id"],
+                "vote": "up"}
+        thanks = await _say(http, one, None, "", vote)
+        assert thanks[0]["text"] == texts.FEEDBACK_THANKS_UP, thanks
 
 
 def _reindex_runs_once_and_both_switch(one: BotProcess, two: BotProcess, kb: Path,
