@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 
+from bot.directory.holidays import Holidays, check_extra, check_land
 from indexer.settings import IndexSettings
 
 
@@ -74,8 +75,17 @@ class Settings(IndexSettings):
     )
     routing_reminder_days: int = Field(
         2, ge=1, le=30,
-        description="working days (Mon-Fri) a routed question waits before its holder is "
-        "reminded (issue 12); reminded again after as many days",
+        description="working days (Mon-Fri without public holidays) a routed question waits "
+        "before its holder is reminded (issue 12); reminded again after as many days",
+    )
+    holiday_land: str = Field(
+        "", description="two-letter code of the Land (NW, BY, ...) whose public holidays count "
+        "besides the federal ones; empty: federal holidays only",
+    )
+    extra_holidays: list[str] = Field(
+        default_factory=list,
+        description="further days off (JSON list of MM-DD every year or YYYY-MM-DD once), "
+        "e.g. Rosenmontag or a holiday only part of the Land keeps",
     )
     gap_leaving_days: int = Field(180, description="horizon of the leaving-people report")
     gap_review_days: int = Field(365, description="documents older than this count as stale")
@@ -89,6 +99,21 @@ class Settings(IndexSettings):
         description="key that signs /bericht links (at least 32 characters); default: a random "
         "key kept beside the state database. Set it when several replicas serve.",
     )
+
+    @field_validator("holiday_land")
+    @classmethod
+    def _known_land(cls, value: str) -> str:
+        return check_land(value)
+
+    @field_validator("extra_holidays")
+    @classmethod
+    def _real_dates(cls, value: list[str]) -> list[str]:
+        return check_extra(value)
+
+    @property
+    def holidays(self) -> Holidays:
+        """The days that do not count as working days (reminders of routed questions)."""
+        return Holidays(self.holiday_land, tuple(self.extra_holidays))
 
     @property
     def local_mode(self) -> bool:
