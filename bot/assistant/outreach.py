@@ -4,6 +4,7 @@ and a reindex that reports its end in a conversation."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +39,7 @@ class Outreach:
         if send is None:
             return False
         delivered = False
-        for key in self.state.user_keys_of(person_id):
+        for key in await asyncio.to_thread(self.state.user_keys_of, person_id):
             try:
                 delivered = bool(await send(key, replies)) or delivered
             except Exception:  # one unreachable chat must not stop the others

@@ -9,6 +9,7 @@ gets a German message and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -64,10 +65,12 @@ class RoutingDesk:
         if task is None:
             intro = texts.TASK_GONE if value.get("task") else texts.PICK_DEPARTMENT
             return [self._department_choice(question, intro)]
-        contact = directory.who_handles(task.id, self.host.today()).contact
+        today = directory.who_handles(task.id, self.host.today())
+        contact = today.contact
         if contact is None:
             return [_say(texts.NO_ONE.format(task=task.name), "routed_nobody")]
-        role = texts.ROLE_RESPONSIBLE.format(task=task.name)
+        role = (texts.ROLE_ALL_AWAY if today.all_away else texts.ROLE_RESPONSIBLE).format(
+            task=task.name)
         return await self._send(turn, user, question, task, task.department, contact, role)
 
     def _task(self, task_id: Any, user: Person | None) -> Task | None:
@@ -119,7 +122,7 @@ class RoutingDesk:
         reply = self.question_reply(row, title)
         delivered = bool(await self.host.notify_person(row.assignee, [reply]))
         if delivered:
-            self.host.state.mark_delivered(row.id, reminded)
+            await asyncio.to_thread(self.host.state.mark_delivered, row.id, reminded)
         return delivered
 
     def question_reply(self, row: RoutedRow, title: str, answer: str = "") -> Reply:

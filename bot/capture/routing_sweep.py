@@ -2,28 +2,25 @@
 no chat yet, move a question on when its holder is absent today (the task's chain again,
 ``Directory.who_handles``), and remind after ``routing_reminder_days`` working days.
 
-Working days are Monday to Friday; public holidays are not known here (they count).
+Working days are Monday to Friday without the public holidays of ``settings.holidays``
+(federal, the configured Land's, extra dates: ``bot.directory.holidays``). Every read and
+write of the state database runs in a worker thread: the pass never holds the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
+from bot.directory.holidays import working_days_between
 from bot.state.routing import RoutedRow
 from bot.texts import routing as texts
 
 log = logging.getLogger(__name__)
 
-
-def working_days_between(start: date, end: date) -> int:
-    """Mondays to Fridays after ``start`` up to and including ``end``."""
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        days += day.weekday() < 5
-    return days
+__all__ = ["sweep", "sweep_periodically", "working_days_between"]
 
 
 async def sweep(desk: Any) -> dict[str, int]:
@@ -31,24 +28,30 @@ async def sweep(desk: Any) -> dict[str, int]:
     host = desk.host
     today = host.today()
     counts = {"delivered": 0, "moved": 0, "reminded": 0}
-    for row in host.state.routed_questions("open"):
-        moved = _move_on(host, row, today)
-        if moved is not None:
-            away = desk._name(row.assignee)
-            row = host.state.routed(row.id)
-            counts["moved"] += 1
-            if await desk.deliver(row, texts.MOVED_TITLE.format(name=away)):
-                counts["delivered"] += 1
-            continue
-        if not row.delivered:
-            counts["delivered"] += await desk.deliver(row, texts.INCOMING_TITLE)
-            continue
-        waited = working_days_between(_day(row.reminded_at or row.created_at), today)
-        if waited >= host.settings.routing_reminder_days:
-            title = texts.REMINDER_TITLE.format(days=waited)
-            counts["reminded"] += await desk.deliver(row, title, reminded=True)
+    for row in await asyncio.to_thread(host.state.routed_questions, "open"):
+        await _one(desk, row, today, counts)
     log.info("routed questions swept: %s", counts)
     return counts
+
+
+async def _one(desk: Any, row: RoutedRow, today: date, counts: dict[str, int]) -> None:
+    host = desk.host
+    moved = await asyncio.to_thread(_move_on, host, row, today)
+    if moved is not None:
+        away = desk._name(row.assignee)
+        counts["moved"] += 1
+        current = await asyncio.to_thread(host.state.routed, row.id)
+        if await desk.deliver(current, texts.MOVED_TITLE.format(name=away)):
+            counts["delivered"] += 1
+        return
+    if not row.delivered:
+        counts["delivered"] += await desk.deliver(row, texts.INCOMING_TITLE)
+        return
+    waited = working_days_between(_day(row.reminded_at or row.created_at), today,
+                                  host.settings.holidays)
+    if waited >= host.settings.routing_reminder_days:
+        title = texts.REMINDER_TITLE.format(days=waited)
+        counts["reminded"] += await desk.deliver(row, title, reminded=True)
 
 
 def _move_on(host: Any, row: RoutedRow, today: date) -> str | None:
@@ -78,8 +81,6 @@ SWEEP_SECONDS = 30 * 60  # reminders count working days; half an hour is prompt 
 async def sweep_periodically(desk: Any, seconds: float = SWEEP_SECONDS) -> None:
     """The app's task: a pass at start-up (questions left open before a restart), then
     every ``seconds``; a failing pass is logged and the next one runs."""
-    import asyncio
-
     while True:
         try:
             await sweep(desk)

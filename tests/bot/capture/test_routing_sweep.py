@@ -1,9 +1,12 @@
 """The periodic pass: a question waits for a holder without chat and arrives once they
-write; it moves on when its holder becomes absent; reminders after working days."""
+write; it moves on when its holder becomes absent; reminders after working days (public
+holidays not counted); its database work never holds the event loop."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -66,3 +69,69 @@ def test_open_questions_are_delivered_n_of_n_after_a_restart(capture_settings: A
                if r.data.get("kind") == "routed_question"]
     assert sorted(arrived) == sorted(set(arrived)) and len(arrived) == 10
     print(f"routed questions delivered after a restart: {len(arrived)} of 10")
+
+
+def _stamp(settings: Any, routed_id: str, created: str) -> None:
+    with sqlite3.connect(settings.state_db) as db:
+        db.execute("UPDATE routed_questions SET created_at = ? WHERE id = ?",
+                   (created, routed_id))
+
+
+def test_reminder_counts_no_public_holiday(desk: tuple[Any, RecordingNotifier]) -> None:
+    """Asked on the Thursday before Easter 2026: Good Friday and Easter Monday are not working
+    days, so on Tuesday one day has passed (not three) and the reminder (after 2) waits."""
+    assistant, notifier = desk
+    say(assistant, UWE, "hallo")
+    press(assistant, PAULA, {"action": "frage_weiterleiten", "question": QUESTION,
+                             "department": "Steueramt"})
+    [row] = assistant.state.routed_questions("open")
+    _stamp(assistant.settings, row.id, "2026-04-02T09:00:00+00:00")
+    assistant.today = lambda: date(2026, 4, 7)
+    assert asyncio.run(sweep(assistant.routing))["reminded"] == 0
+    assistant.today = lambda: date(2026, 4, 8)
+    assert asyncio.run(sweep(assistant.routing))["reminded"] == 1
+    reminder = [r for r in notifier.for_user(UWE.key) if r.data.get("kind") == "routed_question"]
+    assert "seit 2 Arbeitstagen" in reminder[-1].text and QUESTION in reminder[-1].text
+    assert asyncio.run(sweep(assistant.routing))["reminded"] == 0  # counted from the reminder
+
+
+def _needs_free_loop(loop: asyncio.AbstractEventLoop, method: Callable[..., Any],
+                     free: list[bool]) -> Callable[..., Any]:
+    """``method`` that first asks the event loop to run a step: answered at once from a
+    worker thread, it waits out its timeout when called on the loop's own thread."""
+    def blocking(*args: Any) -> Any:
+        step = asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop)
+        try:
+            step.result(timeout=3)
+            free.append(True)
+        except TimeoutError:
+            free.append(False)
+        return method(*args)
+
+    return blocking
+
+
+def test_sweep_does_its_database_work_off_the_event_loop(
+        desk: tuple[Any, RecordingNotifier]) -> None:
+    assistant, notifier = desk
+    say(assistant, TOM, "hallo")
+    press(assistant, PAULA, {"action": "frage_weiterleiten", "question": QUESTION,
+                             "department": "Steueramt"})  # waits for Uwe
+    press(assistant, PAULA, {"action": "frage_weiterleiten", "question": QUESTION + " (2)",
+                             "task": "hundesteuer"})  # to Tom, then Tom becomes absent
+    say(assistant, UWE, "hallo")
+    day = assistant.today()
+    assistant.state.add_absence("tkoch", day, day, None, "tkoch")
+    assistant.reload_absences()
+    state, free = assistant.state, []
+
+    async def scenario() -> dict[str, int]:
+        loop = asyncio.get_running_loop()
+        for name in ("routed_questions", "routed", "reassign_routed", "mark_delivered",
+                     "user_keys_of"):
+            setattr(state, name, _needs_free_loop(loop, getattr(state, name), free))
+        return await sweep(assistant.routing)
+
+    counts = asyncio.run(scenario())
+    assert counts == {"delivered": 2, "moved": 1, "reminded": 0}
+    assert len(free) >= 6 and all(free), free
