@@ -8,6 +8,7 @@ The front matter comes from the directory only; question and answer land in the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ async def adopt(desk: Any, user: Person | None, routed_id: Any) -> list[Reply]:
     folder = department_folder(task.department, host.docs_meta or {})
     target = f"{folder}/faq_{_safe(task.id)}.md"
     base = _existing(host.settings, target)
-    markdown = faq_document(base, task, row, host.today().isoformat())
+    groups = faq_groups(task, host.docs_meta or {})
+    markdown = faq_document(base, task, row, host.today().isoformat(), groups)
     draft_id = handover.drafts.create(row.id, target, task.department, user.id, markdown,
                                       kind=FAQ_KIND)
     reviewers = reviewers_for(host.directory, task.department, user, handover.admin_check)
@@ -59,8 +61,21 @@ async def adopt(desk: Any, user: Person | None, routed_id: Any) -> list[Reply]:
     return [Reply("\n\n".join(lines), data={"kind": "routed_draft", "draft": draft_id})]
 
 
-def faq_document(base: str | None, task: Task, row: RoutedRow, day: str) -> str:
-    """``base`` (the released FAQ document) with one more entry, or a new document."""
+def faq_groups(task: Task, docs_meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """Who may read the task's FAQ: the task's groups; for an open task whose documents are
+    all restricted, their groups (an answer about a restricted procedure stays restricted)."""
+    if task.groups:
+        return task.groups
+    metas = [docs_meta[s] for s in task.documents if s in docs_meta]
+    if not metas or any(not meta.groups for meta in metas):
+        return ()
+    return tuple(dict.fromkeys(g for meta in metas for g in meta.groups))
+
+
+def faq_document(base: str | None, task: Task, row: RoutedRow, day: str,
+                 groups: tuple[str, ...] = ()) -> str:
+    """``base`` (the released FAQ document, whose front matter stays) with one more entry,
+    or a new document readable by ``groups`` (empty: everybody)."""
     entry = f"## {neutralise(' '.join(row.question.split()))}\n\n{neutralise(row.answer or '')}\n"
     if base is not None and base.startswith("---"):
         return base.rstrip("\n") + "\n\n" + entry
@@ -70,7 +85,7 @@ def faq_document(base: str | None, task: Task, row: RoutedRow, day: str) -> str:
         "zustaendig": task.responsible,
         "vertretung": list(task.deputies),
         "stichwoerter": list(task.keywords),
-        "zugriff": list(task.groups),  # a restricted task's FAQ stays restricted
+        "zugriff": list(groups),  # a restricted task's FAQ stays restricted
         "abteilung": task.department,
         "dokumenttyp": "faq",
         "zuletzt_geprueft": day,
@@ -78,6 +93,23 @@ def faq_document(base: str | None, task: Task, row: RoutedRow, day: str) -> str:
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
     title = neutralise(texts.FAQ_TITLE.format(task=task.name))
     return f"---\n{head}---\n\n# {title}\n\n{texts.FAQ_INTRO}\n\n{entry}"
+
+
+def pending_review(host: Any, draft: Any) -> Reply | None:
+    """``freigaben``: the review card of a pending FAQ draft (None when its question, task
+    or author is gone from the state or the directory)."""
+    row = host.state.routed(draft.origin_id)
+    author = host.directory.person(draft.author)
+    task = host.directory.task(row.task_id) if row and row.task_id else None
+    if row is None or author is None or task is None:
+        return None
+    return _review(host.handover, draft.id, author, task, row, draft.target.split("/", 1)[0])
+
+
+def task_of(host: Any, draft: Any) -> Task | None:
+    """The task a FAQ draft belongs to (through its routed question)."""
+    row = host.state.routed(draft.origin_id)
+    return host.directory.task(row.task_id) if row and row.task_id else None
 
 
 def _existing(settings: Any, target: str) -> str | None:

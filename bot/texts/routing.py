@@ -31,6 +31,8 @@ UNREACHABLE = ("{name} ({role}) hat noch nie mit dem Wissenslotsen geschrieben, 
                "offen und geht an {name}, sobald {name} mir einmal schreibt.")
 ROLE_RESPONSIBLE = "heute zuständig für „{task}“"
 ROLE_HEAD = "Leitung {department}"
+ROLE_ALL_AWAY = ("vertritt „{task}“ heute, weil die Zuständigen und ihre Vertretungen abwesend "
+                 "sind")
 
 INCOMING_TITLE = "Eine Frage an Sie"
 INCOMING_FROM = "{asker} fragt{about}:"
