@@ -125,6 +125,17 @@ class RoutingDesk:
             await asyncio.to_thread(self.host.state.mark_delivered, row.id, reminded)
         return delivered
 
+    async def deliver_waiting(self, person_id: str) -> int:
+        """The person wrote (first time since the start): deliver the questions that waited
+        for a chat with them; a failure is logged and left to the periodic sweep."""
+        try:
+            rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
+            waiting = [r for r in rows if r.assignee == person_id and not r.delivered]
+            return sum([await self.deliver(row, texts.INCOMING_TITLE) for row in waiting])
+        except Exception:
+            log.exception("waiting routed questions not delivered")
+            return 0
+
     def question_reply(self, row: RoutedRow, title: str, answer: str = "") -> Reply:
         directory = self.host.directory
         asker = directory.person(row.asker_person) if row.asker_person else None
