@@ -103,10 +103,11 @@ class RoutingDesk:
     async def _send(self, turn: Turn, user: Person | None, question: str, task: Task | None,
                     department: str, contact: Person, role: str) -> list[Reply]:
         state = self.host.state
-        routed_id = state.add_routed(question, turn.user.key, user.id if user else None,
-                                     task.id if task else None, department, contact.id)
+        routed_id = await asyncio.to_thread(
+            state.add_routed, question, turn.user.key, user.id if user else None,
+            task.id if task else None, department, contact.id)
         log.info("question routed (task=%s)", task.id if task else None)
-        row = state.routed(routed_id)
+        row = await asyncio.to_thread(state.routed, routed_id)
         delivered = await self.deliver(row, texts.INCOMING_TITLE)
         if not delivered:
             phone = contact.phone or contact.email or "?"
@@ -149,7 +150,7 @@ class RoutingDesk:
 
     # -- answering ---------------------------------------------------------------------------
     async def answer(self, user: Person | None, routed_id: Any, text: Any) -> list[Reply]:
-        row = self.open_row_for(user, routed_id)
+        row = await asyncio.to_thread(self.open_row_for, user, routed_id)
         if isinstance(row, Reply):
             return [row]
         assert user is not None
@@ -166,8 +167,8 @@ class RoutingDesk:
         if secret:
             what = capture_texts.SECRET.get(secret, capture_texts.SECRET["password"])
             return [_say(texts.ANSWER_SECRET.format(what=what), "routed_answer_secret")]
-        if not self.host.state.answer_routed(row.id, user.id, answer):
-            return [self._already(row.id)]
+        if not await asyncio.to_thread(self.host.state.answer_routed, row.id, user.id, answer):
+            return [await asyncio.to_thread(self._already, row.id)]
         asker = self._asker_name(row)
         reached = await self._send_back(row, user, answer)
         if not reached:
@@ -177,7 +178,8 @@ class RoutingDesk:
                       {"kind": "routed_answered", "routed": row.id})]
 
     def open_row_for(self, user: Person | None, routed_id: Any) -> RoutedRow | Reply:
-        """The open question ``user`` holds, or the German reason why not."""
+        """The open question ``user`` holds, or the German reason why not (reads the state
+        database: call it in a worker thread)."""
         if user is None:
             return _say(texts.UNKNOWN_SELF, "routed_unknown")
         row = self.host.state.routed(routed_id) if isinstance(routed_id, str) and _ID.match(

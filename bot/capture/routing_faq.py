@@ -7,6 +7,7 @@ The front matter comes from the directory only; question and answer land in the 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,8 +28,8 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 
 async def adopt(desk: Any, user: Person | None, routed_id: Any) -> list[Reply]:
     host = desk.host
-    row = host.state.routed(routed_id) if isinstance(routed_id, str) and _ID.match(
-        routed_id) else None
+    row = await asyncio.to_thread(host.state.routed, routed_id) if isinstance(
+        routed_id, str) and _ID.match(routed_id) else None
     if user is None or row is None:
         return [_say(texts.UNKNOWN, "routed_unknown")]
     if row.status != ROUTED_ANSWERED or not row.answer:
@@ -42,11 +43,11 @@ async def adopt(desk: Any, user: Person | None, routed_id: Any) -> list[Reply]:
     handover = host.handover
     folder = department_folder(task.department, host.docs_meta or {})
     target = f"{folder}/faq_{_safe(task.id)}.md"
-    base = _existing(host.settings, target)
+    base = await asyncio.to_thread(_existing, host.settings, target)
     groups = faq_groups(task, host.docs_meta or {})
     markdown = faq_document(base, task, row, host.today().isoformat(), groups)
-    draft_id = handover.drafts.create(row.id, target, task.department, user.id, markdown,
-                                      kind=FAQ_KIND)
+    draft_id = await asyncio.to_thread(handover.drafts.create, row.id, target,
+                                       task.department, user.id, markdown, kind=FAQ_KIND)
     reviewers = reviewers_for(host.directory, task.department, user, handover.admin_check)
     if not reviewers:
         return [_say(texts.ADOPT_NO_REVIEWER.format(department=task.department),

@@ -23,6 +23,7 @@ from tests.bot.capture.conftest import (
     a_say,
     button,
     make_assistant,
+    needs_free_loop,
     press,
     say,
 )
@@ -213,3 +214,27 @@ def test_freigaben_lists_faq_drafts_for_the_head_and_admins(
     [returned] = [r for r in notifier.for_user(TOM.key) if r.data.get("kind") == "returned"]
     assert "Bitte mit Rechtsgrundlage." in returned.text and returned.card is None
     assert kinds(say(assistant, UWE, "freigaben")) == ["drafts_none"]
+
+
+def test_routing_turns_do_their_database_work_off_the_event_loop(
+        desk: tuple[Any, RecordingNotifier]) -> None:
+    """Forward, answer and "In die Wissensbasis": every state call needs a free loop."""
+    assistant, notifier = desk
+    say(assistant, TOM, "hallo")
+    say(assistant, UWE, "hallo")
+    state, free = assistant.state, []
+
+    async def scenario() -> list[str]:
+        loop = asyncio.get_running_loop()
+        for name in ("add_routed", "routed", "answer_routed", "mark_delivered", "user_keys_of",
+                     "add_draft"):
+            setattr(state, name, needs_free_loop(loop, getattr(state, name), free))
+        done = [*await a_press(assistant, PAULA, FORWARD)]
+        form = button(routed_to(notifier, TOM), "Antwort senden")
+        thanks = await a_press(assistant, TOM, {**form, "antwort": "Ein Jahr."})
+        done += thanks
+        done += await a_press(assistant, TOM, button(thanks[0], "In die Wissensbasis"))
+        return kinds(done)
+
+    assert asyncio.run(scenario()) == ["routed_sent", "routed_answered", "routed_draft"]
+    assert len(free) >= 8 and all(free), free

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from bot.capture.routing_sweep import sweep, working_days_between
-from tests.bot.capture.conftest import PAULA, TOM, UWE, RecordingNotifier, press, say
+from tests.bot.capture.conftest import (
+    PAULA,
+    TOM,
+    UWE,
+    RecordingNotifier,
+    needs_free_loop,
+    press,
+    say,
+)
 
 QUESTION = "Wer stellt die Ersatzmarke aus?"
 
@@ -122,22 +129,6 @@ def test_reminder_counts_no_public_holiday(desk: tuple[Any, RecordingNotifier]) 
     assert asyncio.run(sweep(assistant.routing))["reminded"] == 0  # counted from the reminder
 
 
-def _needs_free_loop(loop: asyncio.AbstractEventLoop, method: Callable[..., Any],
-                     free: list[bool]) -> Callable[..., Any]:
-    """``method`` that first asks the event loop to run a step: answered at once from a
-    worker thread, it waits out its timeout when called on the loop's own thread."""
-    def blocking(*args: Any) -> Any:
-        step = asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop)
-        try:
-            step.result(timeout=3)
-            free.append(True)
-        except TimeoutError:
-            free.append(False)
-        return method(*args)
-
-    return blocking
-
-
 def test_sweep_does_its_database_work_off_the_event_loop(
         desk: tuple[Any, RecordingNotifier]) -> None:
     assistant, notifier = desk
@@ -154,7 +145,7 @@ def test_sweep_does_its_database_work_off_the_event_loop(
         loop = asyncio.get_running_loop()
         for name in ("routed_questions", "routed", "reassign_routed", "mark_delivered",
                      "user_keys_of"):
-            setattr(state, name, _needs_free_loop(loop, getattr(state, name), free))
+            setattr(state, name, needs_free_loop(loop, getattr(state, name), free))
         return await sweep(assistant.routing)
 
     counts = asyncio.run(scenario())
