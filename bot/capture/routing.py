@@ -33,6 +33,16 @@ class RoutingDesk:
 
     def __init__(self, host: Any) -> None:
         self.host = host
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def delivering(self) -> asyncio.Lock:
+        """Held while waiting questions are delivered (the sweep, a holder's first message):
+        two of them reading the same undelivered row would send it twice."""
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
 
     async def action(self, turn: Turn, user: Person | None, value: dict[str, Any]
                      ) -> list[Reply]:
@@ -130,9 +140,10 @@ class RoutingDesk:
         """The person wrote (first time since the start): deliver the questions that waited
         for a chat with them; a failure is logged and left to the periodic sweep."""
         try:
-            rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
-            waiting = [r for r in rows if r.assignee == person_id and not r.delivered]
-            return sum([await self.deliver(row, texts.INCOMING_TITLE) for row in waiting])
+            async with self.delivering():
+                rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
+                waiting = [r for r in rows if r.assignee == person_id and not r.delivered]
+                return sum([await self.deliver(row, texts.INCOMING_TITLE) for row in waiting])
         except Exception:
             log.exception("waiting routed questions not delivered")
             return 0

@@ -28,8 +28,9 @@ async def sweep(desk: Any) -> dict[str, int]:
     host = desk.host
     today = host.today()
     counts = {"delivered": 0, "moved": 0, "reminded": 0}
-    for row in await asyncio.to_thread(host.state.routed_questions, "open"):
-        await _one(desk, row, today, counts)
+    async with desk.delivering():
+        for row in await asyncio.to_thread(host.state.routed_questions, "open"):
+            await _one(desk, row, today, counts)
     log.info("routed questions swept: %s", counts)
     return counts
 

@@ -151,3 +151,21 @@ def test_sweep_does_its_database_work_off_the_event_loop(
     counts = asyncio.run(scenario())
     assert counts == {"delivered": 1, "moved": 1, "reminded": 0}
     assert len(free) >= 5 and all(free), free
+
+
+def test_sweep_and_first_message_deliver_a_waiting_question_once(
+        desk: tuple[Any, RecordingNotifier]) -> None:
+    """The start-up pass and the holder's first message reach the same waiting question at
+    the same moment: it arrives once."""
+    assistant, notifier = desk
+    press(assistant, PAULA, {"action": "frage_weiterleiten", "question": QUESTION,
+                             "department": "Steueramt"})  # Uwe has no chat yet
+    assistant.state.link_person("ukeller", UWE.key)  # he wrote before the restart
+
+    async def both() -> None:
+        await asyncio.gather(sweep(assistant.routing),
+                             assistant.routing.deliver_waiting("ukeller"))
+
+    asyncio.run(both())
+    arrived = [r for r in notifier.for_user(UWE.key) if r.data.get("kind") == "routed_question"]
+    assert len(arrived) == 1
