@@ -39,10 +39,12 @@ async def _one(desk: Any, row: RoutedRow, today: date, counts: dict[str, int]) -
     host = desk.host
     moved = await asyncio.to_thread(_move_on, host, row, today)
     if moved is not None:
-        away = desk._name(row.assignee)
+        holder = host.directory.person(row.assignee)
+        title = (texts.MOVED_TITLE.format(name=holder.name) if holder is not None
+                 else texts.MOVED_LEFT_TITLE)  # a leaver's name is no longer known
         counts["moved"] += 1
         current = await asyncio.to_thread(host.state.routed, row.id)
-        if await desk.deliver(current, texts.MOVED_TITLE.format(name=away)):
+        if await desk.deliver(current, title):
             counts["delivered"] += 1
         return
     if not row.delivered:
