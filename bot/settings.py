@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 
+from bot.directory.holidays import Holidays, check_extra, check_land
 from indexer.settings import IndexSettings
 
 
@@ -86,8 +87,17 @@ class Settings(IndexSettings):
     )
     routing_reminder_days: int = Field(
         2, ge=1, le=30,
-        description="working days (Mon-Fri) a routed question waits before its holder is "
-        "reminded (issue 12); reminded again after as many days",
+        description="working days (Mon-Fri without public holidays) a routed question waits "
+        "before its holder is reminded (issue 12); reminded again after as many days",
+    )
+    holiday_land: str = Field(
+        "", description="two-letter code of the Land (NW, BY, ...) whose public holidays count "
+        "besides the federal ones; empty: federal holidays only",
+    )
+    extra_holidays: list[str] = Field(
+        default_factory=list,
+        description="further days off (JSON list of MM-DD every year or YYYY-MM-DD once), "
+        "e.g. Rosenmontag or a holiday only part of the Land keeps",
     )
     reindex_timeout_minutes: float = Field(
         60, gt=0, le=24 * 60,
@@ -135,6 +145,21 @@ class Settings(IndexSettings):
         60.0, ge=0, le=86400,
         description="'watch' rebuilds once the files have not changed for this long (debounce)",
     )
+
+    @field_validator("holiday_land")
+    @classmethod
+    def _known_land(cls, value: str) -> str:
+        return check_land(value)
+
+    @field_validator("extra_holidays")
+    @classmethod
+    def _real_dates(cls, value: list[str]) -> list[str]:
+        return check_extra(value)
+
+    @property
+    def holidays(self) -> Holidays:
+        """The days that do not count as working days (reminders of routed questions)."""
+        return Holidays(self.holiday_land, tuple(self.extra_holidays))
 
     @property
     def local_mode(self) -> bool:

@@ -144,7 +144,9 @@ class Assistant(QuestionAnswering, Outreach):
 
     # -- dispatch -------------------------------------------------------------------------
     async def _dispatch(self, turn: Turn) -> list[Reply]:
-        self.link_user(turn, self.person_of(turn.user))  # to reach this person later
+        person = self.person_of(turn.user)
+        if self.link_user(turn, person) and person is not None:  # reachable from now on
+            await self.routing.deliver_waiting(person.id)  # questions kept for this person
         if turn.value is not None:
             return await self._card_action(turn)
         text = (turn.text or "").strip()

@@ -4,6 +4,7 @@ and a reindex that reports its end in a conversation."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -23,14 +24,17 @@ class Outreach:
     _notifier: Any
     _linked: set[tuple[str, str]]
 
-    def link_user(self, turn: Turn, person: Person | None) -> None:
-        """Remember which chat user a directory person writes as (once per process)."""
+    def link_user(self, turn: Turn, person: Person | None) -> bool:
+        """Remember which chat user a directory person writes as (once per process); True
+        the first time this process sees the pair."""
         if person is None or not hasattr(self.state, "link_person"):
-            return
+            return False
         pair = (person.id, turn.user.key)
-        if pair not in self._linked:
-            self.state.link_person(*pair)
-            self._linked.add(pair)
+        if pair in self._linked:
+            return False
+        self.state.link_person(*pair)
+        self._linked.add(pair)
+        return True
 
     async def notify_person(self, person_id: str, replies: list[Reply]) -> bool:
         """Send to every chat the person wrote from; False when none could be reached."""
@@ -38,7 +42,7 @@ class Outreach:
         if send is None:
             return False
         delivered = False
-        for key in self.state.user_keys_of(person_id):
+        for key in await asyncio.to_thread(self.state.user_keys_of, person_id):
             try:
                 delivered = bool(await send(key, replies)) or delivered
             except Exception:  # one unreachable chat must not stop the others

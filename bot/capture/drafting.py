@@ -19,6 +19,8 @@ from bot.capture.release import (
     target_path,
 )
 from bot.capture.review import review_reply
+from bot.capture.routing_faq import FAQ_KIND, pending_review
+from bot.capture.routing_faq import task_of as faq_task_of
 from bot.directory import Person, Task
 from bot.texts import capture as texts
 from bot.turns import Reply, Turn
@@ -77,6 +79,10 @@ class DraftFlow:
         for draft in self.host.state.pending_drafts():
             if not may_review(user, draft, self.host.directory, admin):
                 continue
+            if draft.kind == FAQ_KIND:  # a routed question's answer (issue 12)
+                faq = pending_review(self.host, draft)
+                replies += [faq] if faq is not None else []
+                continue
             row = self.host.state.interview(draft.origin_id)
             person = self.host.directory.person(draft.author)
             task = self.host.directory.task(row.task_id) if row else None
@@ -102,13 +108,18 @@ class DraftFlow:
             reason = error.strerror or type(error).__name__
             return [_say(texts.RELEASE_NOT_WRITABLE.format(reason=reason), "release_failed")]
         title = _title_of(self.desk.drafts.text_of(draft.id)) or draft.target
-        row = self.host.state.interview(draft.origin_id)
-        task = self.host.directory.task(row.task_id) if row else None
+        task = self._task_of(draft)
         await self.host.notify_person(draft.author, [_say(texts.RELEASED_TO_AUTHOR.format(
             title=title, reviewer=user.name if user else "der Administration"), "released")])
         self.host.request_reindex(turn.conversation_id, _indexed_message(
             title, task.name if task else draft.target))
         return [_say(texts.RELEASED.format(title=title, target=draft.target), "released")]
+
+    def _task_of(self, draft: Any) -> Task | None:
+        if draft.kind == FAQ_KIND:
+            return faq_task_of(self.host, draft)
+        row = self.host.state.interview(draft.origin_id)
+        return self.host.directory.task(row.task_id) if row else None
 
     async def give_back(self, user: Person | None, admin: bool, draft_id: Any, note: Any
                          ) -> list[Reply]:
@@ -122,7 +133,8 @@ class DraftFlow:
         title = _title_of(self.desk.drafts.text_of(draft.id)) or draft.target
         message = texts.RETURNED_TO_AUTHOR.format(
             reviewer=user.name if user else "Die Administration", title=title, note=text)
-        card = cards.resume_card(message, draft.origin_id)
+        # a FAQ entry has no interview to resume: the note is the whole message
+        card = cards.resume_card(message, draft.origin_id) if draft.kind != FAQ_KIND else None
         await self.host.notify_person(draft.author, [Reply(message, card, {"kind": "returned"})])
         return [_say(texts.RETURNED.format(author=author), "returned")]
 

@@ -9,6 +9,7 @@ gets a German message and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -32,6 +33,16 @@ class RoutingDesk:
 
     def __init__(self, host: Any) -> None:
         self.host = host
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def delivering(self) -> asyncio.Lock:
+        """Held while waiting questions are delivered (the sweep, a holder's first message):
+        two of them reading the same undelivered row would send it twice."""
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
 
     async def action(self, turn: Turn, user: Person | None, value: dict[str, Any]
                      ) -> list[Reply]:
@@ -64,10 +75,12 @@ class RoutingDesk:
         if task is None:
             intro = texts.TASK_GONE if value.get("task") else texts.PICK_DEPARTMENT
             return [self._department_choice(question, intro)]
-        contact = directory.who_handles(task.id, self.host.today()).contact
+        today = directory.who_handles(task.id, self.host.today())
+        contact = today.contact
         if contact is None:
             return [_say(texts.NO_ONE.format(task=task.name), "routed_nobody")]
-        role = texts.ROLE_RESPONSIBLE.format(task=task.name)
+        role = (texts.ROLE_ALL_AWAY if today.all_away else texts.ROLE_RESPONSIBLE).format(
+            task=task.name)
         return await self._send(turn, user, question, task, task.department, contact, role)
 
     def _task(self, task_id: Any, user: Person | None) -> Task | None:
@@ -100,10 +113,11 @@ class RoutingDesk:
     async def _send(self, turn: Turn, user: Person | None, question: str, task: Task | None,
                     department: str, contact: Person, role: str) -> list[Reply]:
         state = self.host.state
-        routed_id = state.add_routed(question, turn.user.key, user.id if user else None,
-                                     task.id if task else None, department, contact.id)
+        routed_id = await asyncio.to_thread(
+            state.add_routed, question, turn.user.key, user.id if user else None,
+            task.id if task else None, department, contact.id)
         log.info("question routed (task=%s)", task.id if task else None)
-        row = state.routed(routed_id)
+        row = await asyncio.to_thread(state.routed, routed_id)
         delivered = await self.deliver(row, texts.INCOMING_TITLE)
         if not delivered:
             phone = contact.phone or contact.email or "?"
@@ -119,8 +133,20 @@ class RoutingDesk:
         reply = self.question_reply(row, title)
         delivered = bool(await self.host.notify_person(row.assignee, [reply]))
         if delivered:
-            self.host.state.mark_delivered(row.id, reminded)
+            await asyncio.to_thread(self.host.state.mark_delivered, row.id, reminded)
         return delivered
+
+    async def deliver_waiting(self, person_id: str) -> int:
+        """The person wrote (first time since the start): deliver the questions that waited
+        for a chat with them; a failure is logged and left to the periodic sweep."""
+        try:
+            async with self.delivering():
+                rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
+                waiting = [r for r in rows if r.assignee == person_id and not r.delivered]
+                return sum([await self.deliver(row, texts.INCOMING_TITLE) for row in waiting])
+        except Exception:
+            log.exception("waiting routed questions not delivered")
+            return 0
 
     def question_reply(self, row: RoutedRow, title: str, answer: str = "") -> Reply:
         directory = self.host.directory
@@ -135,7 +161,7 @@ class RoutingDesk:
 
     # -- answering ---------------------------------------------------------------------------
     async def answer(self, user: Person | None, routed_id: Any, text: Any) -> list[Reply]:
-        row = self.open_row_for(user, routed_id)
+        row = await asyncio.to_thread(self.open_row_for, user, routed_id)
         if isinstance(row, Reply):
             return [row]
         assert user is not None
@@ -152,8 +178,8 @@ class RoutingDesk:
         if secret:
             what = capture_texts.SECRET.get(secret, capture_texts.SECRET["password"])
             return [_say(texts.ANSWER_SECRET.format(what=what), "routed_answer_secret")]
-        if not self.host.state.answer_routed(row.id, user.id, answer):
-            return [self._already(row.id)]
+        if not await asyncio.to_thread(self.host.state.answer_routed, row.id, user.id, answer):
+            return [await asyncio.to_thread(self._already, row.id)]
         asker = self._asker_name(row)
         reached = await self._send_back(row, user, answer)
         if not reached:
@@ -163,7 +189,8 @@ class RoutingDesk:
                       {"kind": "routed_answered", "routed": row.id})]
 
     def open_row_for(self, user: Person | None, routed_id: Any) -> RoutedRow | Reply:
-        """The open question ``user`` holds, or the German reason why not."""
+        """The open question ``user`` holds, or the German reason why not (reads the state
+        database: call it in a worker thread)."""
         if user is None:
             return _say(texts.UNKNOWN_SELF, "routed_unknown")
         row = self.host.state.routed(routed_id) if isinstance(routed_id, str) and _ID.match(

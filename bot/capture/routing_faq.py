@@ -7,7 +7,9 @@ The front matter comes from the directory only; question and answer land in the 
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,8 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 
 async def adopt(desk: Any, user: Person | None, routed_id: Any) -> list[Reply]:
     host = desk.host
-    row = host.state.routed(routed_id) if isinstance(routed_id, str) and _ID.match(
-        routed_id) else None
+    row = await asyncio.to_thread(host.state.routed, routed_id) if isinstance(
+        routed_id, str) and _ID.match(routed_id) else None
     if user is None or row is None:
         return [_say(texts.UNKNOWN, "routed_unknown")]
     if row.status != ROUTED_ANSWERED or not row.answer:
@@ -41,10 +43,11 @@ async def adopt(desk: Any, user: Person | None, routed_id: Any) -> list[Reply]:
     handover = host.handover
     folder = department_folder(task.department, host.docs_meta or {})
     target = f"{folder}/faq_{_safe(task.id)}.md"
-    base = _existing(host.settings, target)
-    markdown = faq_document(base, task, row, host.today().isoformat())
-    draft_id = handover.drafts.create(row.id, target, task.department, user.id, markdown,
-                                      kind=FAQ_KIND)
+    base = await asyncio.to_thread(_existing, host.settings, target)
+    groups = faq_groups(task, host.docs_meta or {})
+    markdown = faq_document(base, task, row, host.today().isoformat(), groups)
+    draft_id = await asyncio.to_thread(handover.drafts.create, row.id, target,
+                                       task.department, user.id, markdown, kind=FAQ_KIND)
     reviewers = reviewers_for(host.directory, task.department, user, handover.admin_check)
     if not reviewers:
         return [_say(texts.ADOPT_NO_REVIEWER.format(department=task.department),
@@ -59,8 +62,21 @@ async def adopt(desk: Any, user: Person | None, routed_id: Any) -> list[Reply]:
     return [Reply("\n\n".join(lines), data={"kind": "routed_draft", "draft": draft_id})]
 
 
-def faq_document(base: str | None, task: Task, row: RoutedRow, day: str) -> str:
-    """``base`` (the released FAQ document) with one more entry, or a new document."""
+def faq_groups(task: Task, docs_meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """Who may read the task's FAQ: the task's groups; for an open task whose documents are
+    all restricted, their groups (an answer about a restricted procedure stays restricted)."""
+    if task.groups:
+        return task.groups
+    metas = [docs_meta[s] for s in task.documents if s in docs_meta]
+    if not metas or any(not meta.groups for meta in metas):
+        return ()
+    return tuple(dict.fromkeys(g for meta in metas for g in meta.groups))
+
+
+def faq_document(base: str | None, task: Task, row: RoutedRow, day: str,
+                 groups: tuple[str, ...] = ()) -> str:
+    """``base`` (the released FAQ document, whose front matter stays) with one more entry,
+    or a new document readable by ``groups`` (empty: everybody)."""
     entry = f"## {neutralise(' '.join(row.question.split()))}\n\n{neutralise(row.answer or '')}\n"
     if base is not None and base.startswith("---"):
         return base.rstrip("\n") + "\n\n" + entry
@@ -70,7 +86,7 @@ def faq_document(base: str | None, task: Task, row: RoutedRow, day: str) -> str:
         "zustaendig": task.responsible,
         "vertretung": list(task.deputies),
         "stichwoerter": list(task.keywords),
-        "zugriff": list(task.groups),  # a restricted task's FAQ stays restricted
+        "zugriff": list(groups),  # a restricted task's FAQ stays restricted
         "abteilung": task.department,
         "dokumenttyp": "faq",
         "zuletzt_geprueft": day,
@@ -78,6 +94,23 @@ def faq_document(base: str | None, task: Task, row: RoutedRow, day: str) -> str:
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
     title = neutralise(texts.FAQ_TITLE.format(task=task.name))
     return f"---\n{head}---\n\n# {title}\n\n{texts.FAQ_INTRO}\n\n{entry}"
+
+
+def pending_review(host: Any, draft: Any) -> Reply | None:
+    """``freigaben``: the review card of a pending FAQ draft (None when its question, task
+    or author is gone from the state or the directory)."""
+    row = host.state.routed(draft.origin_id)
+    author = host.directory.person(draft.author)
+    task = host.directory.task(row.task_id) if row and row.task_id else None
+    if row is None or author is None or task is None:
+        return None
+    return _review(host.handover, draft.id, author, task, row, draft.target.split("/", 1)[0])
+
+
+def task_of(host: Any, draft: Any) -> Task | None:
+    """The task a FAQ draft belongs to (through its routed question)."""
+    row = host.state.routed(draft.origin_id)
+    return host.directory.task(row.task_id) if row and row.task_id else None
 
 
 def _existing(settings: Any, target: str) -> str | None:

@@ -2,28 +2,25 @@
 no chat yet, move a question on when its holder is absent today (the task's chain again,
 ``Directory.who_handles``), and remind after ``routing_reminder_days`` working days.
 
-Working days are Monday to Friday; public holidays are not known here (they count).
+Working days are Monday to Friday without the public holidays of ``settings.holidays``
+(federal, the configured Land's, extra dates: ``bot.directory.holidays``). Every read and
+write of the state database runs in a worker thread: the pass never holds the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
+from bot.directory.holidays import working_days_between
 from bot.state.routing import RoutedRow
 from bot.texts import routing as texts
 
 log = logging.getLogger(__name__)
 
-
-def working_days_between(start: date, end: date) -> int:
-    """Mondays to Fridays after ``start`` up to and including ``end``."""
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        days += day.weekday() < 5
-    return days
+__all__ = ["sweep", "sweep_once", "sweep_periodically", "working_days_between"]
 
 
 async def sweep(desk: Any) -> dict[str, int]:
@@ -31,24 +28,33 @@ async def sweep(desk: Any) -> dict[str, int]:
     host = desk.host
     today = host.today()
     counts = {"delivered": 0, "moved": 0, "reminded": 0}
-    for row in host.state.routed_questions("open"):
-        moved = _move_on(host, row, today)
-        if moved is not None:
-            away = desk._name(row.assignee)
-            row = host.state.routed(row.id)
-            counts["moved"] += 1
-            if await desk.deliver(row, texts.MOVED_TITLE.format(name=away)):
-                counts["delivered"] += 1
-            continue
-        if not row.delivered:
-            counts["delivered"] += await desk.deliver(row, texts.INCOMING_TITLE)
-            continue
-        waited = working_days_between(_day(row.reminded_at or row.created_at), today)
-        if waited >= host.settings.routing_reminder_days:
-            title = texts.REMINDER_TITLE.format(days=waited)
-            counts["reminded"] += await desk.deliver(row, title, reminded=True)
+    async with desk.delivering():
+        for row in await asyncio.to_thread(host.state.routed_questions, "open"):
+            await _one(desk, row, today, counts)
     log.info("routed questions swept: %s", counts)
     return counts
+
+
+async def _one(desk: Any, row: RoutedRow, today: date, counts: dict[str, int]) -> None:
+    host = desk.host
+    moved = await asyncio.to_thread(_move_on, host, row, today)
+    if moved is not None:
+        holder = host.directory.person(row.assignee)
+        title = (texts.MOVED_TITLE.format(name=holder.name) if holder is not None
+                 else texts.MOVED_LEFT_TITLE)  # a leaver's name is no longer known
+        counts["moved"] += 1
+        current = await asyncio.to_thread(host.state.routed, row.id)
+        if await desk.deliver(current, title):
+            counts["delivered"] += 1
+        return
+    if not row.delivered:
+        counts["delivered"] += await desk.deliver(row, texts.INCOMING_TITLE)
+        return
+    waited = working_days_between(_day(row.reminded_at or row.created_at), today,
+                                  host.settings.holidays)
+    if waited >= host.settings.routing_reminder_days:
+        title = texts.REMINDER_TITLE.format(days=waited)
+        counts["reminded"] += await desk.deliver(row, title, reminded=True)
 
 
 def _move_on(host: Any, row: RoutedRow, today: date) -> str | None:
@@ -81,8 +87,6 @@ async def sweep_periodically(desk: Any, seconds: float = SWEEP_SECONDS,
     every ``seconds``; a failing pass is logged and the next one runs. ``lock``
     (``bot.state.locks``) keeps replicas from sweeping at the same moment (each would send
     the same reminder): a pass whose lock another replica holds is left to that replica."""
-    import asyncio
-
     while True:
         try:
             await sweep_once(desk, lock)
@@ -93,8 +97,6 @@ async def sweep_periodically(desk: Any, seconds: float = SWEEP_SECONDS,
 
 async def sweep_once(desk: Any, lock: Any = None) -> dict[str, int] | None:
     """One pass under ``lock``; None when another replica is sweeping right now."""
-    import asyncio
-
     if lock is not None and not await asyncio.to_thread(lock.acquire):
         log.info("routed questions: another replica is sweeping")
         return None

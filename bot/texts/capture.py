@@ -126,7 +126,8 @@ FACT_PERSON = "Von"
 FACT_DEPARTMENT = "Abteilung"
 FACT_SECTIONS = "Abschnitte"
 PENDING_TITLE = "Entwürfe zur Freigabe"
-PENDING_NONE = "Es wartet kein Übergabe-Entwurf auf Ihre Freigabe."
+PENDING_NONE = ("Es wartet kein Entwurf auf Ihre Freigabe (weder Übergabe-Dokument noch häufige "
+                "Fragen).")
 
 RELEASED = (
     "Freigegeben: „{title}“ liegt jetzt unter {target}. Ich nehme es gerade in den Index "

@@ -31,6 +31,8 @@ UNREACHABLE = ("{name} ({role}) hat noch nie mit dem Wissenslotsen geschrieben, 
                "offen und geht an {name}, sobald {name} mir einmal schreibt.")
 ROLE_RESPONSIBLE = "heute zuständig für „{task}“"
 ROLE_HEAD = "Leitung {department}"
+ROLE_ALL_AWAY = ("vertritt „{task}“ heute, weil die Zuständigen und ihre Vertretungen abwesend "
+                 "sind")
 
 INCOMING_TITLE = "Eine Frage an Sie"
 INCOMING_FROM = "{asker} fragt{about}:"
@@ -39,6 +41,8 @@ INCOMING_WHY = ("Die Dokumente beantworten das nicht; Sie sind heute zuständig.
                 "geht an die fragende Person.")
 REMINDER_TITLE = "Erinnerung: eine Frage wartet seit {days} Arbeitstagen auf Ihre Antwort"
 MOVED_TITLE = "Eine Frage an Sie (weitergegeben, weil {name} abwesend ist)"
+MOVED_LEFT_TITLE = ("Eine Frage an Sie (weitergegeben, weil die bisher zuständige Person nicht "
+                    "mehr im Verzeichnis steht)")
 SOMEONE = "Eine Kollegin oder ein Kollege"
 
 ANSWER_EMPTY = "Bitte schreiben Sie eine Antwort in das Feld."

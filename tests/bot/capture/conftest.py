@@ -8,6 +8,7 @@ import asyncio
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,19 @@ async def a_press(assistant: Any, user: UserRef, value: dict[str, Any]) -> list[
 def answer(data: dict[str, Any], text: str, step: str = "next") -> dict[str, Any]:
     """A section card's button data with the field filled in, as Teams sends it."""
     return {**data, "step": step, "antwort": text}
+
+
+def needs_free_loop(loop: asyncio.AbstractEventLoop, method: Callable[..., Any],
+                    free: list[bool]) -> Callable[..., Any]:
+    """``method`` that first asks the event loop to run a step: answered at once from a
+    worker thread, it waits out its timeout when called on the loop's own thread."""
+    def blocking(*args: Any, **kwargs: Any) -> Any:
+        step = asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop)
+        try:
+            step.result(timeout=3)
+            free.append(True)
+        except TimeoutError:
+            free.append(False)
+        return method(*args, **kwargs)
+
+    return blocking
