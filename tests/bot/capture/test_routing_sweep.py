@@ -114,8 +114,8 @@ def test_a_replica_skips_the_pass_while_another_sweeps(
 
     assistant, notifier = desk
     press(assistant, PAULA, {"action": "frage_weiterleiten", "question": QUESTION,
-                             "department": "Steueramt"})
-    say(assistant, UWE, "hallo")
+                             "department": "Steueramt"})  # Uwe has no chat yet
+    assistant.state.link_person("ukeller", UWE.key)  # he wrote before the restart
     other = replica_lock(assistant.settings, "routing-sweep:town")  # the other replica's
     mine = replica_lock(assistant.settings, "routing-sweep:town")
     assert other.acquire()
