@@ -35,6 +35,7 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
 PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
 SWEEP: web.AppKey[asyncio.Task[None]] = web.AppKey("routing_sweep", asyncio.Task)
+BRIEFING: web.AppKey[asyncio.Task[None]] = web.AppKey("briefing_sweep", asyncio.Task)
 
 
 def create_app(
@@ -93,12 +94,19 @@ def create_app(
             from bot.capture.routing_sweep import sweep_periodically
 
             app[SWEEP] = asyncio.create_task(sweep_periodically(routing))
+        briefing = getattr(app[ASSISTANT], "briefing", None)
+        if briefing is not None:  # the stand-ins' briefings, on the morning an absence starts
+            from bot.capture.briefing_desk import brief_periodically
+
+            app[BRIEFING] = asyncio.create_task(brief_periodically(briefing))
 
     async def shut_down(app: web.Application) -> None:
         if PURGE in app:
             app[PURGE].cancel()
         if SWEEP in app:
             app[SWEEP].cancel()
+        if BRIEFING in app:
+            app[BRIEFING].cancel()
         runtime.close()
 
     app.on_startup.append(warm_up)

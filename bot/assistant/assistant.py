@@ -84,9 +84,11 @@ class Assistant(QuestionAnswering, Outreach):
         self._gate: tuple[str | None, Gate] | None = None
         self._linked: set[tuple[str, str]] = set()
         from bot.capture import HandoverDesk, RoutingDesk
+        from bot.capture.briefing_desk import BriefingDesk
 
         self.handover = HandoverDesk(self)
         self.routing = RoutingDesk(self)
+        self.briefing = BriefingDesk(self)
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -138,7 +140,10 @@ class Assistant(QuestionAnswering, Outreach):
 
     # -- dispatch -------------------------------------------------------------------------
     async def _dispatch(self, turn: Turn) -> list[Reply]:
-        self.link_user(turn, self.person_of(turn.user))  # to reach this person later
+        person = self.person_of(turn.user)
+        self.link_user(turn, person)  # to reach this person later
+        if person is not None and not turn.is_group:  # a briefing that waited for a chat
+            await self.briefing.deliver_waiting(person.id)
         if turn.value is not None:
             return await self._card_action(turn)
         text = (turn.text or "").strip()
@@ -146,6 +151,10 @@ class Assistant(QuestionAnswering, Outreach):
             return [Reply(texts.EMPTY_MESSAGE, data={"kind": "empty"})]
         if len(text) > MAX_MESSAGE_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_MESSAGE_CHARS), data={"kind": "error"})]
+        from bot.capture.briefing_desk import asks_for_briefing
+
+        if asks_for_briefing(text):  # "was vertrete ich?"
+            return await self.briefing.on_request(turn, person)
         command = parse_command(text)
         if command is not None:
             return await self._command(turn, command)

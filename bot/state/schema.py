@@ -10,6 +10,8 @@ Version 4 (issue 11, handover interview): stored conversation references, people
 interviews and their answers, drafts (``bot.state.capture``).
 Version 5 (issue 12, routed questions): the questions passed on to people, their holder and
 answer (``bot.state.routing``).
+Version 6 (issue 12, the stand-in's briefing): absence notes, briefings sent, routed
+questions to return after an absence (``bot.state.briefing``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import sqlite3
 from collections.abc import Callable
 
 from bot.directory import absence_category
+from bot.state.briefing import SCHEMA_6 as BRIEFING_TABLES
 from bot.state.capture import SCHEMA_2 as CAPTURE_TABLES
 from bot.state.routing import SCHEMA_5 as ROUTING_TABLES
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _VERSION_1 = [
     """CREATE TABLE IF NOT EXISTS absences (
@@ -62,6 +65,7 @@ _VERSION_3 = [
 
 STEPS: dict[int, list[str]] = {
     1: _VERSION_1, 2: _VERSION_2, 3: _VERSION_3, 4: CAPTURE_TABLES, 5: ROUTING_TABLES,
+    6: BRIEFING_TABLES,
 }
 
 

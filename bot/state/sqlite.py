@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bot.directory import Absence, StateError, absence_category
 from bot.state import privacy
+from bot.state.briefing import BriefingStore
 from bot.state.capture import CaptureStore
 from bot.state.routing import RoutingStore
 from bot.state.schema import SCHEMA_VERSION, upgrade
@@ -53,7 +54,7 @@ def _enter_wal(connection: sqlite3.Connection, attempts: int = 100) -> str:
     raise AssertionError("unreachable")
 
 
-class State(CaptureStore, RoutingStore):
+class State(CaptureStore, RoutingStore, BriefingStore):
     """The bot's durable state in one SQLite file (created with its schema on first use)."""
 
     def __init__(self, path: Path) -> None:
