@@ -209,5 +209,18 @@ class BriefingWriter:
         return lines
 
 
-def horizon(today: date, days: int) -> tuple[date, date]:
-    return today, today + timedelta(days=days)
+def chain_warnings(directory: Directory, person_id: str, start: date, end: date) -> list[str]:
+    """For the absence's confirmation: the tasks of ``person_id`` whose whole chain is away on
+    a working day of ``start``..``end`` (at most a year: ``bot.directory.dates``)."""
+    lines = []
+    days = [start + timedelta(days=n) for n in range(min((end - start).days, 366) + 1)]
+    for task in directory.tasks_of(person_id):
+        for day in (d for d in days if d.weekday() < 5):
+            walk = directory.who_handles(task.id, day)
+            if not walk.all_away:
+                continue
+            head = (texts.ALL_AWAY_HEAD.format(name=walk.contact.name) if walk.contact
+                    else texts.ALL_AWAY_NOBODY)
+            lines.append(texts.ALL_AWAY.format(task=task.name, day=format_date(day), head=head))
+            break
+    return lines

@@ -45,7 +45,7 @@ UNKNOWN_SELF = ("Ich kann Sie keiner Person im Verzeichnis zuordnen, deshalb wei
                 "wen Sie vertreten. Bitte wenden Sie sich an die Administration.")
 GROUP_CHAT = ("Ihre Vertretungsmappe zeige ich nur im persönlichen Chat. Bitte schreiben Sie "
               "mir dort „was vertrete ich?“.")
-ALL_AWAY = ("Achtung: Für „{task}“ ist vom {start} bis {end} die ganze Vertretungskette "
+ALL_AWAY = ("Achtung: Für „{task}“ ist ab dem {day} die ganze Vertretungskette "
             "abwesend{head}.")
 ALL_AWAY_HEAD = "; Ansprechperson ist dann die Leitung ({name})"
 ALL_AWAY_NOBODY = "; es ist auch keine Leitung eingetragen. Bitte klären Sie die Vertretung"

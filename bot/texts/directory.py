@@ -207,9 +207,14 @@ GAP_TITLES = {
     "unbeantwortet": "Fragen, die der Bot nicht beantworten konnte",
     "weitergeleitet_offen": "Weitergeleitete Fragen, noch offen",
     "weitergeleitet_beantwortet": "Weitergeleitete Fragen, beantwortet",
+    "vertretungsmappe_offen": "Vertretungsmappen nicht zugestellt (noch kein Chat mit dem Bot)",
     "datenfehler": "Fehler in den Verzeichnisdaten",
 }
 GAP_CSV_HEADER = ("kategorie", "schluessel", "bezeichnung", "details", "datum", "anzahl")
+
+
+def gap_briefing_pending(absent: str, start: str, end: str) -> str:
+    return f"Vertretung für {absent} vom {start} bis {end}"
 
 
 def gap_heading(today: date, horizon_days: int) -> str:

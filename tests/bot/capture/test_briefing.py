@@ -110,6 +110,13 @@ def test_a_stand_in_without_chat_gets_it_when_writing(town: Any) -> None:
     assert asyncio.run(assistant.briefing.sweep()) == {"sent": 0, "pending": 1}
     [row] = assistant.state.briefings("pending")
     assert row.person_id == "tkoch"
+    from bot.gaps.report import format_summary, gap_report
+
+    report = gap_report(assistant.directory, START, {}, assistant.state)
+    [gap] = report.of("vertretungsmappe_offen")
+    assert gap.label == "Tom Koch" and "Berta Schneider" in gap.detail
+    assert "Vertretungsmappen nicht zugestellt (noch kein Chat mit dem Bot): 1" in \
+        format_summary(report)
     assistant.notify_person = assistant.__class__.notify_person.__get__(assistant)
     say(assistant, TOM, "hallo")
     assert len(briefings(notifier, TOM.key)) == 1
@@ -127,7 +134,9 @@ def test_a_chain_all_away_briefs_the_head(town: Any) -> None:
     assistant, notifier, _ = town
     say(assistant, UWE, "hallo")
     away(assistant, "abwesend 05.08.-20.08.")
-    away(assistant, "abwesend 05.08.-07.08.", TOM)
+    warned = away(assistant, "abwesend 05.08.-07.08.", TOM)
+    assert ("Für „Hundesteuer“ ist ab dem 05.08.2026 die ganze Vertretungskette abwesend; "
+            "Ansprechperson ist dann die Leitung (Uwe Keller)") in warned.text
     assert asyncio.run(assistant.briefing.sweep())["sent"] == 1
     [briefing] = briefings(notifier, UWE.key)
     assert "ganze Vertretungskette" in briefing.text and "Als Leitung" in briefing.text
@@ -207,3 +216,12 @@ def test_routed_question_goes_to_the_stand_in_and_back_after_the_absence(town: A
     back = [r for r in notifier.for_user(BERTA.key) if r.data.get("kind") == "routed_question"]
     assert "Zurück bei Ihnen" in back[-1].text
     assert asyncio.run(assistant.briefing.return_questions(day.day)) == 0  # once
+
+
+def test_absence_confirmation_warns_only_when_nobody_of_the_chain_is_there(town: Any) -> None:
+    assistant, _, _ = town
+    plain = away(assistant, "abwesend 05.08.-20.08.")  # Tom stands in: no warning
+    assert "Vertretungskette" not in plain.text
+    alone = away(assistant, "abwesend 10.08.-11.08.", PAULA)  # no deputy, no head
+    assert "Für „Gehaltsabrechnung“ ist ab dem 10.08.2026 die ganze Vertretungskette" in alone.text
+    assert "keine Leitung eingetragen" in alone.text and alone.data["stored"]

@@ -50,3 +50,24 @@ def test_notes_go_with_their_absence_and_returns_keep_the_first_holder(tmp_path:
     assert state.routed_returns() == []
     with sqlite3.connect(state.path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+
+
+def test_purge_export_and_erase_cover_notes_and_briefings(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.sqlite")
+    old = state.add_absence("bschneider", date(2020, 1, 6), date(2020, 1, 10), None, "x")
+    new = state.add_absence("bschneider", date(2099, 1, 5), date(2099, 1, 9), "tkoch", "x")
+    state.set_absence_note(old, "alt")
+    state.set_absence_note(new, "Akte im Fach")
+    state.claim_briefing("tkoch", absence_key("bschneider", date(2020, 1, 6), date(2020, 1, 10)))
+    state.claim_briefing("tkoch", absence_key("bschneider", date(2099, 1, 5), date(2099, 1, 9)))
+    state.remember_return("gone", "bschneider")  # its routed question no longer exists
+    counts = state.purge(90)
+    assert counts["absences"] == 1 and counts["briefings_sent"] == 1
+    assert counts["routed_returns"] == 1
+    assert state.absence_notes() == {new: "Akte im Fach"}
+    exported = state.export_person(["bschneider"])
+    assert exported["absence_notes"] == [{"absence_id": new, "note": "Akte im Fach"}]
+    assert [r["person_id"] for r in state.export_person(["tkoch"])["briefings_sent"]] == ["tkoch"]
+    erased = state.erase_person(["bschneider"])
+    assert erased["absences"] == 1 and state.absence_notes() == {}
+    assert state.erase_person(["tkoch"])["briefings_sent"] == 1
