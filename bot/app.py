@@ -51,6 +51,7 @@ def create_app(
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[SETTINGS] = settings
     app[ASSISTANT] = assistant
+    injected = assistant is not None  # its owner closes its state, not the app
     app[STARTED] = time.monotonic()
 
     auth = create_authentication(settings, channel_config)
@@ -88,7 +89,7 @@ def create_app(
             notifier.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
         app[PURGE] = asyncio.create_task(purge_nightly(
-            settings.state_db, settings.retention_days, settings.timezone))
+            settings, settings.retention_days, settings.timezone))
         routing = getattr(app[ASSISTANT], "routing", None)
         if routing is not None:  # routed questions: delivery, moving on, reminders
             from bot.capture.routing_sweep import sweep_periodically
@@ -108,6 +109,10 @@ def create_app(
         if BRIEFING in app:
             app[BRIEFING].cancel()
         runtime.close()
+        if not injected:  # the state the warm-up opened (PostgreSQL: the pool's connections)
+            close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)
+            if callable(close_state):
+                await asyncio.to_thread(close_state)
 
     app.on_startup.append(warm_up)
     app.on_cleanup.append(shut_down)

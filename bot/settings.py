@@ -36,6 +36,11 @@ class Settings(IndexSettings):
         "chosen explicitly (`serve --local`), `python -m bot serve` refuses to guess",
     )
     state_db: Path = Field(Path("var/state.sqlite"), description="SQLite file for runtime state")
+    state_url: str = Field(
+        "", pattern=r"^((postgresql|postgres)://\S+)?$",
+        description="PostgreSQL for the state (postgresql://user:password@host:5432/db), "
+        "needed for several replicas; empty: the SQLite file state_db (docs/state.md)",
+    )
     directory_dir: Path | None = Field(
         None, description="folder of personen.csv etc.; default <kb_dir>/_verzeichnis"
     )

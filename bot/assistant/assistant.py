@@ -76,8 +76,10 @@ class Assistant(QuestionAnswering, Outreach):
         self._search_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        # replicas (PostgreSQL) share a sender's budget through the store's counters
+        shared = state if getattr(state, "shared_by_replicas", False) else None
         self._throttle = SenderThrottle(settings.rate_limit_per_minute,
-                                        settings.max_pending_per_sender)
+                                        settings.max_pending_per_sender, shared=shared)
         self._version: IndexVersion | None = None
         # the gate's scale belongs to an index version: looked up again when it changes
         self._gate_for = gate_for or (lambda _version: Gate())
@@ -117,7 +119,7 @@ class Assistant(QuestionAnswering, Outreach):
     async def handle(self, turn: Turn) -> list[Reply]:
         """Never raises: an unexpected error becomes a German apology (and a log entry)."""
         sender = turn.user.key
-        if not self._throttle.admit(sender):
+        if not await self._throttle.admit_turn(sender):
             log.warning("sender throttled (rate or pending limit)")
             return [Reply(texts.RATE_LIMITED, data={"kind": "rate_limited"})]
         try:

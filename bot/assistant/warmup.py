@@ -20,14 +20,13 @@ log = logging.getLogger(__name__)
 def build_assistant(settings: Settings, today: Callable[[], date] | None = None) -> Assistant:
     """The warm-up: loads the embedder, the searcher, the directory and the state."""
     from bot.directory.directory import Directory
-    from bot.state.sqlite import State
+    from bot.state import open_state
     from indexer.embedding import load_embedder
     from indexer.search.searcher import Searcher
 
-    settings.state_db.parent.mkdir(parents=True, exist_ok=True)
     embedder = load_embedder(settings.model)
     searcher = Searcher(settings.index_dir, embedder)
-    state = State(settings.state_db)
+    state = open_state(settings)
 
     task_vectors: dict[str, Any] = {}  # task text hash -> vector, kept across reloads
 

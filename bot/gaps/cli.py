@@ -28,7 +28,7 @@ from indexer.model import DocumentMeta
 if TYPE_CHECKING:
     from bot.directory.directory import Directory
     from bot.settings import Settings
-    from bot.state.sqlite import State
+    from bot.state.records import SqlState
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--index", type=Path, help="index folder (default: settings)")
     parser.add_argument("--directory", type=Path,
                         help="folder of personen.csv etc. (default: <kb>/_verzeichnis)")
-    parser.add_argument("--state", type=Path, help="state database (default: settings)")
+    parser.add_argument("--state", help="state: a SQLite file or a postgresql:// URL "
+                        "(default: settings)")
     parser.add_argument("--csv", help="also write the report as CSV to this file ('-': stdout)")
     parser.add_argument("--date", type=date.fromisoformat,
                         help="report as of this day, YYYY-MM-DD (default: today, Berlin)")
@@ -96,12 +97,12 @@ def cli_main(argv: list[str]) -> int:
 
 
 def _load(args: argparse.Namespace, settings: Settings, folder: Path,
-          docs_meta: Mapping[str, DocumentMeta] | None) -> tuple[Directory, State | None]:
+          docs_meta: Mapping[str, DocumentMeta] | None) -> tuple[Directory, SqlState | None]:
     from bot.directory.directory import Directory
-    from bot.state.sqlite import State
+    from bot.state import open_state, state_exists
 
-    state_path: Path = args.state or settings.state_db
-    state = State(state_path) if state_path.exists() else None
+    source = args.state or settings
+    state = open_state(source) if state_exists(source) else None
     extra = state.absences() if state else ()
     directory = Directory.load(folder, docs_meta or {}, extra,
                                settings.fallback_contact or None)
@@ -109,7 +110,7 @@ def _load(args: argparse.Namespace, settings: Settings, folder: Path,
 
 
 def _write_html(args: argparse.Namespace, directory: Directory, today: date,
-                docs_meta: Mapping[str, DocumentMeta] | None, state: State | None,
+                docs_meta: Mapping[str, DocumentMeta] | None, state: SqlState | None,
                 review_days: int) -> None:
     from bot.gaps.html import render_html
     from bot.gaps.overview import build_overview

@@ -27,7 +27,7 @@ from bot.texts import risk as texts
 from indexer.model import DocumentMeta
 
 if TYPE_CHECKING:
-    from bot.state.sqlite import State
+    from bot.state.store import AnswerLog
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def build_overview(
     directory: Directory,
     today: date,
     docs_meta: Mapping[str, DocumentMeta] | None,
-    state: State | None,
+    state: AnswerLog | None,
     departments: Collection[str] | None = None,
     review_days: int = 365,
     top_count: int = TOP_COUNT,
@@ -95,7 +95,7 @@ def _scope(departments: Collection[str] | None) -> str:
     return ", ".join(sorted(departments)) or texts.SCOPE_NONE
 
 
-def _demand(state: State | None, today: date) -> dict[str | None, tuple[int, int]]:
+def _demand(state: AnswerLog | None, today: date) -> dict[str | None, tuple[int, int]]:
     if state is None:
         return {}
     since = datetime.combine(today - timedelta(days=DEMAND_DAYS), time(0), UTC)
@@ -149,7 +149,7 @@ def _stale_per_department(
 
 def _skipped(
     directory: Directory, today: date, risks: list[TaskRisk], wanted: set[str] | None,
-    demand: Mapping[str | None, tuple[int, int]], state: State | None,
+    demand: Mapping[str | None, tuple[int, int]], state: AnswerLog | None,
     docs_meta: Mapping[str, DocumentMeta] | None,
 ) -> list[str]:
     notes = []

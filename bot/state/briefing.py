@@ -11,25 +11,28 @@
 - ``routed_returns``: a routed question moved away from an absent holder goes back to them
   after the absence (``bot.capture.briefing_returns``).
 
-A mixin of ``bot.state.sqlite.State`` like ``RoutingStore``.
+A mixin of ``bot.state.records.SqlState`` like ``RoutingStore``: the SQL is the common subset
+of SQLite and PostgreSQL (``bot.state.dialect``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-SCHEMA_6 = [
+from bot.state.dialect import Connection
+
+SCHEMA_7 = [
     """CREATE TABLE IF NOT EXISTS absence_notes (
-        absence_id INTEGER PRIMARY KEY REFERENCES absences(id) ON DELETE CASCADE,
+        absence_id BIGINT PRIMARY KEY REFERENCES absences(id) ON DELETE CASCADE,
         note TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS briefings_sent (
-        person_id TEXT NOT NULL, absence_key TEXT NOT NULL, status TEXT NOT NULL,
-        created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        person_id TEXT NOT NULL, absence_key TEXT NOT NULL, absence_end TEXT NOT NULL,
+        status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
         PRIMARY KEY (person_id, absence_key))""",
     "CREATE INDEX IF NOT EXISTS briefings_status ON briefings_sent(status)",
+    "CREATE INDEX IF NOT EXISTS briefings_end ON briefings_sent(absence_end)",
     """CREATE TABLE IF NOT EXISTS routed_returns (
         routed_id TEXT PRIMARY KEY, person_id TEXT NOT NULL, created_at TEXT NOT NULL)""",
 ]
@@ -58,17 +61,18 @@ def absence_key(person_id: str, start: date, end: date) -> str:
 class BriefingStore:
     """Absence notes, briefings sent and routed questions to return (see module doc)."""
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:  # from State
+    def _connect(self) -> AbstractContextManager[Connection]:  # from State
         raise NotImplementedError
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:  # from State
+    def _write(self) -> AbstractContextManager[Connection]:  # from State
         raise NotImplementedError
 
     # --- notes -----------------------------------------------------------------------------
 
     def set_absence_note(self, absence_id: int, note: str) -> None:
         with self._write() as db:
-            db.execute("INSERT INTO absence_notes VALUES (?, ?) ON CONFLICT (absence_id) "
+            db.execute("INSERT INTO absence_notes (absence_id, note) VALUES (?, ?) "
+                       "ON CONFLICT (absence_id) "
                        "DO UPDATE SET note = excluded.note", (absence_id, note))
 
     def absence_notes(self) -> dict[int, str]:
@@ -87,10 +91,11 @@ class BriefingStore:
                              "AND absence_key = ?", (person_id, key)).fetchone()
             if row is not None and (row[0] == SENT or (row[0] == CLAIMED and row[1] > stale)):
                 return False
-            db.execute("INSERT INTO briefings_sent VALUES (?, ?, ?, ?, ?) ON CONFLICT "
+            db.execute("INSERT INTO briefings_sent (person_id, absence_key, absence_end, status, "
+                       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
                        "(person_id, absence_key) DO UPDATE SET status = excluded.status, "
                        "updated_at = excluded.updated_at",
-                       (person_id, key, CLAIMED, _now(), _now()))
+                       (person_id, key, key.rsplit(":", 1)[-1], CLAIMED, _now(), _now()))
         return True
 
     def finish_briefing(self, person_id: str, key: str, delivered: bool) -> None:
@@ -111,7 +116,8 @@ class BriefingStore:
     def remember_return(self, routed_id: str, person_id: str) -> None:
         """The first absent holder is the one it returns to (a second move keeps it)."""
         with self._write() as db:
-            db.execute("INSERT INTO routed_returns VALUES (?, ?, ?) ON CONFLICT (routed_id) "
+            db.execute("INSERT INTO routed_returns (routed_id, person_id, created_at) "
+                       "VALUES (?, ?, ?) ON CONFLICT (routed_id) "
                        "DO NOTHING", (routed_id, person_id, _now()))
 
     def routed_returns(self) -> list[tuple[str, str]]:

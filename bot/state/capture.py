@@ -1,17 +1,18 @@
 """The state of knowledge capture: conversation references (proactive messages), which chat
 users a directory person writes as, handover interviews with their answers, and drafts.
 
-A mixin of ``bot.state.sqlite.State``: it uses the same connection helpers and transactions.
+A mixin of ``bot.state.records.SqlState``: it uses the same connection helpers and transactions.
 Drafts are shared with routed questions (issue 12): ``kind`` tells them apart.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from bot.state.dialect import Connection
 
 SCHEMA_2 = [
     """CREATE TABLE IF NOT EXISTS conversation_refs (
@@ -71,10 +72,10 @@ class DraftRow:
 class CaptureStore:
     """Interviews, answers, drafts and conversation references (see module doc)."""
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:  # from State
+    def _connect(self) -> AbstractContextManager[Connection]:  # from the backend
         raise NotImplementedError
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:  # from State
+    def _write(self) -> AbstractContextManager[Connection]:  # from the backend
         raise NotImplementedError
 
     # --- conversation references and people's chat identities -----------------------------

@@ -34,7 +34,8 @@ def parser() -> argparse.ArgumentParser:
         action = actions.add_parser(name, help=help_text)
         action.add_argument("--person", required=True,
                             help="Personen-ID, E-Mail oder Teams-/AAD-ID")
-        action.add_argument("--state", type=Path, help="state file (WISSENSLOTSE_STATE_DB)")
+        action.add_argument("--state", help="SQLite file or postgresql:// URL (default: "
+                            "WISSENSLOTSE_STATE_URL, else WISSENSLOTSE_STATE_DB)")
         action.add_argument("--directory", type=Path,
                             help="folder of personen.csv (default: <kb>/_verzeichnis)")
         if name == "export":
@@ -53,17 +54,27 @@ def main(argv: list[str]) -> int:
     except ValidationError as error:
         print(f"Fehler: ungültige Einstellung: {error}", file=sys.stderr)
         return 2
-    path: Path = args.state or settings.state_db
-    if not path.is_file():
-        print(f"Fehler: keine Zustandsdatenbank unter {path} (--state angeben)", file=sys.stderr)
-        return 2
-    from bot.state.sqlite import State
+    from bot.state import open_state, state_exists
 
-    state = State(path)
-    keys = identifiers(args.person, args.directory or settings.directory_path)
-    if args.action == "export":
-        return _export(state, keys, args.person, settings.retention_days, args.out)
-    counts = state.erase_person(keys)
+    source = args.state or settings
+    if not state_exists(source):
+        print(f"Fehler: keine Zustandsdatenbank unter {args.state or settings.state_db} "
+              "(--state angeben)", file=sys.stderr)
+        return 2
+    from bot.directory import StateError
+
+    try:
+        state = open_state(source)
+    except StateError as error:
+        print(f"Fehler: Zustandsdatenbank nicht nutzbar: {error}", file=sys.stderr)
+        return 2
+    try:
+        keys = identifiers(args.person, args.directory or settings.directory_path)
+        if args.action == "export":
+            return _export(state, keys, args.person, settings.retention_days, args.out)
+        counts = state.erase_person(keys)
+    finally:
+        state.close()
     print(f"Gelöscht für {args.person} (Kennungen: {', '.join(keys)}):")
     for table, count in counts.items():
         print(f"  {_LABELS[table]}: {count}")

@@ -7,21 +7,22 @@ which chat keys a person wrote as, handover interviews and drafts. Interviews an
 the administration's work documents: exported, but kept on erasure (counted, for the admin to
 decide). ``purge`` drops what is older than the retention period; ``export`` and ``erase``
 find everything stored under any of a person's identifiers. The functions take an open
-connection so that ``State`` runs each in one transaction.
+connection (either backend) so that the store runs each in one transaction.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
+from bot.state.dialect import Connection
+
 ERASED = "geloescht"  # who entered an absence, once that person had their data erased
 
 
-def purge(connection: sqlite3.Connection, cutoff: datetime) -> dict[str, int]:
+def purge(connection: Connection, cutoff: datetime) -> dict[str, int]:
     """Delete answers, votes and unanswered questions recorded before ``cutoff`` and chat
     absences that ended before its date. Counts per table."""
     moment, day = cutoff.isoformat(timespec="seconds"), cutoff.date().isoformat()
@@ -44,9 +45,9 @@ def purge(connection: sqlite3.Connection, cutoff: datetime) -> dict[str, int]:
         "routed_questions": connection.execute(
             "DELETE FROM routed_questions WHERE created_at < ?", (moment,)).rowcount,
         # issue 12: notes go with their absence (ON DELETE CASCADE); a briefing record is
-        # kept as long as its absence (the key ends with the absence's last day)
+        # kept as long as its absence
         "briefings_sent": connection.execute(
-            "DELETE FROM briefings_sent WHERE substr(absence_key, -10) < ?", (day,)).rowcount,
+            "DELETE FROM briefings_sent WHERE absence_end < ?", (day,)).rowcount,
         "routed_returns": connection.execute(
             "DELETE FROM routed_returns WHERE routed_id NOT IN (SELECT id FROM "
             "routed_questions WHERE status = 'open')").rowcount,
@@ -54,7 +55,7 @@ def purge(connection: sqlite3.Connection, cutoff: datetime) -> dict[str, int]:
     return counts
 
 
-def linked_keys(connection: sqlite3.Connection, keys: Collection[str]) -> list[str]:
+def linked_keys(connection: Connection, keys: Collection[str]) -> list[str]:
     """``keys`` and the chat keys the state links to them (``person_users``)."""
     marks, values = _marks(keys), tuple(keys)
     rows = connection.execute(
@@ -63,7 +64,7 @@ def linked_keys(connection: sqlite3.Connection, keys: Collection[str]) -> list[s
     return list(dict.fromkeys([*keys, *(key for row in rows for key in row)]))
 
 
-def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, Any]:
+def export(connection: Connection, keys: Collection[str]) -> dict[str, Any]:
     """Every row stored under one of ``keys`` (person ids and chat user keys)."""
     marks = _marks(keys)
     values = tuple(keys)
@@ -104,7 +105,7 @@ def export(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, A
     }
 
 
-def erase(connection: sqlite3.Connection, keys: Collection[str]) -> dict[str, int]:
+def erase(connection: Connection, keys: Collection[str]) -> dict[str, int]:
     """Delete what belongs to ``keys``: their questions (with every vote on them), their votes,
     their absences. Absences they entered for others or stand in for stay (they are the other
     person's data and the plan of the office) with that reference removed."""
@@ -150,7 +151,7 @@ def _marks(keys: Collection[str]) -> str:
 
 
 def _rows(
-    connection: sqlite3.Connection, sql: str, values: tuple[str, ...]
+    connection: Connection, sql: str, values: tuple[str, ...]
 ) -> list[dict[str, Any]]:
     cursor = connection.execute(sql, values)
     names = [column[0] for column in cursor.description]

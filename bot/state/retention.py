@@ -1,8 +1,10 @@
 """The nightly purge: drops personal data older than ``Settings.retention_days``.
 
 Runs once at start-up (a bot that was down at night still purges) and then every night at
-``PURGE_HOUR`` local time, as an asyncio task of the app; the SQLite work runs in a thread.
-A failed purge is logged and retried the next night: it must never stop the bot.
+``PURGE_HOUR`` local time, as an asyncio task of the app; the database work runs in a thread.
+A failed purge is logged and retried the next night: it must never stop the bot. With
+several replicas on one PostgreSQL each purges: the purge is idempotent and its writes are
+serialised by the store.
 """
 
 from __future__ import annotations
@@ -11,22 +13,26 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.state.sqlite import State
+from bot.state.factory import StateSource, open_state, state_exists
 
 log = logging.getLogger(__name__)
 
 PURGE_HOUR = 3  # quiet hour, before the office opens
 
 
-def purge_file(path: Path, retention_days: int, now: datetime | None = None) -> dict[str, int]:
-    """Purge the state file at ``path``; a missing file has nothing to purge (and is not
-    created: a bot built with an injected assistant may have no state file at all)."""
-    if not path.exists():
+def purge_state(source: StateSource, retention_days: int,
+                now: datetime | None = None) -> dict[str, int]:
+    """Purge the state of ``source`` (``bot.state.factory``); a missing SQLite file has nothing
+    to purge (and is not created: a bot built with an injected assistant may have none)."""
+    if not state_exists(source):
         return {}
-    counts = State(path).purge(retention_days, now)
+    state = open_state(source)
+    try:
+        counts = state.purge(retention_days, now)
+    finally:
+        state.close()
     log.info("retention purge (%d days): %s", retention_days,
              ", ".join(f"{table} {count}" for table, count in counts.items()))
     return counts
@@ -41,7 +47,7 @@ def seconds_until_next(now: datetime, hour: int = PURGE_HOUR) -> float:
 
 
 async def purge_nightly(
-    path: Path, retention_days: int, timezone: str,
+    source: StateSource, retention_days: int, timezone: str,
     clock: Callable[[], datetime] | None = None,
 ) -> None:
     """Purge now, then every night; runs until cancelled."""
@@ -49,7 +55,7 @@ async def purge_nightly(
     now = clock or (lambda: datetime.now(zone))
     while True:
         try:
-            await asyncio.to_thread(purge_file, path, retention_days)
+            await asyncio.to_thread(purge_state, source, retention_days)
         except Exception:  # a locked or damaged file: retry tomorrow, keep answering today
             log.exception("retention purge failed")
         await asyncio.sleep(seconds_until_next(now()))

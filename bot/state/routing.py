@@ -1,17 +1,18 @@
 """The state of routed questions (issue 12): a question the bot passed on to the person
 responsible today, who holds it now, and its answer.
 
-A mixin of ``bot.state.sqlite.State`` like ``CaptureStore``. The answer is stored with a
+A mixin of ``bot.state.records.SqlState`` like ``CaptureStore``. The answer is stored with a
 conditional UPDATE in one transaction: of two submits of the answer form one wins.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from bot.state.dialect import Connection
 
 SCHEMA_5 = [
     """CREATE TABLE IF NOT EXISTS routed_questions (
@@ -53,10 +54,10 @@ class RoutedRow:
 class RoutingStore:
     """Routed questions (see module doc)."""
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:  # from State
+    def _connect(self) -> AbstractContextManager[Connection]:  # from the backend
         raise NotImplementedError
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:  # from State
+    def _write(self) -> AbstractContextManager[Connection]:  # from the backend
         raise NotImplementedError
 
     def add_routed(self, question: str, asker_key: str, asker_person: str | None,

@@ -1,44 +1,27 @@
-"""Runtime data that must survive restarts: absences entered in chat, answers and their
-feedback, questions the bot could not answer, and what knowledge capture needs (conversation
-references, handover interviews, drafts: ``bot.state.capture``). SQLite in WAL mode.
+"""The embedded state backend: one SQLite file in WAL mode (the default, nothing to run).
 
 One connection per call (with a busy timeout), so several threads and several bot processes
-can share one file. The schema is versioned with ``PRAGMA user_version`` and upgraded in
-place; a file written by a newer version raises ``StateError`` instead of being damaged.
+on one machine can share one file. The schema is versioned with ``PRAGMA user_version`` and
+upgraded in place (``bot.state.schema``); a file written by a newer version raises
+``StateError`` instead of being damaged. The records themselves are ``bot.state.records``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.directory import Absence, StateError, absence_category
-from bot.state import privacy
-from bot.state.briefing import BriefingStore
-from bot.state.capture import CaptureStore
-from bot.state.routing import RoutingStore
+from bot.directory import StateError
+from bot.state.records import VOTES, SqlState, normalize_question
 from bot.state.schema import SCHEMA_VERSION, upgrade
 
 log = logging.getLogger(__name__)
 
-VOTES = ("up", "down")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def normalize_question(question: str) -> str:
-    """Questions that differ only in case, spacing and punctuation count as one."""
-    return re.sub(r"[\W_]+", " ", question.casefold()).strip()
+__all__ = ["State", "VOTES", "normalize_question"]
 
 
 def _enter_wal(connection: sqlite3.Connection, attempts: int = 100) -> str:
@@ -54,13 +37,16 @@ def _enter_wal(connection: sqlite3.Connection, attempts: int = 100) -> str:
     raise AssertionError("unreachable")
 
 
-class State(CaptureStore, RoutingStore, BriefingStore):
+class State(SqlState):
     """The bot's durable state in one SQLite file (created with its schema on first use)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._migrate()
+
+    def __repr__(self) -> str:
+        return f"State({str(self.path)!r})"
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -100,152 +86,6 @@ class State(CaptureStore, RoutingStore, BriefingStore):
                 )
             if version < SCHEMA_VERSION:
                 upgrade(connection, version)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 log.info("state database %s upgraded from schema version %d to %d", self.path,
                          version, SCHEMA_VERSION)
-
-    # --- absences --------------------------------------------------------------------------
-
-    def add_absence(
-        self, person_id: str, start: date, end: date, stand_in: str | None, created_by: str,
-        reason: str = "abwesend",
-    ) -> int:
-        """Store a chat absence; ``reason`` is cut down to its category (never free text)."""
-        if end < start:
-            raise ValueError(f"absence ends ({end}) before it starts ({start})")
-        with self._write() as connection:
-            cursor = connection.execute(
-                'INSERT INTO absences (person_id, start, "end", stand_in, reason, created_by, '
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (person_id, start.isoformat(), end.isoformat(), stand_in, absence_category(reason),
-                 created_by,
-                 _now()),
-            )
-            return int(cursor.lastrowid or 0)
-
-    def end_absence(self, person_id: str, today: date) -> int:
-        """The person is back: chat absences running today end yesterday (those starting
-        today vanish). Planned later absences stay. Returns how many were ended."""
-        day = today.isoformat()
-        yesterday = (today - timedelta(days=1)).isoformat()
-        with self._write() as connection:
-            gone = connection.execute(
-                'DELETE FROM absences WHERE person_id = ? AND start = ?', (person_id, day),
-            ).rowcount
-            cut = connection.execute(
-                'UPDATE absences SET "end" = ? WHERE person_id = ? AND start < ? AND "end" >= ?',
-                (yesterday, person_id, day, day),
-            ).rowcount
-        return gone + cut
-
-    def remove_absence(self, absence_id: int) -> bool:
-        with self._write() as connection:
-            return connection.execute("DELETE FROM absences WHERE id = ?",
-                                      (absence_id,)).rowcount > 0
-
-    def absences(self) -> list[Absence]:
-        with self._connect() as connection:
-            rows = connection.execute(
-                'SELECT id, person_id, start, "end", stand_in, reason, created_by '
-                "FROM absences ORDER BY start, id"
-            ).fetchall()
-        return [
-            Absence(person, date.fromisoformat(start), date.fromisoformat(end), stand_in or None,
-                    reason, "chat", row_id, created_by)
-            for row_id, person, start, end, stand_in, reason, created_by in rows
-        ]
-
-    # --- answers, feedback, gaps ------------------------------------------------------------
-
-    def record_answer(
-        self, question: str | None, sources: list[str], index_version: str, user_key: str,
-        task_id: str | None = None,
-    ) -> str:
-        """Remember an answer (for feedback); ``question`` None when it may not be kept."""
-        answer_id = uuid.uuid4().hex
-        with self._write() as connection:
-            connection.execute(
-                "INSERT INTO answers (id, question, sources, index_version, user_key, "
-                "created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (answer_id, question, json.dumps(sources), index_version, user_key, _now(),
-                 task_id),
-            )
-        return answer_id
-
-    def record_feedback(self, answer_id: str, vote: str, user_key: str) -> bool:
-        """One vote per user and answer (a second vote replaces the first); False when the
-        answer id is unknown."""
-        if vote not in VOTES:
-            raise ValueError(f"vote must be one of {VOTES}, not {vote!r}")
-        with self._write() as connection:
-            if not connection.execute("SELECT 1 FROM answers WHERE id = ?",
-                                      (answer_id,)).fetchone():
-                return False
-            connection.execute(
-                "INSERT INTO feedback VALUES (?, ?, ?, ?) ON CONFLICT (answer_id, user_key) "
-                "DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at",
-                (answer_id, user_key, vote, _now()),
-            )
-        return True
-
-    def record_unanswered(self, question: str, user_key: str, task_id: str | None = None) -> None:
-        """``task_id``: the task the question was probably about (the directory's best guess)."""
-        with self._write() as connection:
-            connection.execute(
-                "INSERT INTO unanswered (question, normalized, user_key, created_at, task_id) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (question.strip(), normalize_question(question), user_key, _now(), task_id),
-            )
-
-    def questions_per_task(self, since: datetime) -> dict[str | None, tuple[int, int]]:
-        """Per task id (None: no task recognised): (questions asked, of them unanswered)
-        since ``since``; answers and unanswered questions together are the questions asked."""
-        stamp = since.astimezone(UTC).isoformat(timespec="seconds")
-        with self._connect() as connection:
-            answered = connection.execute(
-                "SELECT task_id, COUNT(*) FROM answers WHERE created_at >= ? GROUP BY task_id",
-                (stamp,)).fetchall()
-            missed = connection.execute(
-                "SELECT task_id, COUNT(*) FROM unanswered WHERE created_at >= ? GROUP BY task_id",
-                (stamp,)).fetchall()
-        counts: dict[str | None, tuple[int, int]] = {}
-        for task_id, n in answered:
-            counts[task_id] = (int(n), 0)
-        for task_id, n in missed:
-            asked, _ = counts.get(task_id, (0, 0))
-            counts[task_id] = (asked + int(n), int(n))
-        return counts
-
-    def unanswered(self, limit: int = 20) -> list[tuple[str, int]]:
-        """Unanswered questions, most frequent first (the latest wording of each)."""
-        with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT (SELECT question FROM unanswered u2 WHERE u2.normalized = u.normalized "
-                "ORDER BY id DESC LIMIT 1), COUNT(*) AS n, MAX(id) AS last "
-                "FROM unanswered u GROUP BY normalized ORDER BY n DESC, last DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [(question, count) for question, count, _ in rows]
-
-    def feedback_counts(self) -> dict[str, int]:
-        with self._connect() as connection:
-            rows = dict(connection.execute(
-                "SELECT vote, COUNT(*) FROM feedback GROUP BY vote").fetchall())
-        return {vote: int(rows.get(vote, 0)) for vote in VOTES}
-
-    # --- retention and data-protection requests (bot.state.privacy) ------------------------
-
-    def purge(self, retention_days: int, now: datetime | None = None) -> dict[str, int]:
-        """Drop what is older than the retention period; counts per table."""
-        cutoff = privacy.cutoff_for(now or datetime.now(UTC), retention_days)
-        with self._write() as connection:
-            return privacy.purge(connection, cutoff)
-
-    def export_person(self, keys: list[str]) -> dict[str, list[dict[str, object]]]:
-        """Everything stored under any of ``keys`` (Art. 15 DSGVO)."""
-        with self._connect() as connection:
-            return privacy.export(connection, privacy.linked_keys(connection, keys))
-
-    def erase_person(self, keys: list[str]) -> dict[str, int]:
-        """Delete everything stored under any of ``keys`` (Art. 17 DSGVO); counts per table."""
-        with self._write() as connection:
-            return privacy.erase(connection, privacy.linked_keys(connection, keys))

@@ -1,7 +1,9 @@
 """What the rest of the bot may ask of the state: one interface, whatever the backend.
 
-``bot.state.sqlite.State`` is the embedded backend; callers are typed against ``StateStore`` so
-that another backend (PostgreSQL for providers with several replicas) slots in unchanged.
+``bot.state.sqlite.State`` (embedded, the default) and ``bot.state.postgres.PostgresState``
+(providers with several replicas) both implement it, through the shared SQL of
+``bot.state.records.SqlState``; ``bot.state.factory.open_state`` picks one. Callers are typed
+against these protocols, never against a backend.
 """
 
 from __future__ import annotations
@@ -78,6 +80,21 @@ class RoutingLog(Protocol):
     def answer_routed(self, routed_id: str, by: str, answer: str) -> bool: ...
 
 
+class MessageCounts(Protocol):
+    """Per-minute message counters of senders, shared by replicas (``bot.assistant.throttle``)."""
+
+    def count_message(self, sender: str, minute: int) -> int: ...
+
+
+class Upkeep(Protocol):
+    """Retention, data-protection requests (``bot.state.privacy``) and releasing the store."""
+
+    def purge(self, retention_days: int, now: datetime | None = None) -> dict[str, int]: ...
+    def export_person(self, keys: list[str]) -> dict[str, list[dict[str, object]]]: ...
+    def erase_person(self, keys: list[str]) -> dict[str, int]: ...
+    def close(self) -> None: ...
+
+
 class BriefingLog(Protocol):
     """The stand-in's briefing (``bot.state.briefing``, issue 12)."""
 
@@ -91,5 +108,6 @@ class BriefingLog(Protocol):
     def forget_return(self, routed_id: str) -> None: ...
 
 
-class StateStore(AbsenceStore, AnswerLog, CaptureLog, RoutingLog, BriefingLog, Protocol):
+class StateStore(AbsenceStore, AnswerLog, CaptureLog, RoutingLog, MessageCounts, Upkeep,
+                 BriefingLog, Protocol):
     """Everything the bot keeps across restarts."""

@@ -85,7 +85,7 @@ class WissenslotseBot(ActivityHandler):
             await turn_context.send_activity(texts.FOREIGN_TENANT)
             return
         if self._notifier is not None:
-            self._notifier.remember(activity, self._identity.user(activity).key)
+            await self._notifier.remember(activity, self._identity.user(activity).key)
         text = well_formed(strip_mentions(activity))
         if len(text) > MAX_MESSAGE_CHARS or (not text and value is None):
             await turn_context.send_activity(TOO_LONG if text else EMPTY)
@@ -120,7 +120,7 @@ class WissenslotseBot(ActivityHandler):
         if assistant is None:
             return
         if self._notifier is not None:
-            self._notifier.remember(activity, self._identity.user(activity).key)
+            await self._notifier.remember(activity, self._identity.user(activity).key)
         replies = assistant.welcome(self._identity.user(activity))
         if replies:
             await turn_context.send_activities([reply_activity(r) for r in replies])

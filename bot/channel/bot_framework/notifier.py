@@ -3,6 +3,7 @@ conversation reference of their personal chat."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Protocol
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 
 
 class ReferenceStore(Protocol):
-    """Where conversation references outlive the process (``bot.state.State``)."""
+    """Where conversation references outlive the process (``bot.state.StateStore``; its
+    calls block, they run in worker threads: with PostgreSQL they cross the network)."""
 
     def save_reference(self, user_key: str, reference_json: str) -> None: ...
 
@@ -49,7 +51,7 @@ class ConversationNotifier:
     def use_store(self, store: ReferenceStore | None) -> None:
         self._store = store
 
-    def remember(self, activity: Activity, user_key: str | None = None) -> None:
+    async def remember(self, activity: Activity, user_key: str | None = None) -> None:
         """Keep the conversation's reference; ``user_key`` is the sender as the channel's
         identity policy believes it (never the activity's own claim on other channels than
         Teams), so nobody can take over another person's personal messages."""
@@ -58,20 +60,20 @@ class ConversationNotifier:
         self._references[key] = reference
         if not is_group(activity) and user_key:  # a group chat is no place for a personal one
             self._personal[user_key] = key
-            self._remember_user(user_key, reference)
+            await self._remember_user(user_key, reference)
 
     def personal_conversation(self, user_key: str) -> str | None:
         """The user's personal chat with the bot, if they wrote there since the start."""
         conversation = self._personal.get(user_key)
         return conversation if conversation in self._references else None
 
-    def _remember_user(self, user_key: str, reference: ConversationReference) -> None:
+    async def _remember_user(self, user_key: str, reference: ConversationReference) -> None:
         data = json.dumps(reference.serialize(), sort_keys=True)
         if self._saved.get(user_key) == data:
             return  # unchanged: no write per message
         if self._store is not None:
             try:
-                self._store.save_reference(user_key, data)
+                await asyncio.to_thread(self._store.save_reference, user_key, data)
             except Exception:  # the answer matters more than a later notification
                 log.exception("could not store a conversation reference")
                 return  # not remembered as saved: the next message tries again
@@ -80,7 +82,7 @@ class ConversationNotifier:
     async def notify_user(self, user_key: str, replies: list[Reply]) -> bool:
         data = self._saved.get(user_key)
         if data is None and self._store is not None:
-            data = self._store.reference_of(user_key)
+            data = await asyncio.to_thread(self._store.reference_of, user_key)
         if data is None:
             return False
         try:

@@ -75,3 +75,68 @@ def test_one_sender_cannot_queue_more_than_a_few_turns(assistant: Assistant) -> 
     kinds = asyncio.run(scenario())
     assert kinds.count("rate_limited") == 2 and len(kinds) == 5
     assert texts.RATE_LIMITED.startswith("Sie haben mir gerade sehr viele Nachrichten")
+
+
+def test_two_replicas_share_a_senders_budget(
+    settings: Any, directory: Any, hund_chunks: Any, postgres_database: str,
+) -> None:
+    """Two bot processes on one PostgreSQL: a flood split between them gets one budget, not
+    one per replica (each replica's own bucket alone would admit 20 here)."""
+    from bot.state import open_state
+    from tests.bot.assistant.conftest import FIXED_DAY, ScriptedSearcher
+
+    stores = [open_state(postgres_database), open_state(postgres_database)]
+    replicas = [Assistant(settings, ScriptedSearcher(hund_chunks), directory, store,
+                          today=lambda: FIXED_DAY) for store in stores]
+    for replica in replicas:  # one minute window for the whole flood (no boundary inside)
+        replica._throttle._wall_clock = lambda: 60.0 * 29_000_000
+    flooder = UserRef("aad-flood")
+
+    async def scenario() -> list[str]:
+        kinds = []
+        for number in range(25):
+            replies = await replicas[number % 2].handle(Turn("hilfe", flooder, "c1"))
+            kinds.append(replies[0].data["kind"])
+        return kinds
+
+    try:
+        kinds = asyncio.run(scenario())
+    finally:
+        for store in stores:
+            store.close()
+    assert kinds.count("help") == settings.rate_limit_per_minute == 20
+    assert kinds[20:] == ["rate_limited"] * 5
+
+
+def test_a_failing_shared_counter_falls_back_to_the_local_limit() -> None:
+    class Broken:
+        def count_message(self, sender: str, minute: int) -> int:
+            raise OSError("database away")
+
+    throttle = SenderThrottle(per_minute=2, max_pending=5, clock=Clock(), shared=Broken())
+
+    async def three() -> list[bool]:
+        results = [await throttle.admit_turn("a") for _ in range(3)]
+        for admitted in results:
+            if admitted:
+                throttle.done("a")
+        return results
+
+    assert asyncio.run(three()) == [True, True, False]
+    assert throttle._pending == {}
+
+
+def test_the_shared_counter_refuses_and_frees_the_pending_slot() -> None:
+    class Counts:
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, int]] = []
+
+        def count_message(self, sender: str, minute: int) -> int:
+            self.seen.append((sender, minute))
+            return 4  # other replicas used the budget already
+
+    counts = Counts()
+    throttle = SenderThrottle(per_minute=3, max_pending=5, clock=Clock(), shared=counts,
+                              wall_clock=lambda: 600.5)
+    assert not asyncio.run(throttle.admit_turn("a"))
+    assert counts.seen == [("a", 10)] and throttle._pending == {}

@@ -83,3 +83,40 @@ def test_a_slow_command_does_not_hold_the_event_loop(
     took, connector = _healthz_while_posting(settings, "abwesend 03.08.-14.08.")
     assert took < 1.0, f"/healthz took {took:.2f} s while a 2 s command ran"
     assert connector.messages(), "the command was answered"
+
+
+def test_storing_a_conversation_reference_does_not_hold_the_event_loop(
+    settings: Settings,
+) -> None:
+    """The state's calls block (with PostgreSQL they cross the network): the reference of a
+    new chat is saved in a worker thread. Here the save waits until /healthz has answered;
+    were it run on the event loop, /healthz could not answer at all."""
+    from bot.state.sqlite import State
+
+    healthz_answered = threading.Event()
+    save_started = threading.Event()
+
+    class SlowState(State):
+        def save_reference(self, user_key: str, reference_json: str) -> None:
+            save_started.set()
+            healthz_answered.wait(10)
+            super().save_reference(user_key, reference_json)
+
+    assistant = _assistant(settings)
+    assistant.state = SlowState(settings.state_db)
+    connector = FakeConnector()
+    with ThreadedServers(connector.app, create_app(settings, assistant)) as servers:
+        connector_url, bot_url = servers.urls
+        sender = threading.Thread(target=_post, daemon=True, args=(
+            f"{bot_url}/api/messages", teams_message(connector_url, "hilfe"), 60))
+        sender.start()
+        try:
+            assert save_started.wait(30), "the reference was never saved"
+            with urllib.request.urlopen(f"{bot_url}/healthz", timeout=5) as response:
+                assert response.status == 200
+        finally:
+            healthz_answered.set()
+        sender.join(60)
+        assert not sender.is_alive(), "the message was never answered"
+    assert assistant.state.reference_of("aad-birgit") is not None
+    assert connector.messages(), "the message was answered"

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.settings import Settings
-from bot.state import SCHEMA_VERSION, State
+from bot.state import SCHEMA_VERSION, SqlState, State
 from bot.state.schema import STEPS
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -38,19 +38,19 @@ def test_upgrade_cuts_stored_reasons_to_their_category(tmp_path: Path) -> None:
         "abwesend", "abwesend", "Urlaub", "Dienstreise", "Fortbildung", "abwesend", "abwesend",
         "abwesend"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         stored = " ".join(row[0] for row in connection.execute("SELECT reason FROM absences"))
     assert "Krank" not in stored and "Bandscheibe" not in stored
 
 
-def test_new_absences_keep_only_a_category(tmp_path: Path) -> None:
-    state = State(tmp_path / "state.sqlite")
+def test_new_absences_keep_only_a_category(store: SqlState) -> None:
+    state = store
     state.add_absence("p", date(2026, 12, 3), date(2026, 12, 4), None, "p", "Krankheit")
     state.add_absence("q", date(2026, 12, 3), date(2026, 12, 4), None, "q", "Jahresurlaub")
     assert sorted(a.reason for a in state.absences()) == ["Urlaub", "abwesend"]
 
 
-def _fill(state: State, key: str, person: str) -> str:
+def _fill(state: SqlState, key: str, person: str) -> str:
     answer = state.record_answer(f"Frage von {key}", ["a.md"], "v1", key)
     state.record_feedback(answer, "up", key)
     state.record_unanswered(f"Offen von {key}", key)
@@ -61,8 +61,8 @@ def _fill(state: State, key: str, person: str) -> str:
     return answer
 
 
-def test_purge_drops_only_what_is_older_than_the_retention(tmp_path: Path) -> None:
-    state = State(tmp_path / "state.sqlite")
+def test_purge_drops_only_what_is_older_than_the_retention(store: SqlState) -> None:
+    state = store
     _fill(state, "aad-1", "bschneider")
     today = datetime.now(UTC)
     state.save_reference("aad-1", '{"user": {"id": "29:x", "name": "Birgit Schneider"}}')
@@ -79,16 +79,16 @@ def test_purge_drops_only_what_is_older_than_the_retention(tmp_path: Path) -> No
     assert state.feedback_counts() == {"up": 0, "down": 0}
 
 
-def test_absence_is_kept_while_it_runs(tmp_path: Path) -> None:
+def test_absence_is_kept_while_it_runs(store: SqlState) -> None:
     """An absence entered long ago that still runs is the office's plan: not purged."""
-    state = State(tmp_path / "state.sqlite")
+    state = store
     state.add_absence("p", date(2026, 1, 1), date(2026, 12, 31), None, "p")
     assert state.purge(90, now=NOW)["absences"] == 0
     assert state.purge(90, now=NOW + timedelta(days=120))["absences"] == 1
 
 
-def test_export_and_erase_touch_only_that_person(tmp_path: Path) -> None:
-    state = State(tmp_path / "state.sqlite")
+def test_export_and_erase_touch_only_that_person(store: SqlState) -> None:
+    state = store
     own = _fill(state, "aad-1", "bschneider")
     _fill(state, "aad-2", "tkoch")
     assert state.record_feedback(own, "down", "aad-2")  # another's vote on her answer
@@ -129,10 +129,10 @@ def test_retention_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert Settings(_env_file=None).retention_days == 90
 
 
-def test_the_person_id_finds_the_chat_keys_the_state_links_to_it(tmp_path: Path) -> None:
+def test_the_person_id_finds_the_chat_keys_the_state_links_to_it(store: SqlState) -> None:
     """Knowledge capture remembers which chat key a person wrote as: asking for the person id
     alone finds (and erases) what was stored under that key."""
-    state = State(tmp_path / "state.sqlite")
+    state = store
     state.link_person("bschneider", "aad-1")
     state.save_reference("aad-1", '{"user": {"id": "29:x", "name": "Birgit Schneider"}}')
     state.record_unanswered("Wo ist die Kantine?", "aad-1")

@@ -10,29 +10,32 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.state import State
+from bot.state import SqlState
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "directory"
 
 
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, cwd: Path,
+         extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env = {key: value for key, value in env.items() if not key.startswith("WISSENSLOTSE_")}
+    env.update(extra_env or {})
     return subprocess.run([sys.executable, "-m", "bot", "datenschutz", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_export_then_delete_by_person_id(tmp_path: Path) -> None:
+def test_export_then_delete_by_person_id(tmp_path: Path, state_source: str,
+                                        store: SqlState) -> None:
     folder = tmp_path / "verzeichnis"
     folder.mkdir()
     shutil.copy(FIXTURES / "personen.csv", folder / "personen.csv")
-    state = State(tmp_path / "state.sqlite")
+    state = store
     # Teams stores the AAD id, the chat absence the person id: both belong to bschneider
     state.record_unanswered("Wo ist die Kantine?", "29:aad-bschneider")
     state.add_absence("bschneider", date(2030, 1, 2), date(2030, 1, 3), None, "bschneider")
     state.record_unanswered("Parkausweis?", "29:aad-tkoch")
-    common = ["--person", "bschneider", "--state", str(tmp_path / "state.sqlite"),
+    common = ["--person", "bschneider", "--state", state_source,
               "--directory", str(folder)]
 
     exported = _run("export", *common, cwd=tmp_path)
@@ -53,7 +56,7 @@ def test_export_then_delete_by_person_id(tmp_path: Path) -> None:
     assert "Abwesenheiten aus dem Chat: 1" in deleted.stdout
     again = json.loads(_run("export", *common, cwd=tmp_path).stdout)
     assert again["unanswered"] == [] and again["absences"] == []
-    assert State(tmp_path / "state.sqlite").unanswered() == [("Parkausweis?", 1)]
+    assert state.unanswered() == [("Parkausweis?", 1)]
 
 
 def test_missing_state_file_is_named(tmp_path: Path) -> None:
@@ -61,3 +64,15 @@ def test_missing_state_file_is_named(tmp_path: Path) -> None:
                   cwd=tmp_path)
     assert result.returncode == 2
     assert "nichts.sqlite" in result.stderr and not result.stdout
+    assert not (tmp_path / "nichts.sqlite").exists()
+
+
+def test_an_unreachable_state_database_is_a_clear_error(tmp_path: Path) -> None:
+    from tests.postgres import free_port
+
+    url = f"postgresql://bot:geheim@127.0.0.1:{free_port()}/wl"
+    env_url = {"WISSENSLOTSE_STATE_URL": url}
+    result = _run("export", "--person", "x", cwd=tmp_path, extra_env=env_url)
+    assert result.returncode == 2 and not result.stdout
+    assert "Fehler: Zustandsdatenbank nicht nutzbar" in result.stderr
+    assert "geheim" not in result.stderr and "Traceback" not in result.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,26 +11,27 @@ import aiohttp
 
 from bot.app import create_app
 from bot.settings import Settings
-from bot.state import State
+from bot.state import SqlState
 from bot.state.retention import seconds_until_next
 from tests.bot.channel.conftest import FakeAssistant, serve
+from tests.bot.state.conftest import run_sql
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def _old_and_new(path: Path) -> None:
-    state = State(path)
+def _old_and_new(state: SqlState) -> None:
     state.record_unanswered("alt", "aad-1")
     state.record_unanswered("neu", "aad-1")
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE unanswered SET created_at = '2020-01-01T00:00:00+00:00' "
-                           "WHERE question = 'alt'")
+    run_sql(state, "UPDATE unanswered SET created_at = '2020-01-01T00:00:00+00:00' "
+            "WHERE question = 'alt'")
 
 
-def test_the_app_purges_at_start(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
-    _old_and_new(path)
-    settings = Settings(kb_dir=tmp_path / "kb", index_dir=tmp_path / "index", state_db=path,
+def test_the_app_purges_at_start(state_source: str, store: SqlState, tmp_path: Path) -> None:
+    _old_and_new(store)
+    on_postgres = state_source.startswith("postgresql://")
+    settings = Settings(kb_dir=tmp_path / "kb", index_dir=tmp_path / "index",
+                        state_db=tmp_path / "other.sqlite" if on_postgres else Path(state_source),
+                        state_url=state_source if on_postgres else "",
                         retention_days=30, _env_file=None)
 
     async def run() -> int:
@@ -40,13 +40,14 @@ def test_the_app_purges_at_start(tmp_path: Path) -> None:
                 async with session.get(f"{url}/healthz") as response:
                     status = response.status
             for _ in range(100):  # the purge runs in a thread beside the app
-                if len(State(path).unanswered()) == 1:
+                if len(store.unanswered()) == 1:
                     break
                 await asyncio.sleep(0.05)
         return status
 
     assert asyncio.run(run()) == 200
-    assert State(path).unanswered() == [("neu", 1)]
+    assert store.unanswered() == [("neu", 1)]
+    assert not (tmp_path / "other.sqlite").exists()  # PostgreSQL chosen: no file beside it
 
 
 def test_the_app_creates_no_state_file_to_purge(tmp_path: Path) -> None:

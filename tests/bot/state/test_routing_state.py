@@ -6,17 +6,19 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.state import SCHEMA_VERSION, State
+from bot.state import SCHEMA_VERSION, SqlState, State
 from bot.state.schema import STEPS
 
 
 def test_a_version_4_file_gains_the_routed_questions(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite"
     with sqlite3.connect(path) as connection:
-        connection.create_function("absence_category", 1, lambda value: value or "")
         for version in range(1, 5):
-            for statement in STEPS[version]:
-                connection.execute(statement)
+            for step in STEPS[version]:
+                if isinstance(step, str):
+                    connection.execute(step)
+                else:
+                    step(connection)
         connection.execute("INSERT INTO conversation_refs VALUES ('aad-uwe', 'ref', 'now')")
         connection.execute("PRAGMA user_version = 4")
     state = State(path)
@@ -27,11 +29,11 @@ def test_a_version_4_file_gains_the_routed_questions(tmp_path: Path) -> None:
     assert row is not None and row.status == "open" and row.assignee == "tkoch"
     assert not row.delivered and row.answer is None
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
 
 
-def test_an_answer_is_stored_once_and_ends_the_moving_on(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_an_answer_is_stored_once_and_ends_the_moving_on(store: SqlState) -> None:
+    state = store
     routed = state.add_routed("Frage", "aad-bs", None, None, "Steueramt", "ukeller")
     state.mark_delivered(routed)
     assert state.reassign_routed(routed, "tkoch")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from bot.state import SCHEMA_VERSION, State
+from bot.state import SCHEMA_VERSION, SqlState, State
 from bot.state.schema import STEPS
 
 
@@ -22,23 +23,25 @@ def test_a_version_1_file_is_upgraded_in_place(tmp_path: Path) -> None:
     state.save_reference("aad-uwe", '{"conversation": {"id": "a:1"}}')
     assert state.reference_of("aad-uwe") == '{"conversation": {"id": "a:1"}}'
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
 
 
-def test_references_and_person_links_survive_reopening(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_references_and_person_links_survive_reopening(
+    open_store: Callable[..., SqlState],
+) -> None:
+    state = open_store()
     state.save_reference("u1", "first")
     state.save_reference("u1", "second")  # the latest conversation wins
     state.link_person("ukeller", "web:abc")
     state.link_person("ukeller", "aad-uwe")
     state.link_person("ukeller", "aad-uwe")
-    again = State(tmp_path / "s.sqlite")
+    again = open_store()
     assert again.reference_of("u1") == "second" and again.reference_of("nobody") is None
     assert sorted(again.user_keys_of("ukeller")) == ["aad-uwe", "web:abc"]
 
 
-def test_one_interview_per_person_and_task(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_one_interview_per_person_and_task(store: SqlState) -> None:
+    state = store
     first = state.start_interview("bschneider", "hundesteuer", "ukeller", None, {"a": "x"})
     again = state.start_interview("bschneider", "hundesteuer", "bschneider", None, {})
     other = state.start_interview("bschneider", "mahnwesen", "bschneider", None, {})

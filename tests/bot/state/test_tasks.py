@@ -1,4 +1,4 @@
-"""The state keeps the task of each question (schema 2) and upgrades a schema-1 file in place."""
+"""The state keeps the task of each question (schema 3) and upgrades a schema-1 file in place."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.state import SCHEMA_VERSION, State
+from bot.state import SCHEMA_VERSION, SqlState, State
 
 # the schema-1 tables as the first landing wrote them (answers and unanswered without task_id)
 SCHEMA_1 = [
@@ -26,8 +26,8 @@ SCHEMA_1 = [
 ]
 
 
-def test_questions_are_counted_per_task_within_the_window(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_questions_are_counted_per_task_within_the_window(store: SqlState) -> None:
+    state = store
     state.record_answer("Hund?", [], "v1", "u1", task_id="hundesteuer")
     state.record_answer("Hund ab?", [], "v1", "u2", task_id="hundesteuer")
     state.record_unanswered("Hund im Ausland?", "u1", task_id="hundesteuer")
@@ -46,7 +46,7 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
             connection.execute(statement)
     state = State(path)
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     assert state.unanswered(5) == [("alt?", 1)]
     assert state.record_feedback("a1", "up", "u")
     state.record_unanswered("neu?", "u", task_id="archiv")

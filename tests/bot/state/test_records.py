@@ -1,44 +1,50 @@
-"""Runtime state in SQLite: durable across re-open, shared by threads and processes."""
+"""Runtime state on both backends: durable across re-open, shared by threads and processes;
+the SQLite file in WAL mode."""
 
 from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.directory import StateError
-from bot.state import SCHEMA_VERSION, State
+from bot.state import SCHEMA_VERSION, SqlState, State, open_state
 
 
-def test_everything_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "var" / "state.sqlite"
-    state = State(path)
+def test_everything_survives_reopening(open_store: Callable[..., SqlState]) -> None:
+    state = open_store()
     absence_id = state.add_absence("bschneider", date(2026, 8, 3), date(2026, 8, 14), "tkoch",
                                    "bschneider", "Urlaub")
     answer = state.record_answer("Wer macht die Hundesteuer?", ["steueramt/hund.md"], "v1", "u1")
     assert state.record_feedback(answer, "up", "u1")
     state.record_unanswered("Wo ist die Kantine?", "u1")
-    del state
+    state.close()
 
-    again = State(path)
+    again = open_store()
     [absence] = again.absences()
     assert (absence.id, absence.person, absence.start, absence.end, absence.stand_in,
             absence.origin, absence.created_by, absence.reason) == (
         absence_id, "bschneider", date(2026, 8, 3), date(2026, 8, 14), "tkoch", "chat",
         "bschneider", "Urlaub")
+    assert absence_id >= 1
     assert again.feedback_counts() == {"up": 1, "down": 0}
     assert again.unanswered(10) == [("Wo ist die Kantine?", 1)]
+
+
+def test_the_sqlite_file_runs_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "state.sqlite"
+    State(path).record_unanswered("Wo ist die Kantine?", "u1")
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_feedback_unknown_answer_and_revote(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_feedback_unknown_answer_and_revote(store: SqlState) -> None:
+    state = store
     assert not state.record_feedback("nicht-da", "up", "u1")
     answer = state.record_answer(None, [], "v1", "u1")
     assert state.record_feedback(answer, "up", "u1")
@@ -49,17 +55,16 @@ def test_feedback_unknown_answer_and_revote(tmp_path: Path) -> None:
         state.record_feedback(answer, "meh", "u1")
 
 
-def test_unanswered_most_frequent_first(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_unanswered_most_frequent_first(store: SqlState) -> None:
     for question in ("Wo ist die Kantine?", "Parkausweis?", "wo ist die kantine",
                      "Wo ist die  Kantine!", "Parkausweis", "WLAN-Passwort?"):
-        state.record_unanswered(question, "u")
-    assert state.unanswered(2) == [("Wo ist die  Kantine!", 3), ("Parkausweis", 2)]
-    assert len(state.unanswered(10)) == 3
+        store.record_unanswered(question, "u")
+    assert store.unanswered(2) == [("Wo ist die  Kantine!", 3), ("Parkausweis", 2)]
+    assert len(store.unanswered(10)) == 3
 
 
-def test_end_absence(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_end_absence(store: SqlState) -> None:
+    state = store
     state.add_absence("a", date(2026, 8, 3), date(2026, 8, 14), None, "a")  # running
     state.add_absence("a", date(2026, 8, 10), date(2026, 8, 12), None, "a")  # starts today
     state.add_absence("a", date(2026, 9, 1), date(2026, 9, 5), None, "a")  # later: stays
@@ -73,45 +78,53 @@ def test_end_absence(tmp_path: Path) -> None:
     assert state.end_absence("a", date(2026, 8, 10)) == 0
 
 
-def test_inverted_absence_is_refused(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_absences_can_be_removed_by_id(store: SqlState) -> None:
+    first = store.add_absence("a", date(2026, 8, 3), date(2026, 8, 4), None, "a")
+    second = store.add_absence("b", date(2026, 8, 3), date(2026, 8, 4), None, "b")
+    assert first != second
+    assert store.remove_absence(first) and not store.remove_absence(first)
+    assert [a.id for a in store.absences()] == [second]
+
+
+def test_inverted_absence_is_refused(store: SqlState) -> None:
     with pytest.raises(ValueError):
-        state.add_absence("a", date(2026, 8, 14), date(2026, 8, 3), None, "a")
-    assert state.absences() == []
+        store.add_absence("a", date(2026, 8, 14), date(2026, 8, 3), None, "a")
+    assert store.absences() == []
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
+def test_newer_sqlite_schema_is_refused(tmp_path: Path) -> None:
+    from bot.directory import StateError
+
     path = tmp_path / "s.sqlite"
     State(path)
     with sqlite3.connect(path) as connection:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(StateError):
+    with pytest.raises(StateError, match=f"schema version {SCHEMA_VERSION + 1}"):
         State(path)
 
 
-def test_threads_share_one_state(tmp_path: Path) -> None:
-    state = State(tmp_path / "s.sqlite")
+def test_threads_share_one_state(store: SqlState) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda n: state.record_unanswered(f"Frage {n % 5}", f"u{n}"), range(40)))
-    assert sorted(count for _, count in state.unanswered(10)) == [8, 8, 8, 8, 8]
+        list(pool.map(lambda n: store.record_unanswered(f"Frage {n % 5}", f"u{n}"), range(40)))
+    assert sorted(count for _, count in store.unanswered(10)) == [8, 8, 8, 8, 8]
 
 
-def _write_many(path: str, worker: int) -> None:
-    state = State(Path(path))
+def _write_many(source: str, worker: int) -> None:
+    state = open_state(source)
     for n in range(25):
         state.record_unanswered(f"Frage {worker}", f"u{n}")
         state.add_absence(f"p{worker}", date(2026, 8, 1), date(2026, 8, 2), None, "x")
+    state.close()
 
 
-def test_processes_share_one_state(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite"
+def test_processes_share_one_state(state_source: str, store: SqlState) -> None:
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_write_many, args=(str(path), w)) for w in range(3)]
+    workers = [context.Process(target=_write_many, args=(state_source, w)) for w in range(3)]
     for process in workers:
         process.start()
     for process in workers:
         process.join(timeout=120)
         assert process.exitcode == 0
-    state = State(path)
-    assert sorted(state.unanswered(10)) == [("Frage 0", 25), ("Frage 1", 25), ("Frage 2", 25)]
-    assert len(state.absences()) == 75
+    assert sorted(store.unanswered(10)) == [("Frage 0", 25), ("Frage 1", 25), ("Frage 2", 25)]
+    assert len(store.absences()) == 75
+    assert len({a.id for a in store.absences()}) == 75
