@@ -77,9 +77,12 @@ class BriefingDesk:
     async def sweep(self) -> dict[str, int]:
         """Send the briefings due today; counts of sent and pending (no chat yet)."""
         counts = {"sent": 0, "pending": 0}
+        today = self.host.today()
+        pending = await asyncio.to_thread(self.host.state.briefings, PENDING)
+        self._waiting |= {row.person_id for row in pending}  # also those of other replicas
+        await self.return_questions(today)  # questions go back whenever the holder is back
         if self.clock().hour < BRIEFING_HOUR:
             return counts
-        today = self.host.today()
         for person_id, key, reply in await asyncio.to_thread(self._due, today):
             if not await asyncio.to_thread(self.host.state.claim_briefing, person_id, key):
                 continue
@@ -88,7 +91,6 @@ class BriefingDesk:
             counts["sent" if delivered else "pending"] += 1
             if not delivered:
                 self._waiting.add(person_id)
-        await self.return_questions(today)
         if counts["sent"] or counts["pending"]:
             log.info("briefings: %s", counts)
         return counts
@@ -98,7 +100,6 @@ class BriefingDesk:
         host.reload_absences()  # chat absences of other bot processes
         directory, state = host.directory, host.state
         done = {(r.person_id, r.absence_key) for r in state.briefings(SENT)}
-        self._waiting |= {r.person_id for r in state.briefings(PENDING)}
         notes = state.absence_notes()
         due = []
         for absence in directory.absences:

@@ -225,3 +225,17 @@ def test_absence_confirmation_warns_only_when_nobody_of_the_chain_is_there(town:
     alone = away(assistant, "abwesend 10.08.-11.08.", PAULA)  # no deputy, no head
     assert "Für „Gehaltsabrechnung“ ist ab dem 10.08.2026 die ganze Vertretungskette" in alone.text
     assert "keine Leitung eingetragen" in alone.text and alone.data["stored"]
+
+
+def test_after_a_restart_at_night_a_waiting_stand_in_still_gets_it_when_writing(
+        tmp_path: Path) -> None:
+    settings = town_settings(tmp_path)
+    day = Day(START)
+    first, _ = town_assistant(settings, day)
+    say(first, BERTA, "abwesend 05.08.-20.08.")
+    assert asyncio.run(first.briefing.sweep()) == {"sent": 0, "pending": 1}  # Tom: no chat
+    day.hour = 2  # restarted in the night: the start-up pass sends nothing before 7 ...
+    second, notifier = town_assistant(settings, day)
+    assert asyncio.run(second.briefing.sweep()) == {"sent": 0, "pending": 0}
+    say(second, TOM, "hallo")  # ... but knows whom a briefing waits for
+    assert len(briefings(notifier, TOM.key)) == 1
