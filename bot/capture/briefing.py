@@ -30,6 +30,7 @@ from bot.turns import Reply
 log = logging.getLogger(__name__)
 MAX_DEADLINE_LINES = 12
 MAX_QUOTE_CHARS = 160
+DEADLINE_DAYS = 92  # deadlines of the first three months of a long absence (then on request)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class BriefingWriter:
 
     def cover_lines(self, reader: Person, cover: Cover, today: date) -> list[str]:
         start, end = max(cover.absence.start, today), cover.absence.end
+        until = min(end, start + timedelta(days=DEADLINE_DAYS - 1))  # a long absence: the
         span = {"name": cover.absent.name, "start": format_date(cover.absence.start),
                 "end": format_date(end)}
         if cover.as_head:
@@ -162,10 +164,13 @@ class BriefingWriter:
             sources = self.readable(reader, task)
             lines += [self.document_line(s) for s in sources[:3]] or [texts.NO_DOCUMENT]
             for source in sources:
-                due += due_in(self.reader.of(source), start, end)
+                due += due_in(self.reader.of(source), start, until)  # first weeks only
         if cover.note:
             lines.append(texts.NOTE.format(name=cover.absent.name, note=cover.note))
-        return lines + self.deadline_lines(due)
+        lines += self.deadline_lines(due)
+        if until < end and due:
+            lines.append(texts.LATER_DEADLINES.format(day=format_date(until)))
+        return lines
 
     def readable(self, reader: Person, task: Task) -> list[str]:
         """The task's documents the reader may open (restricted ones are not even named)."""
@@ -186,26 +191,32 @@ class BriefingWriter:
         return texts.DOCUMENT_LINE.format(title=title, where=where)
 
     def deadline_lines(self, due: list[DueDate]) -> list[str]:
+        """One line per deadline (a weekly rule is one line with its first day and how often
+        it comes again), soonest first."""
         if not due:
             return [texts.NO_DEADLINES]
-        seen, unique = set(), []
-        for item in sorted(due, key=lambda d: (d.day, d.deadline.quote)):
-            mark = (item.day, item.deadline.quote)
-            if mark not in seen:
-                seen.add(mark)
-                unique.append(item)
+        groups: dict[tuple[str, str], list[DueDate]] = {}
+        for item in sorted(due, key=lambda d: d.day):
+            groups.setdefault((item.deadline.source, item.deadline.quote), []).append(item)
+        ordered = sorted(groups.values(), key=lambda items: (items[0].day,
+                                                             items[0].deadline.quote))
         lines = [texts.DEADLINES]
-        for item in unique[:MAX_DEADLINE_LINES]:
-            meta = self.docs_meta.get(item.deadline.source)
-            title = getattr(meta, "title", "") or item.deadline.source
-            quote_text = item.deadline.quote
+        for items in ordered[:MAX_DEADLINE_LINES]:
+            first = items[0]
+            meta = self.docs_meta.get(first.deadline.source)
+            title = getattr(meta, "title", "") or first.deadline.source
+            quote_text = first.deadline.quote
             if len(quote_text) > MAX_QUOTE_CHARS:
                 quote_text = quote_text[: MAX_QUOTE_CHARS - 1] + "…"
-            section = item.deadline.section.split(" > ")[-1] or title
-            lines.append(texts.DEADLINE_LINE.format(day=format_date(item.day), quote=quote_text,
-                                                    title=title, section=section))
-        if len(unique) > MAX_DEADLINE_LINES:
-            lines.append(texts.MORE_DEADLINES.format(count=len(unique) - MAX_DEADLINE_LINES))
+            section = first.deadline.section.split(" > ")[-1] or title
+            days = sorted({i.day for i in items})
+            when = format_date(days[0])
+            if len(days) > 1:
+                when += texts.AGAIN.format(count=len(days) - 1, last=format_date(days[-1]))
+            lines.append(texts.DEADLINE_LINE.format(day=when, quote=quote_text, title=title,
+                                                    section=section))
+        if len(ordered) > MAX_DEADLINE_LINES:
+            lines.append(texts.MORE_DEADLINES.format(count=len(ordered) - MAX_DEADLINE_LINES))
         return lines
 
 

@@ -34,6 +34,9 @@ NOTE = "Notiz von {name}: {note}"
 DEADLINES = "Fristen und Termine in dieser Zeit (aus den Dokumenten):"
 DEADLINE_LINE = "• {day}: „{quote}“ ({title}, {section})"
 NO_DEADLINES = "In den Dokumenten dieser Aufgaben steht in dieser Zeit keine Frist."
+AGAIN = " und {count}× wieder bis {last}"
+LATER_DEADLINES = ("Fristen nach dem {day} zeige ich Ihnen später: schreiben Sie dann "
+                   "„was vertrete ich?“.")
 MORE_DEADLINES = "… und {count} weitere; bitte die Dokumente selbst durchsehen."
 STAND_IN_GONE = ("Hinweis: Die eingetragene Vertretung ist nicht mehr im Verzeichnis; deshalb "
                  "kommt diese Mappe zu Ihnen.")

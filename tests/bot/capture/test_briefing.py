@@ -239,3 +239,26 @@ def test_after_a_restart_at_night_a_waiting_stand_in_still_gets_it_when_writing(
     assert asyncio.run(second.briefing.sweep()) == {"sent": 0, "pending": 0}
     say(second, TOM, "hallo")  # ... but knows whom a briefing waits for
     assert len(briefings(notifier, TOM.key)) == 1
+
+
+def test_a_long_absence_lists_each_deadline_once_for_its_first_three_months(town: Any) -> None:
+    assistant, notifier, _ = town
+    say(assistant, TOM, "hallo")
+    away(assistant, "abwesend 05.08.2026-30.06.2027")
+    asyncio.run(assistant.briefing.sweep())
+    [briefing] = briefings(notifier, TOM.key)
+    rows = [line for line in briefing.text.splitlines() if "15.05., 15.08., 15.11." in line]
+    assert len(rows) == 1 and rows[0].startswith("• 15.08.2026: „Fälligkeit")  # 15.11.: later
+    assert "Fristen nach dem 04.11.2026 zeige ich Ihnen später" in briefing.text
+
+
+def test_a_weekly_deadline_is_one_line_with_its_repeats(town: Any) -> None:
+    from bot.capture.deadlines import due_in, extract
+    from indexer.model import Section
+
+    assistant, _, _ = town
+    section = Section("steueramt/x.md", ("X", "Fristen"),
+                      "- Die Fristenliste jeden Montag durchsehen.")
+    due = due_in(extract([section]), START, START + timedelta(days=20))  # Mondays 10., 17., 24.
+    [title, line] = assistant.briefing.writer().deadline_lines(due)
+    assert line.startswith("• 10.08.2026 und 2× wieder bis 24.08.2026: „Die Fristenliste")
