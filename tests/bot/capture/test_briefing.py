@@ -262,3 +262,35 @@ def test_a_weekly_deadline_is_one_line_with_its_repeats(town: Any) -> None:
     due = due_in(extract([section]), START, START + timedelta(days=20))  # Mondays 10., 17., 24.
     [title, line] = assistant.briefing.writer().deadline_lines(due)
     assert line.startswith("• 10.08.2026 und 2× wieder bis 24.08.2026: „Die Fristenliste")
+
+
+ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Test//DE
+BEGIN:VEVENT
+UID:abw-1@test.example
+DTSTAMP:20260801T080000Z
+DTSTART;VALUE=DATE:20260805
+DTEND;VALUE=DATE:20260808
+SUMMARY:Urlaub
+X-WISSENSLOTSE-PERSON:bschneider
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.mark.parametrize("source", ["csv", "ics"])
+def test_absences_from_the_directory_files_are_briefed_too(tmp_path: Path, source: str) -> None:
+    settings = town_settings(tmp_path)
+    folder = settings.directory_path
+    if source == "csv":
+        (folder / "abwesenheiten.csv").write_text(
+            "person;von;bis;vertretung;grund\nbschneider;05.08.2026;07.08.2026;;Urlaub\n",
+            encoding="utf-8")
+    else:
+        (folder / "abwesenheiten.ics").write_text(ICS, encoding="utf-8")
+    assistant, notifier = town_assistant(settings, Day(START))
+    say(assistant, TOM, "hallo")
+    assert asyncio.run(assistant.briefing.sweep())["sent"] == 1
+    [briefing] = briefings(notifier, TOM.key)
+    assert "bis einschließlich 07.08.2026" in briefing.text and "Hundesteuer" in briefing.text
