@@ -69,6 +69,11 @@ _QUARTERLY = re.compile(r"\b(?:vierteljährlich|vierteljaehrlich|quartalsweise|e
 _SENTENCE_END = re.compile(r"(?<=[a-zäöüß)\]*][.!?])\s+(?=[A-ZÄÖÜ*])")
 _MARKUP = re.compile(r"\*\*|__|`")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+\.|\[[ x]\])\s+")
+# "15. Februar | ..." starts with a date, not with list item 15
+_LIST_MARKER = re.compile(r"^\s*\d+\.(?!\s*(?:" + "|".join(_MONTH_NAMES) + r")\b)\s+",
+                          re.IGNORECASE)
+_STEP = re.compile(r"^\s*(\d{1,3})\.\s+")
+_NOT_NUMBERED = re.compile(r"^\s*(?:[-*•]|\[[ x]\])\s+")
 
 
 def extract(sections: Iterable[Section]) -> list[Deadline]:
@@ -95,9 +100,12 @@ def due_in(deadlines: Iterable[Deadline], start: date, end: date) -> list[DueDat
 
 def units(text: str) -> list[str]:
     """Sentences and table rows: a bullet, a numbered step or a table row is one unit; a
-    paragraph's lines are joined and split at sentence ends."""
+    paragraph's lines are joined and split at sentence ends. A list marker is dropped; "5."
+    before a month is a list marker only when it follows step 4 ("5. April und Mai: ..."),
+    else a date ("15. Februar | je ein Viertel")."""
     result: list[str] = []
     paragraph: list[str] = []
+    step = 0  # the number of the last numbered step seen
 
     def flush() -> None:
         if paragraph:
@@ -110,17 +118,22 @@ def units(text: str) -> list[str]:
         if not line or set(line) <= set("|-: "):
             flush()
             continue
-        if "|" in line or _BULLET.match(line):
+        number = _STEP.match(line)
+        if number and "|" not in line:
+            if int(number.group(1)) == step + 1 or not _LIST_MARKER.match(line):
+                line = line[number.end():]  # a step of the list, not a date
+            step = int(number.group(1))
+        if "|" in line or _BULLET.match(line) or number:
             flush()
             paragraph.append(" ".join(part.strip() for part in line.strip("|").split("|")) if
-                             "|" in line else line)
+                             "|" in line else _NOT_NUMBERED.sub("", line))
             continue
-        if paragraph and (_BULLET.match(paragraph[0]) or "|" in raw):
+        if paragraph and "|" in raw:
             paragraph.append(line)  # a wrapped bullet
             continue
         paragraph.append(line)
     flush()
-    return [_BULLET.sub("", u[:MAX_UNIT_CHARS]).strip() for u in result]
+    return [u[:MAX_UNIT_CHARS].strip() for u in result]
 
 
 def rules_in(unit: str, in_deadlines: bool = False) -> list[Rule]:

@@ -128,3 +128,13 @@ def test_the_sample_towns_hand_checked_deadlines_are_found() -> None:
     result = scores(set(found_pairs(ROOT / "knowledge_base")), expected_pairs())
     assert result["recall"] >= 0.90, result
     assert result["precision"] >= 0.80, result
+
+
+def test_a_row_starting_with_a_day_is_a_date_and_a_next_step_is_a_list_number() -> None:
+    table = extract([Section("k/grundsteuer.docx", ("Fälligkeiten",),
+                             "15. Februar, 15. Mai | je ein Viertel\n1. Juli | Jahreszahlung")])
+    assert [d.rule.key for d in table] == ["yearly 02-15", "yearly 05-15", "yearly 07-01"]
+    steps = extract([Section("k/kita.pdf", ("Ablauf",),
+                             "4. Bis 15. März: Zusagen verschicken.\n5. April und Mai: "
+                             "Aufnahmegespräche, jährlich.")])
+    assert [d.rule.key for d in steps] == ["yearly 03-15", "month 04", "month 05"]
