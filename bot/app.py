@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from bot.background import start_background_tasks
 from bot.channel import (
     AssistantPort,
     BotRuntime,
@@ -28,7 +29,6 @@ from bot.errors import ConfigurationError
 from bot.operations.metered import MeteredAssistant, town_of
 from bot.operations.metrics import Metrics
 from bot.settings import Settings
-from bot.state.retention import purge_nightly
 from bot.turns import Notifier
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,8 @@ MAX_BODY_BYTES = 512 * 1024
 ASSISTANT: web.AppKey[AssistantPort | None] = web.AppKey("assistant", object)  # type: ignore[arg-type]
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
-PURGE: web.AppKey[asyncio.Task[None]] = web.AppKey("purge", asyncio.Task)
-SWEEP: web.AppKey[asyncio.Task[None]] = web.AppKey("routing_sweep", asyncio.Task)
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
-AUTO_REINDEX: web.AppKey[asyncio.Task[None]] = web.AppKey("auto_reindex", asyncio.Task)
-WATCH: web.AppKey[asyncio.Task[None]] = web.AppKey("index_watch", asyncio.Task)
+BACKGROUND: web.AppKey[list[asyncio.Task[None]]] = web.AppKey("background", list)
 
 
 def create_app(
@@ -109,34 +106,11 @@ def create_app(
         if inbox is not None:  # a poll may reach another replica than the sender
             inbox.use_store(store)
         app[ASSISTANT].set_notifier(outbound)  # type: ignore[union-attr]
-        app[PURGE] = asyncio.create_task(purge_nightly(
-            settings, settings.retention_days, settings.timezone))
-        follow = getattr(app[ASSISTANT], "follow_index", None)
-        if callable(follow) and settings.index_watch_seconds > 0:  # replicas switch by themselves
-            from bot.assistant.index_watch import watch_index
-
-            app[WATCH] = asyncio.create_task(watch_index(follow, settings.index_watch_seconds))
-        routing = getattr(app[ASSISTANT], "routing", None)
-        if routing is not None:  # routed questions: delivery, moving on, reminders
-            from bot.capture.routing_sweep import sweep_periodically
-            from bot.state.locks import replica_lock
-
-            lock = replica_lock(settings, f"routing-sweep:{settings.kb_dir.resolve()}")
-            app[SWEEP] = asyncio.create_task(sweep_periodically(routing, lock=lock))
-        if settings.auto_reindex != "off":
-            from bot.operations.auto_reindex import run_auto_reindex
-
-            app[AUTO_REINDEX] = asyncio.create_task(run_auto_reindex(app[ASSISTANT], settings))
+        app[BACKGROUND] = start_background_tasks(app[ASSISTANT], settings)
 
     async def shut_down(app: web.Application) -> None:
-        if PURGE in app:
-            app[PURGE].cancel()
-        if SWEEP in app:
-            app[SWEEP].cancel()
-        if AUTO_REINDEX in app:
-            app[AUTO_REINDEX].cancel()
-        if WATCH in app:
-            app[WATCH].cancel()
+        for task in app.get(BACKGROUND, []):
+            task.cancel()
         runtime.close()
         if not injected:  # the state the warm-up opened (PostgreSQL: the pool's connections)
             close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)

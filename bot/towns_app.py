@@ -189,7 +189,7 @@ def _place(app: web.Application, town: Town, settings: Settings, adapter: Any) -
 async def _start_town(place: TownPlace, embedder: Any,
                       today: Callable[[], date] | None, metrics: Metrics) -> None:
     from bot.assistant.warmup import build_assistant
-    from bot.state.retention import purge_nightly
+    from bot.background import start_background_tasks
 
     started = time.monotonic()
     settings = place.settings
@@ -200,17 +200,7 @@ async def _start_town(place: TownPlace, embedder: Any,
         place.notifier.use_store(store)
     assistant.set_notifier(place.outbound)
     place.assistant = MeteredAssistant(assistant, metrics)  # counted with the town's label
-    place.tasks.append(asyncio.create_task(purge_nightly(
-        settings, settings.retention_days, settings.timezone)))
-    routing = getattr(assistant, "routing", None)
-    if routing is not None:
-        from bot.capture.routing_sweep import sweep_periodically
-
-        place.tasks.append(asyncio.create_task(sweep_periodically(routing)))
-    if settings.auto_reindex != "off":
-        from bot.operations.auto_reindex import run_auto_reindex
-
-        place.tasks.append(asyncio.create_task(run_auto_reindex(place.assistant, settings)))
+    place.tasks.extend(start_background_tasks(place.assistant, settings))
     log.info("town %s ready in %.1f s", place.town.id, time.monotonic() - started)
 
 

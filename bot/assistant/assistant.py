@@ -90,9 +90,11 @@ class Assistant(QuestionAnswering, Outreach):
         self._gate: tuple[str | None, Gate] | None = None
         self._linked: set[tuple[str, str]] = set()
         from bot.capture import HandoverDesk, RoutingDesk
+        from bot.capture.briefing_desk import BriefingDesk
 
         self.handover = HandoverDesk(self)
         self.routing = RoutingDesk(self)
+        self.briefing = BriefingDesk(self)
 
     # -- entry points -------------------------------------------------------------------
     def set_notifier(self, notifier: Notifier) -> None:
@@ -147,6 +149,8 @@ class Assistant(QuestionAnswering, Outreach):
         person = self.person_of(turn.user)
         if self.link_user(turn, person) and person is not None:  # reachable from now on
             await self.routing.deliver_waiting(person.id)  # questions kept for this person
+        if person is not None and not turn.is_group:  # a briefing that waited for a chat
+            await self.briefing.deliver_waiting(person.id)
         if turn.value is not None:
             return await self._card_action(turn)
         text = (turn.text or "").strip()
@@ -154,6 +158,10 @@ class Assistant(QuestionAnswering, Outreach):
             return [Reply(texts.EMPTY_MESSAGE, data={"kind": "empty"})]
         if len(text) > MAX_MESSAGE_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_MESSAGE_CHARS), data={"kind": "error"})]
+        from bot.capture.briefing_desk import asks_for_briefing
+
+        if asks_for_briefing(text):  # "was vertrete ich?"
+            return await self.briefing.on_request(turn, person)
         command = parse_command(text)
         if command is not None:
             return await self._command(turn, command)

@@ -220,6 +220,13 @@ def absence(assistant: CommandContext, turn: Turn, text: str, free_text: bool) -
         names = {p.id: p.name for p in assistant.directory.people.values()}
         return [Reply(error_message(error, names), data={"kind": "absence", "stored": False})]
     assistant.reload_absences()
+    if request.kind == "absent" and request.start and request.end:  # issue 12
+        from bot.capture.briefing import chain_warnings
+
+        target = assistant.directory.find_person(request.person) if request.person else person
+        if target is not None:
+            warnings = chain_warnings(assistant.directory, target.id, request.start, request.end)
+            message = " ".join([message, *warnings])
     return [Reply(message, data={"kind": "absence", "stored": True})]
 
 

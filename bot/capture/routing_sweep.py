@@ -71,7 +71,11 @@ def _move_on(host: Any, row: RoutedRow, today: date) -> str | None:
         contact = directory.person(record.head) if record and record.head else None
     if contact is None or contact.id == row.assignee:
         return None
-    return contact.id if host.state.reassign_routed(row.id, contact.id) else None
+    if not host.state.reassign_routed(row.id, contact.id):
+        return None
+    if holder is not None and hasattr(host.state, "remember_return"):  # away, not gone:
+        host.state.remember_return(row.id, holder.id)  # back after the absence (briefing_desk)
+    return contact.id
 
 
 def _day(stamp: str) -> date:

@@ -11,7 +11,7 @@ rule "a person sets only their own absence, admins anyone's" (``check_may_set``)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from bot.directory.dates import find_range
 from bot.directory.errors import (
     AbsenceInPast,
     DateError,
+    NoteError,
     NotOwnAbsence,
     StandInIsSelf,
     UnknownPerson,
@@ -40,6 +41,8 @@ _BACK = re.compile(
     r"\b\s*(?P<rest>.*?)[.!\s]*$",
     re.IGNORECASE | re.DOTALL,
 )
+# "abwesend 03.08.-14.08. Notiz: Akte Meyer liegt im Fach": everything after it is the note
+_NOTE = re.compile(r"(?:^|\s)(?:notiz|hinweis)\s*:\s*(?P<note>.*)$", re.IGNORECASE | re.DOTALL)
 _FOR = re.compile(r"\b(?:für|fuer)\s+(?P<name>.+?)\s*(?=\bvertretung\b|$)", re.I | re.DOTALL)
 _STAND_IN_CMD = re.compile(r"\bvertretung\s*:?\s+(?P<name>.+?)\s*(?=\b(?:für|fuer)\b|$)",
                            re.IGNORECASE | re.DOTALL)
@@ -73,6 +76,7 @@ class AbsenceRequest:
     stand_in: str | None = None
     person: str | None = None
     reason: str = "abwesend"  # one of ABSENCE_CATEGORIES
+    note: str | None = None  # the handover note for the stand-in (``Notiz: ...``)
 
 
 def parse_absence_request(text: str, today: date) -> AbsenceRequest | None:
@@ -84,10 +88,42 @@ def parse_absence_request(text: str, today: date) -> AbsenceRequest | None:
         if rest.strip() and not target:
             return None  # "zurück zur Frage ..." is no return message
         return AbsenceRequest(BACK, person=target.group("name").strip() if target else None)
+    text, note = _split_note(text)
     command = _COMMAND.match(text)
     if command:
-        return _parse_command(command.group("rest"), today)
-    return _parse_sentence(text, today)
+        request: AbsenceRequest | None = _parse_command(command.group("rest"), today)
+    else:
+        request = _parse_sentence(text, today)
+    if request is None or note is None:
+        return request
+    return replace(request, note=_checked_note(note))
+
+
+def _split_note(text: str) -> tuple[str, str | None]:
+    """The text before ``Notiz:`` and the note (None without one)."""
+    found = _NOTE.search(text)
+    if found is None:
+        return text, None
+    return text[: found.start()], found.group("note")
+
+
+def _checked_note(note: str) -> str:
+    """The note as stored: whitespace folded; empty, overlong and secret notes are refused
+    (raising ``NoteError``: nothing of the absence is stored then)."""
+    from bot.texts.briefing import MAX_NOTE_CHARS
+
+    note = " ".join(note.split())
+    if not note:
+        raise NoteError("empty")
+    if len(note) > MAX_NOTE_CHARS:
+        raise NoteError("too_long", length=len(note))
+    from bot.capture.secrets import secret_kind
+    from bot.texts.capture import SECRET
+
+    secret = secret_kind(note)
+    if secret:
+        raise NoteError("secret", what=SECRET.get(secret, SECRET["password"]))
+    return note
 
 
 def _parse_command(rest: str, today: date) -> AbsenceRequest:
@@ -165,6 +201,12 @@ def carry_out(
                 and a.start <= absence.end and absence.start <= a.end]
     for old in replaced:  # the latest statement wins: "vom 3. bis 12." corrects "bis 14."
         state.remove_absence(old.id or 0)
-    state.add_absence(target.id, absence.start, absence.end, absence.stand_in, created_by,
-                      request.reason)
-    return texts.absence_saved(target, absence, stand_in, own, replaced=len(replaced))
+    absence_id = state.add_absence(target.id, absence.start, absence.end, absence.stand_in,
+                                   created_by, request.reason)
+    saved = texts.absence_saved(target, absence, stand_in, own, replaced=len(replaced))
+    if request.note and hasattr(state, "set_absence_note"):
+        from bot.texts.briefing import NOTE_SAVED
+
+        state.set_absence_note(absence_id, request.note)
+        saved += NOTE_SAVED
+    return saved

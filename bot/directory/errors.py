@@ -86,5 +86,16 @@ class AbsenceInPast(AbsenceError):
         self.end = end
 
 
+class NoteError(AbsenceError):
+    """The handover note of ``abwesend ... Notiz: ...`` cannot be stored: ``kind`` is
+    ``empty``, ``too_long`` (``length``) or ``secret`` (``what``: the kind of secret)."""
+
+    def __init__(self, kind: str, length: int = 0, what: str = "") -> None:
+        super().__init__(f"absence note refused: {kind}")
+        self.kind = kind
+        self.length = length
+        self.what = what
+
+
 class StateError(DirectoryError):
     """The state database cannot be used (e.g. written by a newer schema)."""

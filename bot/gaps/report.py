@@ -86,6 +86,7 @@ def gap_report(
                   for question, count in state.unanswered(unanswered_limit)]
         feedback = state.feedback_counts()
         items += _routed(directory, state)
+        items += _briefings_pending(directory, state)
     items += [GapItem("datenfehler", p.file, str(p.line or ""), p.message)
               for p in directory.problems]
     log.info("gap report for %s: %d items", today, len(items))
@@ -104,6 +105,27 @@ def _routed(directory: Directory, state: Any) -> list[GapItem]:
         who = _name(directory, row.answered_by if answered else row.assignee)
         items.append(GapItem(kind, row.task_id or row.department, row.question, who,
                              date.fromisoformat(row.created_at[:10])))
+    return items
+
+
+def _briefings_pending(directory: Directory, state: Any) -> list[GapItem]:
+    """Stand-ins whose briefing could not be delivered: no chat with the bot yet (issue 12).
+    Their colleagues should tell them to write to the bot once, or phone them."""
+    rows = getattr(state, "briefings", None)
+    if not callable(rows):
+        return []
+    items = []
+    for row in rows("pending"):
+        absent, _, span = row.absence_key.partition(":")
+        start, _, end = span.partition(":")
+        try:
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
+        except ValueError:
+            continue
+        detail = texts.gap_briefing_pending(_name(directory, absent), format_date(first),
+                                            format_date(last))
+        items.append(GapItem("vertretungsmappe_offen", row.person_id,
+                             _name(directory, row.person_id), detail, first))
     return items
 
 

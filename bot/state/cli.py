@@ -92,6 +92,7 @@ _LABELS = {
     "drafts_kept": "Entwürfe (behalten: Arbeitsunterlagen, ggf. von Hand löschen)",
     "absences_anonymised": "Abwesenheiten anderer, Verweis entfernt",
     "routed_questions": "weitergeleitete Fragen",
+    "briefings_sent": "Vertretungsmappen (Zustellvermerke; Notizen gehen mit ihrer Abwesenheit)",
 }
 
 

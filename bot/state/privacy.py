@@ -44,6 +44,13 @@ def purge(connection: Connection, cutoff: datetime) -> dict[str, int]:
         # routed questions carry the question and who asked: the same period as questions
         "routed_questions": connection.execute(
             "DELETE FROM routed_questions WHERE created_at < ?", (moment,)).rowcount,
+        # issue 12: notes go with their absence (ON DELETE CASCADE); a briefing record is
+        # kept as long as its absence
+        "briefings_sent": connection.execute(
+            "DELETE FROM briefings_sent WHERE absence_end < ?", (day,)).rowcount,
+        "routed_returns": connection.execute(
+            "DELETE FROM routed_returns WHERE routed_id NOT IN (SELECT id FROM "
+            "routed_questions WHERE status = 'open')").rowcount,
     }
     return counts
 
@@ -89,6 +96,12 @@ def export(connection: Connection, keys: Collection[str]) -> dict[str, Any]:
             connection, "SELECT id, question, asker_key, task_id, assignee, status, answer, "
             f"answered_by, created_at FROM routed_questions WHERE asker_key IN ({marks}) "
             f"OR asker_person IN ({marks}) ORDER BY created_at", values * 2),
+        # issue 12: the person's handover notes and the briefings sent to them
+        "absence_notes": _rows(connection, "SELECT absence_id, note FROM absence_notes WHERE "
+                               f"absence_id IN (SELECT id FROM absences WHERE person_id IN "
+                               f"({marks}))", values),
+        "briefings_sent": _rows(connection, "SELECT * FROM briefings_sent WHERE person_id IN "
+                                f"({marks})", values),
     }
 
 
@@ -112,6 +125,8 @@ def erase(connection: Connection, keys: Collection[str]) -> dict[str, int]:
             f"DELETE FROM routed_questions WHERE asker_key IN ({marks}) "
             f"OR asker_person IN ({marks})", values * 2).rowcount,
     }
+    counts["briefings_sent"] = connection.execute(
+        f"DELETE FROM briefings_sent WHERE person_id IN ({marks})", values).rowcount
     counts["conversation_refs"] = connection.execute(
         f"DELETE FROM conversation_refs WHERE user_key IN ({marks})", values).rowcount
     counts["person_users"] = connection.execute(

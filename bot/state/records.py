@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.directory import Absence, absence_category
 from bot.state import privacy
+from bot.state.briefing import BriefingStore
 from bot.state.capture import CaptureStore
 from bot.state.dialect import Connection
 from bot.state.inbox import InboxStore
@@ -39,7 +40,7 @@ def sender_digest(sender: str) -> str:
     return hashlib.sha256(sender.encode("utf-8")).hexdigest()[:32]
 
 
-class SqlState(CaptureStore, RoutingStore, InboxStore):
+class SqlState(CaptureStore, RoutingStore, InboxStore, BriefingStore):
     """Everything the bot keeps across restarts, in SQL both backends understand."""
 
     shared_by_replicas = False  # True: several processes on other machines use this state

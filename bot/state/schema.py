@@ -19,6 +19,8 @@ Version 6 (issue 15, replicas): per-minute message counters of (hashed) senders,
 replicas (``bot.state.records.SqlState.count_message``).
 Version 7 (issue 15, replicas): draft texts and the web chat's inbox in the state, so that
 any replica reads them (``bot.state.inbox``).
+Version 8 (issue 12, the stand-in's briefing): absence notes, briefings sent, routed
+questions to return after an absence (``bot.state.briefing``).
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.directory import absence_category
+from bot.state.briefing import SCHEMA_8 as BRIEFING_TABLES
 from bot.state.capture import SCHEMA_2 as CAPTURE_TABLES
 from bot.state.dialect import SQLITE, Connection, Dialect
 from bot.state.inbox import SCHEMA_7 as REPLICA_TABLES
 from bot.state.routing import SCHEMA_5 as ROUTING_TABLES
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 Step = str | Callable[[Connection], None]
 
@@ -93,6 +96,7 @@ _VERSION_6 = [
 _STEPS: dict[int, list[Step]] = {
     1: list(_VERSION_1), 2: _VERSION_2, 3: list(_VERSION_3), 4: list(CAPTURE_TABLES),
     5: list(ROUTING_TABLES), 6: list(_VERSION_6), 7: list(REPLICA_TABLES),
+    8: list(BRIEFING_TABLES),
 }
 
 

@@ -25,9 +25,11 @@ HELP_TEXT = (
     "Befehle (Groß-/Kleinschreibung egal, „/“ davor ist erlaubt):\n"
     "- hilfe: diese Übersicht\n"
     "- status: Stand des Wissens und wer Sie für mich sind\n"
-    "- abwesend 03.08.-14.08. [Vertretung Name]: eigene Abwesenheit eintragen\n"
-    "  (oder als Satz: „Ich bin vom 3. bis 14. August im Urlaub, meine Vertretung ist …“)\n"
-    "- zurück: eigene Abwesenheit ab heute beenden"
+    "- abwesend 03.08.-14.08. [Vertretung Name] [Notiz: …]: eigene Abwesenheit eintragen,\n"
+    "  mit Übergabenotiz für die Vertretung (oder als Satz: „Ich bin vom 3. bis 14. August im\n"
+    "  Urlaub, meine Vertretung ist …“)\n"
+    "- zurück: eigene Abwesenheit ab heute beenden\n"
+    "- was vertrete ich?: Ihre Vertretungsmappe (Aufgaben, Dokumente, Fristen)"
 )
 HELP_ADMIN_TEXT = (
     "Für Administratoren:\n"

@@ -14,6 +14,7 @@ from bot.directory.errors import (
     DateError,
     DirectoryError,
     NotAllowed,
+    NoteError,
     StandInIsSelf,
     UnknownPerson,
     UnknownSelf,
@@ -183,6 +184,15 @@ def error_message(error: DirectoryError, names: dict[str, str] | None = None) ->
         return f"„{error.name}“ ist nicht eindeutig ({shown}). Bitte nennen Sie den vollen Namen."
     if isinstance(error, UnknownTask):
         return f"Die Aufgabe „{error.task_id}“ kenne ich nicht."
+    if isinstance(error, NoteError):
+        from bot.texts import briefing
+
+        if error.kind == "too_long":
+            return briefing.NOTE_TOO_LONG.format(length=error.length,
+                                                 limit=briefing.MAX_NOTE_CHARS)
+        if error.kind == "secret":
+            return briefing.NOTE_SECRET.format(what=error.what)
+        return briefing.NOTE_EMPTY
     return "Das hat leider nicht geklappt. Bitte versuchen Sie es noch einmal."
 
 
@@ -197,9 +207,14 @@ GAP_TITLES = {
     "unbeantwortet": "Fragen, die der Bot nicht beantworten konnte",
     "weitergeleitet_offen": "Weitergeleitete Fragen, noch offen",
     "weitergeleitet_beantwortet": "Weitergeleitete Fragen, beantwortet",
+    "vertretungsmappe_offen": "Vertretungsmappen nicht zugestellt (noch kein Chat mit dem Bot)",
     "datenfehler": "Fehler in den Verzeichnisdaten",
 }
 GAP_CSV_HEADER = ("kategorie", "schluessel", "bezeichnung", "details", "datum", "anzahl")
+
+
+def gap_briefing_pending(absent: str, start: str, end: str) -> str:
+    return f"Vertretung für {absent} vom {start} bis {end}"
 
 
 def gap_heading(today: date, horizon_days: int) -> str:

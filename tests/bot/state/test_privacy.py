@@ -38,7 +38,7 @@ def test_upgrade_cuts_stored_reasons_to_their_category(tmp_path: Path) -> None:
         "abwesend", "abwesend", "Urlaub", "Dienstreise", "Fortbildung", "abwesend", "abwesend",
         "abwesend"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         stored = " ".join(row[0] for row in connection.execute("SELECT reason FROM absences"))
     assert "Krank" not in stored and "Bandscheibe" not in stored
 
@@ -69,10 +69,10 @@ def test_purge_drops_only_what_is_older_than_the_retention(store: SqlState) -> N
     state.link_person("bschneider", "aad-1")
     assert state.purge(90, now=today + timedelta(days=89)) == {
         "feedback": 0, "answers": 0, "unanswered": 0, "absences": 0, "conversation_refs": 0,
-        "person_users": 0, "routed_questions": 0}
+        "person_users": 0, "routed_questions": 0, "briefings_sent": 0, "routed_returns": 0}
     assert state.purge(90, now=today + timedelta(days=91)) == {
         "feedback": 1, "answers": 1, "unanswered": 1, "absences": 1, "conversation_refs": 1,
-        "person_users": 1, "routed_questions": 1}
+        "person_users": 1, "routed_questions": 1, "briefings_sent": 0, "routed_returns": 0}
     assert state.reference_of("aad-1") is None
     assert state.routed_questions() == []
     assert state.unanswered() == [] and state.absences() == []
@@ -106,7 +106,8 @@ def test_export_and_erase_touch_only_that_person(store: SqlState) -> None:
     counts = state.erase_person(["aad-1", "bschneider"])
     assert counts == {"feedback": 2, "answers": 1, "unanswered": 1, "absences": 1,
                       "conversation_refs": 0, "person_users": 0, "interviews_kept": 0,
-                      "drafts_kept": 0, "routed_questions": 1, "absences_anonymised": 1}
+                      "drafts_kept": 0, "routed_questions": 1, "absences_anonymised": 1,
+                      "briefings_sent": 0}
     assert not any(state.export_person(["aad-1", "bschneider"]).values())
     other = state.export_person(["aad-2", "tkoch"])
     assert len(other["answers"]) == 1 and len(other["unanswered"]) == 1

@@ -1,0 +1,42 @@
+"""The periodic work of one served knowledge base (one town): started with the app, cancelled
+at shutdown. Shared by the single-town app (``bot.app``) and the many-towns app
+(``bot.towns_app``), so that every town gets the same tasks."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.settings import Settings
+
+
+def start_background_tasks(assistant: Any, settings: Settings) -> list[asyncio.Task[None]]:
+    """Purge (retention), index watch (a version built elsewhere), routed questions sweep,
+    stand-ins' briefings and the automatic reindex. ``assistant`` is the bare assistant,
+    ``served`` what the channel calls (the metered wrapper; default ``assistant``)."""
+    from bot.state.locks import replica_lock
+    from bot.state.retention import purge_nightly
+
+    tasks = [asyncio.create_task(purge_nightly(
+        settings, settings.retention_days, settings.timezone))]
+    follow = getattr(assistant, "follow_index", None)
+    if callable(follow) and settings.index_watch_seconds > 0:  # replicas switch by themselves
+        from bot.assistant.index_watch import watch_index
+
+        tasks.append(asyncio.create_task(watch_index(follow, settings.index_watch_seconds)))
+    routing = getattr(assistant, "routing", None)
+    if routing is not None:  # routed questions: delivery, moving on, reminders
+        from bot.capture.routing_sweep import sweep_periodically
+
+        lock = replica_lock(settings, f"routing-sweep:{settings.kb_dir.resolve()}")
+        tasks.append(asyncio.create_task(sweep_periodically(routing, lock=lock)))
+    briefing = getattr(assistant, "briefing", None)
+    if briefing is not None:  # the stand-ins' briefings, on the morning an absence starts
+        from bot.capture.briefing_desk import brief_periodically
+
+        tasks.append(asyncio.create_task(brief_periodically(briefing)))
+    if settings.auto_reindex != "off":
+        from bot.operations.auto_reindex import run_auto_reindex
+
+        tasks.append(asyncio.create_task(run_auto_reindex(assistant, settings)))
+    return tasks
