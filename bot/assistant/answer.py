@@ -12,7 +12,13 @@ from datetime import date
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from bot.assistant.confidence import confidence_of, evidence_of, min_confidence, names_a_task
+from bot.assistant.confidence import (
+    confidence_of,
+    covers_topic,
+    evidence_of,
+    min_confidence,
+    names_a_task,
+)
 from bot.assistant.gate import DEFAULT_RULE, GateRule
 from bot.assistant.sections import (
     DocumentChunks,
@@ -139,7 +145,7 @@ def compose_answer(
     scored = any(h.dense_score is not None for h in hits)
     confidence = evidence.confidence_under(gate.rule) if scored else 0.0
     threshold = min_confidence(settings, gate.rule)
-    docs_ok = bool(hits) and confidence >= threshold
+    docs_ok = bool(hits) and confidence >= threshold and covers_topic(evidence)
     if docs_ok and directory is not None:  # trusted documents vote for their tasks
         documents = [hit.chunk.meta.tasks for hit in hits]
         matches = directory.match_tasks(question, k=3, documents=documents, groups=groups)
