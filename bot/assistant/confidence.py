@@ -14,8 +14,8 @@ from typing import Any
 from bot.assistant.gate import DEFAULT_RULE, DEFAULT_SCALE, GateRule
 from bot.directory import GUESS as TASK_GUESS
 from bot.directory import MATCH as TASK_MATCH
-from bot.directory.match import FOREIGN_HEAD_MIN
 from bot.directory import Task
+from bot.directory.match import FOREIGN_HEAD_MIN
 from indexer.calibration import CosineScale
 from indexer.lexical import analyze
 from indexer.lexical import question_stems as content_stems

@@ -16,12 +16,20 @@
 How they combine, and why: the sources fail in different ways (lexical on vocabulary, dense
 on near misses, documents on off-topic questions), so agreement is the signal. A lexical
 match (>= MATCH) stands on its own, as it always did, unless it rests on one shared keyword
-(< UNCONTESTED) and the dense side clearly prefers another task: then it is only a vote.
-Otherwise each source casts a vote for a task (lexical: a guess >= GUESS; documents: named
-by the first document 1, by the second or third 0.5; dense: first among the tasks 1, second
-0.5, with z >= DENSE_Z); a task with two votes is a match (MATCH, plus a little per extra
-vote so that more agreement wins), a task with one vote only a guess (offered as a topic,
-never answered alone; the dense side alone needs z >= DENSE_Z_ALONE even for that).
+(< UNCONTESTED) and the dense side clearly prefers another task (z >= DENSE_Z_CONTEST, and
+the lexical task, if the dense side ranks it at all, DENSE_Z_MARGIN below): then it is only a
+vote. Otherwise each source casts a vote for a task (lexical: a guess >= GUESS; documents:
+named by the first document 1, by the second or third 0.5; dense: first among the tasks 1,
+second 0.5, with z >= DENSE_Z); a task with two votes is a match (MATCH, plus
+AGREEMENT_STEP per extra vote so that more agreement wins), a task with one vote only a
+guess (offered as a topic, never answered alone; the dense side alone needs
+z >= DENSE_Z_ALONE even for that). A lexical match the other sources agree with gains
+AGREEMENT_STEP per vote too: a keyword match the dense side confirms is surer than the
+keyword alone (bot.assistant.confidence asks more of a match when a noun is unknown).
+
+The task's words are the table's name and keywords plus the keywords (stichwoerter) of the
+open documents that name it: the words its authors use ("Schulessen" for the table's
+"Mittagessen"). Restricted documents lend no words.
 """
 
 from __future__ import annotations

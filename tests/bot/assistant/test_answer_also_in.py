@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.assistant.answer import compose_answer
+from bot.assistant.answer import Answer, compose_answer
 from bot.assistant.cards import answer_card, answer_text
 from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
@@ -59,7 +59,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.index_dir
 
 
-def _answer(index_dir: Path, groups: list[str], base_url: str = "") -> object:
+def _answer(index_dir: Path, groups: list[str], base_url: str = "") -> Answer:
     hits = Searcher(index_dir, FakeEmbedder()).search("Hund abmelden Hundemarke", k=5,
                                                       groups=groups)
     settings = SimpleNamespace(min_confidence=0.0, doc_base_url=base_url)
