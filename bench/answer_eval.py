@@ -73,6 +73,7 @@ class KnowledgeBase:
     duplicates: str = "path"  # duplicate rule, see answer_scoring.duplicate_key
     reference_markdown_only: bool = False
     storage: str = ""  # index and reference vectors below --index-dir (default: name)
+    status: str = ""  # how the table labels it (default: "held out" or "TUNING")
 
     @property
     def stored_as(self) -> str:
@@ -85,7 +86,8 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
         "musterstadt": KnowledgeBase("musterstadt", REPO / "knowledge_base",
                                      REPO / "bench/questions/musterstadt.jsonl", False),
         "lindenbach": KnowledgeBase("lindenbach", REPO / "bench/towns/lindenbach/knowledge_base",
-                                    REPO / "bench/questions/lindenbach.jsonl", False),
+                                    REPO / "bench/questions/lindenbach.jsonl", False,
+                                    status="development"),
         "lindenbach_b": KnowledgeBase("lindenbach_b",
                                       REPO / "bench/towns/lindenbach/knowledge_base",
                                       REPO / "bench/questions/lindenbach_b.jsonl", True,
@@ -174,7 +176,8 @@ def evaluate_kb(base: KnowledgeBase, args: argparse.Namespace, embedder: Any) ->
     assistant = start_assistant(base, index, args.index_dir / "work", clock)
     outcomes = asyncio.run(ask_all(assistant, questions, clock))
     result: dict[str, Any] = {
-        "kb": base.name, "held_out": base.held_out, "questions": len(questions),
+        "kb": base.name, "held_out": base.held_out, "status": base.status,
+        "questions": len(questions),
         "answers": summarise(outcomes),
         "retrieval": retrieval(base, assistant, questions, embedder,
                                None if args.no_reference else args.index_dir / "work"),
