@@ -15,7 +15,8 @@ def _count(part: int, whole: int, rate: float | None) -> str:
 
 
 def _label(result: dict[str, Any]) -> str:
-    return f"{result['kb']} ({'held out' if result['held_out'] else 'TUNING'})"
+    status = result.get("status") or ("held out" if result["held_out"] else "TUNING")
+    return f"{result['kb']} ({status})"
 
 
 def answer_rows(results: Sequence[dict[str, Any]]) -> list[str]:

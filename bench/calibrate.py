@@ -24,7 +24,12 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import confidence_questions as cq  # noqa: E402
-from bot.assistant.confidence import Evidence, evidence_of, names_a_task  # noqa: E402
+from bot.assistant.confidence import (  # noqa: E402
+    Evidence,
+    covers_topic,
+    evidence_of,
+    names_a_task,
+)
 from bot.assistant.gate import (  # noqa: E402
     DEFAULT_RULE,
     GateRule,
@@ -67,7 +72,8 @@ def answered(evidence: Evidence, rule: GateRule = DEFAULT_RULE, bot: bool = True
     """Whether the bot answers (``bot``: also through the directory's task path)."""
     if evidence.cosine == 0.0:
         return False
-    return evidence.confidence_under(rule) >= rule.threshold or bot and names_a_task(evidence)
+    documents = evidence.confidence_under(rule) >= rule.threshold and covers_topic(evidence)
+    return documents or bot and names_a_task(evidence)
 
 
 def fit(inside: Sequence[Evidence], outside: Sequence[Evidence], label: str) -> GateRule:

@@ -12,7 +12,13 @@ from datetime import date
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from bot.assistant.confidence import confidence_of, evidence_of, min_confidence, names_a_task
+from bot.assistant.confidence import (
+    confidence_of,
+    covers_topic,
+    evidence_of,
+    min_confidence,
+    names_a_task,
+)
 from bot.assistant.gate import DEFAULT_RULE, GateRule
 from bot.assistant.sections import (
     DocumentChunks,
@@ -79,6 +85,9 @@ class SourceRef:
     section: str = ""
     page: int | None = None
     url: str = ""
+    # copies of the same content in other places (the index's content group: the page in a
+    # second folder, a PDF's text export) the asker may read, cited as "auch in: ..."
+    also_in: tuple[SourceRef, ...] = ()
 
     @property
     def key(self) -> str:
@@ -136,7 +145,7 @@ def compose_answer(
     scored = any(h.dense_score is not None for h in hits)
     confidence = evidence.confidence_under(gate.rule) if scored else 0.0
     threshold = min_confidence(settings, gate.rule)
-    docs_ok = bool(hits) and confidence >= threshold
+    docs_ok = bool(hits) and confidence >= threshold and covers_topic(evidence)
     if docs_ok and directory is not None:  # trusted documents vote for their tasks
         documents = [hit.chunk.meta.tasks for hit in hits]
         matches = directory.match_tasks(question, k=3, documents=documents, groups=groups)
@@ -249,29 +258,35 @@ def _section_title(chunk: Chunk) -> str:
 def sources_of(
     hits: Sequence[Hit], quoted: Chunk, base_url: str, task_id: str | None
 ) -> tuple[SourceRef, ...]:
-    """The quoted section first, then other found documents about the same task (one each)."""
-    refs = [_source(quoted, base_url)]
-    seen = {quoted.source}
+    """The quoted section first, then other found documents about the same task (one each);
+    each with the copies of its content elsewhere (``Hit.also_in``)."""
+    copies = {hit.source: hit.also_in for hit in hits}
+    refs = [_source(quoted, base_url, copies.get(quoted.source, ()))]
+    seen = {quoted.source, *copies.get(quoted.source, ())}
     for hit in hits:
         if hit.source not in seen and task_id is not None and task_id in hit.chunk.meta.tasks:
-            seen.add(hit.source)
-            refs.append(_source(hit.chunk, base_url))
+            seen.update((hit.source, *hit.also_in))
+            refs.append(_source(hit.chunk, base_url, hit.also_in))
     return tuple(refs[:MAX_SOURCES])
 
 
-def _source(chunk: Chunk, base_url: str) -> SourceRef:
-    url = ""
-    if base_url:
-        url = base_url.rstrip("/") + "/" + quote(chunk.source)
-        if chunk.page:
-            url += f"#page={chunk.page}"
+def _source(chunk: Chunk, base_url: str, also_in: Sequence[str] = ()) -> SourceRef:
+    url = _url(base_url, chunk.source)
+    if url and chunk.page:
+        url += f"#page={chunk.page}"
     return SourceRef(
         title=chunk.title or chunk.source,
         path=chunk.source,
         section=" > ".join(chunk.heading_path),
         page=chunk.page,
         url=url,
+        also_in=tuple(SourceRef(title=path, path=path, url=_url(base_url, path))
+                      for path in also_in),
     )
+
+
+def _url(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + "/" + quote(path) if base_url else ""
 
 
 def closest_topics(

@@ -97,7 +97,19 @@ def source_line(source: SourceRef, markdown: bool) -> str:
     if source.page:
         parts.append(f"{texts.LABEL_PAGE} {source.page}")
     parts.append(f"({source.path})")
-    return ", ".join(parts[:-1]) + " " + parts[-1]
+    line = ", ".join(parts[:-1]) + " " + parts[-1]
+    if source.also_in:
+        line += "; " + texts.LABEL_ALSO_IN + " " + ", ".join(
+            _copy(copy, markdown) for copy in source.also_in)
+    return line
+
+
+def _copy(copy: SourceRef, markdown: bool) -> str:
+    """A copy of a source's content elsewhere: its path (a link in Markdown when there is a
+    document URL; the plain text appends the URL)."""
+    if markdown:
+        return f"[{_md_escape(copy.path)}]({copy.url})" if copy.url else copy.path
+    return f"{copy.path} {copy.url}" if copy.url else copy.path
 
 
 def _steps_elements(answer: Answer) -> list[Element]:

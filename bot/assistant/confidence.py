@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.assistant.gate import DEFAULT_RULE, DEFAULT_SCALE, GateRule
+from bot.directory import GUESS as TASK_GUESS
 from bot.directory import MATCH as TASK_MATCH
 from bot.directory import Task
+from bot.directory.match import FOREIGN_HEAD_MIN
 from indexer.calibration import CosineScale
 from indexer.lexical import analyze
 from indexer.lexical import question_stems as content_stems
@@ -56,6 +58,9 @@ class Evidence:
     unknown: float = 0.0
     relative: float = 0.0  # the cosine on the index's own scale (see above)
     agreement: float = 0.0  # dense and lexical retrieval put the same document first
+    # 1.0 when the question names nouns and none of them is known to a retrieved document or a
+    # matched task: its topic is not here, whatever its filler words match (see covers_topic)
+    topic_unknown: float = 0.0
 
     @property
     def signals(self) -> tuple[float, float, float]:
@@ -114,7 +119,19 @@ def unknown_words(
 
 
 def _shares_compound(stem: str, words: set[str]) -> bool:
-    return len(stem) >= 4 and any(stem in w or len(w) >= 5 and w in stem for w in words)
+    """Whether a question's stem is part of a task word, or holds one. A compound that ends in
+    a task word behind a head no task word knows is another thing of the same kind
+    ("Anwohnerparkausweis" is no Personalausweis; bot.directory.match reads it the same way)."""
+    if len(stem) < 4:
+        return False
+    for word in words:
+        if stem in word:
+            return True
+        if len(word) >= 5 and word in stem:
+            head = stem[: len(stem) - len(word)] if stem.endswith(word) else ""
+            if len(head) < FOREIGN_HEAD_MIN or any(w.startswith(head[:4]) for w in words):
+                return True
+    return False
 
 
 def _found_in(stems: frozenset[str], hits: Sequence[Hit]) -> list[str]:
@@ -151,15 +168,18 @@ def evidence_of(
     directory's best task score, and whether some word is known neither to the retrieved
     documents nor to the matched ``tasks``."""
     stems = question_stems(question)
-    unknown = 1.0 if set(unknown_words(stems, hits, tasks)) & noun_stems(question) else 0.0
+    nouns = noun_stems(question) & stems
+    unknown_nouns = set(unknown_words(stems, hits, tasks)) & nouns
+    unknown = 1.0 if unknown_nouns else 0.0
+    topic_unknown = 1.0 if nouns and unknown_nouns == nouns else 0.0
     scored = [h for h in hits if h.dense_score is not None]
     if not scored:
-        return Evidence(0.0, 0.0, task_score, unknown)
+        return Evidence(0.0, 0.0, task_score, unknown, topic_unknown=topic_unknown)
     best = max(scored, key=lambda h: h.dense_score or 0.0)
     cosine = best.dense_score or 0.0
     relative = (scale or DEFAULT_SCALE).relative(cosine)
     return Evidence(cosine, coverage_of(stems, best), task_score, unknown, round(relative, 4),
-                    agreement_of(hits))  # fmt: skip
+                    agreement_of(hits), topic_unknown)  # fmt: skip
 
 
 def names_a_task(evidence: Evidence) -> bool:
@@ -170,6 +190,15 @@ def names_a_task(evidence: Evidence) -> bool:
     if evidence.unknown:
         return evidence.task >= TASK_MATCH_WITH_UNKNOWN
     return evidence.task >= TASK_MATCH
+
+
+def covers_topic(evidence: Evidence) -> bool:
+    """Whether the documents may answer at all: not when every noun of the question (its
+    topic: "Wie beantrage ich Elterngeld?") is unknown to the retrieved documents and to the
+    directory's tasks, and no task is even a guess. Short questions of that kind reach a high
+    cosine with any procedure ("Wie beantrage ich ...") although their topic is in no
+    document; a question with at least one known noun, or a task guess, goes to the gate."""
+    return not (evidence.topic_unknown and evidence.task < TASK_GUESS)
 
 
 def confidence_of(

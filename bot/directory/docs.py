@@ -31,8 +31,19 @@ def merge_documents(
                 _report_conflict(task, source, meta, problems)
             else:  # a second document names a task only documents know
                 task = replace(task, groups=_widest(task.groups, meta.groups))
-            merged[task_id] = replace(task, documents=(*task.documents, source))
+            merged[task_id] = replace(task, documents=(*task.documents, source),
+                                      document_keywords=_more_keywords(task, meta))
     return merged
+
+
+def _more_keywords(task: Task, meta: DocumentMeta) -> tuple[str, ...]:
+    """The task's document keywords plus an open document's own (a restricted document's
+    words stay out: they would describe a paper the asker may not know of)."""
+    if meta.groups:
+        return task.document_keywords
+    known = {k.casefold() for k in (*task.keywords, *task.document_keywords)}
+    new = [k for k in meta.keywords if k.casefold() not in known]
+    return (*task.document_keywords, *dict.fromkeys(new))
 
 
 def _widest(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

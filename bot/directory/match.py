@@ -30,20 +30,33 @@ GUESS = 0.35  # worth offering as "meinten Sie ...?"
 # this much only; heads up to two letters are linking parts or noise.
 FOREIGN_HEAD = 0.3
 FOREIGN_HEAD_MIN = 3
+# What a conjugated verb adds to its stem, which the stemmer keeps ("streut" of "streuen",
+# "räumt" of "räumen", "meldete"): such a query word is the task word itself.
+VERB_ENDINGS = frozenset({"t", "et", "st", "est", "te", "tet", "ten", "tes"})
+
+
+# A keyword covers a task a little less than its name; a keyword of a document that names the
+# task (its front matter's stichwoerter) a little less than the table's own: a document may
+# name several tasks, and its keywords describe the paper as much as the task.
+KEYWORD_WEIGHT = 0.95
+DOCUMENT_KEYWORD_WEIGHT = 0.9
 
 
 @dataclass(frozen=True)
 class _Indexed:
     task: Task
     name: tuple[str, ...]
-    phrases: tuple[tuple[str, ...], ...]  # keywords and the task id, each analysed
+    # keywords and the task id, each analysed, with the weight of a full cover
+    phrases: tuple[tuple[tuple[str, ...], float], ...]
     words: frozenset[str]  # all of the above
 
 
 def _indexed(task: Task) -> _Indexed:
     name = tuple(question_stems(task.name))
-    phrases = tuple(p for p in (tuple(question_stems(x)) for x in (*task.keywords, task.id)) if p)
-    return _Indexed(task, name, phrases, frozenset(name).union(*phrases))
+    weighted = [*((x, KEYWORD_WEIGHT) for x in (*task.keywords, task.id)),
+                *((x, DOCUMENT_KEYWORD_WEIGHT) for x in task.document_keywords)]
+    phrases = tuple((p, w) for p, w in ((tuple(question_stems(x)), w) for x, w in weighted) if p)
+    return _Indexed(task, name, phrases, frozenset(name).union(*(p for p, _ in phrases)))
 
 
 class _Query:
@@ -107,6 +120,8 @@ def _containment(word: str, query_word: str, task_words: AbstractSet[str] = froz
     But a head the task does not know makes it another thing of the same kind: a
     "Schwerbehindertenausweis" is an Ausweis, not the task's Personalausweis, and a
     "Jugendfeuerwehr" no matter of the Feuerwehr's cost recovery: only a faint hint."""
+    if query_word[len(word):] in VERB_ENDINGS and query_word.startswith(word):
+        return 1.0
     if query_word.endswith(word):
         head = query_word[: len(query_word) - len(word)]
         if len(head) >= FOREIGN_HEAD_MIN and not _known_head(head, task_words):
@@ -163,7 +178,7 @@ class TaskMatcher:
         if not query.stems:
             return 0.0
         name = query.field(entry.name, entry.words)
-        keyword = max((query.field(p, entry.words) for p in entry.phrases), default=0.0) * 0.95
+        keyword = max((query.field(p, entry.words) * w for p, w in entry.phrases), default=0.0)
         field = max(name, keyword)
         if field == 0.0:
             return 0.0

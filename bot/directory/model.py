@@ -55,6 +55,9 @@ class Task:
     responsible: str | None = None
     deputies: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()  # sources of documents whose front matter names the task
+    # Keywords (stichwoerter) of the open documents that name the task: the words its authors
+    # use for it beside the table's (recognition only; never shown).
+    document_keywords: tuple[str, ...] = ()
     # Access groups of a task only restricted documents name (the table's tasks are open):
     # such a task, its name, keywords and people are shown only to members of one of them.
     groups: tuple[str, ...] = ()

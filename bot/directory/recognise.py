@@ -16,17 +16,26 @@
 How they combine, and why: the sources fail in different ways (lexical on vocabulary, dense
 on near misses, documents on off-topic questions), so agreement is the signal. A lexical
 match (>= MATCH) stands on its own, as it always did, unless it rests on one shared keyword
-(< UNCONTESTED) and the dense side clearly prefers another task: then it is only a vote.
-Otherwise each source casts a vote for a task (lexical: a guess >= GUESS; documents: named
-by the first document 1, by the second or third 0.5; dense: first among the tasks 1, second
-0.5, with z >= DENSE_Z); a task with two votes is a match (MATCH, plus a little per extra
-vote so that more agreement wins), a task with one vote only a guess (offered as a topic,
-never answered alone; the dense side alone needs z >= DENSE_Z_ALONE even for that).
+(< UNCONTESTED) and the dense side clearly prefers another task (z >= DENSE_Z_CONTEST, and
+the lexical task, if the dense side ranks it at all, DENSE_Z_MARGIN below): then it is only a
+vote. Otherwise each source casts a vote for a task (lexical: a guess >= GUESS; documents:
+named by the first document 1, by the second or third 0.5; dense: first among the tasks 1,
+second 0.5, with z >= DENSE_Z); a task with two votes is a match (MATCH, plus
+AGREEMENT_STEP per extra vote so that more agreement wins), a task with one vote only a
+guess (offered as a topic, never answered alone; the dense side alone needs
+z >= DENSE_Z_ALONE even for that). A lexical match the other sources agree with gains
+AGREEMENT_STEP per vote too: a keyword match the dense side confirms is surer than the
+keyword alone (bot.assistant.confidence asks more of a match when a noun is unknown).
+
+The task's words are the table's name and keywords plus the keywords (stichwoerter) of the
+open documents that name it: the words its authors use ("Schulessen" for the table's
+"Mittagessen"). Restricted documents lend no words.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
@@ -48,6 +57,10 @@ DENSE_Z_ALONE = 3.5
 # Kassenabschluss 4.3, Gefährliche Hunde 3.4): then it is a vote, no longer a match on its own.
 # Measured on the sample town's tuning questions (bench/questions/musterstadt.jsonl).
 DENSE_Z_CONTEST = 3.0
+# ... but not when the dense side ranks the lexical task a close second: a near tie is no
+# clear preference (a z-score a third of a standard deviation apart; "Laterne ... brennt
+# nicht" put Brandverhütungsschau at 3.01 and the Straßenbeleuchtung it names at 2.87).
+DENSE_Z_MARGIN = 0.3
 UNCONTESTED = 0.8  # a lexical match this strong names the task in the question's own words
 DENSE_RANKS = 2  # the first two tasks by cosine may vote
 DOCUMENT_RANKS = 3  # documents (distinct, best first) whose tasks vote
@@ -56,10 +69,12 @@ MIN_TASKS = 5  # with fewer tasks a z-score says nothing
 
 
 def task_passage(task: Task, titles: Mapping[str, str]) -> str:
-    """The text a task is embedded as: name, keywords, titles of its documents."""
+    """The text a task is embedded as: name, keywords (the table's, then its open documents'),
+    titles of its documents."""
     parts = [task.name]
-    if task.keywords:
-        parts.append("Stichwörter: " + ", ".join(task.keywords))
+    keywords = [*task.keywords, *task.document_keywords]
+    if keywords:
+        parts.append("Stichwörter: " + ", ".join(keywords))
     linked = [titles[s] for s in task.documents if titles.get(s)]
     if linked:
         parts.append("Dokumente: " + "; ".join(dict.fromkeys(linked)))
@@ -114,9 +129,13 @@ def document_votes(documents: Sequence[Sequence[str]]) -> dict[str, float]:
 
 
 def _contested(task_id: str, lexical: float, dense: Mapping[str, float]) -> bool:
+    """A weak lexical match the dense side clearly disagrees with: it prefers another task
+    (z >= DENSE_Z_CONTEST) and ranks this one, if at all, DENSE_Z_MARGIN below it."""
     first = next(iter(dense), None)
-    return (lexical < UNCONTESTED and first is not None and first != task_id
-            and dense[first] >= DENSE_Z_CONTEST)
+    if lexical >= UNCONTESTED or first is None or first == task_id:
+        return False
+    return (dense[first] >= DENSE_Z_CONTEST
+            and dense[first] - dense.get(task_id, -math.inf) >= DENSE_Z_MARGIN)
 
 
 def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
@@ -129,7 +148,8 @@ def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
         lex = lexical.get(task_id, 0.0)
         votes = (lex >= GUESS) + documents.get(task_id, 0.0) + dense_votes.get(task_id, 0.0)
         if lex >= MATCH and not _contested(task_id, lex, dense):
-            score = lex
+            # the other sources agreeing make a lexical match surer (never weaker)
+            score = max(lex + AGREEMENT_STEP * (votes - 1), MATCH + AGREEMENT_STEP * (votes - 2))
         elif votes >= 2:
             score = MATCH + AGREEMENT_STEP * (votes - 2)
         elif votes >= 1 and (task_id not in dense or dense[task_id] >= DENSE_Z_ALONE):

@@ -95,6 +95,7 @@ LABEL_EMAIL = "E-Mail"
 LABEL_DEPARTMENT = "Abteilung"
 LABEL_SECTION = "Abschnitt"
 LABEL_PAGE = "Seite"
+LABEL_ALSO_IN = "auch in:"  # copies of the same content in other places
 
 FEEDBACK_THANKS_UP = "Danke für Ihre Rückmeldung!"
 FEEDBACK_THANKS_DOWN = (

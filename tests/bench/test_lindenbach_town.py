@@ -24,7 +24,8 @@ from indexer.store import open_current
 REPO = Path(__file__).resolve().parents[2]
 TOWN = REPO / "bench" / "towns" / "lindenbach"
 KB = TOWN / "knowledge_base"
-QUESTIONS = REPO / "bench" / "questions" / "lindenbach.jsonl"
+QUESTION_FILES = [REPO / "bench" / "questions" / name
+                  for name in ("lindenbach.jsonl", "lindenbach_b.jsonl")]
 DAY = date(2026, 12, 9)
 
 
@@ -77,9 +78,10 @@ def test_absences_make_the_deputy_chain_matter_on_the_evaluation_day() -> None:
     assert len(stand_ins) >= 8, stand_ins
 
 
-def test_who_questions_name_people_the_directory_knows() -> None:
+@pytest.mark.parametrize("questions", QUESTION_FILES, ids=lambda p: p.stem)
+def test_who_questions_name_people_the_directory_knows(questions: Path) -> None:
     directory = Directory.load(KB / "_verzeichnis")
-    records = [json.loads(line) for line in QUESTIONS.read_text("utf-8").splitlines() if line]
+    records = [json.loads(line) for line in questions.read_text("utf-8").splitlines() if line]
     for record in records:
         if record["kind"] == "who":
             assert record["task"] in directory.tasks, record

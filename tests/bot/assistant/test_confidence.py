@@ -16,6 +16,7 @@ from bot.assistant import (
     agreement_of,
     confidence_of,
     coverage_of,
+    covers_topic,
     evidence_of,
     names_a_task,
     noun_stems,
@@ -121,6 +122,32 @@ def measured(kb_index: Path, embedder: Any) -> dict[str, tuple[list[Evidence], b
         name: (evidences(searcher, directory, questions, scale), inside)
         for name, (questions, inside) in question_sets(KB).items()
     }
+
+
+def test_a_compound_with_a_foreign_head_is_an_unknown_word() -> None:
+    # "Anwohnerparkausweis" ends in the task word "Ausweis" but is no Personalausweis
+    passports = Task("ausweise", "Personalausweis und Reisepass", keywords=("Ausweis", "Pass"))
+    stems = question_stems("Anwohnerparkausweis")
+    assert unknown_words(stems, [], [passports]) == sorted(stems)
+    # the task word at the start (it is qualified, still the same thing) keeps it known, and so
+    # does a head a task word starts with
+    assert unknown_words(question_stems("Reisepassantrag"), [], [passports]) == []
+    assert unknown_words(question_stems("Ausweisdaten"), [], [passports]) == []
+    assert unknown_words(question_stems("Reiseausweis"), [], [passports]) == []
+
+
+def test_a_question_whose_every_noun_is_unknown_is_not_covered() -> None:
+    hits = [Hit(HUND, 0.9, 1, dense_score=0.95)]
+    # the topic word is in no document and no task: however high the cosine, not covered
+    alien = evidence_of("Wie beantrage ich Elterngeld?", hits, 0.0)
+    assert alien.topic_unknown == 1.0 and not covers_topic(alien)
+    # one known noun beside an unknown one ("Spanien") keeps the topic
+    known = evidence_of("Hundemarke verloren in Spanien, was nun?", hits, 0.0)
+    assert known.unknown == 1.0 and known.topic_unknown == 0.0 and covers_topic(known)
+    # a task guess keeps it too (the directory knows the topic in other words)
+    assert covers_topic(evidence_of("Wie beantrage ich Elterngeld?", hits, 0.4))
+    # typed in lower case there are no nouns to judge by: the gate decides
+    assert covers_topic(evidence_of("wie beantrage ich elterngeld", hits, 0.0))
 
 
 def share_right(measured: dict[str, tuple[list[Evidence], bool]], prefix: str,

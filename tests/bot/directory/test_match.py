@@ -148,3 +148,23 @@ def test_a_compound_with_a_known_head_still_matches(
 ) -> None:
     best, score = sample.match_tasks(question)[0]
     assert best.id == task_id and score >= MATCH
+
+
+def test_a_conjugated_verb_is_the_task_word(tmp_path: Path) -> None:
+    # the stemmer keeps "streut" (of "streuen") and "räumt": the keyword is named all the same
+    folder = tmp_path / "verzeichnis"
+    folder.mkdir()
+    (folder / "personen.csv").write_text("id;name;abteilung\nakern;Anna Kern;Bauhof\n",
+                                         encoding="utf-8")
+    (folder / "zustaendigkeiten.csv").write_text(
+        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
+        "winter;Winterdienst;Streuen,Räumen,Glätte;Bauhof;akern;;\n"
+        "wege;Schäden an Wegen;Gehweg,Schlagloch;Bauhof;akern;;\n", encoding="utf-8")
+    directory = Directory.load(folder)
+    question = "Wer streut heute früh die Gehwege am Rathaus?"
+    scores = {t.id: s for t, s in directory.match_tasks(question)}
+    assert scores["winter"] >= MATCH  # as strong as the Gehweg of the other task
+    # the retrieved winter-service document then decides between the two
+    ranked = directory.match_tasks(question, documents=[("winter",)])
+    assert ranked[0][0].id == "winter"
+    assert directory.match_tasks("Wer räumt den Schnee?")[0][0].id == "winter"

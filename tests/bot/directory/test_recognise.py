@@ -76,6 +76,48 @@ def test_a_one_keyword_match_is_contested_by_a_clear_dense_preference() -> None:
     assert combine({"t": 0.7}, {"t": 1.0}, {"u": 3.4})["t"] >= MATCH  # the document agrees
 
 
+def test_a_near_tie_on_the_dense_side_does_not_contest() -> None:
+    # "Laterne ... brennt nicht": the keyword "Laterne" names Straßenbeleuchtung, the dense side
+    # ranks Brandverhütungsschau 3.01 and Straßenbeleuchtung 2.87: no clear preference
+    tie = combine({"licht": 0.665}, {}, {"brand": 3.01, "licht": 2.87})
+    assert tie["licht"] >= MATCH
+    # a second place a clear step behind still contests
+    assert combine({"licht": 0.665}, {}, {"brand": 3.4, "licht": 3.0})["licht"] < MATCH
+
+
+def test_agreeing_sources_make_a_lexical_match_surer() -> None:
+    alone = combine({"t": 0.665}, {}, {})["t"]
+    with_dense = combine({"t": 0.665}, {}, {"t": 2.6})["t"]
+    with_both = combine({"t": 0.665}, {"t": 1.0}, {"t": 2.6})["t"]
+    assert alone == 0.665 < with_dense < with_both <= 1.0
+    # a second-rank vote adds less than a first-rank one
+    assert combine({"t": 0.665}, {"t": 0.5}, {})["t"] < with_dense
+
+
+def test_open_documents_lend_their_keywords_restricted_ones_do_not(tmp_path: Path) -> None:
+    from indexer.model import DocumentMeta
+
+    folder = tmp_path / "verzeichnis"
+    folder.mkdir()
+    (folder / "personen.csv").write_text(PEOPLE, encoding="utf-8")
+    (folder / "zustaendigkeiten.csv").write_text(TASKS, encoding="utf-8")
+    meta = {
+        "a.md": DocumentMeta(title="Sondernutzung", tasks=("sondernutzung",),
+                             keywords=("Straßenfest", "Flohmarkt")),
+        "geheim.md": DocumentMeta(title="Intern", tasks=("gaststaette",), groups=("leitung",),
+                                  keywords=("Bierwagen",)),
+    }
+    directory = Directory.load(folder, meta)
+    assert directory.tasks["sondernutzung"].document_keywords == ("Flohmarkt",)
+    assert directory.tasks["gaststaette"].document_keywords == ()
+    # the document's word finds the task as the table's own would; the restricted one's not
+    [(task, score)] = directory.match_tasks("Wer genehmigt einen Flohmarkt?")
+    assert task.id == "sondernutzung" and score >= MATCH
+    assert directory.match_tasks("Wer genehmigt einen Bierwagen?") == []
+    passage = task_passage(directory.tasks["sondernutzung"], {"a.md": "Sondernutzung"})
+    assert "Stichwörter: Straßenfest, Gehweg, Flohmarkt" in passage
+
+
 def test_a_task_is_embedded_with_its_documents_titles() -> None:
     task = Task("hund", "Hundesteuer", keywords=("Hundemarke",), documents=("a.md", "b.md"))
     text = task_passage(task, {"a.md": "Übergabe Hundesteuer", "b.md": ""})
