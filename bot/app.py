@@ -109,8 +109,11 @@ def create_app(
         app[BACKGROUND] = start_background_tasks(app[ASSISTANT], settings)
 
     async def shut_down(app: web.Application) -> None:
-        for task in app.get(BACKGROUND, []):
+        tasks = app.get(BACKGROUND, [])
+        for task in tasks:
             task.cancel()
+        # let a pass that is writing finish its cancellation before the state closes
+        await asyncio.gather(*tasks, return_exceptions=True)
         runtime.close()
         if not injected:  # the state the warm-up opened (PostgreSQL: the pool's connections)
             close_state = getattr(getattr(app[ASSISTANT], "state", None), "close", None)

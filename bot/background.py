@@ -5,20 +5,23 @@ at shutdown. Shared by the single-town app (``bot.app``) and the many-towns app
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 
 
 def start_background_tasks(assistant: Any, settings: Settings) -> list[asyncio.Task[None]]:
     """Purge (retention), index watch (a version built elsewhere), routed questions sweep,
-    stand-ins' briefings and the automatic reindex. ``assistant`` is the bare assistant,
-    ``served`` what the channel calls (the metered wrapper; default ``assistant``)."""
+    stand-ins' briefings and the automatic reindex, for what ``assistant`` offers (the served
+    one: its attributes reach the bare assistant through the metering wrapper)."""
     from bot.state.locks import replica_lock
     from bot.state.retention import purge_nightly
 
     tasks = [asyncio.create_task(purge_nightly(
-        settings, settings.retention_days, settings.timezone))]
+        settings, settings.retention_days, settings.timezone, _clock(assistant, settings)))]
     follow = getattr(assistant, "follow_index", None)
     if callable(follow) and settings.index_watch_seconds > 0:  # replicas switch by themselves
         from bot.assistant.index_watch import watch_index
@@ -40,3 +43,17 @@ def start_background_tasks(assistant: Any, settings: Settings) -> list[asyncio.T
 
         tasks.append(asyncio.create_task(run_auto_reindex(assistant, settings)))
     return tasks
+
+
+def _clock(assistant: Any, settings: Settings) -> Callable[[], datetime]:
+    """Now on the assistant's day (its ``today`` can be set, as in tests and demos): the purge
+    counts its retention from the same day as absences and briefings."""
+    zone = ZoneInfo(settings.timezone)
+    today = getattr(assistant, "today", None)
+
+    def now() -> datetime:
+        moment = datetime.now(zone)
+        day = today() if callable(today) else moment.date()
+        return datetime.combine(day, moment.timetz())
+
+    return now

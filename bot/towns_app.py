@@ -58,6 +58,7 @@ class TownPlace:
     assistant: AssistantPort | None = None
     problem: str | None = None  # why the town could not start (its users hear "not ready")
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    inbox: Any = None  # the web chat's inbox (kept in the town's state once it is open)
 
     def get(self) -> AssistantPort | None:
         return self.assistant
@@ -149,6 +150,8 @@ def create_towns_app(
         for place in places.values():
             for task in place.tasks:
                 task.cancel()
+            # let a pass that is writing finish its cancellation before the state closes
+            await asyncio.gather(*place.tasks, return_exceptions=True)
             close_state = getattr(getattr(place.assistant, "state", None), "close", None)
             if callable(close_state):  # PostgreSQL: return the pool's connections
                 await asyncio.to_thread(close_state)
@@ -175,6 +178,7 @@ def _place(app: web.Application, town: Town, settings: Settings, adapter: Any) -
 
         inbox = add_web_chat(app, own, place.get, town.web_path)
         place.outbound = RoutingNotifier(notifier, inbox)
+        place.inbox = inbox
     add_report(app, own, place.get, town.web_path)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -198,6 +202,8 @@ async def _start_town(place: TownPlace, embedder: Any,
     store = getattr(assistant, "state", None)
     if callable(getattr(store, "save_reference", None)):
         place.notifier.use_store(store)
+    if place.inbox is not None:  # a poll may reach another replica than the sender
+        place.inbox.use_store(store)
     assistant.set_notifier(place.outbound)
     place.assistant = MeteredAssistant(assistant, metrics)  # counted with the town's label
     place.tasks.extend(start_background_tasks(place.assistant, settings))

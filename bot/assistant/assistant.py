@@ -147,7 +147,7 @@ class Assistant(QuestionAnswering, Outreach):
     # -- dispatch -------------------------------------------------------------------------
     async def _dispatch(self, turn: Turn) -> list[Reply]:
         person = self.person_of(turn.user)
-        if self.link_user(turn, person) and person is not None:  # reachable from now on
+        if await self.link_user(turn, person) and person is not None:  # reachable from now on
             await self.routing.deliver_waiting(person.id)  # questions kept for this person
         if person is not None and not turn.is_group:  # a briefing that waited for a chat
             await self.briefing.deliver_waiting(person.id)

@@ -24,15 +24,16 @@ class Outreach:
     _notifier: Any
     _linked: set[tuple[str, str]]
 
-    def link_user(self, turn: Turn, person: Person | None) -> bool:
+    async def link_user(self, turn: Turn, person: Person | None) -> bool:
         """Remember which chat user a directory person writes as (once per process); True
-        the first time this process sees the pair."""
+        the first time this process sees the pair. The write runs in a worker thread: on
+        PostgreSQL it may wait for the town's write lock or a pool connection."""
         if person is None or not hasattr(self.state, "link_person"):
             return False
         pair = (person.id, turn.user.key)
         if pair in self._linked:
             return False
-        self.state.link_person(*pair)
+        await asyncio.to_thread(self.state.link_person, *pair)
         self._linked.add(pair)
         return True
 

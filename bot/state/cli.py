@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
         state.close()
     print(f"Gelöscht für {args.person} (Kennungen: {', '.join(keys)}):")
     for table, count in counts.items():
-        print(f"  {_LABELS[table]}: {count}")
+        print(f"  {_LABELS.get(table, table)}: {count}")
     return 0
 
 
@@ -93,6 +93,8 @@ _LABELS = {
     "absences_anonymised": "Abwesenheiten anderer, Verweis entfernt",
     "routed_questions": "weitergeleitete Fragen",
     "briefings_sent": "Vertretungsmappen (Zustellvermerke; Notizen gehen mit ihrer Abwesenheit)",
+    "routed_returns": "weitergeleitete Fragen, die nach der Abwesenheit zurückkommen",
+    "web_inbox": "noch nicht abgeholte Nachrichten im Web-Chat",
 }
 
 

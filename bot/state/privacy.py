@@ -102,6 +102,11 @@ def export(connection: Connection, keys: Collection[str]) -> dict[str, Any]:
                                f"({marks}))", values),
         "briefings_sent": _rows(connection, "SELECT * FROM briefings_sent WHERE person_id IN "
                                 f"({marks})", values),
+        "routed_returns": _rows(connection, "SELECT * FROM routed_returns WHERE person_id IN "
+                                f"({marks})", values),
+        # web chat replies not yet fetched (kept a day at most), by the chat's conversation
+        "web_inbox": _rows(connection, "SELECT conversation_id, reply, created_at FROM "
+                           f"web_inbox WHERE conversation_id IN ({marks})", values),
     }
 
 
@@ -127,6 +132,10 @@ def erase(connection: Connection, keys: Collection[str]) -> dict[str, int]:
     }
     counts["briefings_sent"] = connection.execute(
         f"DELETE FROM briefings_sent WHERE person_id IN ({marks})", values).rowcount
+    counts["routed_returns"] = connection.execute(
+        f"DELETE FROM routed_returns WHERE person_id IN ({marks})", values).rowcount
+    counts["web_inbox"] = connection.execute(
+        f"DELETE FROM web_inbox WHERE conversation_id IN ({marks})", values).rowcount
     counts["conversation_refs"] = connection.execute(
         f"DELETE FROM conversation_refs WHERE user_key IN ({marks})", values).rowcount
     counts["person_users"] = connection.execute(

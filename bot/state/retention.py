@@ -50,12 +50,13 @@ async def purge_nightly(
     source: StateSource, retention_days: int, timezone: str,
     clock: Callable[[], datetime] | None = None,
 ) -> None:
-    """Purge now, then every night; runs until cancelled."""
+    """Purge now, then every night; runs until cancelled. ``clock``: the app's "now" (aware),
+    so that the purge and the rest of the app agree on the day; default the real one."""
     zone = ZoneInfo(timezone)
     now = clock or (lambda: datetime.now(zone))
     while True:
         try:
-            await asyncio.to_thread(purge_state, source, retention_days)
+            await asyncio.to_thread(purge_state, source, retention_days, now())
         except Exception:  # a locked or damaged file: retry tomorrow, keep answering today
             log.exception("retention purge failed")
         await asyncio.sleep(seconds_until_next(now()))

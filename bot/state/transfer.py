@@ -24,7 +24,9 @@ from bot.state.factory import open_state, state_exists
 from bot.state.records import SqlState
 
 SKIPPED = frozenset({"schema_version", "message_counts"})
-PARENTS_FIRST = ("answers", "interviews")  # tables other tables' foreign keys point to
+# tables other tables' foreign keys point to, copied first (tests/bot/state/test_transfer.py
+# checks this against the schema's foreign keys)
+PARENTS_FIRST = ("absences", "answers", "interviews")
 
 
 def copy_state(source: SqlState, target: SqlState) -> dict[str, int]:

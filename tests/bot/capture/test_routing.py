@@ -238,3 +238,18 @@ def test_routing_turns_do_their_database_work_off_the_event_loop(
 
     assert asyncio.run(scenario()) == ["routed_sent", "routed_answered", "routed_draft"]
     assert len(free) >= 8 and all(free), free
+
+
+def test_a_first_message_links_its_person_off_the_event_loop(capture_settings: Settings) -> None:
+    """The link person ↔ chat is a write (on PostgreSQL a network round trip that may wait for
+    the town's write lock): it must not hold the event loop that serves every chat."""
+    assistant, _ = make_assistant(capture_settings)
+    free: list[bool] = []
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        assistant.state.link_person = needs_free_loop(loop, assistant.state.link_person, free)
+        await a_say(assistant, UWE, "hallo")
+
+    asyncio.run(scenario())
+    assert free == [True], "state.link_person ran on the event loop's thread"

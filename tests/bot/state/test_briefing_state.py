@@ -67,6 +67,10 @@ def test_purge_export_and_erase_cover_notes_and_briefings(store: SqlState) -> No
     exported = store.export_person(["bschneider"])
     assert exported["absence_notes"] == [{"absence_id": new, "note": "Akte im Fach"}]
     assert [r["person_id"] for r in store.export_person(["tkoch"])["briefings_sent"]] == ["tkoch"]
+    store.remember_return("open-one", "bschneider")  # held while she is away
+    assert [r["routed_id"] for r in store.export_person(["bschneider"])["routed_returns"]] == [
+        "open-one"]
     erased = store.erase_person(["bschneider"])
     assert erased["absences"] == 1 and store.absence_notes() == {}
+    assert erased["routed_returns"] == 1 and store.routed_returns() == []
     assert store.erase_person(["tkoch"])["briefings_sent"] == 1

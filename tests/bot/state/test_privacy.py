@@ -107,7 +107,7 @@ def test_export_and_erase_touch_only_that_person(store: SqlState) -> None:
     assert counts == {"feedback": 2, "answers": 1, "unanswered": 1, "absences": 1,
                       "conversation_refs": 0, "person_users": 0, "interviews_kept": 0,
                       "drafts_kept": 0, "routed_questions": 1, "absences_anonymised": 1,
-                      "briefings_sent": 0}
+                      "briefings_sent": 0, "routed_returns": 0, "web_inbox": 0}
     assert not any(state.export_person(["aad-1", "bschneider"]).values())
     other = state.export_person(["aad-2", "tkoch"])
     assert len(other["answers"]) == 1 and len(other["unanswered"]) == 1
@@ -142,3 +142,10 @@ def test_the_person_id_finds_the_chat_keys_the_state_links_to_it(store: SqlState
     counts = state.erase_person(["bschneider"])
     assert (counts["unanswered"], counts["conversation_refs"], counts["person_users"]) == (1, 1, 1)
     assert state.reference_of("aad-1") is None and state.unanswered() == []
+
+
+def test_every_erased_kind_has_a_german_label(store: SqlState) -> None:
+    """``datenschutz loeschen`` prints each count with its German label."""
+    from bot.state.cli import _LABELS
+
+    assert set(store.erase_person(["niemand"])) <= set(_LABELS)

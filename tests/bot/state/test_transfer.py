@@ -13,7 +13,7 @@ import pytest
 
 from bot.directory import StateError
 from bot.state import SqlState, open_state
-from bot.state.transfer import copy_state
+from bot.state.transfer import _ordered, copy_state
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -23,7 +23,9 @@ def _fill(state: SqlState) -> None:
                                  "aad-1", task_id="hundesteuer")
     state.record_feedback(answer, "up", "aad-2")
     state.record_unanswered("Wo ist die Kantine?", "aad-1")
-    state.add_absence("bschneider", date(2026, 8, 3), date(2026, 8, 14), "tkoch", "bschneider")
+    absence = state.add_absence("bschneider", date(2026, 8, 3), date(2026, 8, 14), "tkoch",
+                                "bschneider")
+    state.set_absence_note(absence, "Akten liegen im Schrank")  # a foreign key to absences
     state.add_absence("tkoch", date(2026, 9, 1), date(2026, 9, 2), None, "tkoch", "Dienstreise")
     state.save_reference("aad-1", '{"conversation": {"id": "a:1"}}')
     state.link_person("bschneider", "aad-1")
@@ -39,7 +41,7 @@ def _everything(state: SqlState) -> dict[str, object]:
     return {"export": state.export_person(["aad-1", "aad-2", "bschneider", "tkoch", "ukeller"]),
             "absences": state.absences(), "unanswered": state.unanswered(),
             "feedback": state.feedback_counts(), "drafts": state.pending_drafts(),
-            "routed": state.routed_questions()}
+            "routed": state.routed_questions(), "notes": state.absence_notes()}
 
 
 @pytest.fixture
@@ -88,3 +90,21 @@ def test_the_command_copies_once_and_then_refuses(tmp_path: Path, postgres_datab
         assert copied.unanswered() == state.unanswered() == [("Wo ist die Kantine?", 1)]
     finally:
         copied.close()
+
+
+def test_parents_are_copied_before_the_tables_that_point_to_them(tmp_path: Path) -> None:
+    """Every foreign key of the schema (read from SQLite) points to a table copied earlier."""
+    import sqlite3
+
+    state = open_state(str(tmp_path / "s.sqlite"))
+    state.close()
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        parents = {t: {r[2] for r in db.execute(f"PRAGMA foreign_key_list({t})")}
+                   for t in tables}
+    order = _ordered(tables)
+    assert any(parents.values())  # the check has something to check
+    for table, its_parents in parents.items():
+        for parent in its_parents - {table}:
+            assert order.index(parent) < order.index(table), (parent, table)
