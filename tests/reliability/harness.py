@@ -172,6 +172,19 @@ def open_files(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def settled_open_files(pid: int, target: int, seconds: float = 10.0) -> int:
+    """Open files once the last chats' sockets are closed on the server's side too: the count
+    read right after a load can still hold connections the bot has not seen end yet. Polls
+    until the count is at most ``target`` or ``seconds`` pass; returns the lowest count seen
+    (a real leak stays up)."""
+    lowest = open_files(pid)
+    deadline = time.monotonic() + seconds
+    while lowest > target and time.monotonic() < deadline:
+        time.sleep(0.25)
+        lowest = min(lowest, open_files(pid))
+    return lowest
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of the process (all its threads) so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

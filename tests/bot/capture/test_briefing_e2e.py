@@ -54,7 +54,7 @@ def briefings_to_tom(connector: Connector) -> list[dict[str, Any]]:
     return [m for m in connector.to("29:tom") if "Ihre Vertretungsmappe" in dump(m)]
 
 
-async def wait_until(check: Any, seconds: float = 10.0) -> None:
+async def wait_until(check: Any, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "timed out"

@@ -41,7 +41,7 @@ QUESTION = "Darf ein Fundstück an einen Verein gespendet werden?"
 QUESTIONS = [QUESTION,
              "Dürfen wir ein gefundenes Handy entsperren, um den Besitzer zu finden?",
              "Wer bekommt den Erlös, wenn eine Fundsache versteigert wird?",
-             "Was passiert mit gefundenen Ausweisen anderer Städte?",
+             "Wie lange hebt das Fundbüro eine gefundene Geldbörse auf?",
              "Wie lange muss ein gefundenes Fahrrad aufbewahrt werden?"]
 NO_TASK = "Muss ich bei einem gefundenen Schlüsselbund die Polizei informieren?"
 # more questions forwarded with the card data the answers above carry (no search each)
