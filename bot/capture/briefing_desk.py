@@ -164,7 +164,9 @@ class BriefingDesk:
 
     # -- routed questions come back ---------------------------------------------------------
     async def return_questions(self, today: date) -> int:
-        """Questions moved away from an absent holder go back once the holder is present."""
+        """Questions moved away from an absent holder go back once the holder is present.
+        Every replica runs this pass: the move is conditional on the holder read, and the
+        delivery is claimed (``RoutingDesk.deliver``), so a question comes back once."""
         moved = 0
         for routed_id, person_id in await asyncio.to_thread(self.host.state.routed_returns):
             row = await asyncio.to_thread(self._return_one, routed_id, person_id, today)
@@ -182,8 +184,10 @@ class BriefingDesk:
         if directory.absence_on(person_id, today) is not None:
             return None  # still away
         state.forget_return(routed_id)
-        if row.assignee == person_id or not state.reassign_routed(routed_id, person_id):
+        if row.assignee == person_id:
             return None
+        if not state.reassign_routed(routed_id, person_id, row.assignee):
+            return None  # answered, or another replica's pass moved it back first
         return state.routed(routed_id)
 
 

@@ -33,16 +33,6 @@ class RoutingDesk:
 
     def __init__(self, host: Any) -> None:
         self.host = host
-        self._lock: asyncio.Lock | None = None
-        self._lock_loop: asyncio.AbstractEventLoop | None = None
-
-    def delivering(self) -> asyncio.Lock:
-        """Held while waiting questions are delivered (the sweep, a holder's first message):
-        two of them reading the same undelivered row would send it twice."""
-        loop = asyncio.get_running_loop()
-        if self._lock is None or self._lock_loop is not loop:
-            self._lock, self._lock_loop = asyncio.Lock(), loop
-        return self._lock
 
     async def action(self, turn: Turn, user: Person | None, value: dict[str, Any]
                      ) -> list[Reply]:
@@ -129,21 +119,37 @@ class RoutingDesk:
         return [Reply(text, data={"kind": "routed_sent", "routed": routed_id})]
 
     async def deliver(self, row: RoutedRow, title: str, reminded: bool = False) -> bool:
-        """Send the question with its answer form to its holder; remembered when it arrived."""
+        """Send the question with its answer form to its holder; True when it arrived.
+
+        A first delivery is claimed in the state database before it is sent
+        (``claim_delivery``): the sweep of one replica, a holder's first message on another
+        and the return after an absence may reach the same waiting question at once, and only
+        the claim's winner sends. False when someone else sends it, it arrived already, or it
+        moved on. A reminder (the question arrived before) is only ever sent by the sweep,
+        which one replica runs at a time (``routing_sweep.sweep_once``)."""
+        state = self.host.state
         reply = self.question_reply(row, title)
-        delivered = bool(await self.host.notify_person(row.assignee, [reply]))
-        if delivered:
-            await asyncio.to_thread(self.host.state.mark_delivered, row.id, reminded)
+        if reminded:
+            delivered = bool(await self.host.notify_person(row.assignee, [reply]))
+            if delivered:
+                await asyncio.to_thread(state.mark_reminded, row.id, row.assignee)
+            return delivered
+        if not await asyncio.to_thread(state.claim_delivery, row.id, row.assignee):
+            return False
+        delivered = False
+        try:
+            delivered = bool(await self.host.notify_person(row.assignee, [reply]))
+        finally:  # not delivered (no chat, an error): waiting again for the next sender
+            await asyncio.to_thread(state.finish_delivery, row.id, row.assignee, delivered)
         return delivered
 
     async def deliver_waiting(self, person_id: str) -> int:
         """The person wrote (first time since the start): deliver the questions that waited
         for a chat with them; a failure is logged and left to the periodic sweep."""
         try:
-            async with self.delivering():
-                rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
-                waiting = [r for r in rows if r.assignee == person_id and not r.delivered]
-                return sum([await self.deliver(row, texts.INCOMING_TITLE) for row in waiting])
+            rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
+            waiting = [r for r in rows if r.assignee == person_id and not r.delivered]
+            return sum([await self.deliver(row, texts.INCOMING_TITLE) for row in waiting])
         except Exception:
             log.exception("waiting routed questions not delivered")
             return 0

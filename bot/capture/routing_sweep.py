@@ -28,9 +28,8 @@ async def sweep(desk: Any) -> dict[str, int]:
     host = desk.host
     today = host.today()
     counts = {"delivered": 0, "moved": 0, "reminded": 0}
-    async with desk.delivering():
-        for row in await asyncio.to_thread(host.state.routed_questions, "open"):
-            await _one(desk, row, today, counts)
+    for row in await asyncio.to_thread(host.state.routed_questions, "open"):
+        await _one(desk, row, today, counts)
     log.info("routed questions swept: %s", counts)
     return counts
 
@@ -71,8 +70,8 @@ def _move_on(host: Any, row: RoutedRow, today: date) -> str | None:
         contact = directory.person(record.head) if record and record.head else None
     if contact is None or contact.id == row.assignee:
         return None
-    if not host.state.reassign_routed(row.id, contact.id):
-        return None
+    if not host.state.reassign_routed(row.id, contact.id, row.assignee):
+        return None  # answered, or moved by another pass (the return after an absence)
     if holder is not None and hasattr(host.state, "remember_return"):  # away, not gone:
         host.state.remember_return(row.id, holder.id)  # back after the absence (briefing_desk)
     return contact.id

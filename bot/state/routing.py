@@ -3,6 +3,16 @@ responsible today, who holds it now, and its answer.
 
 A mixin of ``bot.state.records.SqlState`` like ``CaptureStore``. The answer is stored with a
 conditional UPDATE in one transaction: of two submits of the answer form one wins.
+
+Sending a question to its holder is claimed in the database first, so that of two senders
+(two replicas' sweeps, a holder's first message on one replica and the sweep on another, the
+return after an absence) exactly one sends: ``delivered`` is ``0`` (waiting for a chat), ``2``
+(claimed: being sent since ``updated_at``) or ``1`` (arrived). ``claim_delivery`` is one
+conditional UPDATE (of two callers one wins, on SQLite and on PostgreSQL); ``finish_delivery``
+records the outcome (back to waiting when no chat was reached). A claim older than
+``CLAIM_STALE`` is a process that died while sending: the question is claimed and sent again,
+not lost. Moving, delivering and reminding are conditional on the holder the caller read: a
+question moved meanwhile by another replica is not touched.
 """
 
 from __future__ import annotations
@@ -10,7 +20,7 @@ from __future__ import annotations
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.state.dialect import Connection
 
@@ -26,6 +36,8 @@ SCHEMA_5 = [
 ]
 
 ROUTED_OPEN, ROUTED_ANSWERED = "open", "answered"
+WAITING, DELIVERED, SENDING = 0, 1, 2  # values of ``delivered`` (module doc)
+CLAIM_STALE = timedelta(minutes=10)  # far beyond one send, even to a slow connector
 _COLUMNS = ("id, question, asker_key, asker_person, task_id, department, assignee, status, "
             "delivered, answer, answered_by, created_at, reminded_at")
 
@@ -44,7 +56,7 @@ class RoutedRow:
     department: str
     assignee: str  # person id of who holds the question now
     status: str  # open | answered
-    delivered: bool  # the assignee's chat was reached at least once
+    delivered: bool  # the assignee's chat was reached (not while a send is claimed)
     answer: str | None
     answered_by: str | None
     created_at: str
@@ -85,18 +97,44 @@ class RoutingStore:
                               "ORDER BY created_at", args).fetchall()
         return [_row(r) for r in rows]
 
-    def mark_delivered(self, routed_id: str, reminded: bool = False) -> None:
+    def claim_delivery(self, routed_id: str, assignee: str) -> bool:
+        """True when this caller may send the open question to ``assignee`` now: it still
+        holds it, it has not arrived, and no one else is sending it (or their claim is
+        stale). Of two callers at the same moment one gets True."""
+        stale = (datetime.now(UTC) - CLAIM_STALE).isoformat(timespec="seconds")
         with self._write() as db:
-            db.execute("UPDATE routed_questions SET delivered = 1, updated_at = ?, reminded_at = "
-                       "CASE WHEN ? THEN ? ELSE reminded_at END WHERE id = ?",
-                       (_now(), reminded, _now(), routed_id))
+            changed = db.execute("UPDATE routed_questions SET delivered = ?, updated_at = ? "
+                                 "WHERE id = ? AND assignee = ? AND status = ? AND "
+                                 "(delivered = ? OR (delivered = ? AND updated_at < ?))",
+                                 (SENDING, _now(), routed_id, assignee, ROUTED_OPEN, WAITING,
+                                  SENDING, stale)).rowcount
+        return bool(changed)
 
-    def reassign_routed(self, routed_id: str, assignee: str) -> bool:
-        """Move an open question on (the holder became absent); False once answered."""
+    def finish_delivery(self, routed_id: str, assignee: str, delivered: bool) -> None:
+        """The claimed send's outcome: arrived, or back to waiting (the sweep or the holder's
+        next message sends it). A question moved on meanwhile is left alone."""
         with self._write() as db:
-            changed = db.execute("UPDATE routed_questions SET assignee = ?, delivered = 0, "
-                                 "updated_at = ? WHERE id = ? AND status = ?",
-                                 (assignee, _now(), routed_id, ROUTED_OPEN)).rowcount
+            db.execute("UPDATE routed_questions SET delivered = ?, updated_at = ? WHERE id = ? "
+                       "AND assignee = ? AND delivered = ?",
+                       (DELIVERED if delivered else WAITING, _now(), routed_id, assignee,
+                        SENDING))
+
+    def mark_reminded(self, routed_id: str, assignee: str) -> None:
+        """A reminder reached ``assignee`` (the next one is counted from now)."""
+        with self._write() as db:
+            db.execute("UPDATE routed_questions SET reminded_at = ?, updated_at = ? "
+                       "WHERE id = ? AND assignee = ? AND delivered = ?",
+                       (_now(), _now(), routed_id, assignee, DELIVERED))
+
+    def reassign_routed(self, routed_id: str, assignee: str, holder: str) -> bool:
+        """Move an open question from ``holder`` to ``assignee`` (the holder became absent, or
+        came back); False once answered or when it is no longer ``holder``'s (another pass
+        moved it first)."""
+        with self._write() as db:
+            changed = db.execute("UPDATE routed_questions SET assignee = ?, delivered = ?, "
+                                 "updated_at = ? WHERE id = ? AND status = ? AND assignee = ?",
+                                 (assignee, WAITING, _now(), routed_id, ROUTED_OPEN,
+                                  holder)).rowcount
         return bool(changed)
 
     def answer_routed(self, routed_id: str, by: str, answer: str) -> bool:
@@ -112,5 +150,5 @@ class RoutingStore:
 
 def _row(row: tuple[object, ...]) -> RoutedRow:
     values = list(row)
-    values[8] = bool(values[8])
+    values[8] = values[8] == DELIVERED
     return RoutedRow(*values)  # type: ignore[arg-type]

@@ -36,9 +36,12 @@ def town_settings(tmp_path: Path) -> Settings:
     folder = write_directory(tmp_path / "verzeichnis")
     (folder / "abwesenheiten.csv").write_text("person;von;bis;vertretung;grund\n",
                                               encoding="utf-8")
+    # retention: the app's start-up purge counts from the machine's clock, not the test's
+    # day; with 90 days it deleted the chat absence of August 2026 once the machine's date
+    # passed mid-November, racing the start-up briefing pass that needs it
     return Settings(_env_file=None, kb_dir=kb, index_dir=tmp_path / "index",
                     release_dir=tmp_path / "freigegeben", state_db=tmp_path / "var" / "s.sqlite",
-                    directory_dir=folder, rate_limit_per_minute=1000)
+                    directory_dir=folder, rate_limit_per_minute=1000, retention_days=3650)
 
 
 class Day:

@@ -85,10 +85,10 @@ def capture_settings(tmp_path: Path) -> Settings:
 def make_assistant(settings: Settings, docs_meta: dict[str, Any] | None = None) -> Any:
     from bot.assistant.assistant import Assistant
     from bot.directory.directory import Directory
-    from bot.state.sqlite import State
+    from bot.state import open_state
 
     directory = Directory.load(write_directory(settings.directory_path), docs_meta or {})
-    assistant = Assistant(settings, ScriptedSearcher([]), directory, State(settings.state_db),
+    assistant = Assistant(settings, ScriptedSearcher([]), directory, open_state(settings),
                           today=lambda: FIXED_DAY, docs_meta=docs_meta or {},
                           reindexer=Reindexer(FAKE_BUILD, lambda: None))
     notifier = RecordingNotifier()

@@ -226,8 +226,8 @@ def test_routing_turns_do_their_database_work_off_the_event_loop(
 
     async def scenario() -> list[str]:
         loop = asyncio.get_running_loop()
-        for name in ("add_routed", "routed", "answer_routed", "mark_delivered", "user_keys_of",
-                     "add_draft"):
+        for name in ("add_routed", "routed", "answer_routed", "claim_delivery", "finish_delivery",
+                     "user_keys_of", "add_draft"):
             setattr(state, name, needs_free_loop(loop, getattr(state, name), free))
         done = [*await a_press(assistant, PAULA, FORWARD)]
         form = button(routed_to(notifier, TOM), "Antwort senden")

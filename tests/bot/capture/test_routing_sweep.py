@@ -168,8 +168,8 @@ def test_sweep_does_its_database_work_off_the_event_loop(
 
     async def scenario() -> dict[str, int]:
         loop = asyncio.get_running_loop()
-        for name in ("routed_questions", "routed", "reassign_routed", "mark_delivered",
-                     "user_keys_of"):
+        for name in ("routed_questions", "routed", "reassign_routed", "claim_delivery",
+                     "finish_delivery", "user_keys_of"):
             setattr(state, name, needs_free_loop(loop, getattr(state, name), free))
         return await sweep(assistant.routing)
 
