@@ -1,10 +1,13 @@
 """The stand-in's briefing in the web chat, in headless Chromium: Verena Huber (Thomas Wolf's
-deputy for the Fundbüro) has her chat open; Thomas enters his absence with a note in his tab
-the day before it starts. The bot restarts in the night (same port, same state database); on
-the morning the absence starts, its briefing pass puts the Vertretungsmappe into Verena's web
-chat inbox, and her open page shows it (Thomas, the end date, his note, the Fundbüro's handover
-document and the auction on 01.10.). Another restart the same morning sends nothing again: a
-later proactive message arrives in her page, and the Vertretungsmappe is still there once.
+deputy for the Fundbüro) has her chat open; Elif Kaya (his deputy for the Bewohnerparkausweise)
+wrote to the bot and closed her tab; Thomas enters his absence with a note in his tab the day
+before it starts. The bot restarts in the night (same port, same state database); on the
+morning the absence starts, its briefing pass puts the Vertretungsmappe into both stand-ins'
+web chat inboxes: Verena's open page shows it (Thomas, the end date, his note, the Fundbüro's
+handover document and the auction on 01.10.), and so does the new tab Elif opens (sessions are
+per tab: the page that names her takes what waits in her closed tab's session). Another
+restart the same morning sends nothing again: a later proactive message arrives in Verena's
+page, and the Vertretungsmappe is still there once.
 The screenshot goes to ``$WISSENSLOTSE_SCREENSHOTS`` when set (docs/routing.md uses it)."""
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import pytest
 
 from bot.app import create_app
 from bot.settings import Settings
-from bot.state.briefing import PENDING, SENT
+from bot.state.briefing import SENT
 from bot.turns import Reply
 from tests.bot.capture.briefing_fixtures import Day
 from tests.bot.capture.test_webchat_handover import Tab
@@ -94,6 +97,11 @@ def test_briefing_reaches_the_stand_ins_web_chat_once_across_restarts(
             verena = Tab(browser, url, "Verena Huber")
             verena.say("status")  # she has a chat with the bot: it can reach her from now on
             verena.wait_text("Verena Huber")
+            elif_ = Tab(browser, url, "Elif Kaya")
+            elif_.say("status")
+            elif_.wait_text("Elif Kaya")
+            elif_.focus().browser.close()  # Elif closes her tab (and with it its session)
+            verena.focus()
             thomas = Tab(browser, url, "Thomas Wolf")
             thomas.say(f"abwesend 30.09.-09.10. Notiz: {NOTE}")
             thomas.wait_text("Übergabenotiz")
@@ -117,16 +125,20 @@ def test_briefing_reaches_the_stand_ins_web_chat_once_across_restarts(
             assert "01.10.2026" in text and "Versteigerung" in text  # a deadline in the period
             verena.shot(shots, "routing-briefing.png")
             verena.wait.until(lambda _: passes)
-            # Verena's is sent; Elif Kaya (Thomas's deputy for the Bewohnerparkausweise) never
-            # wrote to the bot: hers waits for her first message
-            assert passes[0] == {"sent": 1, "pending": 1}
-            assert [row.person_id for row in second.state.briefings(SENT)] == ["vhuber"]
-            assert [row.person_id for row in second.state.briefings(PENDING)] == ["ekaya"]
+            assert passes[0] == {"sent": 2, "pending": 0}  # Verena's and Elif's
+            assert sorted(row.person_id for row in second.state.briefings(SENT)) == [
+                "ekaya", "vhuber"]
+            elif_ = Tab(browser, url, "Elif Kaya")  # her new tab, without a message yet
+            hers = elif_.last_card(TITLE).text
+            assert "Ab heute vertreten Sie Thomas Wolf bis einschließlich 09.10.2026" in hers
+            assert "Bewohnerparkausweise" in hers and "Kein Übergabedokument" in hers
+            assert NOTE in hers and "Fundbüro" not in hers
+            assert len(briefings(elif_)) == 1
 
         # another restart the same morning: its start-up pass sends Verena nothing again
         with bot.running(port) as (url, third, passes):
             verena.focus().wait.until(lambda _: passes)
-            assert passes[0] == {"sent": 0, "pending": 1}  # Elif still has no chat
+            assert passes[0] == {"sent": 0, "pending": 0}
             # a later proactive message reaches the page: every earlier one has been shown
             assert asyncio.run(third.notify_person("vhuber", [Reply(LATER)]))
             verena.wait_text(LATER)
