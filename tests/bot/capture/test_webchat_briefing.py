@@ -27,7 +27,7 @@ from bot.app import create_app
 from bot.settings import Settings
 from bot.state.briefing import SENT
 from bot.turns import Reply
-from tests.bot.capture.briefing_fixtures import Day
+from tests.bot.capture.briefing_fixtures import RETENTION_DAYS, Day
 from tests.bot.capture.test_webchat_handover import Tab
 from tests.browser import headless_chromium, served
 
@@ -89,7 +89,8 @@ def test_briefing_reaches_the_stand_ins_web_chat_once_across_restarts(
         town: Settings, tmp_path: Path) -> None:
     shots = Path(os.environ.get("WISSENSLOTSE_SCREENSHOTS") or tmp_path)
     day = Day(DAY_BEFORE)
-    bot = TownBot(town, day)
+    # the start-up purge counts from the real date: it must not reach the test's fixed days
+    bot = TownBot(town.model_copy(update={"retention_days": RETENTION_DAYS}), day)
     with headless_chromium(tmp_path / "chromium", "1000,1100") as browser:
         with bot.running() as (url, first, passes):
             port = urlsplit(url).port
