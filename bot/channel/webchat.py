@@ -218,7 +218,8 @@ class WebChat:
         sent to the session they wrote from yesterday. Anybody here may choose anybody (the
         chat's local trust), so this shows nothing that choosing the name and asking would
         not."""
-        if not self._person_choice or not person or len(person) > MAX_PERSON_CHARS:
+        if (not self._person_choice or not person or len(person) > MAX_PERSON_CHARS
+                or not person.isprintable()):
             return []
         keys_of = getattr(getattr(self._assistant(), "state", None), "user_keys_of", None)
         if not callable(keys_of):

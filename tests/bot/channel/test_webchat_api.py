@@ -325,10 +325,12 @@ def test_a_new_tab_gets_what_waits_in_the_persons_closed_tab(local_settings: Set
 
             return [await poll(url, "session=new"),
                     await poll(url, "session=new&person=mfischer"),  # somebody else
+                    await poll(url, "session=new&person=bschneider%00"),  # not a person id
+                    await poll(url, "session=new&person=" + "b" * 65),
                     await poll(url_token, "session=new&person=bschneider",
                                {TOKEN_HEADER: "s3cret"}),
                     await poll(url, "session=new&person=bschneider"),
                     await poll(url, "session=new&person=bschneider"),
                     await poll(url, "session=closed")]
 
-    assert asyncio.run(scenario()) == [[], [], [], ["Ihre Vertretungsmappe"], [], []]
+    assert asyncio.run(scenario()) == [[], [], [], [], [], ["Ihre Vertretungsmappe"], [], []]
