@@ -55,10 +55,10 @@ class TownPlace:
     settings: Settings
     notifier: ConversationNotifier
     outbound: Notifier
+    inbox: Any = None  # the web chat's (``bot.channel.webchat.WebInbox``), when it is served
     assistant: AssistantPort | None = None
     problem: str | None = None  # why the town could not start (its users hear "not ready")
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    inbox: Any = None  # the web chat's inbox (kept in the town's state once it is open)
 
     def get(self) -> AssistantPort | None:
         return self.assistant
@@ -176,9 +176,8 @@ def _place(app: web.Application, town: Town, settings: Settings, adapter: Any) -
     if settings.web_chat_enabled:
         from bot.channel.webchat import RoutingNotifier, add_web_chat
 
-        inbox = add_web_chat(app, own, place.get, town.web_path)
-        place.outbound = RoutingNotifier(notifier, inbox)
-        place.inbox = inbox
+        place.inbox = add_web_chat(app, own, place.get, town.web_path)
+        place.outbound = RoutingNotifier(notifier, place.inbox)
     add_report(app, own, place.get, town.web_path)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -202,7 +201,7 @@ async def _start_town(place: TownPlace, embedder: Any,
     store = getattr(assistant, "state", None)
     if callable(getattr(store, "save_reference", None)):
         place.notifier.use_store(store)
-    if place.inbox is not None:  # a poll may reach another replica than the sender
+    if place.inbox is not None:  # in the town's state: kept across a restart, read by replicas
         place.inbox.use_store(store)
     assistant.set_notifier(place.outbound)
     place.assistant = MeteredAssistant(assistant, metrics)  # counted with the town's label

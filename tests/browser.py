@@ -29,9 +29,11 @@ def browser_binaries() -> tuple[str, str]:
 
 
 @contextmanager
-def served(app: web.Application, path: str = "/", start_seconds: float = 30) -> Iterator[str]:
-    """``app`` on a free port of 127.0.0.1, run by its own thread and event loop (the browser
-    blocks the test's thread); yields the URL of ``path``."""
+def served(app: web.Application, path: str = "/", start_seconds: float = 30,
+           port: int = 0) -> Iterator[str]:
+    """``app`` on a free port of 127.0.0.1 (or on ``port``: a restarted app where an open page
+    expects it), run by its own thread and event loop (the browser blocks the test's thread);
+    yields the URL of ``path``."""
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app)
     started = threading.Event()
@@ -40,10 +42,10 @@ def served(app: web.Application, path: str = "/", start_seconds: float = 30) -> 
     def run() -> None:
         asyncio.set_event_loop(loop)
         loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, "127.0.0.1", port)
         loop.run_until_complete(site.start())
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        address.append(f"http://127.0.0.1:{port}{path}")
+        bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        address.append(f"http://127.0.0.1:{bound}{path}")
         started.set()
         loop.run_forever()
 

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Wissenslotse-Token"
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_PERSON_CHARS = 64
+EARLIER_SESSIONS = 20  # the most recent ones; their inbox keeps nothing older than a day
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
                 ".svg": "image/svg+xml", ".png": "image/png"}
 # Defence in depth: no inline script runs even if text ever reached innerHTML unescaped, and
@@ -79,10 +81,17 @@ class WebInbox:
         await self.notify(user_key, replies)
         return True
 
-    async def take(self, conversation_id: str) -> list[Reply]:
+    async def take(self, conversation_id: str, others: list[str] | None = None) -> list[Reply]:
+        """What waits for ``conversation_id``, and in ``others`` (the same person's earlier
+        sessions) what is not a copy of it; taken, so that no poll shows it again."""
+        others = [key for key in others or [] if key != conversation_id]
         if self._store is None:
-            return self._boxes.pop(conversation_id, [])
-        rows = await asyncio.to_thread(self._store.take_inbox, conversation_id)
+            from bot.state.inbox import once_per_person
+
+            waiting = [(key, json.dumps(asdict(reply), ensure_ascii=False))
+                       for key in (conversation_id, *others) for reply in self._boxes.pop(key, [])]
+            return [Reply(**json.loads(row)) for row in once_per_person(waiting, conversation_id)]
+        rows = await asyncio.to_thread(self._store.take_inbox, conversation_id, others)
         return [Reply(**json.loads(row)) for row in rows]
 
 
@@ -196,11 +205,28 @@ class WebChat:
         if not SESSION_PATTERN.match(session):
             return web.json_response({"error": "session must be 1-64 letters/digits"}, status=400)
         try:
-            replies = await self._inbox.take("web:" + session)
+            earlier = await self._earlier_sessions(request.query.get("person", ""), session)
+            replies = await self._inbox.take("web:" + session, earlier)
         except Exception as error:  # the state is down: nothing waits that could be shown
             log.warning("web chat inbox not read (%s)", type(error).__name__)
             return web.json_response({"error": "inbox unavailable"}, status=503)
         return _replies(replies)
+
+    async def _earlier_sessions(self, person: str, session: str) -> list[str]:
+        """The chosen person's other web chat sessions (local, "Sie sind:"): a tab closed since
+        (sessions are per tab) may hold a message for them, e.g. the morning's Vertretungsmappe
+        sent to the session they wrote from yesterday. Anybody here may choose anybody (the
+        chat's local trust), so this shows nothing that choosing the name and asking would
+        not."""
+        if (not self._person_choice or not person or len(person) > MAX_PERSON_CHARS
+                or not person.isprintable()):
+            return []
+        keys_of = getattr(getattr(self._assistant(), "state", None), "user_keys_of", None)
+        if not callable(keys_of):
+            return []
+        keys = await asyncio.to_thread(keys_of, person)
+        own = "web:" + session
+        return [k for k in keys if k.startswith("web:") and k != own][:EARLIER_SESSIONS]
 
 
 def _cross_site(request: web.Request) -> str | None:

@@ -214,7 +214,9 @@
 
   async function pollInbox() {
     try {
-      const response = await fetch("api/chat/inbox?session=" + session, { headers: headers() });
+      // the chosen person: what waits in their earlier sessions (a closed tab) comes here too
+      const person = personSelect.value ? "&person=" + encodeURIComponent(personSelect.value) : "";
+      const response = await fetch("api/chat/inbox?session=" + session + person, { headers: headers() });
       if (response.ok) (await response.json()).replies.forEach((reply) => show(renderReply(reply)));
     } catch (error) { /* the next poll tries again */ }
   }

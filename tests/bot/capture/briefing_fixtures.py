@@ -24,6 +24,11 @@ DOCS_META = {
                              groups=("personalamt",)),
 }
 START = date(2026, 8, 5)  # a Wednesday: Berta's absence starts
+# The app's start-up purge counts from the real date, not the test's day: with the default 90
+# days it deleted the chat absence of August 2026 (and its note) from 18.11.2026 on, racing
+# the briefing pass of the same start-up. The tests' days are fixed: the purge must not reach
+# them.
+RETENTION_DAYS = 3650
 
 
 def town_settings(tmp_path: Path) -> Settings:
@@ -36,12 +41,13 @@ def town_settings(tmp_path: Path) -> Settings:
     folder = write_directory(tmp_path / "verzeichnis")
     (folder / "abwesenheiten.csv").write_text("person;von;bis;vertretung;grund\n",
                                               encoding="utf-8")
-    # retention: the app's start-up purge counts from the machine's clock, not the test's
-    # day; with 90 days it deleted the chat absence of August 2026 once the machine's date
-    # passed mid-November, racing the start-up briefing pass that needs it
+    # retention: the app's start-up purge once counted from the machine's clock, not the
+    # test's day, and deleted the chat absence of August 2026 (it follows the app's day now,
+    # bot.background); a long retention keeps the fixed dates away from any cutoff anyway
     return Settings(_env_file=None, kb_dir=kb, index_dir=tmp_path / "index",
                     release_dir=tmp_path / "freigegeben", state_db=tmp_path / "var" / "s.sqlite",
-                    directory_dir=folder, rate_limit_per_minute=1000, retention_days=3650)
+                    directory_dir=folder, rate_limit_per_minute=1000,
+                    retention_days=RETENTION_DAYS)
 
 
 class Day:

@@ -291,3 +291,46 @@ def test_the_inbox_is_read_on_another_replica(local_settings: Settings) -> None:
     assert body["replies"] == [{"text": "Neuindexierung fertig", "card": None,
                                 "data": {"reindex": "done"}}]
     assert again["replies"] == []
+
+
+def test_a_new_tab_gets_what_waits_in_the_persons_closed_tab(local_settings: Settings,
+                                                              tmp_path: Any) -> None:
+    """Sessions are per tab: a message for a person who wrote from a tab closed since (say
+    the morning's Vertretungsmappe) reaches their new tab once they choose their name; not a
+    tab without that choice, and not the web chat outside local mode (it knows nobody)."""
+    from bot.state import State
+
+    assistant = FakeAssistant()
+    assistant.state = State(local_settings.state_db)  # type: ignore[attr-defined]
+    assistant.state.link_person("bschneider", "web:closed")  # type: ignore[attr-defined]
+    token = Settings(kb_dir=tmp_path, index_dir=tmp_path / "i", app_id="some-app",
+                     web_chat=True, web_chat_token="s3cret", state_db=local_settings.state_db,
+                     _env_file=None)
+    outside = FakeAssistant()
+    outside.state = assistant.state  # type: ignore[attr-defined]
+
+    async def scenario() -> list[list[str]]:
+        async with serve(create_app(local_settings, assistant)) as url, \
+                serve(create_app(token, outside)) as url_token, \
+                aiohttp.ClientSession() as http:
+            assert assistant.notifier is not None
+            await assistant.notifier.notify_user("web:closed", [Reply("Ihre Vertretungsmappe")])
+
+            async def poll(base: str, query: str, headers: dict[str, str] | None = None
+                           ) -> list[str]:
+                async with http.get(f"{base}/api/chat/inbox?{query}",
+                                    headers=headers) as response:
+                    assert response.status == 200, await response.text()
+                    return [r["text"] for r in (await response.json())["replies"]]
+
+            return [await poll(url, "session=new"),
+                    await poll(url, "session=new&person=mfischer"),  # somebody else
+                    await poll(url, "session=new&person=bschneider%00"),  # not a person id
+                    await poll(url, "session=new&person=" + "b" * 65),
+                    await poll(url_token, "session=new&person=bschneider",
+                               {TOKEN_HEADER: "s3cret"}),
+                    await poll(url, "session=new&person=bschneider"),
+                    await poll(url, "session=new&person=bschneider"),
+                    await poll(url, "session=closed")]
+
+    assert asyncio.run(scenario()) == [[], [], [], [], [], ["Ihre Vertretungsmappe"], [], []]

@@ -29,6 +29,26 @@ def test_inbox_keeps_order_is_taken_once_and_is_bounded(
     assert kept == [str(n) for n in range(5, INBOX_KEEP + 5)]  # the newest
 
 
+def test_a_poll_takes_the_persons_earlier_sessions_once(
+        open_store: Callable[..., SqlState]) -> None:
+    """A closed tab's session kept a message for the person: the new session's poll takes it;
+    a copy that reached several of their sessions comes once, what the new session has itself
+    always comes, and other people's sessions are not touched."""
+    sender, poller = open_store(), open_store()
+    sender.post_to_inbox("web:alt1", ["Mappe"])
+    sender.post_to_inbox("web:neu", ["Mappe"])  # the same message also reached the new one
+    sender.post_to_inbox("web:alt2", ["Mappe", "Frage an Sie"])
+    sender.post_to_inbox("web:neu", ["eigene", "eigene"])
+    sender.post_to_inbox("web:fremd", ["Mappe"])
+    assert poller.take_inbox("web:neu", ["web:alt1", "web:alt2", "web:neu"]) == [
+        "Mappe", "Frage an Sie", "eigene", "eigene"]
+    assert poller.take_inbox("web:alt1") == [] and poller.take_inbox("web:alt2") == []
+    assert poller.take_inbox("web:fremd") == ["Mappe"]
+    sender.post_to_inbox("web:alt1", ["eins"])
+    sender.post_to_inbox("web:alt2", ["zwei"])
+    assert poller.take_inbox("web:neu", ["web:alt1", "web:alt2"]) == ["eins", "zwei"]
+
+
 def test_inbox_rows_older_than_a_day_are_dropped(store: SqlState) -> None:
     state = store
     state.post_to_inbox("web:alt", ["gestern"])
