@@ -347,25 +347,3 @@ def test_a_town_without_index_does_not_stop_the_others(
     assert health["status"] == "degraded" and health["towns"]["sued"]["status"] == "failed"
     assert health["towns"]["nord"]["status"] == "ok" and town_status == 503
 
-
-def test_a_towns_web_chat_inbox_lives_in_that_towns_state(
-        deployment: tuple[Settings, Any]) -> None:
-    """A proactive message to a web chat (reindex progress, a routed question's answer, a
-    briefing) waits in the town's own state, so that a poll reaching another replica finds
-    it; the other town's state does not hold it."""
-    from bot.towns_app import TOWNS
-    from bot.turns import Reply
-
-    settings, towns = deployment
-    app = create_towns_app(settings, towns, embedder=FakeEmbedder(), today=lambda: TODAY)
-
-    async def scenario() -> dict[str, list[str]]:
-        async with serve(app):
-            places = app[TOWNS]
-            await places["nord"].outbound.notify("web:s1", [Reply("Hallo Nord")])
-            return {town_id: place.assistant.state.take_inbox("web:s1")  # type: ignore
-                    for town_id, place in places.items()}
-
-    taken = asyncio.run(scenario())
-    assert len(taken["nord"]) == 1 and "Hallo Nord" in taken["nord"][0]
-    assert taken["sued"] == []
