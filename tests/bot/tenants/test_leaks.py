@@ -25,14 +25,12 @@ import aiohttp
 import pytest
 
 from bot.settings import Settings
-from bot.tenants import town_settings, towns_of
+from bot.tenants import town_settings
 from bot.texts import assistant as texts
 from bot.towns_app import create_towns_app
-from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
-from indexer.settings import IndexSettings
 from tests.bot.channel.conftest import FakeConnector, bot_mention, serve, teams_message
-from tests.bot.tenants.towns import NORD, SUED, Plan, aad, found, write_tenants
+from tests.bot.tenants.towns import NORD, SUED, Plan, aad, found, indexed_towns, write_tenants
 
 pytestmark = pytest.mark.integration
 
@@ -51,11 +49,7 @@ def deployment(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Settings
     tenants = write_tenants(tmp_path, NORD, SUED)
     settings = Settings(_env_file=None, tenants_file=tenants, state_url=url,
                         state_db=tmp_path / "var" / "state.sqlite", local_mode_enabled=True)
-    towns = towns_of(settings)
-    assert towns is not None
-    for town in towns:
-        build_index(IndexSettings(kb_dir=town.kb_dir, index_dir=town.index_dir, model="fake"),
-                    FakeEmbedder())
+    towns = indexed_towns(settings)
     return settings, towns
 
 
@@ -298,11 +292,7 @@ def test_a_town_token_opens_only_its_own_web_chat(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, tenants_file=tenants, web_chat=True,
                         app_id="11111111-2222-3333-4444-555555555555", app_password="pw",
                         state_db=tmp_path / "var" / "state.sqlite", web_chat_token="global")
-    towns = towns_of(settings)
-    assert towns is not None
-    for town in towns:
-        build_index(IndexSettings(kb_dir=town.kb_dir, index_dir=town.index_dir, model="fake"),
-                    FakeEmbedder())
+    towns = indexed_towns(settings)
     app = create_towns_app(settings, towns, embedder=FakeEmbedder(), today=lambda: TODAY)
 
     async def ask() -> dict[tuple[str, str], int]:

@@ -10,13 +10,10 @@ from pathlib import Path
 import aiohttp
 
 from bot.settings import Settings
-from bot.tenants import towns_of
 from bot.towns_app import create_towns_app
-from indexer.build.pipeline import build_index
 from indexer.embedding.fake import FakeEmbedder
-from indexer.settings import IndexSettings
 from tests.bot.channel.conftest import serve
-from tests.bot.tenants.towns import NORD, SUED, write_tenants
+from tests.bot.tenants.towns import NORD, SUED, indexed_towns, write_tenants
 
 TODAY = date(2026, 8, 11)
 
@@ -26,11 +23,7 @@ def test_questions_are_counted_per_town_and_no_town_data_is_scraped(tmp_path: Pa
     settings = Settings(_env_file=None, tenants_file=tenants, web_chat=True,
                         app_id="11111111-2222-3333-4444-555555555555", app_password="pw",
                         state_db=tmp_path / "var" / "state.sqlite", web_chat_token="global")
-    towns = towns_of(settings)
-    assert towns is not None
-    for town in towns:
-        build_index(IndexSettings(kb_dir=town.kb_dir, index_dir=town.index_dir, model="fake"),
-                    FakeEmbedder())
+    towns = indexed_towns(settings)
     app = create_towns_app(settings, towns, embedder=FakeEmbedder(), today=lambda: TODAY)
 
     async def run() -> str:

@@ -15,14 +15,11 @@ import aiohttp
 import pytest
 
 from bot.settings import Settings
-from bot.tenants import towns_of
 from bot.towns_app import TOWNS, create_towns_app
 from bot.turns import Reply
-from indexer.build import build_index
 from indexer.embedding import FakeEmbedder
-from indexer.settings import IndexSettings
 from tests.bot.channel.conftest import serve
-from tests.bot.tenants.towns import NORD, SUED, write_tenants
+from tests.bot.tenants.towns import NORD, SUED, indexed_towns, write_tenants
 
 pytestmark = pytest.mark.integration
 
@@ -33,11 +30,7 @@ MESSAGE = "Ihre Vertretungsmappe (Probe)"
 def deployment(tmp_path: Path) -> tuple[Settings, Any]:
     settings = Settings(_env_file=None, tenants_file=write_tenants(tmp_path, NORD, SUED),
                         state_db=tmp_path / "var" / "state.sqlite", local_mode_enabled=True)
-    towns = towns_of(settings)
-    assert towns is not None
-    for town in towns:
-        build_index(IndexSettings(kb_dir=town.kb_dir, index_dir=town.index_dir, model="fake"),
-                    FakeEmbedder())
+    towns = indexed_towns(settings)
     return settings, towns
 
 

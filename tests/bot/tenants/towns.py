@@ -12,6 +12,11 @@ from typing import Any
 
 import yaml
 
+from bot.tenants import towns_of
+from indexer.build import build_index
+from indexer.embedding import FakeEmbedder
+from indexer.settings import IndexSettings
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -111,6 +116,16 @@ def write_tenants(root: Path, *plans: Plan, tokens: bool = False) -> Path:
     path = root / "tenants.yaml"
     path.write_text(yaml.safe_dump({"towns": towns}, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def indexed_towns(settings: Any) -> Any:
+    """The towns of ``settings``' tenants file, each with its index built (fake embedder)."""
+    towns = towns_of(settings)
+    assert towns is not None
+    for town in towns:
+        build_index(IndexSettings(kb_dir=town.kb_dir, index_dir=town.index_dir, model="fake"),
+                    FakeEmbedder())
+    return towns
 
 
 def _write(path: Path, rows: list[str]) -> None:
