@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from bot.background import start_background_tasks
+from bot.background import start_background_tasks, use_io_executor
 from bot.channel import (
     AssistantPort,
     BotRuntime,
@@ -90,11 +89,7 @@ def create_app(
         outbound = RoutingNotifier(notifier, inbox)
 
     async def warm_up(app: web.Application) -> None:
-        # The SDK sends replies with blocking `requests` calls in the default executor, which
-        # the assistant's searches share: six threads on two cores is too few for 20 chats.
-        asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=32, thread_name_prefix="bot-io")
-        )
+        use_io_executor()
         if app[ASSISTANT] is None:
             app[ASSISTANT] = MeteredAssistant(await asyncio.get_running_loop().run_in_executor(
                 None, _build_assistant, settings

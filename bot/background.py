@@ -1,16 +1,27 @@
-"""The periodic work of one served knowledge base (one town): started with the app, cancelled
-at shutdown. Shared by the single-town app (``bot.app``) and the many-towns app
-(``bot.towns_app``), so that every town gets the same tasks."""
+"""What the single-town app (``bot.app``) and the many-towns app (``bot.towns_app``) set up
+alike: the loop's I/O executor, and the periodic work of one served knowledge base (one
+town), started with the app and cancelled at shutdown, so that every town gets the same."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
+
+IO_THREADS = 32
+
+
+def use_io_executor() -> None:
+    """The running loop's default executor, big enough for the app: the SDK sends replies with
+    blocking ``requests`` calls in it, which the assistant's searches and state work share;
+    Python's default (cores + 4: six on two cores) is too few for 20 chats."""
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix="bot-io"))
 
 
 def start_background_tasks(assistant: Any, settings: Settings) -> list[asyncio.Task[None]]:

@@ -12,7 +12,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -129,8 +128,10 @@ def create_towns_app(
                          auth_required=not settings.local_mode)
 
     async def warm_up(app: web.Application) -> None:
+        from bot.background import use_io_executor
+
+        use_io_executor()
         loop = asyncio.get_running_loop()
-        loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="bot-io"))
         shared = embedder
         if shared is None:
             from indexer.embedding import load_embedder
