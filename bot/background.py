@@ -60,10 +60,10 @@ def _clock(assistant: Any, settings: Settings) -> Callable[[], datetime]:
     """Now on the assistant's day (its ``today`` can be set, as in tests and demos): the purge
     counts its retention from the same day as absences and briefings."""
     zone = ZoneInfo(settings.timezone)
-    today = getattr(assistant, "today", None)
 
     def now() -> datetime:
         moment = datetime.now(zone)
+        today = getattr(assistant, "today", None)  # read each time: a test may move the day
         day = today() if callable(today) else moment.date()
         return datetime.combine(day, moment.timetz())
 
