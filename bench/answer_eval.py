@@ -20,6 +20,8 @@ Knowledge bases (``--kb``, default all that exist):
 - ``auental``: bench/towns/auental, a third town written from scratch (stop 19) by an
   engineer who never ran the bot on it, with bench/questions/auental.jsonl. Measured twice as
   held out, then its failures were read: a DEVELOPMENT set.
+- ``seebruck``: bench/towns/seebruck, a fourth town written from scratch (stop 19) by an
+  engineer who never ran the bot on it nor read the bot's matching code: HELD OUT.
 - ``hamburg``: the real Hamburg service pages (../shared/data/hamburg_service) with the first
   question set; its failures were read: a DEVELOPMENT set.
 - ``hamburg_c``: the same pages with a new question set (bench/questions/hamburg_c.jsonl,
@@ -103,6 +105,8 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
         "auental": KnowledgeBase("auental", REPO / "bench/towns/auental/knowledge_base",
                                  REPO / "bench/questions/auental.jsonl", False,
                                  status="development"),
+        "seebruck": KnowledgeBase("seebruck", REPO / "bench/towns/seebruck/knowledge_base",
+                                  REPO / "bench/questions/seebruck.jsonl", True),
         "hamburg": KnowledgeBase("hamburg", hamburg, REPO / "bench/questions/hamburg.jsonl", False,
                                  duplicates="service", reference_markdown_only=True,
                                  status="development"),
