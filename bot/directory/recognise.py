@@ -65,6 +65,12 @@ UNCONTESTED = 0.8  # a lexical match this strong names the task in the question'
 DENSE_RANKS = 2  # the first two tasks by cosine may vote
 DOCUMENT_RANKS = 3  # documents (distinct, best first) whose tasks vote
 AGREEMENT_STEP = 0.05  # each vote beyond two adds this to MATCH
+# The two semantic sources agreeing: the dense side's first task (z >= DENSE_Z) is a task of
+# the first retrieved document. Both read the whole question, words no task or document
+# knows included ("Sozialwohnungen", "zwangsgeräumt"), so their agreement names the task as
+# surely as a lexical match that has to stand against an unknown word
+# (bot.assistant.confidence.TASK_MATCH_WITH_UNKNOWN).
+SEMANTIC_AGREEMENT = 0.7
 MIN_TASKS = 5  # with fewer tasks a z-score says nothing
 
 
@@ -118,9 +124,18 @@ def _key(model: str, text: str) -> str:
     return hashlib.sha256(f"{model}\n{text}".encode()).hexdigest()
 
 
-def document_votes(documents: Sequence[Sequence[str]]) -> dict[str, float]:
+def document_votes(documents: Sequence[Sequence[str]], trusted: bool = True,
+                   dense: Mapping[str, float] = {}) -> dict[str, float]:  # fmt: skip
     """Votes of the retrieved documents' tasks (each entry: one document's task ids, best
-    document first): 1 for the first document's tasks, 0.5 for the next ones'."""
+    document first): 1 for the first document's tasks, 0.5 for the next ones'.
+
+    Documents the answer gate does not trust (an off-topic question has a "first document"
+    too) vote only where they confirm the dense side: the first document, for the dense
+    side's first task (``dense``: task id -> z-score, best first)."""
+    if not trusted:
+        first_task = next(iter(dense), None)
+        first_document = documents[0] if documents else ()
+        return {first_task: 1.0} if first_task is not None and first_task in first_document else {}
     votes: dict[str, float] = {}
     for rank, task_ids in enumerate(documents[:DOCUMENT_RANKS]):
         for task_id in task_ids:
@@ -147,6 +162,7 @@ def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
     for task_id in {*lexical, *documents, *dense}:
         lex = lexical.get(task_id, 0.0)
         votes = (lex >= GUESS) + documents.get(task_id, 0.0) + dense_votes.get(task_id, 0.0)
+        semantic = documents.get(task_id, 0.0) >= 1.0 and next(iter(dense), None) == task_id
         if lex >= MATCH and not _contested(task_id, lex, dense):
             # the other sources agreeing make a lexical match surer (never weaker)
             score = max(lex + AGREEMENT_STEP * (votes - 1), MATCH + AGREEMENT_STEP * (votes - 2))
@@ -156,6 +172,8 @@ def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
             score = max(min(lex, MATCH - 0.01), GUESS)
         else:
             score = min(lex, MATCH - 0.01)
+        if semantic:
+            score = max(score, SEMANTIC_AGREEMENT)
         if score > 0:
             combined[task_id] = round(min(1.0, score), 4)
     return combined
