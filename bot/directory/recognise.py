@@ -23,7 +23,9 @@ named by the first document 1, by the second or third 0.5; dense: first among th
 second 0.5, with z >= DENSE_Z); a task with two votes is a match (MATCH, plus
 AGREEMENT_STEP per extra vote so that more agreement wins), a task with one vote only a
 guess (offered as a topic, never answered alone; the dense side alone needs
-z >= DENSE_Z_ALONE even for that). A lexical match the other sources agree with gains
+z >= DENSE_Z_ALONE even for that, but with a second document or a lexical guess beside it
+the votes make a guess: "Firma will Geld zurück, Mitarbeiter ausgerückt" puts the
+Entschädigung first on the dense side and its document second). A lexical match the other sources agree with gains
 AGREEMENT_STEP per vote too: a keyword match the dense side confirms is surer than the
 keyword alone (bot.assistant.confidence asks more of a match when a noun is unknown).
 
@@ -168,7 +170,9 @@ def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
             score = max(lex + AGREEMENT_STEP * (votes - 1), MATCH + AGREEMENT_STEP * (votes - 2))
         elif votes >= 2:
             score = MATCH + AGREEMENT_STEP * (votes - 2)
-        elif votes >= 1 and (task_id not in dense or dense[task_id] >= DENSE_Z_ALONE):
+        elif votes >= 1 and (votes > dense_votes.get(task_id, 0.0)
+                             or dense[task_id] >= DENSE_Z_ALONE):  # fmt: skip
+            # a guess, unless the dense side is its only source and not clearly first
             score = max(min(lex, MATCH - 0.01), GUESS)
         else:
             score = min(lex, MATCH - 0.01)

@@ -57,9 +57,9 @@ def test_votes_and_their_combination() -> None:
     assert combine({"t": 0.8}, {}, {}) == {"t": 0.8}
     # the first document and the dense side's first task: both read the whole question
     assert combine({}, {"t": 1.0}, {"t": 3.1}) == {"t": SEMANTIC_AGREEMENT}
-    # ... not a second document, nor the dense side's second task
-    assert combine({}, {"t": 0.5}, {"t": 3.1, "u": 3.0}) == {}
-    assert combine({}, {"u": 1.0}, {"t": 3.1, "u": 3.0}) == {}
+    # ... a second document, or the dense side's second task: a guess
+    assert combine({}, {"t": 0.5}, {"t": 3.1, "u": 3.0}) == {"t": GUESS}
+    assert combine({}, {"u": 1.0}, {"t": 3.1, "u": 3.0}) == {"u": GUESS}
     assert combine({"t": 0.4}, {"t": 1.0}, {"t": 3.1})["t"] > MATCH  # three agree
     assert combine({}, {"t": 1.0}, {}) == {"t": GUESS}
     assert combine({}, {}, {"t": 3.6}) == {"t": GUESS}
