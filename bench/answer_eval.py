@@ -16,8 +16,15 @@ Knowledge bases (``--kb``, default all that exist):
   fixing issue 10: it is now a DEVELOPMENT set, not held out.
 - ``lindenbach_b``: the same town with a second question set (bench/questions/
   lindenbach_b.jsonl), written from the documents and directory only before the bot was run on
-  it: held out. Never read its individual results while changing the bot.
-- ``hamburg``: the real Hamburg service pages (../shared/data/hamburg_service), held out.
+  it. Held out until stop 19, when its failures were read: now a DEVELOPMENT set.
+- ``auental``: bench/towns/auental, a third town written from scratch (stop 19) by an
+  engineer who never ran the bot on it, with bench/questions/auental.jsonl: HELD OUT.
+- ``hamburg``: the real Hamburg service pages (../shared/data/hamburg_service) with the first
+  question set; its failures were read: a DEVELOPMENT set.
+- ``hamburg_c``: the same pages with a new question set (bench/questions/hamburg_c.jsonl,
+  written from the pages only, stop 19): HELD OUT. It shares the ``hamburg`` index.
+Never read a held-out set's individual results while changing the bot; once read, it is a
+development set and a new one has to be written.
 
 Usage (nice: the machine is shared; a fresh Hamburg index takes 20-40 min, reuse one):
 
@@ -90,10 +97,16 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
                                     status="development"),
         "lindenbach_b": KnowledgeBase("lindenbach_b",
                                       REPO / "bench/towns/lindenbach/knowledge_base",
-                                      REPO / "bench/questions/lindenbach_b.jsonl", True,
-                                      storage="lindenbach"),
-        "hamburg": KnowledgeBase("hamburg", hamburg, REPO / "bench/questions/hamburg.jsonl", True,
-                                 duplicates="service", reference_markdown_only=True),
+                                      REPO / "bench/questions/lindenbach_b.jsonl", False,
+                                      storage="lindenbach", status="development"),
+        "auental": KnowledgeBase("auental", REPO / "bench/towns/auental/knowledge_base",
+                                 REPO / "bench/questions/auental.jsonl", True),
+        "hamburg": KnowledgeBase("hamburg", hamburg, REPO / "bench/questions/hamburg.jsonl", False,
+                                 duplicates="service", reference_markdown_only=True,
+                                 status="development"),
+        "hamburg_c": KnowledgeBase("hamburg_c", hamburg, REPO / "bench/questions/hamburg_c.jsonl",
+                                   True, duplicates="service", reference_markdown_only=True,
+                                   storage="hamburg"),
     }
 
 
