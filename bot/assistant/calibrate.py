@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, required=True,
                         help="questions the knowledge base answers (JSONL, as indexer eval)")
     parser.add_argument("--outside", type=Path,
-                        help="questions it does not answer (JSONL; 'relevant' may be empty or left out)")
+                        help="questions it does not answer (JSONL; no 'relevant' needed)")
     parser.add_argument("--kb", type=Path, help="knowledge base folder (WISSENSLOTSE_KB_DIR)")
     parser.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
     parser.add_argument("--dry-run", action="store_true", help="print the rule, write nothing")

@@ -70,6 +70,19 @@ def test_votes_and_their_combination() -> None:
     assert combine({"t": 0.4}, {"t": 0.5}, {}) == {"t": 0.4}
 
 
+def test_a_who_question_takes_the_dense_sides_clear_first_task() -> None:
+    # "Wer plant die Aktionen für Kinder in den Sommerferien?": a half lexical match of the
+    # Ferienprogramm and the dense side far ahead for it
+    dense = {"ferien": 4.1, "feste": 1.6}
+    assert combine({"ferien": 0.53}, {}, dense, asks_person=True)["ferien"] == SEMANTIC_AGREEMENT
+    assert combine({"ferien": 0.53}, {}, dense)["ferien"] == MATCH  # not asked for a person
+    assert combine({}, {}, {"ferien": 3.4}, asks_person=True) == {}  # not clear enough
+    assert combine({}, {}, {"ferien": 3.6}, asks_person=True) == {"ferien": SEMANTIC_AGREEMENT}
+    # a strong lexical match of another task still wins
+    both = combine({"hund": 0.9}, {}, {"ferien": 3.6, "hund": 2.6}, asks_person=True)
+    assert both["hund"] > both["ferien"]
+
+
 def test_untrusted_documents_only_confirm_the_dense_sides_first_task() -> None:
     documents = [("a", "b"), ("c",)]
     assert document_votes(documents, trusted=False, dense={"a": 3.0, "c": 2.6}) == {"a": 1.0}
