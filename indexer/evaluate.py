@@ -35,7 +35,9 @@ class _Searcher(Protocol):
     ) -> list[Hit]: ...
 
 
-def parse_question(line: str, where: str) -> Question:
+def parse_question(line: str, where: str, require_relevant: bool = True) -> Question:
+    """One line of a questions file; ``require_relevant=False`` for questions the knowledge
+    base does not answer (``relevant`` may then be missing or empty)."""
     try:
         record = json.loads(line)
     except ValueError as exc:
@@ -47,10 +49,13 @@ def parse_question(line: str, where: str) -> Question:
         raise QuestionsFileError(f"{where}: 'question' must be a non-empty string")
     if isinstance(relevant, str):
         relevant = [relevant]
-    if not isinstance(relevant, list) or not relevant or not all(
+    if relevant is None and not require_relevant:
+        relevant = []
+    if not isinstance(relevant, list) or (require_relevant and not relevant) or not all(
         isinstance(r, str) and r for r in relevant
     ):
-        raise QuestionsFileError(f"{where}: 'relevant' must be a non-empty list of strings")
+        raise QuestionsFileError(f"{where}: 'relevant' must be a "
+                                 f"{'non-empty ' if require_relevant else ''}list of strings")
     groups = record.get("groups")
     if groups is not None and not (
         isinstance(groups, list) and all(isinstance(g, str) for g in groups)
@@ -59,14 +64,15 @@ def parse_question(line: str, where: str) -> Question:
     return Question(question, tuple(relevant), None if groups is None else tuple(groups))
 
 
-def load_questions(path: Path) -> list[Question]:
-    """Every question of a JSON-lines file; blank lines and lines starting with # are skipped."""
+def load_questions(path: Path, require_relevant: bool = True) -> list[Question]:
+    """Every question of a JSON-lines file; blank lines and lines starting with # are skipped.
+    ``require_relevant=False``: questions the knowledge base does not answer."""
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionsFileError(f"cannot read questions file {path}: {exc}") from exc
     questions = [
-        parse_question(line, f"{path}:{number}")
+        parse_question(line, f"{path}:{number}", require_relevant)
         for number, line in enumerate(lines, start=1)
         if line.strip() and not line.lstrip().startswith("#")
     ]

@@ -50,6 +50,7 @@ from bot.assistant.reindex import (
 from bot.assistant.sections import (
     best_section,
     is_how_question,
+    is_who_question,
     question_terms,
     quote_steps,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "documents_meta",
     "evidence_of",
     "is_how_question",
+    "is_who_question",
     "message_card",
     "min_confidence",
     "names_a_task",

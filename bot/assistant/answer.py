@@ -25,6 +25,7 @@ from bot.assistant.sections import (
     best_section,
     is_how_question,
     is_list,
+    is_who_question,
     quote_steps,
 )
 from bot.directory import GUESS as TASK_GUESS
@@ -45,6 +46,7 @@ class TaskDirectory(Protocol):
     def match_tasks(
         self, question: str, k: int = 3, query_vector: Any = None,
         documents: Sequence[Sequence[str]] = (), groups: Collection[str] | None = None,
+        trusted: bool = True, asks_person: bool = False,
     ) -> list[tuple[Task, float]]: ...
     def task(self, task_id: str) -> Task | None: ...
     def who_handles(self, task_id: str, day: date) -> Availability: ...
@@ -137,8 +139,16 @@ def compose_answer(
     the gate's rule (defaults when None). ``groups``: the asking user's access groups; tasks
     only restricted documents name stay hidden from others (None: no filter)."""
     gate = gate or Gate()
-    matches = (directory.match_tasks(question, k=3, groups=groups)
-               if directory is not None else [])
+    documents = [hit.chunk.meta.tasks for hit in hits]
+    # A question for a person may be answered with the task its whole meaning points to: the
+    # first document confirming the dense side's task (bot.directory.recognise), before the
+    # gate trusts the documents. Other questions would get a person they did not ask for from
+    # two sides that read the same words ("Wetter am Wochenende" -> the events' handover).
+    asks_person = is_who_question(question)
+    untrusted = documents if asks_person else []
+    matches = (directory.match_tasks(question, k=3, documents=untrusted, groups=groups,
+                                     trusted=False, asks_person=asks_person)
+               if directory is not None else [])  # fmt: skip
     task_score = max((score for _, score in matches), default=0.0)
     tasks = [task for task, _ in matches]
     evidence = evidence_of(question, hits, task_score, tasks, gate.scale)
@@ -147,8 +157,8 @@ def compose_answer(
     threshold = min_confidence(settings, gate.rule)
     docs_ok = bool(hits) and confidence >= threshold and covers_topic(evidence)
     if docs_ok and directory is not None:  # trusted documents vote for their tasks
-        documents = [hit.chunk.meta.tasks for hit in hits]
-        matches = directory.match_tasks(question, k=3, documents=documents, groups=groups)
+        matches = directory.match_tasks(question, k=3, documents=documents, groups=groups,
+                                        asks_person=asks_person)
     task_id = choose_task(hits, matches, docs_ok) if docs_ok or names_a_task(evidence) else None
     if not _visible(directory, task_id, groups):
         task_id = None

@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, required=True,
                         help="questions the knowledge base answers (JSONL, as indexer eval)")
     parser.add_argument("--outside", type=Path,
-                        help="questions it does not answer (JSONL, 'relevant' may be empty)")
+                        help="questions it does not answer (JSONL; no 'relevant' needed)")
     parser.add_argument("--kb", type=Path, help="knowledge base folder (WISSENSLOTSE_KB_DIR)")
     parser.add_argument("--index", type=Path, help="index folder (WISSENSLOTSE_INDEX_DIR)")
     parser.add_argument("--dry-run", action="store_true", help="print the rule, write nothing")
@@ -93,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(**overrides)
     try:
         inside = [q.question for q in load_questions(args.questions)]
-        outside = [q.question for q in load_questions(args.outside)] if args.outside else []
+        outside = ([q.question for q in load_questions(args.outside, require_relevant=False)]
+                   if args.outside else [])  # fmt: skip
         embedder = load_embedder(settings.model)
         version = open_current(settings.index_dir, None)
         scale = scale_of_version(version, embedder)

@@ -38,6 +38,9 @@ _HOW_QUESTION = re.compile(
     r"vorgehen|verfahren)\b",
     re.IGNORECASE,
 )
+# A question for a person: "wer macht ...", "an wen wende ich mich", "bei wem melde ich ...".
+_WHO_QUESTION = re.compile(r"\b(wer|wen|wem|wessen|ansprechperson|ansprechpartner(in)?)\b",
+                           re.IGNORECASE)
 _PROCEDURE_HEADING = re.compile(
     r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
 )
@@ -46,6 +49,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 def is_how_question(question: str) -> bool:
     return bool(_HOW_QUESTION.search(question))
+
+
+def is_who_question(question: str) -> bool:
+    return bool(_WHO_QUESTION.search(question))
 
 
 def question_terms(question: str) -> set[str]:

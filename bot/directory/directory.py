@@ -184,6 +184,8 @@ class Directory:
         self, question: str, k: int = 3, query_vector: Any = None,
         documents: Sequence[Sequence[str]] = (),
         groups: Collection[str] | None = None,
+        trusted: bool = True,
+        asks_person: bool = False,
     ) -> list[tuple[Task, float]]:
         """Tasks the question is about, best first, with a score in [0, 1]
         (``bot.directory.match.MATCH`` and ``GUESS`` are the thresholds), from the lexical
@@ -191,13 +193,16 @@ class Directory:
         ``documents`` (one tuple of task ids per document, best first): see
         ``bot.directory.recognise``. ``query_vector`` reuses the question's vector.
         ``groups``: only tasks a user of these groups may see (``Task.visible_to``); None for
-        trusted callers."""
+        trusted callers. ``trusted``: whether the answer gate trusts the ``documents``; untrusted
+        ones only confirm the dense side (``recognise.document_votes``). ``asks_person``: the
+        question asks who (``recognise.combine``)."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()))
         lexical = self._matcher.scores(question)
         dense = self._embedded.standing(question, query_vector) if self._embedded else {}
-        votes = {t: v for t, v in document_votes(documents).items() if t in self.tasks}
-        combined = combine(lexical, votes, dense)
+        votes = {t: v for t, v in document_votes(documents, trusted, dense).items()
+                 if t in self.tasks}
+        combined = combine(lexical, votes, dense, asks_person)
         visible = [t for t in combined if self.tasks[t].visible_to(groups)]
         ranked = sorted(visible, key=lambda t: (-combined[t], -lexical.get(t, 0.0),
                                                 -dense.get(t, 0.0), self.tasks[t].name))

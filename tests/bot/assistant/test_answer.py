@@ -6,6 +6,7 @@ from bot.assistant import (
     best_section,
     compose_answer,
     is_how_question,
+    is_who_question,
     min_confidence,
     question_terms,
     quote_steps,
@@ -74,6 +75,15 @@ def test_separable_verbs_are_joined() -> None:
     assert "abmeld" in question_terms("Wie melde ich einen Hund ab?")
     assert is_how_question("Wie melde ich einen Hund ab?")
     assert not is_how_question("Wer ist für die Hundesteuer zuständig?")
+
+
+def test_who_questions_ask_for_a_person() -> None:
+    for question in ("Wer ist für die Hundesteuer zuständig?", "an wen wende ich mich da",
+                     "Bei wem meldet man einen Welpen an?", "Ansprechpartnerin Wohngeld?"):
+        assert is_who_question(question), question
+    for question in ("Wie wird das Wetter am Wochenende?", "Wo melde ich einen Hund an?",
+                     "Werden Hunde besteuert?", "Wenn der Hund stirbt, was dann?"):
+        assert not is_who_question(question), question
 
 
 def test_how_question_prefers_the_section_it_names() -> None:

@@ -160,3 +160,10 @@ def test_kalibrieren_writes_the_rule_the_bot_reads(tmp_path: Path, monkeypatch: 
     settings = Settings(_env_file=None, kb_dir=kb, index_dir=index, model="fake")
     gate = gate_loader(settings, FakeEmbedder())(current_version_id(index))
     assert gate.rule == rule and gate.scale is not None  # what the bot serves with
+    # questions the documents do not answer need no "relevant" (left out or empty)
+    outside = tmp_path / "fremd.jsonl"
+    outside.write_text('{"question": "Wo bekomme ich einen Angelschein?"}\n'
+                       '{"question": "Was kostet ein Waffenschein?", "relevant": []}\n', "utf-8")
+    assert main([*args, "--outside", str(outside)]) == 0
+    refitted = load_rule(index)
+    assert refitted.fitted_on == "2 eigene Fragen, 2 fremde Fragen"

@@ -10,7 +10,7 @@ import pytest
 
 from bot.directory import GUESS, MATCH, Directory
 from bot.directory.model import Task
-from bot.directory.recognise import combine, document_votes, task_passage
+from bot.directory.recognise import SEMANTIC_AGREEMENT, combine, document_votes, task_passage
 
 PEOPLE = "id;name;abteilung\nakern;Anna Kern;Ordnungsamt\nblang;Bernd Lang;Ordnungsamt\n"
 # Two tasks of one department whose names share no word with the question below; only the
@@ -55,7 +55,11 @@ def test_votes_and_their_combination() -> None:
                                                                       "c": 0.5}
     # a lexical match stands alone; agreement of two sources is a match; one is a guess
     assert combine({"t": 0.8}, {}, {}) == {"t": 0.8}
-    assert combine({}, {"t": 1.0}, {"t": 3.1}) == {"t": MATCH}
+    # the first document and the dense side's first task: both read the whole question
+    assert combine({}, {"t": 1.0}, {"t": 3.1}) == {"t": SEMANTIC_AGREEMENT}
+    # ... a second document, or the dense side's second task: a guess
+    assert combine({}, {"t": 0.5}, {"t": 3.1, "u": 3.0}) == {"t": GUESS}
+    assert combine({}, {"u": 1.0}, {"t": 3.1, "u": 3.0}) == {"u": GUESS}
     assert combine({"t": 0.4}, {"t": 1.0}, {"t": 3.1})["t"] > MATCH  # three agree
     assert combine({}, {"t": 1.0}, {}) == {"t": GUESS}
     assert combine({}, {}, {"t": 3.6}) == {"t": GUESS}
@@ -64,6 +68,47 @@ def test_votes_and_their_combination() -> None:
     assert combine({"u": 0.4}, {}, {"t": 3.6, "u": 3.0})["u"] == 0.4
     assert combine({}, {"t": 0.5}, {}) == {}  # a third document alone says nothing
     assert combine({"t": 0.4}, {"t": 0.5}, {}) == {"t": 0.4}
+
+
+def test_a_who_question_takes_the_dense_sides_clear_first_task() -> None:
+    # "Wer plant die Aktionen für Kinder in den Sommerferien?": a half lexical match of the
+    # Ferienprogramm and the dense side far ahead for it
+    dense = {"ferien": 4.1, "feste": 1.6}
+    assert combine({"ferien": 0.53}, {}, dense, asks_person=True)["ferien"] == SEMANTIC_AGREEMENT
+    assert combine({"ferien": 0.53}, {}, dense)["ferien"] == MATCH  # not asked for a person
+    assert combine({}, {}, {"ferien": 3.4}, asks_person=True) == {}  # not clear enough
+    assert combine({}, {}, {"ferien": 3.6}, asks_person=True) == {"ferien": SEMANTIC_AGREEMENT}
+    # a strong lexical match of another task still wins
+    both = combine({"hund": 0.9}, {}, {"ferien": 3.6, "hund": 2.6}, asks_person=True)
+    assert both["hund"] > both["ferien"]
+
+
+def test_untrusted_documents_only_confirm_the_dense_sides_first_task() -> None:
+    documents = [("a", "b"), ("c",)]
+    assert document_votes(documents, trusted=False, dense={"a": 3.0, "c": 2.6}) == {"a": 1.0}
+    assert document_votes(documents, trusted=False, dense={"c": 3.0}) == {}  # second document
+    assert document_votes(documents, trusted=False, dense={}) == {}
+    assert document_votes([], trusted=False, dense={"a": 3.0}) == {}
+
+
+def test_a_who_question_without_shared_words_finds_its_task_by_both_semantic_sides(
+    small: Directory,
+) -> None:
+    question = "Wer kümmert sich um den Bierwagen beim Dorffest?"
+    # as if the dense side put "gaststaette" first: the first document confirms it
+    small._embedded = _Standing({"gaststaette": 3.0})  # type: ignore[assignment]
+    before_gate = small.match_tasks(question, documents=[("gaststaette",)], trusted=False)
+    assert before_gate == [(small.tasks["gaststaette"], SEMANTIC_AGREEMENT)]
+    other = small.match_tasks(question, documents=[("sondernutzung",)], trusted=False)
+    assert [(t.id, s) for t, s in other] == [("gaststaette", GUESS)] or other == []
+
+
+class _Standing:
+    def __init__(self, standing: dict[str, float]) -> None:
+        self._standing = standing
+
+    def standing(self, question: str, query_vector: Any = None) -> dict[str, float]:
+        return dict(self._standing)
 
 
 def test_a_one_keyword_match_is_contested_by_a_clear_dense_preference() -> None:
