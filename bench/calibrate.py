@@ -24,6 +24,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import confidence_questions as cq  # noqa: E402
+from bot.assistant.answer import tasks_before_gate  # noqa: E402
 from bot.assistant.confidence import (  # noqa: E402
     Evidence,
     covers_topic,
@@ -62,7 +63,7 @@ def evidences(searcher: Any, directory: Any, questions: Sequence[str],
     found = []
     for question in questions:
         hits = searcher.search(question, k=8, groups=None)
-        matches = directory.match_tasks(question, k=3) if directory is not None else []
+        matches = tasks_before_gate(directory, question, hits)
         task = max((s for _, s in matches), default=0.0)
         found.append(evidence_of(question, hits, task, [t for t, _ in matches], scale))
     return found
@@ -109,6 +110,7 @@ def dump(sets: dict[str, tuple[list[str], bool]],
 
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.assistant.warmup import documents_meta
+    from bot.directory import open_titles
     from bot.directory.directory import Directory
     from bot.settings import Settings
     from indexer.calibration import scale_of_version
@@ -128,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedder = load_embedder(args.model)
     meta = documents_meta(settings)
     directory = Directory.load(settings.directory_path, meta)
-    directory.prepare(embedder, {s: m.title for s, m in meta.items()})
+    directory.prepare(embedder, open_titles(meta))
     version = open_current(args.index, None)
     scale = scale_of_version(version, embedder)
     version.close()

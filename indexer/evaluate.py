@@ -47,10 +47,10 @@ def parse_question(line: str, where: str, require_relevant: bool = True) -> Ques
     question, relevant = record.get("question"), record.get("relevant")
     if not isinstance(question, str) or not question.strip():
         raise QuestionsFileError(f"{where}: 'question' must be a non-empty string")
+    if not require_relevant and not relevant:  # missing, null, "" or []
+        relevant = []
     if isinstance(relevant, str):
         relevant = [relevant]
-    if relevant is None and not require_relevant:
-        relevant = []
     if not isinstance(relevant, list) or (require_relevant and not relevant) or not all(
         isinstance(r, str) and r for r in relevant
     ):

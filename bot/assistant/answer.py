@@ -102,6 +102,24 @@ class SourceRef:
         return "#".join(parts)
 
 
+def tasks_before_gate(
+    directory: TaskDirectory | None, question: str, hits: Sequence[Hit],
+    groups: Collection[str] | None = None,
+) -> list[tuple[Task, float]]:
+    """The tasks a question is about before the answer gate has judged the documents (also
+    what the calibration measures). A question for a person may be answered with the task its
+    whole meaning points to: the first document confirming the dense side's clear first task
+    (bot.directory.recognise). Other questions get no document votes yet: they would get a
+    person they did not ask for from two sides that read the same words ("Wetter am
+    Wochenende" -> the events' handover and the events task)."""
+    if directory is None:
+        return []
+    asks_person = is_who_question(question)
+    documents = [hit.chunk.meta.tasks for hit in hits] if asks_person else []
+    return directory.match_tasks(question, k=3, documents=documents, groups=groups,
+                                 trusted=False, asks_person=asks_person)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -140,15 +158,8 @@ def compose_answer(
     only restricted documents name stay hidden from others (None: no filter)."""
     gate = gate or Gate()
     documents = [hit.chunk.meta.tasks for hit in hits]
-    # A question for a person may be answered with the task its whole meaning points to: the
-    # first document confirming the dense side's task (bot.directory.recognise), before the
-    # gate trusts the documents. Other questions would get a person they did not ask for from
-    # two sides that read the same words ("Wetter am Wochenende" -> the events' handover).
     asks_person = is_who_question(question)
-    untrusted = documents if asks_person else []
-    matches = (directory.match_tasks(question, k=3, documents=untrusted, groups=groups,
-                                     trusted=False, asks_person=asks_person)
-               if directory is not None else [])  # fmt: skip
+    matches = tasks_before_gate(directory, question, hits, groups)
     task_score = max((score for _, score in matches), default=0.0)
     tasks = [task for task, _ in matches]
     evidence = evidence_of(question, hits, task_score, tasks, gate.scale)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.assistant.answer import tasks_before_gate
 from bot.assistant.confidence import Evidence, evidence_of
 from bot.assistant.gate import (
     DEFAULT_RULE,
@@ -62,7 +63,7 @@ def measure(searcher: Any, directory: Any, questions: Sequence[str], scale: Any)
     found = []
     for question in questions:
         hits = searcher.search(question, k=SEARCH_K, groups=None)
-        matches = directory.match_tasks(question, k=3) if directory is not None else []
+        matches = tasks_before_gate(directory, question, hits)
         task = max((s for _, s in matches), default=0.0)
         found.append(evidence_of(question, hits, task, [t for t, _ in matches], scale))
     return found
@@ -70,6 +71,7 @@ def measure(searcher: Any, directory: Any, questions: Sequence[str], scale: Any)
 
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.assistant.warmup import documents_meta
+    from bot.directory import open_titles
     from bot.directory.directory import Directory
     from bot.settings import Settings
     from indexer.calibration import scale_of_version
@@ -106,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     directory = None
     if (settings.directory_path / "zustaendigkeiten.csv").is_file():
         directory = Directory.load(settings.directory_path, meta)
-        directory.prepare(embedder, {s: m.title for s, m in meta.items()})
+        directory.prepare(embedder, open_titles(meta))
     searcher = Searcher(settings.index_dir, embedder)
     rule = calibrate(measure(searcher, directory, inside, scale),
                      measure(searcher, directory, OFF_TOPIC_PROBES, scale),

@@ -38,9 +38,16 @@ _HOW_QUESTION = re.compile(
     r"vorgehen|verfahren)\b",
     re.IGNORECASE,
 )
-# A question for a person: "wer macht ...", "an wen wende ich mich", "bei wem melde ich ...".
-_WHO_QUESTION = re.compile(r"\b(wer|wen|wem|wessen|ansprechperson|ansprechpartner(in)?)\b",
-                           re.IGNORECASE)
+# A question for a person: "wer macht ...", "..., wer kümmert sich?", "an wen wende ich mich",
+# "bei wem melde ich ...", "Ansprechpartnerin?". "wer" asks only at the start of a clause (or
+# after "und", "sagen", ...): in "Hat wer meinen Schlüssel gesehen?" it means "jemand".
+_WHO_QUESTION = re.compile(
+    r"(?:^\W*|[.?!,;:–—(-]\s*|\b(?:und|oder|aber|jemand|sagen|sag|sagt|fragen|frage)\s+)"
+    r"(?:wer|wen|wem|wessen)\b"
+    r"|\b(?:an|bei|mit|für|zu|von|über|gegen)\s+(?:wen|wem)\b"
+    r"|\bansprechp(?:artner|erson)\w*",
+    re.IGNORECASE,
+)
 _PROCEDURE_HEADING = re.compile(
     r"\b(ablauf|vorgehen|verfahren|schritt|so\s+geht|arbeitsschritte|anleitung)", re.IGNORECASE
 )

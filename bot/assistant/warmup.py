@@ -22,6 +22,7 @@ def build_assistant(
 ) -> Assistant:
     """The warm-up: loads the embedder (unless given: the towns of one deployment share one
     model), the searcher, the directory and the state."""
+    from bot.directory import open_titles
     from bot.directory.directory import Directory
     from bot.state import open_state
     from indexer.embedding import load_embedder
@@ -41,7 +42,7 @@ def build_assistant(
             extra_absences=state.absences(),
             fallback_contact=settings.fallback_contact or None,
         )
-        directory.prepare(embedder, {s: m.title for s, m in meta.items()}, task_vectors)
+        directory.prepare(embedder, open_titles(meta), task_vectors)
         return directory, meta
 
     directory, meta = load_directory()

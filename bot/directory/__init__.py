@@ -27,6 +27,7 @@ from bot.directory.dates import (
 from bot.directory.directory import (
     Directory,
 )
+from bot.directory.docs import open_titles
 from bot.directory.errors import (
     AbsenceInPast,
     DateError,
@@ -83,6 +84,7 @@ __all__ = [
     "DEPUTY",
     "DateError",
     "Directory",
+    "open_titles",
     "DirectoryError",
     "FALLBACK",
     "GUESS",

@@ -36,6 +36,13 @@ def merge_documents(
     return merged
 
 
+def open_titles(docs_meta: Mapping[str, DocumentMeta]) -> dict[str, str]:
+    """The titles of the documents every member of staff may read, by source: what a task's
+    embedded text may name (``bot.directory.recognise.task_passage``). A restricted
+    document's title lends no words, as its keywords do not."""
+    return {source: meta.title for source, meta in docs_meta.items() if not meta.groups}
+
+
 def _more_keywords(task: Task, meta: DocumentMeta) -> tuple[str, ...]:
     """The task's document keywords plus an open document's own (a restricted document's
     words stay out: they would describe a paper the asker may not know of)."""

@@ -6,7 +6,9 @@
 2. **documents**: the retrieved documents name their tasks (front matter ``aufgaben``, PDF and
    office sidecars). A top hit that names task T is evidence for T. Strong when retrieval is
    right, but a document may name several tasks, and an off-topic question also has a "top
-   hit"; so this evidence is only offered when the answer gate trusts the documents.
+   hit"; so the documents vote fully only once the answer gate trusts them. Before that, and
+   only for a question asking who, the first document may confirm the dense side's clear
+   first task (``document_votes``).
 3. **dense** (``TaskEmbedding``): the question's vector against each task's text (name,
    keywords and the titles of the documents linked to it), embedded once per directory load
    and cached by text hash. Knows synonyms; the raw cosine means nothing across models and
@@ -64,6 +66,9 @@ DENSE_Z_CONTEST = 3.0
 # clear preference (a z-score a third of a standard deviation apart; "Laterne ... brennt
 # nicht" put Brandverhütungsschau at 3.01 and the Straßenbeleuchtung it names at 2.87).
 DENSE_Z_MARGIN = 0.3
+# Documents the gate does not trust confirm the dense side's first task only from this z on (a
+# who-question, see document_votes): off-topic questions put their best task at up to 2.9.
+DENSE_Z_UNTRUSTED = DENSE_Z_CONTEST
 UNCONTESTED = 0.8  # a lexical match this strong names the task in the question's own words
 DENSE_RANKS = 2  # the first two tasks by cosine may vote
 DOCUMENT_RANKS = 3  # documents (distinct, best first) whose tasks vote
@@ -138,11 +143,15 @@ def document_votes(documents: Sequence[Sequence[str]], trusted: bool = True,
 
     Documents the answer gate does not trust (an off-topic question has a "first document"
     too) vote only where they confirm the dense side: the first document, for the dense
-    side's first task (``dense``: task id -> z-score, best first)."""
+    side's first task (``dense``: task id -> z-score), and only where that task leads clearly
+    (z >= DENSE_Z_UNTRUSTED: off-topic questions reach 2.9, and the two sides then agree on
+    whatever the question's words touch)."""
     if not trusted:
-        first_task = next(iter(dense), None)
+        first_task = _first(dense)
         first_document = documents[0] if documents else ()
-        return {first_task: 1.0} if first_task is not None and first_task in first_document else {}
+        if first_task is None or dense[first_task] < DENSE_Z_UNTRUSTED:
+            return {}
+        return {first_task: 1.0} if first_task in first_document else {}
     votes: dict[str, float] = {}
     for rank, task_ids in enumerate(documents[:DOCUMENT_RANKS]):
         for task_id in task_ids:
@@ -150,10 +159,15 @@ def document_votes(documents: Sequence[Sequence[str]], trusted: bool = True,
     return votes
 
 
+def _first(dense: Mapping[str, float]) -> str | None:
+    """The dense side's first task (the highest z-score), None when no task may vote."""
+    return max(dense, key=dense.__getitem__, default=None)
+
+
 def _contested(task_id: str, lexical: float, dense: Mapping[str, float]) -> bool:
     """A weak lexical match the dense side clearly disagrees with: it prefers another task
     (z >= DENSE_Z_CONTEST) and ranks this one, if at all, DENSE_Z_MARGIN below it."""
-    first = next(iter(dense), None)
+    first = _first(dense)
     if lexical >= UNCONTESTED or first is None or first == task_id:
         return False
     return (dense[first] >= DENSE_Z_CONTEST
@@ -166,11 +180,13 @@ def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
     id -> z-score, best first. ``asks_person``: a who-question, where the dense side's clear
     first task (z >= DENSE_Z_ALONE) names the task on its own."""
     combined: dict[str, float] = {}
-    dense_votes = {task_id: 1.0 if rank == 0 else 0.5 for rank, task_id in enumerate(dense)}
+    ranked = sorted(dense, key=dense.__getitem__, reverse=True)
+    dense_votes = {task_id: 1.0 if rank == 0 else 0.5 for rank, task_id in enumerate(ranked)}
+    dense_first = ranked[0] if ranked else None
     for task_id in {*lexical, *documents, *dense}:
         lex = lexical.get(task_id, 0.0)
         votes = (lex >= GUESS) + documents.get(task_id, 0.0) + dense_votes.get(task_id, 0.0)
-        first = next(iter(dense), None) == task_id
+        first = dense_first == task_id
         semantic = first and (documents.get(task_id, 0.0) >= 1.0
                               or asks_person and dense[task_id] >= DENSE_Z_ALONE)  # fmt: skip
         if lex >= MATCH and not _contested(task_id, lex, dense):

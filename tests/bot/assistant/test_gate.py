@@ -163,7 +163,8 @@ def test_kalibrieren_writes_the_rule_the_bot_reads(tmp_path: Path, monkeypatch: 
     # questions the documents do not answer need no "relevant" (left out or empty)
     outside = tmp_path / "fremd.jsonl"
     outside.write_text('{"question": "Wo bekomme ich einen Angelschein?"}\n'
-                       '{"question": "Was kostet ein Waffenschein?", "relevant": []}\n', "utf-8")
+                       '{"question": "Was kostet ein Waffenschein?", "relevant": []}\n'
+                       '{"question": "Jagdschein?", "relevant": ""}\n', "utf-8")
     assert main([*args, "--outside", str(outside)]) == 0
     refitted = load_rule(index)
-    assert refitted.fitted_on == "2 eigene Fragen, 2 fremde Fragen"
+    assert refitted.fitted_on == "2 eigene Fragen, 3 fremde Fragen"

@@ -88,7 +88,6 @@ class Chat:
             await asyncio.sleep(0.2)
         raise AssertionError(f"no message with {marker!r} for {uid}")
 
-
     async def all_of(self, uid: str, marker: str, count: int,
                      seconds: float) -> list[dict[str, Any]]:  # fmt: skip
         """The messages with ``marker`` for ``uid`` once ``count`` arrived (or the deadline

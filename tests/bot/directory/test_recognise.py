@@ -86,6 +86,9 @@ def test_a_who_question_takes_the_dense_sides_clear_first_task() -> None:
 def test_untrusted_documents_only_confirm_the_dense_sides_first_task() -> None:
     documents = [("a", "b"), ("c",)]
     assert document_votes(documents, trusted=False, dense={"a": 3.0, "c": 2.6}) == {"a": 1.0}
+    assert document_votes(documents, trusted=False, dense={"c": 2.6, "a": 3.0}) == {"a": 1.0}
+    # a lead where off-topic questions still reach (z up to 2.9) is no confirmation
+    assert document_votes(documents, trusted=False, dense={"a": 2.8}) == {}
     assert document_votes(documents, trusted=False, dense={"c": 3.0}) == {}  # second document
     assert document_votes(documents, trusted=False, dense={}) == {}
     assert document_votes([], trusted=False, dense={"a": 3.0}) == {}
@@ -100,7 +103,7 @@ def test_a_who_question_without_shared_words_finds_its_task_by_both_semantic_sid
     before_gate = small.match_tasks(question, documents=[("gaststaette",)], trusted=False)
     assert before_gate == [(small.tasks["gaststaette"], SEMANTIC_AGREEMENT)]
     other = small.match_tasks(question, documents=[("sondernutzung",)], trusted=False)
-    assert [(t.id, s) for t, s in other] == [("gaststaette", GUESS)] or other == []
+    assert other == []  # z 3.0 alone is no guess, and no document agrees
 
 
 class _Standing:
