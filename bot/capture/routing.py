@@ -25,6 +25,10 @@ from bot.turns import MAX_MESSAGE_CHARS, Reply, Turn
 
 log = logging.getLogger(__name__)
 _ID = re.compile(r"^[0-9a-f]{32}$")
+# deliver_waiting waits this long at most for a question someone else is sending right now
+# (one send takes well under a second; a crashed sender's claim goes stale after minutes)
+CLAIM_WAIT = 5.0
+CLAIM_POLL = 0.2
 ROUTING_ACTIONS = frozenset({cards.ACTION_FORWARD, cards.ACTION_ANSWER, cards.ACTION_ADOPT})
 
 
@@ -128,14 +132,21 @@ class RoutingDesk:
         moved on. A reminder (the question arrived before) is only ever sent by the sweep,
         which one replica runs at a time (``routing_sweep.sweep_once``)."""
         state = self.host.state
-        reply = self.question_reply(row, title)
         if reminded:
-            delivered = bool(await self.host.notify_person(row.assignee, [reply]))
+            delivered = bool(await self.host.notify_person(row.assignee,
+                                                           [self.question_reply(row, title)]))
             if delivered:
                 await asyncio.to_thread(state.mark_reminded, row.id, row.assignee)
             return delivered
+        return bool(await self._send_claimed(row, title))
+
+    async def _send_claimed(self, row: RoutedRow, title: str) -> bool | None:
+        """A first delivery under a claim: True sent, False not reached (waiting again), None
+        when the claim went to someone else (or the question arrived or moved on)."""
+        state = self.host.state
+        reply = self.question_reply(row, title)
         if not await asyncio.to_thread(state.claim_delivery, row.id, row.assignee):
-            return False
+            return None
         delivered = False
         try:
             delivered = bool(await self.host.notify_person(row.assignee, [reply]))
@@ -145,14 +156,35 @@ class RoutingDesk:
 
     async def deliver_waiting(self, person_id: str) -> int:
         """The person wrote (first time since the start): deliver the questions that waited
-        for a chat with them; a failure is logged and left to the periodic sweep."""
+        for a chat with them; a failure is logged and left to the periodic sweep.
+
+        A question another sender has claimed at this moment (the sweep, another replica) is
+        tried again for up to ``CLAIM_WAIT`` seconds: that sender may have tried just before
+        this person's chat was known and put it back to waiting, and then it is sent here, not
+        a sweep period later. Once it has arrived (by either sender) it is no longer open."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLAIM_WAIT
+        done: set[str] = set()  # sent or tried here
+        sent = 0
         try:
-            rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
-            waiting = [r for r in rows if r.assignee == person_id and not r.delivered]
-            return sum([await self.deliver(row, texts.INCOMING_TITLE) for row in waiting])
+            while True:
+                rows = await asyncio.to_thread(self.host.state.routed_questions, ROUTED_OPEN)
+                todo = [r for r in rows
+                        if r.assignee == person_id and not r.delivered and r.id not in done]
+                claimed_elsewhere = False
+                for row in todo:
+                    outcome = await self._send_claimed(row, texts.INCOMING_TITLE)
+                    if outcome is None:
+                        claimed_elsewhere = True
+                    else:
+                        done.add(row.id)
+                        sent += outcome
+                if not claimed_elsewhere or loop.time() >= deadline:
+                    return sent
+                await asyncio.sleep(CLAIM_POLL)
         except Exception:
             log.exception("waiting routed questions not delivered")
-            return 0
+            return sent
 
     def question_reply(self, row: RoutedRow, title: str, answer: str = "") -> Reply:
         directory = self.host.directory

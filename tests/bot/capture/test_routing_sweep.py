@@ -194,3 +194,31 @@ def test_sweep_and_first_message_deliver_a_waiting_question_once(
     asyncio.run(both())
     arrived = [r for r in notifier.for_user(UWE.key) if r.data.get("kind") == "routed_question"]
     assert len(arrived) == 1
+
+
+def test_a_question_another_sender_puts_back_arrives_with_the_first_message(
+        desk: tuple[Any, RecordingNotifier]) -> None:
+    """The sweep has claimed the waiting question and is sending it just before the holder's
+    chat is known, so its send fails and the question goes back to waiting: the holder's
+    first message, arriving meanwhile, still brings it (not a sweep period later)."""
+    from bot.state.routing import ROUTED_OPEN
+
+    assistant, notifier = desk
+    press(assistant, PAULA, {"action": "frage_weiterleiten", "question": QUESTION,
+                             "department": "Steueramt"})  # Uwe has no chat yet
+    [row] = assistant.state.routed_questions(ROUTED_OPEN)
+    assert assistant.state.claim_delivery(row.id, "ukeller")  # the sweep is sending it
+    assistant.state.link_person("ukeller", UWE.key)  # Uwe writes: his chat is known now
+
+    async def both() -> int:
+        async def sweep_fails_late() -> None:
+            await asyncio.sleep(0.5)
+            await asyncio.to_thread(assistant.state.finish_delivery, row.id, "ukeller", False)
+
+        sent, _ = await asyncio.gather(assistant.routing.deliver_waiting("ukeller"),
+                                       sweep_fails_late())
+        return int(sent)
+
+    assert asyncio.run(both()) == 1
+    arrived = [r for r in notifier.for_user(UWE.key) if r.data.get("kind") == "routed_question"]
+    assert len(arrived) == 1 and QUESTION in arrived[0].text
