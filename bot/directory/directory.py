@@ -200,7 +200,7 @@ class Directory:
             self._matcher = TaskMatcher(list(self.tasks.values()))
         lexical = self._matcher.scores(question)
         dense = self._embedded.standing(question, query_vector) if self._embedded else {}
-        votes = {t: v for t, v in document_votes(documents, trusted, dense).items()
+        votes = {t: v for t, v in document_votes(documents, trusted, dense, lexical).items()
                  if t in self.tasks}
         combined = combine(lexical, votes, dense, asks_person)
         visible = [t for t in combined if self.tasks[t].visible_to(groups)]

@@ -137,7 +137,8 @@ def _key(model: str, text: str) -> str:
 
 
 def document_votes(documents: Sequence[Sequence[str]], trusted: bool = True,
-                   dense: Mapping[str, float] = {}) -> dict[str, float]:  # fmt: skip
+                   dense: Mapping[str, float] = {},
+                   lexical: Mapping[str, float] = {}) -> dict[str, float]:  # fmt: skip
     """Votes of the retrieved documents' tasks (each entry: one document's task ids, best
     document first): 1 for the first document's tasks, 0.5 for the next ones'.
 
@@ -145,11 +146,13 @@ def document_votes(documents: Sequence[Sequence[str]], trusted: bool = True,
     too) vote only where they confirm the dense side: the first document, for the dense
     side's first task (``dense``: task id -> z-score), and only where that task leads clearly
     (z >= DENSE_Z_UNTRUSTED: off-topic questions reach 2.9, and the two sides then agree on
-    whatever the question's words touch)."""
+    whatever the question's words touch) or the question shares a word with it too (a
+    ``lexical`` score, however small: "brennt eine Laterne nicht" at z 2.7)."""
     if not trusted:
         first_task = _first(dense)
         first_document = documents[0] if documents else ()
-        if first_task is None or dense[first_task] < DENSE_Z_UNTRUSTED:
+        if first_task is None or (dense[first_task] < DENSE_Z_UNTRUSTED
+                                  and not lexical.get(first_task, 0.0)):  # fmt: skip
             return {}
         return {first_task: 1.0} if first_task in first_document else {}
     votes: dict[str, float] = {}

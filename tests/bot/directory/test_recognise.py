@@ -89,6 +89,10 @@ def test_untrusted_documents_only_confirm_the_dense_sides_first_task() -> None:
     assert document_votes(documents, trusted=False, dense={"c": 2.6, "a": 3.0}) == {"a": 1.0}
     # a lead where off-topic questions still reach (z up to 2.9) is no confirmation
     assert document_votes(documents, trusted=False, dense={"a": 2.8}) == {}
+    # ... unless the question shares a word with the task too: three sources
+    assert document_votes(documents, trusted=False, dense={"a": 2.8},
+                          lexical={"a": 0.3}) == {"a": 1.0}  # fmt: skip
+    assert document_votes(documents, trusted=False, dense={"a": 2.8}, lexical={"b": 0.3}) == {}
     assert document_votes(documents, trusted=False, dense={"c": 3.0}) == {}  # second document
     assert document_votes(documents, trusted=False, dense={}) == {}
     assert document_votes([], trusted=False, dense={"a": 3.0}) == {}
