@@ -22,10 +22,14 @@ Knowledge bases (``--kb``, default all that exist):
   held out, then its failures were read: a DEVELOPMENT set.
 - ``seebruck``: bench/towns/seebruck, a fourth town written from scratch (stop 19) by an
   engineer who never ran the bot on it nor read the bot's matching code: HELD OUT.
+- ``nordheide``: bench/towns/nordheide, a fifth town written from scratch (stop 19), after
+  all of this stop's changes but the review fixes were made: HELD OUT.
 - ``hamburg``: the real Hamburg service pages (../shared/data/hamburg_service) with the first
   question set; its failures were read: a DEVELOPMENT set.
 - ``hamburg_c``: the same pages with a new question set (bench/questions/hamburg_c.jsonl,
   written from the pages only, stop 19): HELD OUT. It shares the ``hamburg`` index.
+- ``hamburg_d``: a third question set on the same pages (bench/questions/hamburg_d.jsonl,
+  stop 19, 46 pages none of the earlier sets answer from): HELD OUT.
 Never read a held-out set's individual results while changing the bot; once read, it is a
 development set and a new one has to be written.
 
@@ -107,10 +111,15 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
                                  status="development"),
         "seebruck": KnowledgeBase("seebruck", REPO / "bench/towns/seebruck/knowledge_base",
                                   REPO / "bench/questions/seebruck.jsonl", True),
+        "nordheide": KnowledgeBase("nordheide", REPO / "bench/towns/nordheide/knowledge_base",
+                                   REPO / "bench/questions/nordheide.jsonl", True),
         "hamburg": KnowledgeBase("hamburg", hamburg, REPO / "bench/questions/hamburg.jsonl", False,
                                  duplicates="service", reference_markdown_only=True,
                                  status="development"),
         "hamburg_c": KnowledgeBase("hamburg_c", hamburg, REPO / "bench/questions/hamburg_c.jsonl",
+                                   True, duplicates="service", reference_markdown_only=True,
+                                   storage="hamburg"),
+        "hamburg_d": KnowledgeBase("hamburg_d", hamburg, REPO / "bench/questions/hamburg_d.jsonl",
                                    True, duplicates="service", reference_markdown_only=True,
                                    storage="hamburg"),
     }
