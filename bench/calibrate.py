@@ -70,7 +70,8 @@ def evidences(searcher: Any, directory: Any, questions: Sequence[str],
 
 
 def answered(evidence: Evidence, rule: GateRule = DEFAULT_RULE, bot: bool = True) -> bool:
-    """Whether the bot answers (``bot``: also through the directory's task path)."""
+    """Whether the bot answers (``bot``: also through the directory's task path, as for a
+    question that asks who; other questions need the task named outright there)."""
     if evidence.cosine == 0.0:
         return False
     documents = evidence.confidence_under(rule) >= rule.threshold and covers_topic(evidence)

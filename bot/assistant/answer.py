@@ -173,7 +173,10 @@ def compose_answer(
     task_id = choose_task(hits, matches, docs_ok) if docs_ok or names_a_task(evidence) else None
     if not _visible(directory, task_id, groups):
         task_id = None
-    if not docs_ok and task_id is None:
+    quoted = (documents_for_task(question, hits, task_id, threshold, task_score, gate)
+              if docs_ok else [])  # fmt: skip
+    if task_id is None and not docs_ok or not quoted and not _person_is_the_answer(
+            directory, task_id, evidence, asks_person, groups):
         near = next((str(t.id) for t, score in matches if score >= TASK_GUESS), None)
         return Answer(question, False, confidence, topics=closest_topics(hits, matches),
                       near_task=near)
@@ -182,10 +185,7 @@ def compose_answer(
         task = directory.task(task_id)
         task_name = task.name if task is not None else None
         who = responsibility(directory, task_id, day)
-    if docs_ok:
-        hits = documents_for_task(question, hits, task_id, threshold, task_score, gate)
-    else:
-        hits = []
+    hits = quoted
     if not hits:  # the directory knows the task, no document says how it is done
         return Answer(question, True, confidence, task_id, task_name, who)
     chunk = best_section(question, hits, document_chunks)
@@ -226,6 +226,23 @@ def documents_for_task(
         ):
             return [hit, *(h for h in hits if h is not hit)]
     return []
+
+
+def _person_is_the_answer(directory: TaskDirectory | None, task_id: str | None,
+                          evidence: Any, asks_person: bool,
+                          groups: Collection[str] | None) -> bool:  # fmt: skip
+    """Whether, with no document to quote, the task's person is the answer: to a question that
+    asks who, to one that names the task outright (``names_a_task``), or to one about a task
+    whose document the asker may not read (who does it is no secret). Not otherwise: such a
+    task comes from a keyword the documents do not back ("Wie wechsle ich den Schlauch an
+    meinem Fahrrad?" -> Fundsachen by "Fahrrad", "Wo melde ich eine Demonstration an?" ->
+    Meldewesen), and on the development towns it was the wrong task 9 times of 13."""
+    if task_id is None:
+        return False
+    if asks_person or names_a_task(evidence, asks_person=False):
+        return True
+    task = directory.task(task_id) if directory is not None else None
+    return task is not None and task.closed_to(groups)
 
 
 def _visible(directory: TaskDirectory | None, task_id: str | None,

@@ -31,8 +31,10 @@ def merge_documents(
                 _report_conflict(task, source, meta, problems)
             else:  # a second document names a task only documents know
                 task = replace(task, groups=_widest(task.groups, meta.groups))
+            closed = (*task.closed_documents, meta.groups) if meta.groups else task.closed_documents
             merged[task_id] = replace(task, documents=(*task.documents, source),
-                                      document_keywords=_more_keywords(task, meta))
+                                      document_keywords=_more_keywords(task, meta),
+                                      closed_documents=closed)
     return merged
 
 

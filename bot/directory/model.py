@@ -61,10 +61,20 @@ class Task:
     # Access groups of a task only restricted documents name (the table's tasks are open):
     # such a task, its name, keywords and people are shown only to members of one of them.
     groups: tuple[str, ...] = ()
+    # Access groups of each restricted document that names the task (one tuple a document):
+    # who may not read them still learns who does the task (bot.assistant.answer).
+    closed_documents: tuple[tuple[str, ...], ...] = ()
 
     def visible_to(self, groups: Collection[str] | None) -> bool:
         """``groups=None``: a trusted caller (gap report for admins) sees every task."""
         return groups is None or not self.groups or bool(set(self.groups) & set(groups))
+
+    def closed_to(self, groups: Collection[str] | None) -> bool:
+        """Whether a document about the task is restricted to groups the asker is in none of
+        (``groups=None``: a trusted caller, to whom nothing is closed)."""
+        if groups is None:
+            return False
+        return any(not set(closed) & set(groups) for closed in self.closed_documents)
 
     @property
     def chain(self) -> tuple[str, ...]:

@@ -245,3 +245,44 @@ def test_before_the_gate_only_a_who_question_takes_the_documents_task(tmp_path: 
     anyone = compose_answer("Hat wer den Bierwagen beim Dorffest gesehen?", low, directory,
                             FIXED_DAY, settings)  # fmt: skip
     assert not anyone.found
+
+
+def test_without_a_document_only_a_question_for_a_person_gets_one(tmp_path: Any) -> None:
+    """A keyword match with no document to quote: "Wer ..." gets the task's person; a
+    question that does not ask who gets nothing found (the task offered as a topic), unless
+    it names the task outright or the task's document is closed to the asker."""
+    from bot.directory import Directory
+    from indexer.model import DocumentMeta
+
+    folder = tmp_path / "verzeichnis"
+    folder.mkdir()
+    (folder / "personen.csv").write_text(
+        "id;name;abteilung\nakern;Anna Kern;Ordnungsamt\nblang;Bernd Lang;Personal\n",
+        encoding="utf-8")  # fmt: skip
+    (folder / "zustaendigkeiten.csv").write_text(
+        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
+        "fundsachen;Fundsachen;Fahrrad,Schlüssel,Geldbörse;Ordnungsamt;akern;;\n"
+        "gehalt;Entgeltabrechnung;Gehalt,Lohn,Abrechnungslauf;Personal;blang;;\n",
+        encoding="utf-8")  # fmt: skip
+    closed = {"personal/gehalt.md": DocumentMeta(title="Gehaltslauf", tasks=("gehalt",),
+                                                 groups=("personal",))}  # fmt: skip
+    directory = Directory.load(folder, closed)
+    settings = Settings(_env_file=None, kb_dir=tmp_path / "kb", index_dir=tmp_path / "index")
+    other = chunk("bauhof/winter.md", "Ablauf", "1. Streuen", "Winterdienst")
+    low = hits((other, 0.70))  # documents the gate does not trust
+
+    how = compose_answer("Wie wechsle ich den Schlauch an meinem Fahrrad?", low, directory,
+                         FIXED_DAY, settings, groups=())  # fmt: skip
+    assert not how.found and "Fundsachen" in how.topics
+    who = compose_answer("Wer kümmert sich um ein Fahrrad, das abgegeben wurde?", low,
+                         directory, FIXED_DAY, settings, groups=())  # fmt: skip
+    assert who.found and who.task_id == "fundsachen"
+    named = compose_answer("Fundsachen", low, directory, FIXED_DAY, settings, groups=())
+    assert named.found and named.task_id == "fundsachen"  # the topic button of a refusal
+    question = "Wie läuft der monatliche Abrechnungslauf der Gehälter?"
+    outsider = compose_answer(question, low, directory, FIXED_DAY, settings, groups=())
+    assert outsider.found and outsider.task_id == "gehalt" and not outsider.sources
+    assert directory.task("gehalt").closed_to(()) and not directory.task("gehalt").closed_to(
+        ("personal",))  # fmt: skip
+    insider = compose_answer(question, low, directory, FIXED_DAY, settings, groups=("personal",))
+    assert not insider.found  # the document is open to them: no reason for a bare person
