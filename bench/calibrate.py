@@ -70,8 +70,9 @@ def evidences(searcher: Any, directory: Any, questions: Sequence[str],
 
 
 def answered(evidence: Evidence, rule: GateRule = DEFAULT_RULE, bot: bool = True) -> bool:
-    """Whether the bot answers (``bot``: also through the directory's task path, as for a
-    question that asks who; other questions need the task named outright there)."""
+    """Whether the bot answers (``bot``: also through the directory's task path, counted as
+    for a question that asks who; the bot asks more of other questions there, see
+    bot.assistant.answer._person_is_the_answer, which this evidence alone cannot tell)."""
     if evidence.cosine == 0.0:
         return False
     documents = evidence.confidence_under(rule) >= rule.threshold and covers_topic(evidence)

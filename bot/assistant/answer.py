@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from bot.assistant.confidence import (
+    TASK_NAMED,
     confidence_of,
     covers_topic,
     evidence_of,
@@ -175,11 +176,13 @@ def compose_answer(
         task_id = None
     quoted = (documents_for_task(question, hits, task_id, threshold, task_score, gate)
               if docs_ok else [])  # fmt: skip
-    if task_id is None and not docs_ok or not quoted and not _person_is_the_answer(
-            directory, task_id, evidence, asks_person, groups):
+    # (with no task and untrusted documents nothing is quoted either: refused here too)
+    own_score = next((score for task, score in matches if task.id == task_id), 0.0)
+    if not quoted and not _person_is_the_answer(directory, task_id, own_score, asks_person,
+                                                groups):  # fmt: skip
         near = next((str(t.id) for t, score in matches if score >= TASK_GUESS), None)
         return Answer(question, False, confidence, topics=closest_topics(hits, matches),
-                      near_task=near)
+                      near_task=task_id or near)
     task_name, who = None, None
     if task_id is not None and directory is not None:
         task = directory.task(task_id)
@@ -229,17 +232,19 @@ def documents_for_task(
 
 
 def _person_is_the_answer(directory: TaskDirectory | None, task_id: str | None,
-                          evidence: Any, asks_person: bool,
+                          task_score: float, asks_person: bool,
                           groups: Collection[str] | None) -> bool:  # fmt: skip
     """Whether, with no document to quote, the task's person is the answer: to a question that
-    asks who, to one that names the task outright (``names_a_task``), or to one about a task
-    whose document the asker may not read (who does it is no secret). Not otherwise: such a
-    task comes from a keyword the documents do not back ("Wie wechsle ich den Schlauch an
-    meinem Fahrrad?" -> Fundsachen by "Fahrrad", "Wo melde ich eine Demonstration an?" ->
-    Meldewesen), and on the development towns it was the wrong task 9 times of 13."""
+    asks who, to one that names this task outright (its own score >= ``TASK_NAMED``), or to
+    one about a task whose document the asker may not read (who does it is no secret; in a
+    group chat every restricted document counts as closed, so this says only that someone
+    does the task). Not otherwise: such a task comes from a keyword the documents do not back
+    ("Wie wechsle ich den Schlauch an meinem Fahrrad?" -> Fundsachen by "Fahrrad", "Wo melde
+    ich eine Demonstration an?" -> Meldewesen), and on the development towns it was the wrong
+    task 9 times of 13."""
     if task_id is None:
         return False
-    if asks_person or names_a_task(evidence, asks_person=False):
+    if asks_person or task_score >= TASK_NAMED:
         return True
     task = directory.task(task_id) if directory is not None else None
     return task is not None and task.closed_to(groups)

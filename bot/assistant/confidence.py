@@ -44,9 +44,10 @@ from indexer.model import Hit
 TASK_MATCH_WITH_UNKNOWN = 0.7
 # A question that does not ask who gets a person without documents only when it is little
 # more than the task's name or a keyword of it ("Fundsachen", the topic button of a refused
-# question): on the development towns, such answers to other questions named a wrong task 9
-# times of 13 ("Wie wechsle ich den Schlauch an meinem Fahrrad?" -> Fundsachen by the keyword
-# "Fahrrad"), keyword matches there reach 0.84 with the dense side's vote, a task's own name 1.0.
+# question; bot.assistant.answer._person_is_the_answer). On the development towns such
+# answers to other questions named a wrong task 9 times of 13 ("Wie wechsle ich den Schlauch
+# an meinem Fahrrad?" -> Fundsachen by the keyword "Fahrrad"); keyword matches there reach
+# 0.84 with the dense side's vote, a task's own name 1.0.
 TASK_NAMED = 0.9
 CALIBRATED_MIN_CONFIDENCE: float = DEFAULT_RULE.threshold
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -188,14 +189,12 @@ def evidence_of(
                     agreement_of(hits), topic_unknown)  # fmt: skip
 
 
-def names_a_task(evidence: Evidence, asks_person: bool = True) -> bool:
+def names_a_task(evidence: Evidence) -> bool:
     """Whether the question names a directory task clearly enough to say who handles it
     without a document: a task match, and a strong one when the question has a word nothing
     here knows ("Sperrmüll anmelden" matches the keyword "Anmeldung" at 0.70, but Sperrmüll is
-    no topic of this town hall's documents or tasks). A question that does not ask who
-    (``asks_person`` False) must name the task outright (``TASK_NAMED``)."""
-    if not asks_person:
-        return evidence.task >= TASK_NAMED
+    no topic of this town hall's documents or tasks). A question that does not ask who needs
+    more (bot.assistant.answer._person_is_the_answer)."""
     if evidence.unknown:
         return evidence.task >= TASK_MATCH_WITH_UNKNOWN
     return evidence.task >= TASK_MATCH

@@ -3,7 +3,6 @@
 import asyncio
 import logging
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -254,11 +253,9 @@ def test_questions_asked_at_once_get_the_answers_asked_one_by_one(assistant: Ass
     together = asyncio.run(at_once())
     assert [_comparable(r) for r in together] == [_comparable(r) for r in alone]
     assert {r[0].data["kind"] for r in together} == {"answer", "not_found"}
-    # every gap recorded, once per refusal, whether asked alone or at once
-    refused = Counter(t.text for t, r in zip(turns, alone, strict=True)
-                      if r[0].data["kind"] == "not_found")  # fmt: skip
-    assert refused["Wie backe ich Brot?"] == 3
-    assert dict(assistant.state.unanswered(10)) == {q: 2 * n for q, n in refused.items()}
+    # every gap recorded, once per refusal, whether asked alone or at once: "Hund Gehalt" is
+    # refused to the two users outside the Personalamt (a keyword match, nothing to quote)
+    assert dict(assistant.state.unanswered(10)) == {"Wie backe ich Brot?": 6, "Hund Gehalt": 4}
 
 
 # An answer in a Teams channel or group chat is read by every member, so it must not quote a
