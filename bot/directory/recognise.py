@@ -180,7 +180,7 @@ def _contested(task_id: str, lexical: float, dense: Mapping[str, float]) -> bool
 def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
             dense: Mapping[str, float], asks_person: bool = False) -> dict[str, float]:  # fmt: skip
     """Each task's score from the three sources (see the module docstring); ``dense``: task
-    id -> z-score, best first. ``asks_person``: a who-question, where the dense side's clear
+    id -> z-score (in any order). ``asks_person``: a who-question, where the dense side's clear
     first task (z >= DENSE_Z_ALONE) names the task on its own."""
     combined: dict[str, float] = {}
     ranked = sorted(dense, key=dense.__getitem__, reverse=True)
@@ -189,9 +189,8 @@ def combine(lexical: Mapping[str, float], documents: Mapping[str, float],
     for task_id in {*lexical, *documents, *dense}:
         lex = lexical.get(task_id, 0.0)
         votes = (lex >= GUESS) + documents.get(task_id, 0.0) + dense_votes.get(task_id, 0.0)
-        first = dense_first == task_id
-        semantic = first and (documents.get(task_id, 0.0) >= 1.0
-                              or asks_person and dense[task_id] >= DENSE_Z_ALONE)  # fmt: skip
+        semantic = task_id == dense_first and (
+            documents.get(task_id, 0.0) >= 1.0 or asks_person and dense[task_id] >= DENSE_Z_ALONE)
         if lex >= MATCH and not _contested(task_id, lex, dense):
             # the other sources agreeing make a lexical match surer (never weaker)
             score = max(lex + AGREEMENT_STEP * (votes - 1), MATCH + AGREEMENT_STEP * (votes - 2))

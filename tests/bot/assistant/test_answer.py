@@ -200,34 +200,14 @@ def test_a_task_named_in_the_question_beats_a_task_only_the_visible_document_nam
     assert answer.found and answer.task_id == "gehaelter"
 
 
-class _DenseSide:
-    """The dense side of task recognition, scripted: the same standing for every question."""
-
-    def __init__(self, standing: dict[str, float]) -> None:
-        self.standing_ = standing
-
-    def standing(self, question: str, query_vector: Any = None) -> dict[str, float]:
-        return dict(self.standing_)
-
-
 def test_before_the_gate_only_a_who_question_takes_the_documents_task(tmp_path: Any) -> None:
     """A question sharing no word with any task, with documents the gate does not trust (low
     cosine): asked as a who-question, the first document confirming the dense side's clear
     first task names it; asked otherwise, nothing is found."""
-    from bot.directory import Directory
+    from tests.bot.directory.conftest import ScriptedStanding, small_directory
 
-    folder = tmp_path / "verzeichnis"
-    folder.mkdir()
-    (folder / "personen.csv").write_text(
-        "id;name;abteilung\nakern;Anna Kern;Ordnungsamt\nblang;Bernd Lang;Ordnungsamt\n",
-        encoding="utf-8")  # fmt: skip
-    (folder / "zustaendigkeiten.csv").write_text(
-        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
-        "sondernutzung;Sondernutzungserlaubnis;Straßenfest,Gehweg;Ordnungsamt;akern;blang;\n"
-        "gaststaette;Gestattung Ausschank;Festzelt,Schankbetrieb;Ordnungsamt;blang;akern;\n",
-        encoding="utf-8")  # fmt: skip
-    directory = Directory.load(folder)
-    directory._embedded = _DenseSide({"gaststaette": 3.2})  # type: ignore[assignment]
+    directory = small_directory(tmp_path)
+    directory._embedded = ScriptedStanding({"gaststaette": 3.2})  # type: ignore[assignment]
     paper = chunk("ordnung/ausschank.md", "Ablauf", "1. Antrag prüfen", "Ausschank",
                   ("gaststaette",))  # fmt: skip
     settings = Settings(_env_file=None, kb_dir=tmp_path / "kb", index_dir=tmp_path / "index")

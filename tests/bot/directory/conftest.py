@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from bot.directory import Directory
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "directory"
@@ -27,3 +30,32 @@ def sample_dir() -> Path:
     if not (SAMPLE / "personen.csv").is_file():
         pytest.skip("the sample knowledge base (knowledge_base/_verzeichnis) is not merged")
     return SAMPLE
+
+
+PEOPLE = "id;name;abteilung\nakern;Anna Kern;Ordnungsamt\nblang;Bernd Lang;Ordnungsamt\n"
+# Two tasks of one department whose names share no word with "Wer kümmert sich um den
+# Bierwagen beim Dorffest?"; only the documents' front matter (aufgaben) says which is meant.
+TASKS = """aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2
+sondernutzung;Sondernutzungserlaubnis;Straßenfest,Gehweg;Ordnungsamt;akern;blang;
+gaststaette;Gestattung Ausschank;Festzelt,Schankbetrieb;Ordnungsamt;blang;akern;
+"""
+
+
+def small_directory(tmp_path: Path) -> Directory:
+    """Two people and the two tasks above, loaded from CSV files below ``tmp_path``."""
+    folder = tmp_path / "verzeichnis"
+    folder.mkdir()
+    (folder / "personen.csv").write_text(PEOPLE, encoding="utf-8")
+    (folder / "zustaendigkeiten.csv").write_text(TASKS, encoding="utf-8")
+    return Directory.load(folder)
+
+
+class ScriptedStanding:
+    """The dense side of task recognition, scripted: the same standing for every question
+    (task id -> z-score), in place of ``Directory._embedded``."""
+
+    def __init__(self, standing: dict[str, float]) -> None:
+        self._standing = standing
+
+    def standing(self, question: str, query_vector: Any = None) -> dict[str, float]:
+        return dict(self._standing)

@@ -11,23 +11,12 @@ import pytest
 from bot.directory import GUESS, MATCH, Directory
 from bot.directory.model import Task
 from bot.directory.recognise import SEMANTIC_AGREEMENT, combine, document_votes, task_passage
-
-PEOPLE = "id;name;abteilung\nakern;Anna Kern;Ordnungsamt\nblang;Bernd Lang;Ordnungsamt\n"
-# Two tasks of one department whose names share no word with the question below; only the
-# documents' front matter (aufgaben) says which is meant.
-TASKS = """aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2
-sondernutzung;Sondernutzungserlaubnis;Straßenfest,Gehweg;Ordnungsamt;akern;blang;
-gaststaette;Gestattung Ausschank;Festzelt,Schankbetrieb;Ordnungsamt;blang;akern;
-"""
+from tests.bot.directory.conftest import PEOPLE, TASKS, ScriptedStanding, small_directory
 
 
 @pytest.fixture
 def small(tmp_path: Path) -> Directory:
-    folder = tmp_path / "verzeichnis"
-    folder.mkdir()
-    (folder / "personen.csv").write_text(PEOPLE, encoding="utf-8")
-    (folder / "zustaendigkeiten.csv").write_text(TASKS, encoding="utf-8")
-    return Directory.load(folder)
+    return small_directory(tmp_path)
 
 
 def test_the_top_document_decides_a_question_the_table_does_not_word(small: Directory) -> None:
@@ -103,19 +92,11 @@ def test_a_who_question_without_shared_words_finds_its_task_by_both_semantic_sid
 ) -> None:
     question = "Wer kümmert sich um den Bierwagen beim Dorffest?"
     # as if the dense side put "gaststaette" first: the first document confirms it
-    small._embedded = _Standing({"gaststaette": 3.0})  # type: ignore[assignment]
+    small._embedded = ScriptedStanding({"gaststaette": 3.0})  # type: ignore[assignment]
     before_gate = small.match_tasks(question, documents=[("gaststaette",)], trusted=False)
     assert before_gate == [(small.tasks["gaststaette"], SEMANTIC_AGREEMENT)]
     other = small.match_tasks(question, documents=[("sondernutzung",)], trusted=False)
     assert other == []  # z 3.0 alone is no guess, and no document agrees
-
-
-class _Standing:
-    def __init__(self, standing: dict[str, float]) -> None:
-        self._standing = standing
-
-    def standing(self, question: str, query_vector: Any = None) -> dict[str, float]:
-        return dict(self._standing)
 
 
 def test_a_one_keyword_match_is_contested_by_a_clear_dense_preference() -> None:
