@@ -21,17 +21,30 @@ Knowledge bases (``--kb``, default all that exist):
   engineer who never ran the bot on it, with bench/questions/auental.jsonl. Measured twice as
   held out, then its failures were read: a DEVELOPMENT set.
 - ``seebruck``: bench/towns/seebruck, a fourth town written from scratch (stop 19) by an
-  engineer who never ran the bot on it nor read the bot's matching code: HELD OUT.
+  engineer who never ran the bot on it nor read the bot's matching code. Held out in stop
+  19 (totals only); its failures were read in stop 20: a DEVELOPMENT set.
 - ``nordheide``: bench/towns/nordheide, a fifth town written from scratch (stop 19):
   measured twice as held out, then its failures were read: a DEVELOPMENT set.
 - ``talheim``: bench/towns/talheim, a sixth town written from scratch (stop 19) by an
-  engineer who never ran the bot on it: HELD OUT.
+  engineer who never ran the bot on it. Held out in stop 19; its failures were read in stop
+  20: a DEVELOPMENT set.
+- ``auental_wer``, ``nordheide_wer``, ``talheim_wer``, ``seebruck_wer``: 15 questions each
+  (stop 20) asking WHO handles something the town's directory and documents do not cover
+  (10 near-domain, 5 off-topic), on the four towns above: the out-of-scope side of the
+  who-question rules. DEVELOPMENT sets (their answers were read).
+- ``brunnhausen``: bench/towns/brunnhausen, a seventh town written from scratch (stop 20), a
+  North Rhine-Westphalian Stadt with Fachbereiche, by an engineer who never ran the bot on
+  it: HELD OUT.
 - ``hamburg``: the real Hamburg service pages (../shared/data/hamburg_service) with the first
   question set; its failures were read: a DEVELOPMENT set.
 - ``hamburg_c``: the same pages with a new question set (bench/questions/hamburg_c.jsonl,
   written from the pages only, stop 19): HELD OUT. It shares the ``hamburg`` index.
 - ``hamburg_d``: a third question set on the same pages (bench/questions/hamburg_d.jsonl,
   stop 19, 46 pages none of the earlier sets answer from): HELD OUT.
+- ``bw_swi``, ``bw_bbo``: the real bylaws (Ortsrecht) of two Baden-Württemberg municipalities,
+  Schwieberdingen (33 files) and Bad Boll (37 files), in ../shared/data/bw_ortsrecht, with
+  question sets written from the bylaws only (stop 20): HELD OUT. No directory: answers cite
+  the bylaw.
 Never read a held-out set's individual results while changing the bot; once read, it is a
 development set and a new one has to be written.
 
@@ -76,6 +89,7 @@ from bench.answer_table import markdown_table  # noqa: E402
 
 log = logging.getLogger("answer_eval")
 HAMBURG = (REPO.parent / "shared/data/hamburg_service", Path("/work/shared/data/hamburg_service"))
+BW = (REPO.parent / "shared/data/bw_ortsrecht", Path("/work/shared/data/bw_ortsrecht"))
 MODES = ("hybrid", "dense", "bm25")
 SEARCH_DEPTH = 40  # hits fetched before duplicates are collapsed to the top ten
 
@@ -98,6 +112,7 @@ class KnowledgeBase:
 
 def knowledge_bases() -> dict[str, KnowledgeBase]:
     hamburg = next((p for p in HAMBURG if p.is_dir()), HAMBURG[-1])
+    bw = next((p for p in BW if p.is_dir()), BW[-1])
     return {
         "musterstadt": KnowledgeBase("musterstadt", REPO / "knowledge_base",
                                      REPO / "bench/questions/musterstadt.jsonl", False),
@@ -112,12 +127,22 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
                                  REPO / "bench/questions/auental.jsonl", False,
                                  status="development"),
         "seebruck": KnowledgeBase("seebruck", REPO / "bench/towns/seebruck/knowledge_base",
-                                  REPO / "bench/questions/seebruck.jsonl", True),
+                                  REPO / "bench/questions/seebruck.jsonl", False,
+                                  status="development"),
         "nordheide": KnowledgeBase("nordheide", REPO / "bench/towns/nordheide/knowledge_base",
                                    REPO / "bench/questions/nordheide.jsonl", False,
                                    status="development"),
         "talheim": KnowledgeBase("talheim", REPO / "bench/towns/talheim/knowledge_base",
-                                 REPO / "bench/questions/talheim.jsonl", True),
+                                 REPO / "bench/questions/talheim.jsonl", False,
+                                 status="development"),
+        **{f"{town}_wer": KnowledgeBase(f"{town}_wer",
+                                        REPO / f"bench/towns/{town}/knowledge_base",
+                                        REPO / f"bench/questions/{town}_who_out.jsonl", False,
+                                        storage=town, status="development")
+           for town in ("auental", "nordheide", "talheim", "seebruck")},
+        "brunnhausen": KnowledgeBase("brunnhausen",
+                                     REPO / "bench/towns/brunnhausen/knowledge_base",
+                                     REPO / "bench/questions/brunnhausen.jsonl", True),
         "hamburg": KnowledgeBase("hamburg", hamburg, REPO / "bench/questions/hamburg.jsonl", False,
                                  duplicates="service", reference_markdown_only=True,
                                  status="development"),
@@ -127,6 +152,10 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
         "hamburg_d": KnowledgeBase("hamburg_d", hamburg, REPO / "bench/questions/hamburg_d.jsonl",
                                    True, duplicates="service", reference_markdown_only=True,
                                    storage="hamburg"),
+        "bw_swi": KnowledgeBase("bw_swi", bw / "Lkr_LB/SWI", REPO / "bench/questions/bw_swi.jsonl",
+                                True),
+        "bw_bbo": KnowledgeBase("bw_bbo", bw / "Lkr_GP/BBO", REPO / "bench/questions/bw_bbo.jsonl",
+                                True),
     }
 
 

@@ -1,5 +1,6 @@
-"""The towns written from scratch for the answer benchmark in stop 19 (bench/towns/auental,
-seebruck, nordheide, talheim): each loads like any town hall's folder would.
+"""The towns written from scratch for the answer benchmark in stops 19 and 20
+(bench/towns/auental, seebruck, nordheide, talheim, brunnhausen): each loads like any town
+hall's folder would.
 
 Nothing is fitted on these towns; these tests only promise that their files are well-formed,
 so that the benchmark's figures measure the bot, not a broken knowledge base.
@@ -106,6 +107,25 @@ TOWNS = [
              "aufgrabung": "ajung",
              "liegenschaften_pacht": "ajung",
          }),
+    Town("brunnhausen", "Stadt Brunnhausen",
+         ("fb1/personal/leistungsentgelt_beurteilung.docx",),
+         (20, 26), (24, 30), (28, 38), (9, 12), {"who": 28, "how": 21, "near": 13, "off": 8},
+         {
+             "grundbesitzabgaben": "nsauerwald",  # CSV: holiday 07.-18.12.
+             "strassenreinigung": "nsauerwald",
+             "standesamt": "mklauke",  # ICS: one-day course on 09.12. (X-WISSENSLOTSE-PERSON id)
+             # CSV: Reha 16.11.-18.12. with its own stand-in, who is in neither chain
+             "stadtwald": "gknoche",
+             "jagdpacht": "gknoche",
+             "ogs_anmeldung": "lbecker",  # ICS: holiday 07.-11.12. found by ORGANIZER e-mail
+             "musikschule": "dhesse",
+             "gewerbe": "ygierse",  # CSV: course 08.-10.12.
+             # responsible and deputy away (CSV course above, ICS holiday 04.-14.12. found by
+             # ATTENDEE e-mail): the department head
+             "schuetzenfest": "wkersting",
+             "sondernutzung": "wkersting",
+             "verwarngeld": "wkersting",
+         }),
 ]  # fmt: skip
 by_town = pytest.mark.parametrize("town", TOWNS, ids=lambda t: t.folder)
 
@@ -188,3 +208,17 @@ def test_questions_name_tasks_people_and_documents_that_exist(town: Town) -> Non
 @by_town
 def test_committed_binaries_match_their_sources(town: Town, tmp_path: Path) -> None:
     assert_binaries_match_sources(town.town, town.name, tmp_path)
+
+
+@pytest.mark.parametrize("folder", ["auental", "nordheide", "talheim", "seebruck"])
+def test_who_questions_outside_the_directory_name_no_task(folder: str) -> None:
+    """bench/questions/<town>_who_out.jsonl: who-questions on things the town's directory and
+    documents do not cover (the out-of-scope side of the who-question rules)."""
+    path = REPO / "bench" / "questions" / f"{folder}_who_out.jsonl"
+    records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    assert sorted(r["kind"] for r in records) == ["near"] * 10 + ["off"] * 5
+    assert all(not r["relevant"] and r["task"] is None and r["person_today"] is None
+               for r in records)  # fmt: skip
+    tasks = {t.name.casefold() for t in Town(folder, "", (), (0, 0), (0, 0), (0, 0), (0, 0),
+                                               {}).directory().tasks.values()}  # fmt: skip
+    assert not any(name in r["question"].casefold() for r in records for name in tasks)

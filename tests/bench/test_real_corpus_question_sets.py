@@ -1,7 +1,8 @@
-"""The held-out Hamburg question sets C and D (bench/questions/hamburg_c.jsonl,
-hamburg_d.jsonl) are well-formed.
+"""The question sets on real documents are well-formed: Hamburg sets C and D
+(bench/questions/hamburg_c.jsonl, hamburg_d.jsonl) on the Hamburg service pages, and the sets
+on two Baden-Württemberg municipalities' bylaws (bw_swi.jsonl, bw_bbo.jsonl).
 
-These tests only check each file's shape against the real Hamburg service pages (never copied
+These tests only check each file's shape against its corpus in the shared data (never copied
 into the repo): the counts per kind, that every in-scope question points at a page that exists,
 that out-of-scope questions name none, and that no question is asked twice; for set D also
 that it asks about none of the pages that answer a question of the earlier sets. They never run
@@ -21,9 +22,6 @@ from bench.answer_scoring import BenchQuestion, load_bench_questions
 from tests.indexer.loaders.conftest import shared_data
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "bench" / "questions"
-CORPUS = shared_data("hamburg_service")
-
-pytestmark = pytest.mark.skipif(CORPUS is None, reason="shared Hamburg service data absent")
 
 
 @dataclass(frozen=True)
@@ -31,6 +29,7 @@ class QuestionSet:
     name: str
     kinds: dict[str, int]
     earlier: tuple[str, ...] = ()  # sets whose answering pages this one must not use
+    corpus: str = "hamburg_service"  # below the shared data folder
 
     def questions(self) -> list[BenchQuestion]:
         return load_bench_questions(QUESTIONS / f"{self.name}.jsonl")
@@ -39,18 +38,31 @@ class QuestionSet:
 SETS = [
     QuestionSet("hamburg_c", {"how": 60, "near": 20, "off": 20}),
     QuestionSet("hamburg_d", {"how": 50, "near": 25, "off": 15}, ("hamburg", "hamburg_c")),
+    QuestionSet("bw_swi", {"how": 50, "near": 15, "off": 10}, corpus="bw_ortsrecht/Lkr_LB/SWI"),
+    QuestionSet("bw_bbo", {"how": 50, "near": 15, "off": 10}, corpus="bw_ortsrecht/Lkr_GP/BBO"),
 ]
-by_set = pytest.mark.parametrize("question_set", SETS, ids=lambda s: s.name)
-with_earlier = pytest.mark.parametrize("question_set", [s for s in SETS if s.earlier],
-                                       ids=lambda s: s.name)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def corpus_paths() -> list[str]:
-    assert CORPUS is not None
+def _with_corpus(sets: list[QuestionSet]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(
+        "question_set",
+        [pytest.param(s, id=s.name, marks=pytest.mark.skipif(
+            shared_data(s.corpus) is None, reason=f"shared data {s.corpus} absent"))
+         for s in sets],
+    )  # fmt: skip
+
+
+by_set = _with_corpus(SETS)
+with_earlier = _with_corpus([s for s in SETS if s.earlier])
+
+
+@pytest.fixture
+def corpus_paths(question_set: QuestionSet) -> list[str]:
+    corpus = shared_data(question_set.corpus)
+    assert corpus is not None
     paths = [
-        path.relative_to(CORPUS).as_posix()
-        for path in CORPUS.rglob("*")
+        path.relative_to(corpus).as_posix()
+        for path in corpus.rglob("*")
         if path.is_file() and path.suffix in (".md", ".pdf")
     ]
     assert paths
