@@ -19,6 +19,7 @@ from bot.directory.match import FOREIGN_HEAD_MIN
 from indexer.calibration import CosineScale
 from indexer.lexical import analyze
 from indexer.lexical import question_stems as content_stems
+from indexer.lexical.thesaurus import built_in
 from indexer.model import Hit
 
 # ---------------------------------
@@ -119,10 +120,13 @@ def unknown_words(
     of a question the knowledge base does not cover ("Fischereischein", "Hühner") is found
     nowhere, since a document with that rare word would have been retrieved by the lexical
     search. A task word inside the stem counts ("bussgeld" in "Bußgeldbescheide")."""
-    known = set(_found_in(stems, hits)) if hits else set()
+    alternatives = built_in().alternatives(sorted(stems))
+    every = frozenset([*stems, *(a for alts in alternatives.values() for a in alts)])
+    known = set(_found_in(every, hits)) if hits else set()
     task_words = set(analyze(" ".join(w for t in tasks for w in (t.name, *t.keywords))))
-    known.update(s for s in stems if s in task_words or _shares_compound(s, task_words))
-    return sorted(stems - known)
+    known.update(s for s in every if s in task_words or _shares_compound(s, task_words))
+    # a word is known when one of its synonyms is ("Perso" where documents say "Personalausweis")
+    return sorted(s for s in stems if s not in known and known.isdisjoint(alternatives.get(s, ())))
 
 
 def _shares_compound(stem: str, words: set[str]) -> bool:

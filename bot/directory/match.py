@@ -16,12 +16,13 @@ Rule of thumb (see tests): >= 0.6 a match, 0.35-0.6 a guess worth offering, belo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.directory.model import Task
 from indexer.lexical import VERB_PARTICLES, question_stems
+from indexer.lexical.thesaurus import Thesaurus, built_in
 
 MATCH = 0.6  # from here on the task is the question's topic
 GUESS = 0.35  # worth offering as "meinten Sie ...?"
@@ -30,6 +31,12 @@ GUESS = 0.35  # worth offering as "meinten Sie ...?"
 # this much only; heads up to two letters are linking parts or noise.
 FOREIGN_HEAD = 0.3
 FOREIGN_HEAD_MIN = 3
+# The papers and steps of any matter: a compound ending in one is about its first part
+# ("Personalausweisantrag", "Hundesteuerbescheid"), even where a task's name ends in it too.
+PAPERS = frozenset(question_stems(
+    "Antrag Anträge Bescheid Formular Anmeldung Abmeldung Ummeldung Gebühr Gebühren Termin "
+    "Frist Nummer Marke Unterlagen Bescheinigung Erlaubnis Genehmigung Verfahren Stelle Amt "
+    "Büro Akte Vorgang Rechnung Zahlung Kosten Liste Satzung"))
 # What a conjugated verb adds to its stem, which the stemmer keeps ("streut" of "streuen",
 # "räumt" of "räumen", "meldete"): such a query word is the task word itself.
 VERB_ENDINGS = frozenset({"t", "et", "st", "est", "te", "tet", "ten", "tes"})
@@ -61,10 +68,18 @@ def _indexed(task: Task) -> _Indexed:
 
 class _Query:
     """One question's stems, with the coverage of each task word computed once: the tasks
-    share most of their words, and scoring them all is the matcher's whole cost."""
+    share most of their words, and scoring them all is the matcher's whole cost. A stem's
+    synonyms (``alternatives``, indexer.lexical.thesaurus) cover task words as the stem does
+    and explain it when they are the task's."""
 
-    def __init__(self, stems: Sequence[str]) -> None:
+    def __init__(self, stems: Sequence[str],
+                 alternatives: Mapping[str, tuple[str, ...]] | None = None,
+                 other_heads: AbstractSet[str] = frozenset()) -> None:  # fmt: skip
         self.stems = stems
+        self.other_heads = other_heads
+        self.alternatives = alternatives or {}
+        self.words = list(dict.fromkeys([*stems, *(a for alts in self.alternatives.values()
+                                                    for a in alts)]))  # fmt: skip
         self._coverage: dict[tuple[str, frozenset[str]], float] = {}
         self._explained: dict[frozenset[str], float] = {}
 
@@ -72,7 +87,8 @@ class _Query:
         key = (word, task_words)
         known = self._coverage.get(key)
         if known is None:
-            known = self._coverage[key] = _coverage(word, self.stems, task_words)
+            known = self._coverage[key] = _coverage(word, self.words, task_words,
+                                                    self.other_heads)
         return known
 
     def field(self, words: Sequence[str], task_words: frozenset[str] = frozenset()) -> float:
@@ -84,12 +100,14 @@ class _Query:
         """Share of the question's stems that ``words`` explain."""
         known = self._explained.get(words)
         if known is None:
-            hits = len([q for q in self.stems if _explained(q, words)])
+            hits = len([q for q in self.stems
+                        if any(_explained(w, words) for w in (q, *self.alternatives.get(q, ())))])
             known = self._explained[words] = hits / len(self.stems)
         return known
 
 
-def _coverage(word: str, query: Sequence[str], task_words: AbstractSet[str] = frozenset()) -> float:
+def _coverage(word: str, query: Sequence[str], task_words: AbstractSet[str] = frozenset(),
+              heads: AbstractSet[str] = frozenset()) -> float:  # fmt: skip
     """Share of ``word``'s letters covered by query stems (compound parts count);
     ``task_words`` (all words of the task) tell a known head of a query compound from a
     foreign one."""
@@ -99,7 +117,7 @@ def _coverage(word: str, query: Sequence[str], task_words: AbstractSet[str] = fr
         if q == word:
             return 1.0
         if len(word) >= 4 and (q.startswith(word) or q.endswith(word)):
-            best = max(best, _containment(word, q, task_words))
+            best = max(best, _containment(word, q, task_words, heads))
             continue
         if len(q) < 4:
             continue
@@ -113,13 +131,16 @@ def _coverage(word: str, query: Sequence[str], task_words: AbstractSet[str] = fr
     return max(best, _close_gaps(covered) / len(word)) if word else 0.0
 
 
-def _containment(word: str, query_word: str, task_words: AbstractSet[str] = frozenset()) -> float:
+def _containment(word: str, query_word: str, task_words: AbstractSet[str] = frozenset(),
+                 heads: AbstractSet[str] = frozenset()) -> float:  # fmt: skip
     """A query compound containing the task word. The last part of a German compound names
     what it is ("Kinderreisepass" is a Pass), the first only qualifies it ("Passwort" is no
     Pass, but "Hundesteuerbescheid" is about Hundesteuer); short words say less.
     But a head the task does not know makes it another thing of the same kind: a
     "Schwerbehindertenausweis" is an Ausweis, not the task's Personalausweis, and a
-    "Jugendfeuerwehr" no matter of the Feuerwehr's cost recovery: only a faint hint."""
+    "Jugendfeuerwehr" no matter of the Feuerwehr's cost recovery: only a faint hint.
+    Likewise a compound that goes on with what task names end in (``heads``): a
+    "Gewerbesteuer" is a Steuer like the Grundsteuer, not a matter of the Gewerbeanmeldung."""
     if query_word[len(word):] in VERB_ENDINGS and query_word.startswith(word):
         return 1.0
     if query_word.endswith(word):
@@ -127,6 +148,9 @@ def _containment(word: str, query_word: str, task_words: AbstractSet[str] = froz
         if len(head) >= FOREIGN_HEAD_MIN and not _known_head(head, task_words):
             return FOREIGN_HEAD
         return 1.0 if len(word) >= 5 else 0.7
+    tail = query_word[len(word):]
+    if tail in heads and tail not in PAPERS and not _known_head(tail, task_words):
+        return FOREIGN_HEAD
     return 0.8 if len(word) >= 6 else 0.4
 
 
@@ -165,14 +189,31 @@ def _explained(q: str, words: AbstractSet[str]) -> bool:
     )
 
 
+def _heads(names: Iterable[Sequence[str]]) -> frozenset[str]:
+    """What the words of the directory's task names end in, as the last part of a compound
+    ("steu" of "grundsteu"): the kinds of thing the tasks are about (keywords are left out:
+    their compounds name papers about the task, "Grundsteuerbescheid")."""
+    heads: set[str] = set()
+    for words in names:
+        for word in words:
+            heads.update(word[i:] for i in range(FOREIGN_HEAD_MIN, len(word) - 3))
+    return frozenset(heads)
+
+
 class TaskMatcher:
     """Scores tasks against a question; built once per directory (cheap: no model)."""
 
-    def __init__(self, tasks: Sequence[Task]) -> None:
+    def __init__(self, tasks: Sequence[Task], thesaurus: Thesaurus | None = None) -> None:
         self._tasks = [_indexed(task) for task in tasks]
+        self._thesaurus = built_in() if thesaurus is None else thesaurus
+        self._heads = _heads(e.name for e in self._tasks)
+
+    def _query(self, question: str) -> _Query:
+        stems = question_stems(question)
+        return _Query(stems, self._thesaurus.alternatives(stems), self._heads)
 
     def score(self, question: str, entry: _Indexed) -> float:
-        return self._score(_Query(question_stems(question)), entry)
+        return self._score(self._query(question), entry)
 
     def _score(self, query: _Query, entry: _Indexed) -> float:
         if not query.stems:
@@ -186,7 +227,7 @@ class TaskMatcher:
 
     def scores(self, question: str) -> dict[str, float]:
         """The lexical score of every task with a positive one (task id -> score)."""
-        query = _Query(question_stems(question))
+        query = self._query(question)
         scored = ((e.task.id, self._score(query, e)) for e in self._tasks)
         return {task_id: score for task_id, score in scored if score > 0}
 

@@ -25,11 +25,13 @@ from indexer.lexical.analysis import (
     GERMAN_STOP_WORDS,
     analyze,
     compound_joins,
+    question_stems,
     split_compound,
     stem,
     words,
 )
 from indexer.lexical.grams import GramIndex
+from indexer.lexical.thesaurus import built_in
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,11 @@ class LexicalIndex:
             for word in query_words:
                 terms.extend(split_compound(word, self._vocab))
             terms.extend(compound_joins(query_words, self._vocab))
+        # a word no document uses is looked for in its synonyms' words ("Perso" ->
+        # "Personalausweis"); a word the documents use stands for itself
+        for word, alternatives in built_in().alternatives(question_stems(query)).items():
+            if word not in self._vocab:
+                terms.extend(alternatives)
         return list(dict.fromkeys(t for t in terms if t in self._vocab))
 
     def scores(self, query: str) -> np.ndarray:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.directory import GUESS, MATCH, Directory, _close_gaps
+from bot.directory.match import TaskMatcher
 from indexer.lexical import question_stems
+from indexer.lexical.thesaurus import Thesaurus
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +170,39 @@ def test_a_conjugated_verb_is_the_task_word(tmp_path: Path) -> None:
     ranked = directory.match_tasks(question, documents=[("winter",)])
     assert ranked[0][0].id == "winter"
     assert directory.match_tasks("Wer räumt den Schnee?")[0][0].id == "winter"
+
+
+@pytest.mark.parametrize(
+    ("question", "task_id"),
+    [
+        ("Wer stellt den Etat auf?", "haushaltsplanung"),  # thesaurus: Etat is the Haushalt
+        ("Bürgerin will ihren Welpen anmelden, wer macht das?", "hundesteuer"),  # Welpe: Hund
+    ],
+)
+def test_a_colloquial_word_finds_the_task_through_the_thesaurus(
+    sample: Directory, question: str, task_id: str
+) -> None:
+    best, score = sample.match_tasks(question)[0]
+    assert best.id == task_id and score >= MATCH
+    without = TaskMatcher(list(sample.tasks.values()), Thesaurus()).scores(question)
+    assert without.get(task_id, 0.0) < score
+
+
+def test_a_compound_going_on_with_another_tasks_kind_is_no_match(tmp_path: Path) -> None:
+    """"Gewerbe|steuer" starts with the task word "Gewerbe" but ends like the task names
+    "Grundsteuer" and "Hundesteuer": it is a tax, not a matter of the Gewerbeanmeldung. A paper
+    of the matter ("Gewerbeanmeldungsformular") still is."""
+    folder = tmp_path / "verzeichnis"
+    folder.mkdir()
+    (folder / "personen.csv").write_text("id;name;abteilung\nakern;Anna Kern;Ordnungsamt\n",
+                                         encoding="utf-8")
+    (folder / "zustaendigkeiten.csv").write_text(
+        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
+        "gewerbe;Gewerbeanmeldung;Gewerbe,Gewerbeschein;Ordnungsamt;akern;;\n"
+        "grundsteuer;Grundsteuer;Grundsteuerbescheid;Ordnungsamt;akern;;\n"
+        "hundesteuer;Hundesteuer;Hundemarke;Ordnungsamt;akern;;\n", encoding="utf-8")
+    directory = Directory.load(folder)
+    scores = {t.id: s for t, s in directory.match_tasks("Wer macht die Gewerbesteuer?")}
+    assert scores.get("gewerbe", 0.0) < GUESS, scores
+    best, score = directory.match_tasks("Wo ist das Gewerbeformular?")[0]
+    assert best.id == "gewerbe" and score >= MATCH
