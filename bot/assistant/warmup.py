@@ -1,5 +1,6 @@
-"""The warm-up: the embedder, the searcher, the directory (with its task vectors), the state
-and the gate of the served index version, built once at start (never at import)."""
+"""The warm-up: the thesaurus, the embedder, the searcher, the directory (with its task
+vectors), the state and the gate of the served index version, built once at start (never at
+import)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ def build_assistant(
     from bot.directory.directory import Directory
     from bot.state import open_state
     from indexer.embedding import load_embedder
+    from indexer.lexical.thesaurus import built_in
     from indexer.search.searcher import Searcher
 
+    log.info("thesaurus: %d groups", len(built_in()))  # loaded here, not on the first question
     embedder = embedder if embedder is not None else load_embedder(settings.model)
     searcher = Searcher(settings.index_dir, embedder)
     state = open_state(settings)

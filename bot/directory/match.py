@@ -37,6 +37,9 @@ PAPERS = frozenset(question_stems(
     "Antrag Anträge Bescheid Formular Anmeldung Abmeldung Ummeldung Gebühr Gebühren Termin "
     "Frist Nummer Marke Unterlagen Bescheinigung Erlaubnis Genehmigung Verfahren Stelle Amt "
     "Büro Akte Vorgang Rechnung Zahlung Kosten Liste Satzung"))
+# A synonym of the question's word (indexer.lexical.thesaurus) covers the task word it equals
+# this much: a little less than the word itself, so the town's own words still win a tie.
+SYNONYM_WEIGHT = 0.95
 # What a conjugated verb adds to its stem, which the stemmer keeps ("streut" of "streuen",
 # "räumt" of "räumen", "meldete"): such a query word is the task word itself.
 VERB_ENDINGS = frozenset({"t", "et", "st", "est", "te", "tet", "ten", "tes"})
@@ -69,8 +72,9 @@ def _indexed(task: Task) -> _Indexed:
 class _Query:
     """One question's stems, with the coverage of each task word computed once: the tasks
     share most of their words, and scoring them all is the matcher's whole cost. A stem's
-    synonyms (``alternatives``, indexer.lexical.thesaurus) cover task words as the stem does
-    and explain it when they are the task's."""
+    synonyms (``alternatives``, indexer.lexical.thesaurus) cover a task word they equal, a
+    little less than the question's own word would (SYNONYM_WEIGHT), and explain the stem;
+    the compound rules below read only the question's own words."""
 
     def __init__(self, stems: Sequence[str],
                  alternatives: Mapping[str, tuple[str, ...]] | None = None,
@@ -78,8 +82,7 @@ class _Query:
         self.stems = stems
         self.other_heads = other_heads
         self.alternatives = alternatives or {}
-        self.words = list(dict.fromkeys([*stems, *(a for alts in self.alternatives.values()
-                                                    for a in alts)]))  # fmt: skip
+        self.synonyms = frozenset(a for alts in self.alternatives.values() for a in alts)
         self._coverage: dict[tuple[str, frozenset[str]], float] = {}
         self._explained: dict[frozenset[str], float] = {}
 
@@ -87,8 +90,8 @@ class _Query:
         key = (word, task_words)
         known = self._coverage.get(key)
         if known is None:
-            known = self._coverage[key] = _coverage(word, self.words, task_words,
-                                                    self.other_heads)
+            own = _coverage(word, self.stems, task_words, self.other_heads)
+            known = self._coverage[key] = max(own, SYNONYM_WEIGHT * (word in self.synonyms))
         return known
 
     def field(self, words: Sequence[str], task_words: frozenset[str] = frozenset()) -> float:
@@ -100,8 +103,8 @@ class _Query:
         """Share of the question's stems that ``words`` explain."""
         known = self._explained.get(words)
         if known is None:
-            hits = len([q for q in self.stems
-                        if any(_explained(w, words) for w in (q, *self.alternatives.get(q, ())))])
+            hits = len([q for q in self.stems if _explained(q, words)
+                        or not words.isdisjoint(self.alternatives.get(q, ()))])
             known = self._explained[words] = hits / len(self.stems)
         return known
 
@@ -139,8 +142,9 @@ def _containment(word: str, query_word: str, task_words: AbstractSet[str] = froz
     But a head the task does not know makes it another thing of the same kind: a
     "Schwerbehindertenausweis" is an Ausweis, not the task's Personalausweis, and a
     "Jugendfeuerwehr" no matter of the Feuerwehr's cost recovery: only a faint hint.
-    Likewise a compound that goes on with what task names end in (``heads``): a
-    "Gewerbesteuer" is a Steuer like the Grundsteuer, not a matter of the Gewerbeanmeldung."""
+    Likewise a compound that goes on with a kind of thing the task names know (``heads``):
+    a "Gewerbesteuer" is a Steuer like the Grundsteuer and the Hundesteuer, not a matter of
+    the Gewerbeanmeldung."""
     if query_word[len(word):] in VERB_ENDINGS and query_word.startswith(word):
         return 1.0
     if query_word.endswith(word):
@@ -148,7 +152,7 @@ def _containment(word: str, query_word: str, task_words: AbstractSet[str] = froz
         if len(head) >= FOREIGN_HEAD_MIN and not _known_head(head, task_words):
             return FOREIGN_HEAD
         return 1.0 if len(word) >= 5 else 0.7
-    tail = query_word[len(word):]
+    tail = _without_link(query_word[len(word):], heads)
     if tail in heads and tail not in PAPERS and not _known_head(tail, task_words):
         return FOREIGN_HEAD
     return 0.8 if len(word) >= 6 else 0.4
@@ -190,14 +194,26 @@ def _explained(q: str, words: AbstractSet[str]) -> bool:
 
 
 def _heads(names: Iterable[Sequence[str]]) -> frozenset[str]:
-    """What the words of the directory's task names end in, as the last part of a compound
-    ("steu" of "grundsteu"): the kinds of thing the tasks are about (keywords are left out:
-    their compounds name papers about the task, "Grundsteuerbescheid")."""
-    heads: set[str] = set()
-    for words in names:
-        for word in words:
-            heads.update(word[i:] for i in range(FOREIGN_HEAD_MIN, len(word) - 3))
-    return frozenset(heads)
+    """The kinds of thing the directory's tasks are about: the last parts that two task names'
+    words share ("steu" of "grundsteu" and "hundesteu"), and whole name words. Keywords are
+    left out: their compounds name papers about the task ("Grundsteuerbescheid")."""
+    words = {word for name in names for word in name}
+    ends: dict[str, set[str]] = {}
+    for word in words:
+        for start in range(FOREIGN_HEAD_MIN, len(word) - 3):
+            ends.setdefault(word[start:], set()).add(word)
+    return frozenset({end for end, owners in ends.items() if len(owners) >= 2}
+                     | {w for w in words if len(w) >= 4})  # fmt: skip
+
+
+def _without_link(tail: str, heads: AbstractSet[str]) -> str:
+    """A compound's tail without the linking element before it ("s" of
+    "Friedhof|s|gebühren", "e" of "Gewerb|e|steuer")."""
+    for link in ("es", "en", "s", "n", "e"):
+        rest = tail[len(link):]
+        if tail.startswith(link) and (rest in heads or rest in PAPERS):
+            return rest
+    return tail
 
 
 class TaskMatcher:
@@ -210,7 +226,7 @@ class TaskMatcher:
 
     def _query(self, question: str) -> _Query:
         stems = question_stems(question)
-        return _Query(stems, self._thesaurus.alternatives(stems), self._heads)
+        return _Query(stems, self._thesaurus.alternatives(stems, question), self._heads)
 
     def score(self, question: str, entry: _Indexed) -> float:
         return self._score(self._query(question), entry)

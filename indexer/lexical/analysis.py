@@ -19,9 +19,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
-_CLAUSE = re.compile(r"[.,;:!?()\n]+|\s(?:und|oder|aber|sondern)\s", re.IGNORECASE)
+CLAUSE = re.compile(r"[.,;:!?()\n]+|\s(?:und|oder|aber|sondern)\s", re.IGNORECASE)
 _MIN_HEAD = 3  # shortest first part of a compound ("Amt" is too short as a tail, fine as head)
 _MIN_TAIL = 4  # shortest last part: shorter tails are mostly suffixes ("-ung", "-heit")
 _MIN_COMPOUND = 7
@@ -85,7 +85,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case words of ``text`` without stop words (numbers are kept)."""
-    return [w for w in _WORD.findall(text.lower()) if w not in GERMAN_STOP_WORDS]
+    return [w for w in WORD.findall(text.lower()) if w not in GERMAN_STOP_WORDS]
 
 
 def analyze(text: str) -> list[str]:
@@ -98,8 +98,8 @@ def question_stems(text: str) -> list[str]:
     and question filler out, no numbers or one-letter fragments, hyphenated compounds joined,
     separable verbs re-joined with their particle."""
     stems: list[str] = []
-    for clause in _CLAUSE.split(_HYPHEN.sub("", text.lower())):
-        tokens = _WORD.findall(clause)
+    for clause in CLAUSE.split(_HYPHEN.sub("", text.lower())):
+        tokens = WORD.findall(clause)
         verb = _particle_verb(tokens)
         particle = tokens[-1] if tokens else ""
         if verb is not None:

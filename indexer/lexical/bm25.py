@@ -102,16 +102,26 @@ class LexicalIndex:
             for word in query_words:
                 terms.extend(split_compound(word, self._vocab))
             terms.extend(compound_joins(query_words, self._vocab))
-        # a word no document uses is looked for in its synonyms' words ("Perso" ->
-        # "Personalausweis"); a word the documents use stands for itself
-        for word, alternatives in built_in().alternatives(question_stems(query)).items():
-            if word not in self._vocab:
-                terms.extend(alternatives)
         return list(dict.fromkeys(t for t in terms if t in self._vocab))
 
+    def synonym_terms(self, query: str) -> list[list[str]]:
+        """For each query word no document uses, its synonyms that documents use
+        (indexer.lexical.thesaurus: "Perso" -> "personalausweis"). A word the documents use
+        stands for itself: no drift on the town's own vocabulary."""
+        found = []
+        for word, alternatives in built_in().alternatives(question_stems(query), query).items():
+            if word not in self._vocab:
+                known = [t for t in alternatives if t in self._vocab]
+                if known:
+                    found.append(known)
+        return found
+
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every row (zeros where nothing matched)."""
+        """BM25 score of every row (zeros where nothing matched); an unknown word's synonyms
+        count together as much as one word (their mean)."""
         scores = self._word_scores(self.query_tokens(query))
+        for synonyms in self.synonym_terms(query):
+            scores += self._word_scores(synonyms) / len(synonyms)
         if self.grams is not None and NGRAM_WEIGHT > 0:
             scores += NGRAM_WEIGHT * self.grams.scores(words(query), GRAM_BUDGET)
         return scores

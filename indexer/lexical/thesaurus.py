@@ -2,21 +2,29 @@
 and "Verwarnungsgeld", "heiraten" and "Eheschließung".
 
 Staff ask in everyday words; documents and the task directory use the administrative ones.
-The lexical side (the task matcher, the answer gate's "is this word known here?") reads a
-question's words together with their synonyms from this list. The dense side needs no list.
+The lexical side reads a question's words together with their synonyms from this list: the
+task matcher (a synonym covers a task word it equals), the answer gate's "is this word known
+here?", and BM25 for a word no document uses. The dense side needs no list.
 
 The list (``thesaurus_de.txt`` beside this module) was written from general German
-administrative language, not from any town's documents or question sets: one group per line,
-comma-separated, the administrative term first; lines starting with ``#`` are comments.
+administrative language by someone who read none of the question sets or test towns; a few
+groups got words after the development towns' failures were read (docs/assistant.md). One
+group per line, comma-separated, the administrative term first; lines starting with ``#``
+are comments. A word with a second everyday meaning is left out ("Pass" of "passen", "Urne"
+of the ballot box).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.lexical.analysis import question_stems
+from indexer.lexical.analysis import CLAUSE, WORD, question_stems
+from indexer.lexical.analysis import stem as stem_of
+
+log = logging.getLogger(__name__)
 
 BUILT_IN = Path(__file__).with_name("thesaurus_de.txt")
 
@@ -24,8 +32,11 @@ BUILT_IN = Path(__file__).with_name("thesaurus_de.txt")
 class Thesaurus:
     """Groups of phrases with the same meaning, each phrase analysed to its stems.
 
-    A question "uses" a phrase when all the phrase's stems are among its stems; it then has
-    the stems of the group's other phrases as alternatives (``alternatives``)."""
+    A question uses a phrase when the phrase's stems stand next to each other among the
+    question's stems (one word: when it is there). Each of those stems then has the group's
+    one-word phrases as alternatives (``alternatives``). Phrases of several words only
+    trigger: handed out, their words would each stand alone for the group ("Zentrale Dienste"
+    would make every "dien" a Personalamt)."""
 
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self._groups: list[tuple[tuple[str, ...], ...]] = []
@@ -33,40 +44,64 @@ class Thesaurus:
         for group in groups:
             phrases = tuple(dict.fromkeys(p for p in (tuple(question_stems(x)) for x in group)
                                           if p))  # fmt: skip
-            if len(phrases) < 2:
+            if len(phrases) < 2 or not any(len(p) == 1 for p in phrases):
                 continue
             number = len(self._groups)
             self._groups.append(phrases)
-            for phrase in phrases:
-                for stem in phrase:
-                    self._by_stem.setdefault(stem, []).append(number)
+            for stem in dict.fromkeys(s for p in phrases for s in p):
+                self._by_stem.setdefault(stem, []).append(number)
 
     def __len__(self) -> int:
         return len(self._groups)
 
-    def alternatives(self, stems: Sequence[str]) -> Mapping[str, tuple[str, ...]]:
-        """For each of ``stems`` that belongs to a phrase the question uses: the stems of
-        the same group's other phrases (their meaning in other words)."""
+    def alternatives(self, stems: Sequence[str],
+                     question: str = "") -> Mapping[str, tuple[str, ...]]:  # fmt: skip
+        """For each of ``stems`` that belongs to a phrase the question uses: the one-word
+        phrases of the same group (its meaning in other words). A phrase of several words
+        counts only where its words stand together in ``question`` (at most one word between
+        two of them, "in Raten zu zahlen"); without the question, only one-word phrases
+        count."""
         present = set(stems)
         found: dict[str, list[str]] = {}
         for stem in stems:
             for number in self._by_stem.get(stem, ()):
                 phrases = self._groups[number]
-                used = [p for p in phrases if stem in p and present.issuperset(p)]
+                used = [p for p in phrases if stem in p and (
+                    len(p) == 1 or present.issuperset(p) and _together(p, question))]
                 if not used:
                     continue
                 # a longer compound of the asked word adds nothing but a tail of its own
                 # ("Gewerbesteuerbescheid" for "Gewerbesteuer"), unless it is the group's
                 # own term (the first: "Personalausweis" for "Perso")
-                others = [s for p in phrases if p not in used for s in p
-                          if s not in present and (stem not in s or p == phrases[0])]
+                others = [p[0] for p in phrases if len(p) == 1 and p not in used
+                          and p[0] not in present and (stem not in p[0] or p == phrases[0])]
                 found.setdefault(stem, []).extend(others)
         return {stem: tuple(dict.fromkeys(alts)) for stem, alts in found.items() if alts}
 
-    def expand(self, stems: Sequence[str]) -> list[str]:
+    def expand(self, stems: Sequence[str], question: str = "") -> list[str]:
         """``stems`` followed by their alternatives (no repeats)."""
-        extra = [alt for alts in self.alternatives(stems).values() for alt in alts]
+        extra = [alt for alts in self.alternatives(stems, question).values() for alt in alts]
         return list(dict.fromkeys([*stems, *extra]))
+
+
+def _together(phrase: Sequence[str], question: str) -> bool:
+    """Whether the stems of ``phrase`` follow each other in one clause of ``question`` with at
+    most one word between two of them ("Raten" and "zahlen" in "in Raten zu zahlen", not in
+    "raten, wo ich zahlen kann")."""
+    for clause in CLAUSE.split(question.lower()):
+        tokens = [stem_of(w) for w in WORD.findall(clause)]
+        for start, token in enumerate(tokens):
+            at = start
+            if token != phrase[0]:
+                continue
+            for part in phrase[1:]:
+                ahead = tokens[at + 1 : at + 3]
+                if part not in ahead:
+                    break
+                at += 1 + ahead.index(part)
+            else:
+                return True
+    return False
 
 
 def parse(text: str) -> list[list[str]]:
@@ -84,12 +119,14 @@ def parse(text: str) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def _built_in_groups() -> tuple[tuple[str, ...], ...]:
-    if not BUILT_IN.is_file():
+    if not BUILT_IN.is_file():  # a broken install: the lexical side works without synonyms
+        log.warning("thesaurus %s missing: questions are matched without synonyms", BUILT_IN)
         return ()
     return tuple(tuple(g) for g in parse(BUILT_IN.read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=1)
 def built_in() -> Thesaurus:
-    """The list shipped with Wissenslotse."""
+    """The list shipped with Wissenslotse (loaded once; the warm-up loads it before the first
+    question)."""
     return Thesaurus(_built_in_groups())

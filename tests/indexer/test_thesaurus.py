@@ -1,8 +1,12 @@
-"""The thesaurus: a question's words with their synonyms (indexer.lexical.thesaurus)."""
+"""The thesaurus: a question's words with their synonyms (indexer.lexical.thesaurus), and
+where the lexical side reads them (BM25 here; the task matcher in tests/bot/directory/
+test_match.py; the gate's unknown words in tests/bot/assistant/test_confidence.py)."""
 
 from __future__ import annotations
 
-from indexer.lexical import question_stems
+from collections.abc import Mapping
+
+from indexer.lexical import LexicalIndex, question_stems
 from indexer.lexical.thesaurus import BUILT_IN, Thesaurus, built_in, parse
 
 
@@ -22,17 +26,50 @@ def test_a_colloquial_word_has_the_administrative_term_as_alternative() -> None:
     assert set(question_stems("Eheschließung Trauung")) <= set(expanded)
 
 
-def test_a_phrase_counts_only_when_all_its_words_are_asked() -> None:
-    thesaurus = Thesaurus([["Winterdienst", "Schnee räumen"]])
-    assert thesaurus.alternatives(question_stems("Wer räumt den Weg?")) == {}
-    alternatives = thesaurus.alternatives(question_stems("Wer muss den Schnee räumen?"))
-    assert set(alternatives.values()) == {tuple(question_stems("Winterdienst"))}
+def _asked(thesaurus: Thesaurus, question: str) -> Mapping[str, tuple[str, ...]]:
+    return thesaurus.alternatives(question_stems(question), question)
 
 
-def test_the_built_in_list_loads_with_many_groups_and_no_word_twice() -> None:
+def test_a_phrase_counts_only_when_its_words_stand_together_and_is_never_handed_out() -> None:
+    thesaurus = Thesaurus([["Stundung", "Ratenzahlung", "in Raten zahlen"]])
+    assert _asked(thesaurus, "Wer muss zahlen?") == {}
+    assert _asked(thesaurus, "Können Sie mir raten, wo ich zahlen kann?") == {}  # "advise"
+    assert _asked(thesaurus, "Raten und dann zahlen") == {}  # another clause
+    (stundung,) = question_stems("Stundung")
+    assert set(_asked(thesaurus, "Kunde will in Raten zahlen").values()) == {(stundung,)}
+    assert set(_asked(thesaurus, "Darf er in Raten zu zahlen?").values()) == {(stundung,)}
+    # without the question's text a phrase of several words never counts
+    assert thesaurus.alternatives(question_stems("Kunde will in Raten zahlen")) == {}
+    winter = Thesaurus([["Winterdienst", "Schnee räumen"]])
+    used = _asked(winter, "Wer muss den Schnee räumen?")
+    assert set(used.values()) == {tuple(question_stems("Winterdienst"))}
+    # the words of "Schnee räumen" never stand alone for the Winterdienst
+    assert _asked(Thesaurus([["Schnee räumen", "Winterdienst"]]),
+                  "Wer macht den Winterdienst?") == {}  # fmt: skip
+
+
+def test_a_longer_compound_of_the_asked_word_is_no_alternative() -> None:
+    thesaurus = Thesaurus([["Gewerbesteuer", "GewSt", "Gewerbesteuerbescheid"]])
+    (asked,) = question_stems("Gewerbesteuer")
+    assert thesaurus.alternatives([asked]) == {asked: tuple(question_stems("GewSt"))}
+
+
+def test_the_built_in_list_loads_with_many_groups_and_no_word_in_two_groups() -> None:
     groups = parse(BUILT_IN.read_text(encoding="utf-8"))
     assert len(built_in()) >= 100
-    # (the same stems twice within a group, "Heirat, heiraten", are harmless)
-    phrases = [p for group in groups for p in {tuple(question_stems(m)) for m in group} if p]
-    repeated = {p for p in phrases if phrases.count(p) > 1}
-    assert repeated == set()
+    # one-word phrases are what a question's word turns into: none may mean two things; the
+    # same stems twice within a group ("Heirat, heiraten") are harmless
+    words = [p for group in groups
+             for p in {tuple(question_stems(m)) for m in group} if len(p) == 1]  # fmt: skip
+    assert {w for w in words if words.count(w) > 1} == set()
+
+
+def test_bm25_looks_for_an_unknown_word_in_its_synonyms_only() -> None:
+    index = LexicalIndex.build(["Personalausweis beantragen im Bürgerbüro",
+                                "Passwort zurücksetzen am Rechner"])  # fmt: skip
+    assert index.synonym_terms("Wo bekomme ich einen Perso?") == [["personalausweis"]]
+    scores = index.scores("Wo bekomme ich einen Perso?")
+    assert scores[0] > 0 and scores[1] == 0
+    # a word the documents use stands for itself
+    own = LexicalIndex.build(["Den Perso gibt es im Bürgerbüro", "Personalausweis verloren"])
+    assert own.synonym_terms("Wo bekomme ich einen Perso?") == []

@@ -90,6 +90,21 @@ def test_unknown_words_are_those_no_document_and_no_matched_task_knows() -> None
     assert noun_stems("sperrmüll anmelden") == frozenset()  # typed in lower case: no nouns
 
 
+def test_a_word_is_known_when_a_synonym_is_there_as_a_whole_word() -> None:
+    """The thesaurus (indexer.lexical.thesaurus): "Knöllchen" where the document says
+    "Verwarnungsgeld"; not when the synonym is only part of another word."""
+    stems = question_stems("Knöllchen bekommen")
+    (ticket,) = question_stems("Knöllchen")
+    said = [Hit(chunk("a.md", "Höhe", "Das Verwarnungsgeld beträgt 20 Euro."), 0.9, 1,
+                dense_score=0.9)]  # fmt: skip
+    assert ticket not in unknown_words(stems, said)
+    inside = [Hit(chunk("b.md", "Verfahren", "Der Verwarnungsgeldbescheid geht per Post."), 0.9,
+                  1, dense_score=0.9)]  # fmt: skip
+    assert ticket in unknown_words(stems, inside)
+    fines = Task("verwarnung", "Parkverstöße", keywords=("Verwarnungsgeld",))
+    assert ticket not in unknown_words(stems, [], [fines])
+
+
 def test_a_task_alone_answers_only_a_strong_match_when_a_noun_is_unknown() -> None:
     assert names_a_task(Evidence(0.8, 0.0, 0.65))
     assert not names_a_task(Evidence(0.8, 0.0, 0.65, unknown=1.0))  # "Sperrmüll anmelden"

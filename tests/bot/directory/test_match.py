@@ -182,10 +182,25 @@ def test_a_conjugated_verb_is_the_task_word(tmp_path: Path) -> None:
 def test_a_colloquial_word_finds_the_task_through_the_thesaurus(
     sample: Directory, question: str, task_id: str
 ) -> None:
-    best, score = sample.match_tasks(question)[0]
-    assert best.id == task_id and score >= MATCH
+    score = dict((t.id, s) for t, s in sample.match_tasks(question, k=5)).get(task_id, 0.0)
+    assert score >= MATCH
     without = TaskMatcher(list(sample.tasks.values()), Thesaurus()).scores(question)
-    assert without.get(task_id, 0.0) < score
+    assert without.get(task_id, 0.0) < MATCH
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Können Sie mir raten, wo ich die Hundesteuer zahlen kann?",  # "in Raten zahlen" apart
+        "Wer bringt die Urne ins Wahllokal?",  # the ballot box: no word of the Friedhof
+        "Wie kann ich das Formular ausdrucken?",  # "drucken" is no printer
+    ],
+)
+def test_a_word_with_an_everyday_meaning_brings_no_synonyms(sample: Directory,
+                                                           question: str) -> None:  # fmt: skip
+    with_list = sample.match_tasks(question, k=5)
+    without = TaskMatcher(list(sample.tasks.values()), Thesaurus()).match(question, k=5)
+    assert [t.id for t, s in with_list if s >= GUESS] == [t.id for t, s in without if s >= GUESS]
 
 
 def test_a_compound_going_on_with_another_tasks_kind_is_no_match(tmp_path: Path) -> None:
@@ -206,3 +221,14 @@ def test_a_compound_going_on_with_another_tasks_kind_is_no_match(tmp_path: Path)
     assert scores.get("gewerbe", 0.0) < GUESS, scores
     best, score = directory.match_tasks("Wo ist das Gewerbeformular?")[0]
     assert best.id == "gewerbe" and score >= MATCH
+    # with one Steuer task only, a Steuer is no kind of thing the directory knows yet
+    (folder / "zustaendigkeiten.csv").write_text(
+        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
+        "gewerbe;Gewerbeanmeldung;Gewerbe,Gewerbeschein;Ordnungsamt;akern;;\n"
+        "friedhof;Friedhof;Grab;Ordnungsamt;akern;;\n"
+        "gebuehren;Verwaltungsgebühren;Gebühr;Ordnungsamt;akern;;\n"
+        "beitraege;Elternbeiträge;Kitabeitrag;Ordnungsamt;akern;;\n", encoding="utf-8")
+    other = Directory.load(folder)
+    # "Friedhof|s|gebühren": the fees of the Friedhof, though a task name ends in "gebühren"
+    best, score = other.match_tasks("Was kosten die Friedhofsgebühren?")[0]
+    assert best.id == "friedhof" and score >= MATCH

@@ -28,7 +28,7 @@ def test_the_top_document_decides_a_question_the_table_does_not_word(small: Dire
     assert [t.id for t, _ in ranked] == ["gaststaette"]
     assert ranked[0][1] == GUESS
     # with a lexical guess for the same task, two sources agree: a match
-    question = "Wer kümmert sich um den Ausschank beim Dorffest?"
+    question = "Wer kümmert sich um das Zelt beim Dorffest?"
     [(task, guess)] = small.match_tasks(question)
     assert task.id == "gaststaette" and GUESS <= guess < MATCH
     ranked = small.match_tasks(question, documents=[("gaststaette",)])
