@@ -45,6 +45,9 @@ Knowledge bases (``--kb``, default all that exist):
   Schwieberdingen (33 files) and Bad Boll (37 files), in ../shared/data/bw_ortsrecht, with
   question sets written from the bylaws only (stop 20): HELD OUT. No directory: answers cite
   the bylaw.
+- ``bw_hno``: the bylaws of a third municipality (Hattenhofen, 31 files) with a question set
+  written the same way (stop 20; 45 how, 20 near, 10 off); its failures were read: a
+  DEVELOPMENT set.
 Never read a held-out set's individual results while changing the bot; once read, it is a
 development set and a new one has to be written.
 
@@ -156,6 +159,8 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
                                 True),
         "bw_bbo": KnowledgeBase("bw_bbo", bw / "Lkr_GP/BBO", REPO / "bench/questions/bw_bbo.jsonl",
                                 True),
+        "bw_hno": KnowledgeBase("bw_hno", bw / "Lkr_GP/HNO", REPO / "bench/questions/bw_hno.jsonl",
+                                False, status="development"),
     }
 
 

@@ -1,6 +1,6 @@
 """The question sets on real documents are well-formed: Hamburg sets C and D
 (bench/questions/hamburg_c.jsonl, hamburg_d.jsonl) on the Hamburg service pages, and the sets
-on two Baden-Württemberg municipalities' bylaws (bw_swi.jsonl, bw_bbo.jsonl).
+on three Baden-Württemberg municipalities' bylaws (bw_swi.jsonl, bw_bbo.jsonl, bw_hno.jsonl).
 
 These tests only check each file's shape against its corpus in the shared data (never copied
 into the repo): the counts per kind, that every in-scope question points at a page that exists,
@@ -40,6 +40,7 @@ SETS = [
     QuestionSet("hamburg_d", {"how": 50, "near": 25, "off": 15}, ("hamburg", "hamburg_c")),
     QuestionSet("bw_swi", {"how": 50, "near": 15, "off": 10}, corpus="bw_ortsrecht/Lkr_LB/SWI"),
     QuestionSet("bw_bbo", {"how": 50, "near": 15, "off": 10}, corpus="bw_ortsrecht/Lkr_GP/BBO"),
+    QuestionSet("bw_hno", {"how": 45, "near": 20, "off": 10}, corpus="bw_ortsrecht/Lkr_GP/HNO"),
 ]
 
 
