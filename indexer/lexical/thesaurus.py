@@ -70,11 +70,14 @@ class Thesaurus:
                     len(p) == 1 or present.issuperset(p) and _together(p, question))]
                 if not used:
                     continue
-                # a longer compound of the asked word adds nothing but a tail of its own
+                # a longer compound of a word asked alone adds nothing but a tail of its own
                 # ("Gewerbesteuerbescheid" for "Gewerbesteuer"), unless it is the group's
-                # own term (the first: "Personalausweis" for "Perso")
+                # own term (the first: "Personalausweis" for "Perso"); a phrase's words
+                # are parts of its compound ("in Raten zahlen": "Ratenzahlung")
+                alone = any(len(p) == 1 for p in used)
                 others = [p[0] for p in phrases if len(p) == 1 and p not in used
-                          and p[0] not in present and (stem not in p[0] or p == phrases[0])]
+                          and p[0] not in present
+                          and (not alone or stem not in p[0] or p == phrases[0])]
                 found.setdefault(stem, []).extend(others)
         return {stem: tuple(dict.fromkeys(alts)) for stem, alts in found.items() if alts}
 
