@@ -113,55 +113,48 @@ class KnowledgeBase:
         return self.storage or self.name
 
 
+def _town(name: str, held_out: bool = False, folder: str = "",
+          questions: str = "") -> KnowledgeBase:  # fmt: skip
+    """A town written from scratch, bench/towns/<folder, default name>, with the questions
+    bench/questions/<questions, default name>.jsonl; a set sharing another's folder shares
+    its index. Not held out: a development set."""
+    folder = folder or name
+    return KnowledgeBase(name, REPO / "bench/towns" / folder / "knowledge_base",
+                         REPO / "bench/questions" / f"{questions or name}.jsonl", held_out,
+                         storage="" if folder == name else folder,
+                         status="" if held_out else "development")  # fmt: skip
+
+
+def _hamburg(name: str, pages: Path, held_out: bool) -> KnowledgeBase:
+    """A question set on the Hamburg service pages (one index for all of them)."""
+    return KnowledgeBase(name, pages, REPO / "bench/questions" / f"{name}.jsonl", held_out,
+                         duplicates="service", reference_markdown_only=True,
+                         storage="" if name == "hamburg" else "hamburg",
+                         status="" if held_out else "development")  # fmt: skip
+
+
 def knowledge_bases() -> dict[str, KnowledgeBase]:
     hamburg = next((p for p in HAMBURG if p.is_dir()), HAMBURG[-1])
     bw = next((p for p in BW if p.is_dir()), BW[-1])
-    return {
-        "musterstadt": KnowledgeBase("musterstadt", REPO / "knowledge_base",
-                                     REPO / "bench/questions/musterstadt.jsonl", False),
-        "lindenbach": KnowledgeBase("lindenbach", REPO / "bench/towns/lindenbach/knowledge_base",
-                                    REPO / "bench/questions/lindenbach.jsonl", False,
-                                    status="development"),
-        "lindenbach_b": KnowledgeBase("lindenbach_b",
-                                      REPO / "bench/towns/lindenbach/knowledge_base",
-                                      REPO / "bench/questions/lindenbach_b.jsonl", False,
-                                      storage="lindenbach", status="development"),
-        "auental": KnowledgeBase("auental", REPO / "bench/towns/auental/knowledge_base",
-                                 REPO / "bench/questions/auental.jsonl", False,
-                                 status="development"),
-        "seebruck": KnowledgeBase("seebruck", REPO / "bench/towns/seebruck/knowledge_base",
-                                  REPO / "bench/questions/seebruck.jsonl", False,
-                                  status="development"),
-        "nordheide": KnowledgeBase("nordheide", REPO / "bench/towns/nordheide/knowledge_base",
-                                   REPO / "bench/questions/nordheide.jsonl", False,
-                                   status="development"),
-        "talheim": KnowledgeBase("talheim", REPO / "bench/towns/talheim/knowledge_base",
-                                 REPO / "bench/questions/talheim.jsonl", False,
-                                 status="development"),
-        **{f"{town}_wer": KnowledgeBase(f"{town}_wer",
-                                        REPO / f"bench/towns/{town}/knowledge_base",
-                                        REPO / f"bench/questions/{town}_who_out.jsonl", False,
-                                        storage=town, status="development")
-           for town in ("auental", "nordheide", "talheim", "seebruck")},
-        "brunnhausen": KnowledgeBase("brunnhausen",
-                                     REPO / "bench/towns/brunnhausen/knowledge_base",
-                                     REPO / "bench/questions/brunnhausen.jsonl", True),
-        "hamburg": KnowledgeBase("hamburg", hamburg, REPO / "bench/questions/hamburg.jsonl", False,
-                                 duplicates="service", reference_markdown_only=True,
-                                 status="development"),
-        "hamburg_c": KnowledgeBase("hamburg_c", hamburg, REPO / "bench/questions/hamburg_c.jsonl",
-                                   True, duplicates="service", reference_markdown_only=True,
-                                   storage="hamburg"),
-        "hamburg_d": KnowledgeBase("hamburg_d", hamburg, REPO / "bench/questions/hamburg_d.jsonl",
-                                   True, duplicates="service", reference_markdown_only=True,
-                                   storage="hamburg"),
-        "bw_swi": KnowledgeBase("bw_swi", bw / "Lkr_LB/SWI", REPO / "bench/questions/bw_swi.jsonl",
-                                True),
-        "bw_bbo": KnowledgeBase("bw_bbo", bw / "Lkr_GP/BBO", REPO / "bench/questions/bw_bbo.jsonl",
-                                True),
-        "bw_hno": KnowledgeBase("bw_hno", bw / "Lkr_GP/HNO", REPO / "bench/questions/bw_hno.jsonl",
-                                False, status="development"),
-    }
+    bases = [
+        KnowledgeBase("musterstadt", REPO / "knowledge_base",
+                      REPO / "bench/questions/musterstadt.jsonl", False),
+        _town("lindenbach"),
+        _town("lindenbach_b", folder="lindenbach"),
+        *(_town(town) for town in ("auental", "seebruck", "nordheide", "talheim")),
+        *(_town(f"{town}_wer", folder=town, questions=f"{town}_who_out")
+          for town in ("auental", "nordheide", "talheim", "seebruck")),
+        _town("brunnhausen", held_out=True),
+        _hamburg("hamburg", hamburg, False),
+        _hamburg("hamburg_c", hamburg, True),
+        _hamburg("hamburg_d", hamburg, True),
+        *(KnowledgeBase(name, bw / folder, REPO / "bench/questions" / f"{name}.jsonl", held_out,
+                        status="" if held_out else "development")
+          for name, folder, held_out in (("bw_swi", "Lkr_LB/SWI", True),
+                                         ("bw_bbo", "Lkr_GP/BBO", True),
+                                         ("bw_hno", "Lkr_GP/HNO", False))),
+    ]  # fmt: skip
+    return {base.name: base for base in bases}
 
 
 def prepare_index(base: KnowledgeBase, index_dir: Path, reuse: Path | None,

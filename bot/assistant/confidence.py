@@ -120,16 +120,17 @@ def unknown_words(
     of a question the knowledge base does not cover ("Fischereischein", "Hühner") is found
     nowhere, since a document with that rare word would have been retrieved by the lexical
     search. A task word inside the stem counts ("bussgeld" in "Bußgeldbescheide")."""
-    known = set(_found_in(stems, hits)) if hits else set()
+    document_words = _words_of(hits)
+    known = set(_found(stems, document_words))
     task_words = set(analyze(" ".join(w for t in tasks for w in (t.name, *t.keywords))))
     known.update(s for s in stems if s in task_words or _shares_compound(s, task_words))
     # a word is known when a synonym is, as a whole word ("Perso" where the documents say
     # "Personalausweis"; "pass" inside "Passwort" is no Reisepass)
     # (one word at a time: the stems come without their order, so no phrase of several words)
-    alternatives = {s: built_in().alternatives([s]).get(s, ()) for s in stems - known}
-    if any(alternatives.values()):
-        words = task_words | set(analyze("\n".join(_texts(hits))))
-        known.update(s for s, alts in alternatives.items() if not words.isdisjoint(alts))
+    words = task_words | document_words
+    for s in stems - known:
+        if not words.isdisjoint(built_in().alternatives([s]).get(s, ())):
+            known.add(s)
     return sorted(stems - known)
 
 
@@ -149,19 +150,22 @@ def _shares_compound(stem: str, words: set[str]) -> bool:
     return False
 
 
-def _texts(hits: Sequence[Hit]) -> list[str]:
-    """The hits' matching chunks and their documents' keywords."""
+def _words_of(hits: Sequence[Hit]) -> set[str]:
+    """The stems of the hits' matching chunks and their documents' keywords."""
     parts: list[str] = []
     for hit in hits:
         chunk = hit.chunk
         parts += [chunk.embed_text, *(c.text for c in hit.more_in_document), *chunk.meta.keywords]
-    return parts
+    return set(analyze("\n".join(parts)))
 
 
 def _found_in(stems: frozenset[str], hits: Sequence[Hit]) -> list[str]:
     """The stems that occur in the hits' documents (matching chunks and keywords); a stem
     inside a longer word counts ("steuer" in "Hundesteuer")."""
-    found = set(analyze("\n".join(_texts(hits))))
+    return _found(stems, _words_of(hits))
+
+
+def _found(stems: frozenset[str], found: set[str]) -> list[str]:
     return [s for s in stems if s in found or len(s) >= 4 and any(s in f for f in found)]
 
 

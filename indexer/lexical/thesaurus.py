@@ -81,11 +81,6 @@ class Thesaurus:
                 found.setdefault(stem, []).extend(others)
         return {stem: tuple(dict.fromkeys(alts)) for stem, alts in found.items() if alts}
 
-    def expand(self, stems: Sequence[str], question: str = "") -> list[str]:
-        """``stems`` followed by their alternatives (no repeats)."""
-        extra = [alt for alts in self.alternatives(stems, question).values() for alt in alts]
-        return list(dict.fromkeys([*stems, *extra]))
-
 
 def _together(phrase: Sequence[str], question: str) -> bool:
     """Whether the stems of ``phrase`` follow each other in one clause of ``question`` with at

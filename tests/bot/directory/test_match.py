@@ -152,17 +152,25 @@ def test_a_compound_with_a_known_head_still_matches(
     assert best.id == task_id and score >= MATCH
 
 
+def _one_person_directory(tmp_path: Path, department: str, tasks: list[str]) -> Directory:
+    """A directory of one person (akern) responsible for ``tasks`` ("id;name;keywords")."""
+    folder = tmp_path / "verzeichnis"
+    folder.mkdir(parents=True)
+    (folder / "personen.csv").write_text(f"id;name;abteilung\nakern;Anna Kern;{department}\n",
+                                         encoding="utf-8")  # fmt: skip
+    rows = "".join(f"{task};{department};akern;;\n" for task in tasks)
+    (folder / "zustaendigkeiten.csv").write_text(
+        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n" + rows,
+        encoding="utf-8")
+    return Directory.load(folder)
+
+
 def test_a_conjugated_verb_is_the_task_word(tmp_path: Path) -> None:
     # the stemmer keeps "streut" (of "streuen") and "räumt": the keyword is named all the same
-    folder = tmp_path / "verzeichnis"
-    folder.mkdir()
-    (folder / "personen.csv").write_text("id;name;abteilung\nakern;Anna Kern;Bauhof\n",
-                                         encoding="utf-8")
-    (folder / "zustaendigkeiten.csv").write_text(
-        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
-        "winter;Winterdienst;Streuen,Räumen,Glätte;Bauhof;akern;;\n"
-        "wege;Schäden an Wegen;Gehweg,Schlagloch;Bauhof;akern;;\n", encoding="utf-8")
-    directory = Directory.load(folder)
+    directory = _one_person_directory(tmp_path, "Bauhof", [
+        "winter;Winterdienst;Streuen,Räumen,Glätte",
+        "wege;Schäden an Wegen;Gehweg,Schlagloch",
+    ])  # fmt: skip
     question = "Wer streut heute früh die Gehwege am Rathaus?"
     scores = {t.id: s for t, s in directory.match_tasks(question)}
     assert scores["winter"] >= MATCH  # as strong as the Gehweg of the other task
@@ -207,28 +215,21 @@ def test_a_compound_going_on_with_another_tasks_kind_is_no_match(tmp_path: Path)
     """"Gewerbe|steuer" starts with the task word "Gewerbe" but ends like the task names
     "Grundsteuer" and "Hundesteuer": it is a tax, not a matter of the Gewerbeanmeldung. A paper
     of the matter ("Gewerbeanmeldungsformular") still is."""
-    folder = tmp_path / "verzeichnis"
-    folder.mkdir()
-    (folder / "personen.csv").write_text("id;name;abteilung\nakern;Anna Kern;Ordnungsamt\n",
-                                         encoding="utf-8")
-    (folder / "zustaendigkeiten.csv").write_text(
-        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
-        "gewerbe;Gewerbeanmeldung;Gewerbe,Gewerbeschein;Ordnungsamt;akern;;\n"
-        "grundsteuer;Grundsteuer;Grundsteuerbescheid;Ordnungsamt;akern;;\n"
-        "hundesteuer;Hundesteuer;Hundemarke;Ordnungsamt;akern;;\n", encoding="utf-8")
-    directory = Directory.load(folder)
+    directory = _one_person_directory(tmp_path / "taxes", "Ordnungsamt", [
+        "gewerbe;Gewerbeanmeldung;Gewerbe,Gewerbeschein",
+        "grundsteuer;Grundsteuer;Grundsteuerbescheid",
+        "hundesteuer;Hundesteuer;Hundemarke",
+    ])  # fmt: skip
     scores = {t.id: s for t, s in directory.match_tasks("Wer macht die Gewerbesteuer?")}
     assert scores.get("gewerbe", 0.0) < GUESS, scores
     best, score = directory.match_tasks("Wo ist das Gewerbeformular?")[0]
     assert best.id == "gewerbe" and score >= MATCH
-    # with one Steuer task only, a Steuer is no kind of thing the directory knows yet
-    (folder / "zustaendigkeiten.csv").write_text(
-        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
-        "gewerbe;Gewerbeanmeldung;Gewerbe,Gewerbeschein;Ordnungsamt;akern;;\n"
-        "friedhof;Friedhof;Grab;Ordnungsamt;akern;;\n"
-        "gebuehren;Verwaltungsgebühren;Gebühr;Ordnungsamt;akern;;\n"
-        "beitraege;Elternbeiträge;Kitabeitrag;Ordnungsamt;akern;;\n", encoding="utf-8")
-    other = Directory.load(folder)
     # "Friedhof|s|gebühren": the fees of the Friedhof, though a task name ends in "gebühren"
+    other = _one_person_directory(tmp_path / "fees", "Ordnungsamt", [
+        "gewerbe;Gewerbeanmeldung;Gewerbe,Gewerbeschein",
+        "friedhof;Friedhof;Grab",
+        "gebuehren;Verwaltungsgebühren;Gebühr",
+        "beitraege;Elternbeiträge;Kitabeitrag",
+    ])  # fmt: skip
     best, score = other.match_tasks("Was kosten die Friedhofsgebühren?")[0]
     assert best.id == "friedhof" and score >= MATCH
