@@ -117,10 +117,19 @@ def parse(text: str) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def _built_in_groups() -> tuple[tuple[str, ...], ...]:
-    if not BUILT_IN.is_file():  # a broken install: the lexical side works without synonyms
-        log.warning("thesaurus %s missing: questions are matched without synonyms", BUILT_IN)
+    return _read_groups(BUILT_IN)
+
+
+def _read_groups(path: Path) -> tuple[tuple[str, ...], ...]:
+    """The groups of a thesaurus file; a missing or unreadable file (a broken install) is
+    logged, and the lexical side works without synonyms."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("thesaurus %s unreadable (%s): questions are matched without synonyms",
+                    path, type(exc).__name__)  # fmt: skip
         return ()
-    return tuple(tuple(g) for g in parse(BUILT_IN.read_text(encoding="utf-8")))
+    return tuple(tuple(g) for g in parse(text))
 
 
 @lru_cache(maxsize=1)

@@ -5,9 +5,12 @@ test_match.py; the gate's unknown words in tests/bot/assistant/test_confidence.p
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
 
 from indexer.lexical import LexicalIndex, question_stems
-from indexer.lexical.thesaurus import BUILT_IN, Thesaurus, built_in, parse
+from indexer.lexical.thesaurus import BUILT_IN, Thesaurus, _read_groups, built_in, parse
 
 
 def test_parse_reads_groups_and_skips_comments_and_single_words() -> None:
@@ -75,3 +78,14 @@ def test_bm25_looks_for_an_unknown_word_in_its_synonyms_only() -> None:
     # a word the documents use stands for itself
     own = LexicalIndex.build(["Den Perso gibt es im Bürgerbüro", "Personalausweis verloren"])
     assert own.synonym_terms("Wo bekomme ich einen Perso?") == []
+
+
+def test_a_missing_or_corrupt_list_is_logged_and_leaves_no_synonyms(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    corrupt = tmp_path / "thesaurus_de.txt"
+    corrupt.write_bytes(b"Personalausweis, Perso\n\xff\xfe kaputt\n")
+    assert _read_groups(corrupt) == ()
+    assert _read_groups(tmp_path / "fehlt.txt") == ()
+    assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
+    assert "Perso" not in caplog.text  # where, not what
