@@ -212,11 +212,12 @@ def retrieval(base: KnowledgeBase, assistant: Any, questions: list[BenchQuestion
     from bench.reference_retriever import ReferenceRetriever, read_pages
 
     scored = [q for q in questions if q.in_scope and q.relevant]
-    searcher = assistant.searcher
+    searcher, thesaurus = assistant.searcher, assistant.directory.thesaurus  # as the bot asks
     results = {}
     for mode in MODES:
         def search(text: str, mode: str = mode) -> list[str]:
-            hits = searcher.search(text, k=SEARCH_DEPTH, mode=mode, groups=())
+            hits = searcher.search(text, k=SEARCH_DEPTH, mode=mode, groups=(),
+                                   thesaurus=thesaurus)
             return [hit.source for hit in hits]
         results[mode] = retrieval_measures(ranks_of(search, scored, base.duplicates))
     if work is None:  # --no-reference

@@ -59,13 +59,16 @@ def question_sets(kb: Path) -> dict[str, tuple[list[str], bool]]:
 
 def evidences(searcher: Any, directory: Any, questions: Sequence[str],
               scale: CosineScale | None) -> list[Evidence]:  # fmt: skip
-    """The evidence the bot computes for each question (search k=8 as the assistant does)."""
+    """The evidence the bot computes for each question (search k=8 as the assistant does,
+    with the town's synonyms: the directory's thesaurus)."""
+    thesaurus = directory.thesaurus if directory is not None else None
     found = []
     for question in questions:
-        hits = searcher.search(question, k=8, groups=None)
+        hits = searcher.search(question, k=8, groups=None, thesaurus=thesaurus)
         matches = tasks_before_gate(directory, question, hits)
         task = max((s for _, s in matches), default=0.0)
-        found.append(evidence_of(question, hits, task, [t for t, _ in matches], scale))
+        found.append(evidence_of(question, hits, task, [t for t, _ in matches], scale,
+                                 thesaurus))
     return found
 
 

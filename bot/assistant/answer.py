@@ -33,6 +33,7 @@ from bot.directory import GUESS as TASK_GUESS
 from bot.directory import MATCH as TASK_MATCH
 from bot.directory import RESPONSIBLE, Availability, Person, Task
 from indexer.calibration import CosineScale
+from indexer.lexical.thesaurus import Thesaurus
 from indexer.model import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,10 @@ MAX_SOURCES = 3
 
 
 class TaskDirectory(Protocol):
-    """What compose_answer needs of bot.directory.directory.Directory."""
+    """What compose_answer needs of bot.directory.directory.Directory (its ``thesaurus``: the
+    town's synonyms, which the gate reads as the task matcher does)."""
+
+    thesaurus: Thesaurus
 
     def match_tasks(
         self, question: str, k: int = 3, query_vector: Any = None,
@@ -163,7 +167,8 @@ def compose_answer(
     matches = tasks_before_gate(directory, question, hits, groups)
     task_score = max((score for _, score in matches), default=0.0)
     tasks = [task for task, _ in matches]
-    evidence = evidence_of(question, hits, task_score, tasks, gate.scale)
+    thesaurus = directory.thesaurus if directory is not None else None
+    evidence = evidence_of(question, hits, task_score, tasks, gate.scale, thesaurus)
     scored = any(h.dense_score is not None for h in hits)
     confidence = evidence.confidence_under(gate.rule) if scored else 0.0
     threshold = min_confidence(settings, gate.rule)

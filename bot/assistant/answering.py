@@ -126,12 +126,16 @@ class QuestionAnswering:
     ) -> tuple[Answer, list[Hit]]:
         with self._refresh_lock:  # one thread opens a new version, the others wait for it
             self.searcher.refresh()
+        # one directory for the whole question: a reload meanwhile must not give the search
+        # the old synonyms and the answer the new ones
+        directory = self.directory
         # Searches run side by side (ANSWER_SLOTS of them): the embedders are reentrant and a
         # search finishes on the version it started with, even when another thread refreshes.
-        hits = self.searcher.search(question, k=SEARCH_K, groups=groups)
+        hits = self.searcher.search(question, k=SEARCH_K, groups=groups,
+                                    thesaurus=directory.thesaurus)
         with self._search_lock:  # _document_chunks swaps the version it quotes from
             answer = compose_answer(
-                question, hits, self.directory, day, self.settings, self._document_chunks,
+                question, hits, directory, day, self.settings, self._document_chunks,
                 self.gate(), groups=groups,
             )
         return answer, hits

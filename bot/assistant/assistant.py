@@ -266,7 +266,11 @@ class Assistant(QuestionAnswering, Outreach):
         return [Reply(texts.SENT_PERSONALLY, data={"kind": "sent_personally"})]
 
     def _after_reindex(self) -> None:
-        self.follow_index()
+        """A build succeeded. One that published nothing (only ``_verzeichnis/`` changed: a
+        CSV file, ``synonyme.txt``) leaves the version as it is; the directory is read again
+        all the same, since that change is what the admin or the folder watch built for."""
+        if not self.follow_index():
+            self.reload_directory()
 
     def follow_index(self) -> bool:
         """Serve the version CURRENT names (built here, by another replica, or rolled back),

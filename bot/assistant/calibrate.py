@@ -60,12 +60,16 @@ def calibrate(inside: Sequence[Evidence], probes: Sequence[Evidence],
 
 
 def measure(searcher: Any, directory: Any, questions: Sequence[str], scale: Any) -> list[Evidence]:
+    """The evidence the bot computes for each question (with the town's synonyms, as it
+    reads them when it answers)."""
+    thesaurus = directory.thesaurus if directory is not None else None
     found = []
     for question in questions:
-        hits = searcher.search(question, k=SEARCH_K, groups=None)
+        hits = searcher.search(question, k=SEARCH_K, groups=None, thesaurus=thesaurus)
         matches = tasks_before_gate(directory, question, hits)
         task = max((s for _, s in matches), default=0.0)
-        found.append(evidence_of(question, hits, task, [t for t, _ in matches], scale))
+        found.append(evidence_of(question, hits, task, [t for t, _ in matches], scale,
+                                 thesaurus))
     return found
 
 

@@ -19,7 +19,7 @@ from bot.directory.match import FOREIGN_HEAD_MIN
 from indexer.calibration import CosineScale
 from indexer.lexical import analyze
 from indexer.lexical import question_stems as content_stems
-from indexer.lexical.thesaurus import built_in
+from indexer.lexical.thesaurus import Thesaurus, built_in
 from indexer.model import Hit
 
 # ---------------------------------
@@ -114,12 +114,15 @@ def coverage_of(stems: frozenset[str], hit: Hit) -> float:
 
 
 def unknown_words(
-    stems: frozenset[str], hits: Sequence[Hit], tasks: Sequence[Task] = ()
+    stems: frozenset[str], hits: Sequence[Hit], tasks: Sequence[Task] = (),
+    thesaurus: Thesaurus | None = None,
 ) -> list[str]:
     """The ``stems`` that neither a retrieved document nor a matched task knows: the topic word
     of a question the knowledge base does not cover ("Fischereischein", "Hühner") is found
     nowhere, since a document with that rare word would have been retrieved by the lexical
-    search. A task word inside the stem counts ("bussgeld" in "Bußgeldbescheide")."""
+    search. A task word inside the stem counts ("bussgeld" in "Bußgeldbescheide"), and so does
+    a synonym of ``thesaurus`` (the town's, ``Directory.thesaurus``; None: the built-in list)."""
+    thesaurus = built_in() if thesaurus is None else thesaurus
     document_words = _words_of(hits)
     known = set(_found(stems, document_words))
     task_words = set(analyze(" ".join(w for t in tasks for w in (t.name, *t.keywords))))
@@ -129,7 +132,7 @@ def unknown_words(
     # (one word at a time: the stems come without their order, so no phrase of several words)
     words = task_words | document_words
     for s in stems - known:
-        if not words.isdisjoint(built_in().alternatives([s]).get(s, ())):
+        if not words.isdisjoint(thesaurus.alternatives([s]).get(s, ())):
             known.add(s)
     return sorted(stems - known)
 
@@ -185,15 +188,16 @@ def agreement_of(hits: Sequence[Hit]) -> float:
 
 def evidence_of(
     question: str, hits: Sequence[Hit], task_score: float = 0.0, tasks: Sequence[Task] = (),
-    scale: CosineScale | None = None,
+    scale: CosineScale | None = None, thesaurus: Thesaurus | None = None,
 ) -> Evidence:
     """The signals for ``question``: the best cosine (and where it lies on the index's
     ``scale``), the coverage by that hit's document, the agreement of the two retrievers, the
     directory's best task score, and whether some word is known neither to the retrieved
-    documents nor to the matched ``tasks``."""
+    documents nor to the matched ``tasks`` (nor through a synonym of the town's
+    ``thesaurus``, see ``unknown_words``)."""
     stems = question_stems(question)
     nouns = noun_stems(question) & stems
-    unknown_nouns = set(unknown_words(stems, hits, tasks)) & nouns
+    unknown_nouns = set(unknown_words(stems, hits, tasks, thesaurus)) & nouns
     unknown = 1.0 if unknown_nouns else 0.0
     topic_unknown = 1.0 if nouns and unknown_nouns == nouns else 0.0
     scored = [h for h in hits if h.dense_score is not None]

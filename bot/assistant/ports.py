@@ -11,6 +11,7 @@ from bot.directory import Directory, Person
 from bot.settings import Settings
 from bot.state.store import StateStore
 from bot.turns import UserRef
+from indexer.lexical.thesaurus import Thesaurus
 from indexer.model import DocumentMeta, Hit
 
 
@@ -24,7 +25,8 @@ class SearchBackend(Protocol):
 
     def refresh(self) -> bool: ...
     def search(
-        self, query: str, k: int = 5, *, groups: Collection[str] | None = None
+        self, query: str, k: int = 5, *, groups: Collection[str] | None = None,
+        thesaurus: Thesaurus | None = None,
     ) -> list[Hit]: ...
 
 

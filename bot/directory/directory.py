@@ -1,10 +1,11 @@
 """Who handles a task today: people, the Geschäftsverteilung, absences and the chain walk.
 
 ``Directory.load(folder)`` reads ``personen.csv``, ``abteilungen.csv``,
-``zustaendigkeiten.csv``, ``abwesenheiten.csv`` and ``abwesenheiten.ics`` from the
-directory folder (``knowledge_base/_verzeichnis``). Malformed rows end up in ``.problems``
-(file, line, message); everything else loads. Handover documents' front matter (``docs_meta``)
-adds tasks the table lacks and is checked against the table where both name a task.
+``zustaendigkeiten.csv``, ``abwesenheiten.csv``, ``abwesenheiten.ics`` and the town's own
+synonyms ``synonyme.txt`` from the directory folder (``knowledge_base/_verzeichnis``).
+Malformed rows end up in ``.problems`` (file, line, message); everything else loads.
+Handover documents' front matter (``docs_meta``) adds tasks the table lacks and is checked
+against the table where both name a task.
 Absences entered in chat come from ``bot.state.sqlite`` (``extra_absences`` / ``with_absences``).
 """
 
@@ -43,7 +44,9 @@ from bot.directory.model import (
     Task,
 )
 from bot.directory.recognise import TaskEmbedding, combine, document_votes
+from bot.directory.synonyms import read_synonyms
 from bot.texts import directory as texts
+from indexer.lexical.thesaurus import Thesaurus, built_in
 from indexer.model import DocumentMeta
 
 __all__ = [
@@ -57,7 +60,11 @@ _SALUTATION = re.compile(r"^(frau|herr|herrn|fr\.|hr\.|dr\.)\s+", re.IGNORECASE)
 
 
 class Directory:
-    """People, tasks, departments and absences; immutable once built."""
+    """People, tasks, departments, absences and the town's thesaurus; immutable once built.
+
+    ``thesaurus``: the built-in synonyms with the town's own (``synonyme.txt``), read by every
+    lexical reader of this town: the task matcher here, the answer gate and BM25 (the
+    assistant passes it on); None for the built-in list alone."""
 
     def __init__(
         self,
@@ -67,6 +74,7 @@ class Directory:
         absences: Iterable[Absence] = (),
         problems: Iterable[Problem] = (),
         fallback_contact: str | None = None,
+        thesaurus: Thesaurus | None = None,
     ) -> None:
         self.people: dict[str, Person] = dict(people)
         self.tasks: dict[str, Task] = dict(tasks)
@@ -74,6 +82,7 @@ class Directory:
         self.absences: tuple[Absence, ...] = tuple(absences)
         self.problems: list[Problem] = list(problems)
         self.fallback_contact = fallback_contact if fallback_contact in self.people else None
+        self.thesaurus = built_in() if thesaurus is None else thesaurus
         self._matcher: TaskMatcher | None = None
         self._embedded: TaskEmbedding | None = None
 
@@ -98,6 +107,7 @@ class Directory:
         if (folder / ICS_FILE).exists():
             absences += read_ics(folder / ICS_FILE, _ics_lookup(people), problems)
         report_overlaps(absences, problems)
+        thesaurus = read_synonyms(folder, problems)
         if fallback_contact and fallback_contact not in people:
             problems.append(
                 Problem("settings", None, f"unknown fallback contact {fallback_contact!r}")
@@ -112,13 +122,13 @@ class Directory:
         log.info("directory: %d people, %d tasks, %d absences, %d problems",
                  len(people), len(tasks), len(absences), len(problems))
         return cls(people, tasks, departments, [*absences, *extra_absences], problems,
-                   fallback_contact)
+                   fallback_contact, thesaurus)
 
     def with_absences(self, extra: Iterable[Absence]) -> Directory:
         """A copy with chat absences added (cheap: call it before each question)."""
         copy = Directory(self.people, self.tasks, self.departments,
                          [*(a for a in self.absences if a.origin != "chat"), *extra],
-                         self.problems, self.fallback_contact)
+                         self.problems, self.fallback_contact, self.thesaurus)
         copy._matcher, copy._embedded = self._matcher, self._embedded
         return copy
 
@@ -177,7 +187,7 @@ class Directory:
         ``embedder``: an ``indexer.embedding.Embedder``; ``cache`` (text hash -> vector)
         keeps the vectors of unchanged tasks across reloads."""
         if self._matcher is None:
-            self._matcher = TaskMatcher(list(self.tasks.values()))
+            self._matcher = TaskMatcher(list(self.tasks.values()), self.thesaurus)
         self._embedded = TaskEmbedding(list(self.tasks.values()), embedder, titles, cache)
 
     def match_tasks(
@@ -197,7 +207,7 @@ class Directory:
         ones only confirm the dense side (``recognise.document_votes``). ``asks_person``: the
         question asks who (``recognise.combine``)."""
         if self._matcher is None:
-            self._matcher = TaskMatcher(list(self.tasks.values()))
+            self._matcher = TaskMatcher(list(self.tasks.values()), self.thesaurus)
         lexical = self._matcher.scores(question)
         dense = self._embedded.standing(question, query_vector) if self._embedded else {}
         votes = {t: v for t, v in document_votes(documents, trusted, dense, lexical).items()

@@ -127,7 +127,9 @@ def absence_category(word: str) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong in the directory's input: reported, never fatal. English (operators)."""
+    """Something wrong in the directory's input: reported, never fatal. English (operators),
+    except those of ``synonyme.txt``: a file admins write themselves, whose problems they read
+    in the gap report (German, ``bot.texts.directory``)."""
 
     file: str
     line: int | None

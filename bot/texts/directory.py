@@ -268,3 +268,41 @@ def gap_none() -> str:
 
 def gap_count_line(title: str, count: int) -> str:
     return f"{title}: {count}"
+
+
+# --- the town's own synonyms (synonyme.txt): problems, listed in the gap report ------------
+
+SYNONYMS_UNREADABLE = (
+    "Die Datei ließ sich nicht lesen; es gelten nur die eingebauten Synonyme. Bitte prüfen "
+    "Sie, ob es eine Textdatei ist und der Bot sie lesen darf."
+)
+SYNONYMS_ONE_WORD = (
+    "In dieser Zeile steht nur ein Begriff; sie wurde übersprungen. Bitte schreiben Sie "
+    "mindestens zwei Begriffe, durch Komma getrennt und den Begriff der Verwaltung zuerst, "
+    "z. B. „Verwarnungsgeld, Knolle“."
+)
+SYNONYMS_NO_EFFECT = (
+    "Diese Gruppe wurde übersprungen, weil sie so nicht wirken kann. Bitte nennen Sie "
+    "mindestens zwei verschiedene Begriffe (nicht nur zwei Formen eines Wortes), davon "
+    "mindestens einen aus einem einzelnen Wort."
+)
+
+
+def synonyms_line_too_long(limit: int) -> str:
+    return (f"Diese Zeile ist länger als {limit} Zeichen und wurde übersprungen. Bitte kürzen "
+            "Sie die Gruppe auf die Begriffe, die wirklich dasselbe bedeuten.")
+
+
+def synonyms_too_many(limit: int) -> str:
+    return (f"Die Datei hat mehr als {limit} Gruppen: Ab dieser Zeile wurde nichts mehr "
+            "gelesen. Bitte beschränken Sie die Liste auf die eigenen Wörter Ihrer Gemeinde.")
+
+
+def synonyms_file_too_big(kilobytes: int) -> str:
+    return (f"Die Datei ist größer als {kilobytes} KB: Ab dieser Zeile wurde nichts mehr "
+            "gelesen. Bitte prüfen Sie, ob es die richtige Datei ist.")
+
+
+def synonyms_more_faults(count: int) -> str:
+    return (f"{count} weitere fehlerhafte Zeilen wurden übersprungen (hier nicht einzeln "
+            "aufgeführt). Bitte prüfen Sie die Datei.")

@@ -31,7 +31,7 @@ from indexer.lexical.analysis import (
     words,
 )
 from indexer.lexical.grams import GramIndex
-from indexer.lexical.thesaurus import built_in
+from indexer.lexical.thesaurus import Thesaurus, built_in
 
 log = logging.getLogger(__name__)
 
@@ -104,23 +104,26 @@ class LexicalIndex:
             terms.extend(compound_joins(query_words, self._vocab))
         return list(dict.fromkeys(t for t in terms if t in self._vocab))
 
-    def synonym_terms(self, query: str) -> list[list[str]]:
+    def synonym_terms(self, query: str, thesaurus: Thesaurus | None = None) -> list[list[str]]:
         """For each query word no document uses, its synonyms that documents use
         (indexer.lexical.thesaurus: "Perso" -> "personalausweis"). A word the documents use
-        stands for itself: no drift on the town's own vocabulary."""
+        stands for itself: no drift on the town's own vocabulary. ``thesaurus``: the town's
+        (the built-in list with its own groups); None for the built-in list alone."""
+        thesaurus = built_in() if thesaurus is None else thesaurus
         found = []
-        for word, alternatives in built_in().alternatives(question_stems(query), query).items():
+        for word, alternatives in thesaurus.alternatives(question_stems(query), query).items():
             if word not in self._vocab:
                 known = [t for t in alternatives if t in self._vocab]
                 if known:
                     found.append(known)
         return found
 
-    def scores(self, query: str) -> np.ndarray:
+    def scores(self, query: str, thesaurus: Thesaurus | None = None) -> np.ndarray:
         """BM25 score of every row (zeros where nothing matched); an unknown word's synonyms
-        count together as much as one word (their mean)."""
+        (from ``thesaurus``, see ``synonym_terms``) count together as much as one word (their
+        mean)."""
         scores = self._word_scores(self.query_tokens(query))
-        for synonyms in self.synonym_terms(query):
+        for synonyms in self.synonym_terms(query, thesaurus):
             scores += self._word_scores(synonyms) / len(synonyms)
         if self.grams is not None and NGRAM_WEIGHT > 0:
             scores += NGRAM_WEIGHT * self.grams.scores(words(query), GRAM_BUDGET)

@@ -12,6 +12,10 @@ groups got words after the development towns' failures were read (docs/assistant
 group per line, comma-separated, the administrative term first; lines starting with ``#``
 are comments. A word with a second everyday meaning is left out ("Pass" of "passen", "Urne"
 of the ballot box).
+
+A town adds its own groups in the same format (``synonyme.txt`` beside its directory, read by
+``bot.directory.synonyms``): ``extended`` gives a thesaurus with both, leaving the built-in
+one, which every town shares, as it is.
 """
 
 from __future__ import annotations
@@ -42,17 +46,28 @@ class Thesaurus:
         self._groups: list[tuple[tuple[str, ...], ...]] = []
         self._by_stem: dict[str, list[int]] = {}
         for group in groups:
-            phrases = tuple(dict.fromkeys(p for p in (tuple(question_stems(x)) for x in group)
-                                          if p))  # fmt: skip
-            if len(phrases) < 2 or not any(len(p) == 1 for p in phrases):
-                continue
-            number = len(self._groups)
-            self._groups.append(phrases)
-            for stem in dict.fromkeys(s for p in phrases for s in p):
-                self._by_stem.setdefault(stem, []).append(number)
+            self._add(phrases_of(group))
+
+    def _add(self, phrases: tuple[tuple[str, ...], ...]) -> None:
+        if not phrases:
+            return
+        number = len(self._groups)
+        self._groups.append(phrases)
+        for stem in dict.fromkeys(s for p in phrases for s in p):
+            self._by_stem.setdefault(stem, []).append(number)
 
     def __len__(self) -> int:
         return len(self._groups)
+
+    def extended(self, groups: Iterable[Sequence[str]]) -> Thesaurus:
+        """A new thesaurus with this one's groups and ``groups`` (a town's own words beside
+        the built-in list). This one stays as it is: every town of a deployment shares it."""
+        combined = Thesaurus()
+        combined._groups = list(self._groups)
+        combined._by_stem = {stem: list(numbers) for stem, numbers in self._by_stem.items()}
+        for group in groups:
+            combined._add(phrases_of(group))
+        return combined
 
     def alternatives(self, stems: Sequence[str],
                      question: str = "") -> Mapping[str, tuple[str, ...]]:  # fmt: skip
@@ -102,16 +117,32 @@ def _together(phrase: Sequence[str], question: str) -> bool:
     return False
 
 
+def phrases_of(group: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """A group's different phrases, each analysed to its stems; empty when the group cannot
+    act: fewer than two different phrases (forms of one word, "Hund, Hunde"; stop words
+    only) or none of one word (phrases of several words only trigger, see ``Thesaurus``)."""
+    phrases = tuple(dict.fromkeys(p for p in (tuple(question_stems(x)) for x in group) if p))
+    if len(phrases) < 2 or not any(len(p) == 1 for p in phrases):
+        return ()
+    return phrases
+
+
+def members(line: str) -> list[str] | None:
+    """The comma-separated words and phrases of one line of a thesaurus file; None for a
+    comment or an empty line."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    return [m.strip() for m in line.split(",") if m.strip()]
+
+
 def parse(text: str) -> list[list[str]]:
-    """The groups of a thesaurus file's text."""
+    """The groups of a thesaurus file's text (lines of fewer than two words left out)."""
     groups = []
     for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        members = [m.strip() for m in line.split(",") if m.strip()]
-        if len(members) >= 2:
-            groups.append(members)
+        found = members(line)
+        if found is not None and len(found) >= 2:
+            groups.append(found)
     return groups
 
 

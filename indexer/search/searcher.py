@@ -17,6 +17,7 @@ import numpy as np
 
 from indexer.errors import SearchModeError
 from indexer.lexical import LexicalIndex, LexicalIndexError, top_positive
+from indexer.lexical.thesaurus import Thesaurus
 from indexer.model import Chunk, Hit
 from indexer.search.fusion import dense_weight, fuse, overview_penalty
 from indexer.search.grouping import Result, group_results
@@ -136,12 +137,15 @@ class Searcher:
         mode: Mode = "hybrid",
         groups: Collection[str] | None = None,
         folder: str | None = None,
+        thesaurus: Thesaurus | None = None,
     ) -> list[Hit]:
         """The ``k`` best documents for ``query``, best first, one Hit per document.
 
         ``groups=None`` means no access filter (trusted callers only); otherwise a document
         with access groups is returned only when ``groups`` shares one of them. ``folder``
-        keeps documents below that folder of the knowledge base.
+        keeps documents below that folder of the knowledge base. ``thesaurus``: the synonyms
+        the lexical side reads for a word no document uses, the town's own (its directory
+        loads them with the built-in list); None for the built-in list.
         """
         if mode not in MODES:
             raise SearchModeError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
@@ -158,7 +162,7 @@ class Searcher:
             return []
         vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
         depth = max(_MIN_DEPTH, 10 * k)
-        candidates = serving.candidates(query, vector, mode, depth, allowed)
+        candidates = serving.candidates(query, vector, mode, depth, allowed, thesaurus)
         return serving.grouped_hits(candidates, k, allowed)
 
 
@@ -180,12 +184,13 @@ class _Serving:
         return self._masks[key]
 
     def candidates(
-        self, query: str, vector: np.ndarray, mode: Mode, depth: int, allowed: np.ndarray | None
+        self, query: str, vector: np.ndarray, mode: Mode, depth: int, allowed: np.ndarray | None,
+        thesaurus: Thesaurus | None,
     ) -> _Candidates:
         dense_rows, dense_cos = (
             self._dense_search(vector, depth, allowed) if mode != "bm25" else ([], [])
         )
-        lexical = self._lexical_scores(query) if mode != "dense" else None
+        lexical = self._lexical_scores(query, thesaurus) if mode != "dense" else None
         if lexical is not None and allowed is not None:
             lexical = np.where(allowed, lexical, 0.0).astype(np.float32)
         lexical_top = top_positive(lexical, depth) if lexical is not None else []
@@ -203,10 +208,10 @@ class _Serving:
             score = score - self.penalty * self.rows.overview[self.rows.document[rows]]
         return _Candidates(rows, cosine, bm25, np.asarray(score, dtype=np.float32))
 
-    def _lexical_scores(self, query: str) -> np.ndarray | None:
+    def _lexical_scores(self, query: str, thesaurus: Thesaurus | None) -> np.ndarray | None:
         if self.lexical is None:
             return None
-        return self.lexical.scores(query)
+        return self.lexical.scores(query, thesaurus)
 
     def _dense_search(
         self, vector: np.ndarray, depth: int, allowed: np.ndarray | None

@@ -80,6 +80,27 @@ def test_bm25_looks_for_an_unknown_word_in_its_synonyms_only() -> None:
     assert own.synonym_terms("Wo bekomme ich einen Perso?") == []
 
 
+def test_extended_adds_a_towns_groups_and_leaves_the_shared_list_as_it_is() -> None:
+    shared = Thesaurus([["Personalausweis", "Perso"]])
+    town = shared.extended([["Verwarnungsgeld", "Knolle"], ["Hund", "Hunde"]])
+    (knolle,) = question_stems("Knolle")
+    (perso,) = question_stems("Perso")
+    assert len(shared) == 1 and len(town) == 2  # forms of one word make no group
+    assert town.alternatives([knolle]) == {knolle: tuple(question_stems("Verwarnungsgeld"))}
+    assert town.alternatives([perso]) == shared.alternatives([perso]) != {}
+    assert shared.alternatives([knolle]) == {}
+
+
+def test_bm25_reads_the_thesaurus_it_is_given() -> None:
+    index = LexicalIndex.build(["Das Verwarnungsgeld per Überweisung bezahlen",
+                                "Personalausweis beantragen im Bürgerbüro"])  # fmt: skip
+    town = built_in().extended([["Verwarnungsgeld", "Knolle"]])
+    query = "Wie bezahle ich die Knolle?"
+    assert index.synonym_terms(query) == []  # the built-in list alone
+    assert index.synonym_terms(query, town) == [["verwarnungsgeld"]]
+    assert index.scores(query, town)[0] > index.scores(query)[0]
+
+
 def test_a_missing_or_corrupt_list_is_logged_and_leaves_no_synonyms(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -62,9 +62,10 @@ class ScriptedSearcher:
         return False
 
     def search(
-        self, query: str, k: int = 5, mode: str = "hybrid", groups: Collection[str] | None = None
+        self, query: str, k: int = 5, mode: str = "hybrid", groups: Collection[str] | None = None,
+        thesaurus: Any = None,
     ) -> list[Hit]:
-        self.calls.append({"query": query, "groups": groups})
+        self.calls.append({"query": query, "groups": groups, "thesaurus": thesaurus})
         words = {w.lower().strip("?.,") for w in query.split()}
         found = []
         for item, score in self.chunks:

@@ -14,7 +14,7 @@ from bot.assistant import (
 from bot.settings import Settings
 from indexer.model import Hit
 
-from .conftest import FIXED_DAY, chunk
+from .conftest import FIXED_DAY, chunk, write_directory
 
 TITLE = "Übergabe Hundesteuer"
 ANMELDUNG = chunk("steueramt/hund.md", "Anmeldung", "1. Hund anmelden\n2. Marke ausgeben", TITLE,
@@ -110,6 +110,24 @@ def test_answer_names_task_person_steps_and_source(settings: Settings, directory
     assert answer.sources[0].path == "steueramt/hund.md"
     assert answer.sources[0].section == "Abmeldung"
     assert answer.sources[0].url == ""
+
+
+def test_the_gate_reads_the_directorys_own_synonyms(settings: Settings) -> None:
+    """A question whose only topic word is the town's ("Knolle", synonyme.txt beside the
+    directory) is answered from the document that says "Verwarnungsgeld"; without the file the
+    topic is unknown and the bot says it found nothing."""
+    from bot.directory.directory import Directory
+
+    folder = write_directory(settings.directory_path)
+    plain = Directory.load(folder)
+    (folder / "synonyme.txt").write_text("Verwarnungsgeld, Knolle\n", encoding="utf-8")
+    own = Directory.load(folder)
+    paying = chunk("ordnungsamt/verwarnung.md", "Bezahlen", "1. Das Verwarnungsgeld per "
+                   "Überweisung bezahlen\n2. Quittung aufbewahren", "Verwarnungsgeld")
+    question = "Wie bezahle ich eine Knolle?"
+    assert not compose_answer(question, hits((paying, 0.9)), plain, FIXED_DAY, settings).found
+    answer = compose_answer(question, hits((paying, 0.9)), own, FIXED_DAY, settings)
+    assert answer.found and answer.sources[0].path == "ordnungsamt/verwarnung.md"
 
 
 def test_every_step_is_text_of_the_document(settings: Settings) -> None:

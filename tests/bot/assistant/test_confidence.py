@@ -28,7 +28,7 @@ from bot.directory import Task
 from indexer.calibration import CosineScale
 from indexer.model import Hit
 
-from .conftest import KB, chunk
+from .conftest import KB, chunk, write_directory
 
 HUND = chunk("steueramt/hund.md", "Abmeldung eines Hundes", "1. Abmeldeformular prüfen\n"
              "2. Hundemarke zurücknehmen", "Übergabe Hundesteuer", ("hundesteuer",))  # fmt: skip
@@ -103,6 +103,24 @@ def test_a_word_is_known_when_a_synonym_is_there_as_a_whole_word() -> None:
     assert ticket in unknown_words(stems, inside)
     fines = Task("verwarnung", "Parkverstöße", keywords=("Verwarnungsgeld",))
     assert ticket not in unknown_words(stems, [], [fines])
+
+
+def test_a_town_word_is_known_to_the_gate_through_the_towns_synonyms(tmp_path: Path) -> None:
+    """The town's own ``synonyme.txt`` (bot.directory.synonyms), passed in as the directory's
+    thesaurus: "Knolle" where the document says "Verwarnungsgeld"."""
+    from bot.directory.directory import Directory
+
+    folder = write_directory(tmp_path / "verzeichnis")
+    (folder / "synonyme.txt").write_text("Verwarnungsgeld, Knolle\n", encoding="utf-8")
+    thesaurus = Directory.load(folder).thesaurus
+    question = "Wie bezahle ich eine Knolle?"
+    (knolle,) = question_stems("Knolle")
+    said = [Hit(chunk("a.md", "Höhe", "Das Verwarnungsgeld beträgt 20 Euro."), 0.9, 1,
+                dense_score=0.9)]  # fmt: skip
+    assert knolle in unknown_words(question_stems(question), said)  # the built-in list alone
+    assert knolle not in unknown_words(question_stems(question), said, thesaurus=thesaurus)
+    assert evidence_of(question, said).topic_unknown == 1.0
+    assert evidence_of(question, said, thesaurus=thesaurus).topic_unknown == 0.0
 
 
 def test_a_task_alone_answers_only_a_strong_match_when_a_noun_is_unknown() -> None:

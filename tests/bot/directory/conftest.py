@@ -59,3 +59,38 @@ class ScriptedStanding:
 
     def standing(self, question: str, query_vector: Any = None) -> dict[str, float]:
         return dict(self._standing)
+
+
+# A town with words of its own (``synonyme.txt``, bot.directory.synonyms): three tasks whose
+# names share no word with what staff call them there.
+TOWN_FILES = {
+    "personen.csv": ("id;name;abteilung;telefon;raum;email;teams_id;gruppen;austritt\n"
+                     "akern;Anna Kern;Ordnungsamt;0700 1;1.01;anna.kern@test.example;;admins;\n"
+                     "blang;Bernd Lang;Hauptamt;0700 2;1.02;;;;\n"),
+    "abteilungen.csv": "abteilung;leitung;telefon\nOrdnungsamt;akern;1\nHauptamt;blang;2\n",
+    "abwesenheiten.csv": "person;von;bis;vertretung;grund\n",
+    "zustaendigkeiten.csv": (
+        "aufgabe_id;aufgabe;stichwoerter;abteilung;zustaendig;vertretung1;vertretung2\n"
+        "verwarnung;Verwarnungsgeld;Parkverstoß;Ordnungsamt;akern;blang;\n"
+        "buergerhaus;Vermietung Bürgerhaus;Saalmiete;Hauptamt;blang;akern;\n"
+        "wertstoffe;Wertstoffsammlung;Recycling;Hauptamt;blang;akern;\n"
+    ),
+}
+OWN_WORDS = """# Wörter der Gemeinde Lindenbach
+Verwarnungsgeld, Knolle
+Bürgerhaus, Zehntscheuer
+
+Wertstoffsammlung, Gelber Sack
+"""
+
+
+def town_directory(folder: Path, synonyms: str | bytes | None = None) -> Path:
+    """The town's directory folder: its four CSV files and, if given, ``synonyme.txt``."""
+    folder.mkdir(parents=True)
+    for name, text in TOWN_FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    if isinstance(synonyms, str):
+        (folder / "synonyme.txt").write_text(synonyms, encoding="utf-8")
+    elif synonyms is not None:
+        (folder / "synonyme.txt").write_bytes(synonyms)
+    return folder

@@ -8,6 +8,7 @@ import pytest
 
 from indexer.build.pipeline import build_index
 from indexer.embedding import FakeEmbedder
+from indexer.lexical.thesaurus import built_in
 from indexer.search.searcher import Searcher
 from indexer.settings import IndexSettings
 from indexer.store import current_version_id
@@ -35,3 +36,19 @@ def test_a_damaged_current_version_leaves_the_previous_one_serving(
     assert searcher.problem is not None and str(second) in searcher.problem
     (index / "CURRENT").write_text(first, encoding="utf-8")  # the operator rolls back
     assert searcher.refresh() is False and searcher.problem is None
+
+
+def test_the_lexical_side_reads_the_thesaurus_it_is_given(tmp_path: Path) -> None:
+    """A town's own synonyms (its directory's ``synonyme.txt``, added to the built-in list)
+    reach BM25 through ``search``: a word no document uses finds its synonym's document."""
+    kb, index = tmp_path / "kb", tmp_path / "index"
+    write(kb, "steueramt/hundesteuer.md", HUNDESTEUER)
+    write(kb, "bauhof/muell.md", MUELL)
+    build_index(IndexSettings(_env_file=None, kb_dir=kb, index_dir=index, model="fake"),
+                FakeEmbedder())
+    searcher = Searcher(index, FakeEmbedder())
+    town = built_in().extended([["Sperrmüll", "Gruscht"]])  # Swabian: junk
+    question = "Wohin mit dem Gruscht?"
+    assert searcher.search(question, mode="bm25") == []
+    found = searcher.search(question, mode="bm25", thesaurus=town)
+    assert [hit.source for hit in found] == ["bauhof/muell.md"]
