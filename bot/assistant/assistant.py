@@ -78,6 +78,9 @@ class Assistant(QuestionAnswering, Outreach):
         self._notifier: Notifier | None = None
         self._search_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
+        # swaps self.directory: a reload's new directory must not be overwritten by a question
+        # adding chat absences to the one it read before
+        self._directory_lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         # replicas (PostgreSQL) share a sender's budget through the store's counters
         shared = state if getattr(state, "shared_by_replicas", False) else None
@@ -289,7 +292,9 @@ class Assistant(QuestionAnswering, Outreach):
 
     def reload_absences(self) -> None:
         """Take in absences entered in chat (by this or another bot process)."""
-        self.directory = self.directory.with_absences(self.state.absences())
+        absences = self.state.absences()  # a database read: outside the lock
+        with self._directory_lock:
+            self.directory = self.directory.with_absences(absences)
 
     def reload_directory(self) -> None:
         """Re-read the directory and the documents' metadata (after a reindex), keeping the
@@ -307,7 +312,8 @@ class Assistant(QuestionAnswering, Outreach):
                           "%s line %s); keeping the previous directory", len(directory.problems),
                           first.file if first else "-", first.line if first else "-")
             else:
-                self.directory, self.docs_meta = directory, docs_meta
+                with self._directory_lock:
+                    self.directory, self.docs_meta = directory, docs_meta
         self.reload_absences()
 
 

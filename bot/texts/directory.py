@@ -293,16 +293,21 @@ def synonyms_line_too_long(limit: int) -> str:
             "Sie die Gruppe auf die Begriffe, die wirklich dasselbe bedeuten.")
 
 
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # 2.000, as German is written
+
+
 def synonyms_too_many(limit: int) -> str:
-    return (f"Die Datei hat mehr als {limit} Gruppen: Ab dieser Zeile wurde nichts mehr "
-            "gelesen. Bitte beschränken Sie die Liste auf die eigenen Wörter Ihrer Gemeinde.")
+    return (f"Die Datei hat mehr als {_thousands(limit)} Gruppen: Ab dieser Zeile wurde nichts "
+            "mehr gelesen. Bitte beschränken Sie die Liste auf die eigenen Wörter Ihrer Gemeinde.")
 
 
 def synonyms_file_too_big(kilobytes: int) -> str:
-    return (f"Die Datei ist größer als {kilobytes} KB: Ab dieser Zeile wurde nichts mehr "
-            "gelesen. Bitte prüfen Sie, ob es die richtige Datei ist.")
+    return (f"Die Datei ist größer als {_thousands(kilobytes)} KB: Ab dieser Zeile wurde nichts "
+            "mehr gelesen. Bitte prüfen Sie, ob es die richtige Datei ist.")
 
 
 def synonyms_more_faults(count: int) -> str:
-    return (f"{count} weitere fehlerhafte Zeilen wurden übersprungen (hier nicht einzeln "
-            "aufgeführt). Bitte prüfen Sie die Datei.")
+    told = ("Eine weitere fehlerhafte Zeile wurde" if count == 1
+            else f"{count} weitere fehlerhafte Zeilen wurden")
+    return f"{told} übersprungen (hier nicht einzeln aufgeführt). Bitte prüfen Sie die Datei."

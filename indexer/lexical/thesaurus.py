@@ -45,12 +45,14 @@ class Thesaurus:
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self._groups: list[tuple[tuple[str, ...], ...]] = []
         self._by_stem: dict[str, list[int]] = {}
+        self._known: set[tuple[tuple[str, ...], ...]] = set()  # a group written twice counts once
         for group in groups:
             self._add(phrases_of(group))
 
     def _add(self, phrases: tuple[tuple[str, ...], ...]) -> None:
-        if not phrases:
+        if not phrases or phrases in self._known:
             return
+        self._known.add(phrases)
         number = len(self._groups)
         self._groups.append(phrases)
         for stem in dict.fromkeys(s for p in phrases for s in p):
@@ -65,6 +67,7 @@ class Thesaurus:
         combined = Thesaurus()
         combined._groups = list(self._groups)
         combined._by_stem = {stem: list(numbers) for stem, numbers in self._by_stem.items()}
+        combined._known = set(self._known)
         for group in groups:
             combined._add(phrases_of(group))
         return combined
@@ -78,11 +81,18 @@ class Thesaurus:
         count."""
         present = set(stems)
         found: dict[str, list[str]] = {}
+        together: dict[tuple[str, ...], bool] = {}  # a phrase in many groups is read once
+
+        def stands_together(phrase: tuple[str, ...]) -> bool:
+            if phrase not in together:
+                together[phrase] = _together(phrase, question)
+            return together[phrase]
+
         for stem in stems:
             for number in self._by_stem.get(stem, ()):
                 phrases = self._groups[number]
                 used = [p for p in phrases if stem in p and (
-                    len(p) == 1 or present.issuperset(p) and _together(p, question))]
+                    len(p) == 1 or present.issuperset(p) and stands_together(p))]
                 if not used:
                     continue
                 # a longer compound of a word asked alone adds nothing but a tail of its own

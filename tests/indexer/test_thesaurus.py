@@ -110,3 +110,27 @@ def test_a_missing_or_corrupt_list_is_logged_and_leaves_no_synonyms(
     assert _read_groups(tmp_path / "fehlt.txt") == ()
     assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
     assert "Perso" not in caplog.text  # where, not what
+
+
+def test_a_group_written_twice_counts_once() -> None:
+    town = built_in().extended([["Verwarnungsgeld", "Knolle"]] * 3)
+    assert len(town) == len(built_in()) + 1
+
+
+def test_a_phrase_shared_by_many_groups_is_read_once_per_question(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import indexer.lexical.thesaurus as module
+
+    calls: list[tuple[str, ...]] = []
+    original = module._together
+
+    def counting(phrase: tuple[str, ...], question: str) -> bool:
+        calls.append(tuple(phrase))
+        return original(phrase, question)
+
+    monkeypatch.setattr(module, "_together", counting)
+    town = Thesaurus([[f"Wort{n}x", "Gelber Sack"] for n in range(100)])
+    question = "Wann kommt der Gelbe Sack?"
+    found = town.alternatives(question_stems(question), question)
+    assert found  # the phrase stands together: its groups' words are alternatives
+    assert len(calls) == 1

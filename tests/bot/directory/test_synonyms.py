@@ -115,7 +115,7 @@ def test_groups_past_the_limit_are_reported_once_and_not_read(tmp_path: Path) ->
     text = "Verwarnungsgeld, Knolle\n" * MAX_GROUPS + "Bürgerhaus, Zehntscheuer\n" * 3
     directory = Directory.load(town_directory(tmp_path / "own", text))
     problems = problems_of(directory)
-    assert list(problems) == [MAX_GROUPS + 1] and str(MAX_GROUPS) in problems[MAX_GROUPS + 1]
+    assert list(problems) == [MAX_GROUPS + 1] and "2.000 Gruppen" in problems[MAX_GROUPS + 1]
     assert score(directory, KNOLLE, "verwarnung") >= MATCH
     assert score(directory, "Wer ist für die Zehntscheuer zuständig?", "buergerhaus") < GUESS
 
@@ -126,7 +126,7 @@ def test_a_huge_file_is_read_up_to_its_limit(tmp_path: Path) -> None:
             + "Bürgerhaus, Zehntscheuer\n")
     directory = Directory.load(town_directory(tmp_path / "own", text))
     ((line, message),) = problems_of(directory).items()
-    assert line is not None and 2 < line <= comments + 1 and "größer als 1000 KB" in message
+    assert line is not None and 2 < line <= comments + 1 and "größer als 1.000 KB" in message
     assert score(directory, KNOLLE, "verwarnung") >= MATCH
     assert score(directory, "Wer ist für die Zehntscheuer zuständig?", "buergerhaus") < GUESS
 
@@ -136,3 +136,9 @@ def test_many_bad_lines_are_counted_past_the_first_few(tmp_path: Path) -> None:
     problems = problems_of(Directory.load(town_directory(tmp_path / "own", text)))
     assert len(problems) == MAX_REPORTED + 1
     assert problems[None].startswith("7 weitere")
+
+
+def test_one_bad_line_past_the_first_few_is_told_in_the_singular(tmp_path: Path) -> None:
+    text = "Verwarnungsgeld, Knolle\n" + "Einzelwort\n" * (MAX_REPORTED + 1)
+    problems = problems_of(Directory.load(town_directory(tmp_path / "own", text)))
+    assert problems[None].startswith("Eine weitere fehlerhafte Zeile wurde übersprungen")
