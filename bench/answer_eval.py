@@ -35,6 +35,8 @@ Knowledge bases (``--kb``, default all that exist):
 - ``brunnhausen``: bench/towns/brunnhausen, a seventh town written from scratch (stop 20), a
   North Rhine-Westphalian Stadt with Fachbereiche, by an engineer who never ran the bot on
   it: HELD OUT.
+- ``waldenau``: bench/towns/waldenau, an eighth town written the same way (stop 21), a Saxon
+  Gemeinde in the Erzgebirge organised in Ämter: HELD OUT.
 - ``hamburg``: the real Hamburg service pages (../shared/data/hamburg_service) with the first
   question set; its failures were read: a DEVELOPMENT set.
 - ``hamburg_c``: the same pages with a new question set (bench/questions/hamburg_c.jsonl,
@@ -48,6 +50,8 @@ Knowledge bases (``--kb``, default all that exist):
 - ``bw_hno``: the bylaws of a third municipality (Hattenhofen, 31 files) with a question set
   written the same way (stop 20; 45 how, 20 near, 10 off); its failures were read: a
   DEVELOPMENT set.
+- ``bw_ehb``: the bylaws of a fourth municipality (Eschenbach, 23 files), written the same
+  way in stop 21 (40 how, 15 near, 10 off): HELD OUT.
 Never read a held-out set's individual results while changing the bot; once read, it is a
 development set and a new one has to be written.
 
@@ -145,6 +149,7 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
         *(_town(f"{town}_wer", folder=town, questions=f"{town}_who_out")
           for town in ("auental", "nordheide", "talheim", "seebruck")),
         _town("brunnhausen", held_out=True),
+        _town("waldenau", held_out=True),
         _hamburg("hamburg", hamburg, False),
         _hamburg("hamburg_c", hamburg, True),
         _hamburg("hamburg_d", hamburg, True),
@@ -152,7 +157,8 @@ def knowledge_bases() -> dict[str, KnowledgeBase]:
                         status="" if held_out else "development")
           for name, folder, held_out in (("bw_swi", "Lkr_LB/SWI", True),
                                          ("bw_bbo", "Lkr_GP/BBO", True),
-                                         ("bw_hno", "Lkr_GP/HNO", False))),
+                                         ("bw_hno", "Lkr_GP/HNO", False),
+                                         ("bw_ehb", "Lkr_GP/EHB", True))),
     ]  # fmt: skip
     return {base.name: base for base in bases}
 

@@ -1,6 +1,6 @@
-"""The towns written from scratch for the answer benchmark in stops 19 and 20
-(bench/towns/auental, seebruck, nordheide, talheim, brunnhausen): each loads like any town
-hall's folder would.
+"""The towns written from scratch for the answer benchmark in stops 19 to 21
+(bench/towns/auental, seebruck, nordheide, talheim, brunnhausen, waldenau): each loads like
+any town hall's folder would.
 
 Nothing is fitted on these towns; these tests only promise that their files are well-formed,
 so that the benchmark's figures measure the bot, not a broken knowledge base.
@@ -126,6 +126,13 @@ TOWNS = [
              "sondernutzung": "wkersting",
              "verwarngeld": "wkersting",
          }),
+    Town("waldenau", "Gemeinde Waldenau",
+         ("hauptamt/personal/stellenbesetzung_intern.docx",),
+         (20, 26), (24, 30), (30, 38), (9, 11), {"who": 28, "how": 21, "near": 13, "off": 8},
+         {"grundsteuer": "cpoetzsch", "hundesteuer": "cpoetzsch", "elternbeitrag": "cpoetzsch",
+          "kita_anmeldung": "pkempe", "standesamt": "glindner", "gaestetaxe": "dseidel",
+          "tourist_info": "dseidel", "feuerwehr": "aweigel", "winterdienst": "hgraupner",
+          "bauhof_auftraege": "hgraupner"}),
 ]  # fmt: skip
 by_town = pytest.mark.parametrize("town", TOWNS, ids=lambda t: t.folder)
 

@@ -1,6 +1,7 @@
 """The question sets on real documents are well-formed: Hamburg sets C and D
 (bench/questions/hamburg_c.jsonl, hamburg_d.jsonl) on the Hamburg service pages, and the sets
-on three Baden-Württemberg municipalities' bylaws (bw_swi.jsonl, bw_bbo.jsonl, bw_hno.jsonl).
+on four Baden-Württemberg municipalities' bylaws (bw_swi.jsonl, bw_bbo.jsonl, bw_hno.jsonl,
+bw_ehb.jsonl).
 
 These tests only check each file's shape against its corpus in the shared data (never copied
 into the repo): the counts per kind, that every in-scope question points at a page that exists,
@@ -41,6 +42,7 @@ SETS = [
     QuestionSet("bw_swi", {"how": 50, "near": 15, "off": 10}, corpus="bw_ortsrecht/Lkr_LB/SWI"),
     QuestionSet("bw_bbo", {"how": 50, "near": 15, "off": 10}, corpus="bw_ortsrecht/Lkr_GP/BBO"),
     QuestionSet("bw_hno", {"how": 45, "near": 20, "off": 10}, corpus="bw_ortsrecht/Lkr_GP/HNO"),
+    QuestionSet("bw_ehb", {"how": 40, "near": 15, "off": 10}, corpus="bw_ortsrecht/Lkr_GP/EHB"),
 ]
 
 
