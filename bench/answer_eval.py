@@ -260,7 +260,8 @@ def _detail(outcome: Outcome) -> dict[str, Any]:
     return {"question": question.question, "kind": question.kind, "verdict": verdict(outcome),
             "task": question.task, "answer_task": outcome.task_id,
             "person": question.person_today, "answer_person": outcome.person_id,
-            "sources": list(outcome.sources)}
+            "sources": list(outcome.sources), "uncertain": outcome.uncertain,
+            "confidence": outcome.confidence}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -59,6 +59,8 @@ class Outcome:
     task_id: str | None = None
     person_id: str | None = None
     sources: tuple[str, ...] = ()
+    uncertain: bool = False  # the answer says it may touch the question only in passing
+    confidence: float | None = None  # the gate's confidence (for the --details analysis)
 
 
 def parse_bench_question(record: Mapping[str, Any], where: str) -> BenchQuestion:
@@ -99,6 +101,8 @@ def outcome_from_answer(question: BenchQuestion, answer: Mapping[str, Any]) -> O
         task_id=answer.get("task_id"),
         person_id=contact.get("person_id"),
         sources=tuple(str(s.get("path", "")) for s in answer.get("sources") or ()),
+        uncertain=bool(answer.get("uncertain")),
+        confidence=answer.get("confidence"),
     )
 
 
@@ -156,6 +160,8 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     out["who_person_n"], out["who_person_right"] = len(persons), sum(persons)
     out["who_person_rate"] = _rate(sum(persons), len(persons))
     out["leaks"] = sum(1 for o in outcomes if leaked(o))
+    # answers that say they may touch the question only in passing, by verdict
+    out["uncertain"] = dict(Counter(verdict(o) for o in outcomes if o.uncertain))
     out["by_kind"] = {kind: dict(Counter(verdict(o) for o in outcomes if o.question.kind == kind))
                       for kind in KINDS}
     return out

@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 
 TOPIC_COUNT = 3
 MAX_SOURCES = 3
+# An answer from documents whose confidence is less than this above the threshold says that
+# it may touch the question only in passing (Answer.uncertain): the gate cannot tell a
+# near-domain question from an in-scope one (docs/evaluation.md), but such answers sit
+# closer to the threshold. Chosen on the development sets, measured on the held-out ones
+# (docs/evaluation.md, stop 21).
+UNCERTAIN_MARGIN = 0.25
 
 
 class TaskDirectory(Protocol):
@@ -143,6 +149,9 @@ class Answer:
     # not found: the task the question was probably about (kept with the unanswered question
     # so the knowledge-risk overview can count, per task, what the bot could not answer)
     near_task: str | None = None
+    # found in documents, but close to the gate's threshold: the answer says so (see
+    # UNCERTAIN_MARGIN)
+    uncertain: bool = False
 
 
 def compose_answer(
@@ -209,6 +218,7 @@ def compose_answer(
         steps_are_list=is_list(chunk.text),
         how_to=is_how_question(question),
         sources=sources_of(hits, chunk, settings.doc_base_url, task_id),
+        uncertain=confidence < threshold + UNCERTAIN_MARGIN,
     )
 
 

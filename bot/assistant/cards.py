@@ -145,6 +145,8 @@ def answer_card(answer: Answer) -> dict[str, Any]:
     if not answer.found:
         return not_found_card(answer)
     body = [_heading(answer.task_name or texts.CARD_TASK_UNKNOWN)]
+    if answer.uncertain:
+        body.append(_text(texts.CARD_UNCERTAIN, color="Warning", spacing="Small"))
     body += _who_elements(answer) + _steps_elements(answer) + _sources_elements(answer.sources)
     actions = feedback_actions(answer.answer_id) if answer.answer_id else []
     return _card(body, [*actions, forward_action(answer.question, answer.task_id)])
@@ -171,6 +173,8 @@ def answer_text(answer: Answer) -> str:
             lines += [texts.NOT_FOUND_TOPICS, texts.bullet_list(answer.topics)]
         return "\n".join(lines)
     lines = [answer.task_name or texts.CARD_TASK_UNKNOWN]
+    if answer.uncertain:
+        lines.append(texts.CARD_UNCERTAIN)
     who = answer.who
     if who is not None:
         lines += ["", texts.CARD_RESPONSIBLE_TODAY]

@@ -86,6 +86,10 @@ CARD_NOBODY = "Für diese Aufgabe ist niemand eingetragen."
 CARD_STEPS = "So wird es gemacht (zitiert aus „{title}“):"
 CARD_QUOTE = "Dazu steht in „{title}“:"
 CARD_SOURCES = "Quellen:"
+CARD_UNCERTAIN = (
+    "Ich bin mir nicht sicher, ob dieses Dokument Ihre Frage beantwortet: Es behandelt sie "
+    "vielleicht nur am Rande. Bitte prüfen Sie die Quelle, bevor Sie danach handeln."
+)
 CARD_FEEDBACK_UP = "👍 Hilfreich"
 CARD_FEEDBACK_DOWN = "👎 Nicht hilfreich"
 CARD_TASK_UNKNOWN = "Antwort aus den Dokumenten"

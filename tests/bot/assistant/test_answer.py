@@ -11,6 +11,7 @@ from bot.assistant import (
     question_terms,
     quote_steps,
 )
+from bot.assistant.answer import UNCERTAIN_MARGIN
 from bot.settings import Settings
 from indexer.model import Hit
 
@@ -292,3 +293,21 @@ def test_without_a_document_only_a_question_for_a_person_gets_one(tmp_path: Any)
         ("personal",))  # fmt: skip
     insider = compose_answer(question, low, directory, FIXED_DAY, settings, groups=("personal",))
     assert not insider.found  # the document is open to them: no reason for a bare person
+
+
+def test_an_answer_close_to_the_threshold_says_it_is_uncertain(settings: Settings,
+                                                               directory: Any) -> None:
+    found = hits((ABMELDUNG, 0.9), (ANMELDUNG, 0.85))
+    question = "Wie melde ich einen Hund ab? Hundesteuer"
+    sure = compose_answer(question, found, directory, FIXED_DAY, settings)
+    assert sure.found and sure.steps
+    confidence = sure.confidence
+    # the same evidence under a threshold just below it, and one far below it
+    near = settings.model_copy(update={"min_confidence": confidence - UNCERTAIN_MARGIN / 2})
+    far = settings.model_copy(update={"min_confidence": confidence - UNCERTAIN_MARGIN * 2})
+    assert compose_answer(question, found, directory, FIXED_DAY, near).uncertain
+    assert not compose_answer(question, found, directory, FIXED_DAY, far).uncertain
+    # below the threshold no document is quoted, and nothing is called uncertain
+    above = settings.model_copy(update={"min_confidence": min(1.0, confidence + 0.01)})
+    refused = compose_answer(question, found, directory, FIXED_DAY, above)
+    assert not refused.uncertain

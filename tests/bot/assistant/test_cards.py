@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from bot.assistant import (
     Answer,
     Contact,
@@ -7,6 +9,7 @@ from bot.assistant import (
     answer_text,
     message_card,
 )
+from bot.texts.assistant import CARD_UNCERTAIN
 
 from .card_schema import problems
 
@@ -118,3 +121,15 @@ def test_a_quote_for_a_non_how_question_is_not_called_a_procedure() -> None:
     assert "Dazu steht in „Satzung“:" in answer_text(answer)
     assert "So wird es gemacht" not in answer_text(answer)
     assert "So wird es gemacht (zitiert aus „Übergabe Hundesteuer" in answer_text(ANSWER)
+
+
+def test_an_uncertain_answer_says_so_in_card_and_text_and_a_sure_one_does_not() -> None:
+    unsure = replace(ANSWER, uncertain=True)
+    card = answer_card(unsure)
+    assert not problems(card)
+    warning = [e for e in card["body"] if e.get("text") == CARD_UNCERTAIN]
+    assert warning and warning[0]["color"] == "Warning"
+    assert card["body"].index(warning[0]) == 1  # right under the heading, before the person
+    assert CARD_UNCERTAIN in answer_text(unsure)
+    assert CARD_UNCERTAIN not in _texts(answer_card(ANSWER))
+    assert CARD_UNCERTAIN not in answer_text(ANSWER)
