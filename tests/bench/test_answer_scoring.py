@@ -3,7 +3,7 @@ on tiny hand-made cases, so that its figures cannot silently change meaning."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +47,9 @@ def test_outcome_reads_the_bots_answer_structure() -> None:
     assert (outcome.found, outcome.task_id, outcome.person_id) == (
         True, "hundesteuer", "jfranke")
     assert outcome.sources == ("kaemmerei/hundesteuer.pdf",)
+    assert not outcome.uncertain and outcome.confidence == 0.9
+    unsure = outcome_from_answer(question("near"), asdict(replace(answer, uncertain=True)))
+    assert unsure.uncertain
     refused = outcome_from_answer(question("off"), asdict(Answer("frage", False, 0.1)))
     assert not refused.found and refused.person_id is None
 
@@ -55,9 +58,10 @@ def test_verdicts_and_summary_on_a_hand_made_case() -> None:
     outcomes = [
         Outcome(question("who", ("a/doc",), "t1", "p1"), True, "t1", "p1", ()),  # right task
         Outcome(question("who", (), "t2", "p2"), True, "t9", "p9", ("b/x.md",)),  # wrong
-        Outcome(question("how", ("a/doc",)), True, None, None, ("z.md", "a/doc.pdf")),  # right
+        Outcome(question("how", ("a/doc",)), True, None, None, ("z.md", "a/doc.pdf"),
+                uncertain=True),  # right, with the warning line
         Outcome(question("how", ("a/doc",)), False),  # refused
-        Outcome(question("near"), True, "t1", "p1", ("a/doc.pdf",)),  # answered out of scope
+        Outcome(question("near"), True, "t1", "p1", ("a/doc.pdf",), uncertain=True),  # answered
         Outcome(question("near"), False),
         Outcome(question("off"), False),
     ]
@@ -70,6 +74,7 @@ def test_verdicts_and_summary_on_a_hand_made_case() -> None:
     assert (summary["near_answered"], summary["near_n"], summary["off_answered"]) == (1, 2, 0)
     assert summary["out_answered_rate"] == round(1 / 3, 4)
     assert (summary["who_person_right"], summary["who_person_n"]) == (1, 2)
+    assert summary["uncertain"] == {"right": 1, "answered": 1}
     table = markdown_table([{"kb": "x", "held_out": True, "answers": summary,
                              "retrieval": {"hybrid": retrieval_measures([1, None])}}])
     assert "2/4 (50 %)" in table and "x (held out)" in table

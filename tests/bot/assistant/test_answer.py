@@ -11,7 +11,8 @@ from bot.assistant import (
     question_terms,
     quote_steps,
 )
-from bot.assistant.answer import UNCERTAIN_MARGIN
+from bot.assistant.answer import UNCERTAIN_MARGIN, is_uncertain
+from bot.assistant.gate import DEFAULT_RULE
 from bot.settings import Settings
 from indexer.model import Hit
 
@@ -303,11 +304,23 @@ def test_an_answer_close_to_the_threshold_says_it_is_uncertain(settings: Setting
     assert sure.found and sure.steps
     confidence = sure.confidence
     # the same evidence under a threshold just below it, and one far below it
-    near = settings.model_copy(update={"min_confidence": confidence - UNCERTAIN_MARGIN / 2})
-    far = settings.model_copy(update={"min_confidence": confidence - UNCERTAIN_MARGIN * 2})
+    near = settings.model_copy(update={"min_confidence": confidence - 0.01})
+    far = settings.model_copy(update={"min_confidence": 0.05})
     assert compose_answer(question, found, directory, FIXED_DAY, near).uncertain
     assert not compose_answer(question, found, directory, FIXED_DAY, far).uncertain
-    # below the threshold no document is quoted, and nothing is called uncertain
+    # below the threshold no document is quoted (here the directory still names the person),
+    # and nothing is called uncertain
     above = settings.model_copy(update={"min_confidence": min(1.0, confidence + 0.01)})
-    refused = compose_answer(question, found, directory, FIXED_DAY, above)
-    assert not refused.uncertain
+    below = compose_answer(question, found, directory, FIXED_DAY, above)
+    assert not below.steps and not below.uncertain
+
+
+def test_the_uncertain_margin_is_kept_in_log_odds_for_other_thresholds() -> None:
+    default = DEFAULT_RULE.threshold
+    assert is_uncertain(default + UNCERTAIN_MARGIN - 0.01, default)
+    assert not is_uncertain(default + UNCERTAIN_MARGIN + 0.01, default)
+    # a high threshold (an operator's setting, a calibrated rule) does not mark every answer
+    assert not is_uncertain(0.99, 0.8) and is_uncertain(0.9, 0.8)
+    assert not is_uncertain(0.999, 0.9) and is_uncertain(0.95, 0.9)
+    # a low one marks fewer
+    assert not is_uncertain(0.6, 0.2) and is_uncertain(0.3, 0.2)
