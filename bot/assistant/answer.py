@@ -228,13 +228,17 @@ def compose_answer(
 def is_uncertain(confidence: float, threshold: float) -> bool:
     """Whether an answer of ``confidence`` passed ``threshold`` by less than UNCERTAIN_MARGIN,
     measured in log-odds from the default threshold (0.59 -> 0.84)."""
-    def logit(p: float) -> float:
-        p = min(max(p, 1e-6), 1 - 1e-6)
-        return math.log(p / (1 - p))
+    return _logit(confidence) < _logit(threshold) + _UNCERTAIN_LOGITS
 
-    default = DEFAULT_RULE.threshold
-    distance = logit(min(default + UNCERTAIN_MARGIN, 0.999)) - logit(default)
-    return logit(confidence) < logit(threshold) + distance
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+# UNCERTAIN_MARGIN above the default threshold, in log-odds (computed once, not per answer)
+_UNCERTAIN_LOGITS = (_logit(min(DEFAULT_RULE.threshold + UNCERTAIN_MARGIN, 0.999))
+                     - _logit(DEFAULT_RULE.threshold))
 
 
 def documents_for_task(

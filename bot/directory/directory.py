@@ -186,9 +186,14 @@ class Directory:
         source) so that a question without a shared word still finds its task.
         ``embedder``: an ``indexer.embedding.Embedder``; ``cache`` (text hash -> vector)
         keeps the vectors of unchanged tasks across reloads."""
+        self._task_matcher()
+        self._embedded = TaskEmbedding(list(self.tasks.values()), embedder, titles, cache)
+
+    def _task_matcher(self) -> TaskMatcher:
+        """The lexical matcher of the tasks (built on first use, shared by copies)."""
         if self._matcher is None:
             self._matcher = TaskMatcher(list(self.tasks.values()), self.thesaurus)
-        self._embedded = TaskEmbedding(list(self.tasks.values()), embedder, titles, cache)
+        return self._matcher
 
     def match_tasks(
         self, question: str, k: int = 3, query_vector: Any = None,
@@ -206,9 +211,7 @@ class Directory:
         trusted callers. ``trusted``: whether the answer gate trusts the ``documents``; untrusted
         ones only confirm the dense side (``recognise.document_votes``). ``asks_person``: the
         question asks who (``recognise.combine``)."""
-        if self._matcher is None:
-            self._matcher = TaskMatcher(list(self.tasks.values()), self.thesaurus)
-        lexical = self._matcher.scores(question)
+        lexical = self._task_matcher().scores(question)
         dense = self._embedded.standing(question, query_vector) if self._embedded else {}
         votes = {t: v for t, v in document_votes(documents, trusted, dense, lexical).items()
                  if t in self.tasks}
