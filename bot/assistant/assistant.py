@@ -70,6 +70,7 @@ class Assistant(QuestionAnswering, Outreach):
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
+        self._directory_kept = False  # the last reload kept the previous directory
         # front matter of the indexed documents (gap report)
         self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
         self.reindexer = reindexer or Reindexer(
@@ -268,12 +269,31 @@ class Assistant(QuestionAnswering, Outreach):
         await self._notifier.notify(personal, replies)
         return [Reply(texts.SENT_PERSONALLY, data={"kind": "sent_personally"})]
 
-    def _after_reindex(self) -> None:
+    def _after_reindex(self) -> str | None:
         """A build succeeded. One that published nothing (only ``_verzeichnis/`` changed: a
         CSV file, ``synonyme.txt``) leaves the version as it is; the directory is read again
-        all the same, since that change is what the admin or the folder watch built for."""
+        all the same, since that change is what the admin or the folder watch built for.
+        Returns what the admin is told about the directory read (None without one)."""
         if not self.follow_index():
             self.reload_directory()
+        return self._directory_summary()
+
+    def _directory_summary(self) -> str | None:
+        """The directory as the last reload left it, in German: its counts, the town's own
+        synonym groups, how many problems the gap report lists; or that it was kept."""
+        if self._reload_directory is None:
+            return None
+        if self._directory_kept:
+            return texts.REINDEX_DIRECTORY_KEPT
+        directory = self.directory
+        own = directory.own_synonym_groups
+        synonyms = (texts.REINDEX_OWN_SYNONYM if own == 1
+                    else texts.REINDEX_OWN_SYNONYMS.format(n=own) if own > 1 else "")
+        lines = [texts.REINDEX_DIRECTORY.format(people=len(directory.people),
+                                                tasks=len(directory.tasks), synonyms=synonyms)]
+        if directory.problems:
+            lines.append(texts.REINDEX_DIRECTORY_PROBLEMS.format(n=len(directory.problems)))
+        return "\n".join(lines)
 
     def follow_index(self) -> bool:
         """Serve the version CURRENT names (built here, by another replica, or rolled back),
@@ -301,6 +321,7 @@ class Assistant(QuestionAnswering, Outreach):
         previous ones on error."""
         if self._reload_directory is None:
             return
+        self._directory_kept = True
         try:
             directory, docs_meta = self._reload_directory()
         except Exception:
@@ -314,6 +335,7 @@ class Assistant(QuestionAnswering, Outreach):
             else:
                 with self._directory_lock:
                     self.directory, self.docs_meta = directory, docs_meta
+                self._directory_kept = False
         self.reload_absences()
 
 

@@ -78,8 +78,9 @@ def _skipped_files(value: Any) -> list[str]:
     return [str(item.get("file", item)) if isinstance(item, dict) else str(item) for item in value]
 
 
-def summary_replies(report: dict[str, Any]) -> list[Reply]:
-    """The German summary of a build report (new / changed / removed / skipped files)."""
+def summary_replies(report: dict[str, Any], directory: str | None = None) -> list[Reply]:
+    """The German summary of a build report (new / changed / removed / skipped files), with
+    ``directory``: what the bot made of the directory it read again (``on_success``)."""
     text = texts.REINDEX_DONE.format(
         version=report.get("version_id", "?"),
         new=_count(report.get("new")),
@@ -90,6 +91,8 @@ def summary_replies(report: dict[str, Any]) -> list[Reply]:
     skipped = _skipped_files(report.get("skipped"))
     if skipped:
         text += "\n" + texts.REINDEX_SKIPPED_FILES.format(files=", ".join(skipped[:10]))
+    if directory:
+        text += "\n" + directory
     return [Reply(text=text, data={"reindex": "done", "report": report})]
 
 
@@ -119,14 +122,16 @@ class Reindexer:
     def __init__(
         self,
         command: Sequence[str],
-        on_success: Callable[[], None],
+        on_success: Callable[[], str | None],
         env: dict[str, str] | None = None,
         timeout: float | None = None,
         guard: BuildGuard | None = None,
     ) -> None:
         """``timeout``: seconds a build may run before it is stopped (None: no limit).
         ``guard`` (``bot.assistant.reindex_guard``) keeps builds of other processes on the
-        same index out; without one, only this process's builds are one at a time."""
+        same index out; without one, only this process's builds are one at a time.
+        ``on_success`` runs after a successful build (in a worker thread); a text it returns
+        is added to the summary."""
         self._command = list(command)
         self._timeout = timeout
         self._on_success = on_success
@@ -260,9 +265,10 @@ class Reindexer:
             log.warning("reindex failed (exit %s): %s", code, reason)
             failed = texts.REINDEX_FAILED.format(reason=reason)
             return False, Reply(failed, data={"reindex": "failed"})
-        await asyncio.to_thread(self._on_success)  # opening the new version takes a moment
+        # opening the new version takes a moment
+        directory = await asyncio.to_thread(self._on_success)
         log.info("reindex done: version %s", report.get("version_id"))
-        return True, summary_replies(report)
+        return True, summary_replies(report, directory if isinstance(directory, str) else None)
 
     async def _watch(self, process: asyncio.subprocess.Process, notify: Notify,
                      errors: deque[str]) -> tuple[dict[str, Any] | None, int]:

@@ -86,6 +86,12 @@ class Directory:
         self._matcher: TaskMatcher | None = None
         self._embedded: TaskEmbedding | None = None
 
+    @property
+    def own_synonym_groups(self) -> int:
+        """Groups of the town's ``synonyme.txt`` beyond the built-in list (one already there
+        does not count)."""
+        return len(self.thesaurus) - len(built_in())
+
     # --- building ---------------------------------------------------------------------
 
     @classmethod

@@ -196,6 +196,7 @@ def test_reindex_is_for_admins_and_runs_once(assistant: Assistant, tmp_path: Pat
     assert second[0].text == texts.REINDEX_BUSY
     assert notifier.sent[-1][0] == "admin-chat"
     assert "1 geändert" in notifier.sent[-1][1][0].text
+    assert "Verzeichnis" not in notifier.sent[-1][1][0].text  # this one reads no directory
     assert assistant.searcher.refreshes == 1  # type: ignore[attr-defined]
 
 

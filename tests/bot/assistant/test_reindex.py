@@ -63,6 +63,16 @@ def test_build_reports_a_few_progress_messages_and_the_summary(tmp_path: Path) -
     assert "kaputt.pdf" in summary and "v2" in summary
 
 
+def test_what_the_follow_up_says_ends_the_summary(tmp_path: Path) -> None:
+    """``on_success`` reads the directory again; its line (counts, problems) is the summary's
+    last line."""
+    line = "Verzeichnis: 3 Personen, 2 Aufgaben."
+    reindexer = Reindexer(fake_build(tmp_path, SUCCESS), lambda: line)
+    ok, sent = asyncio.run(_run(reindexer))
+    assert ok and sent[-1].text.splitlines()[-1] == line
+    assert "1 neu, 2 geändert" in sent[-1].text
+
+
 def test_failed_build_keeps_the_current_version_and_says_why(tmp_path: Path) -> None:
     switched: list[bool] = []
     reindexer = Reindexer(fake_build(tmp_path, FAILURE), lambda: switched.append(True))

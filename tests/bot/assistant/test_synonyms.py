@@ -66,14 +66,15 @@ def town(tmp_path: Path) -> tuple[Any, Settings]:
     return build_assistant(settings, lambda: FIXED_DAY, FakeEmbedder()), settings
 
 
-def reindex(assistant: Any, settings: Settings) -> None:
+def reindex(assistant: Any, settings: Settings) -> str | None:
     """What an admin's `neu indexieren` (or the folder watch) does: a build, which publishes
-    nothing when only ``_verzeichnis/`` changed, then the assistant's follow-up."""
+    nothing when only ``_verzeichnis/`` changed, then the assistant's follow-up (which returns
+    the directory's line of the admin's summary)."""
     from indexer.build.pipeline import build_index
     from indexer.embedding import FakeEmbedder
 
     assert not build_index(settings, FakeEmbedder()).published
-    assistant._after_reindex()
+    return assistant._after_reindex()
 
 
 
@@ -91,6 +92,34 @@ def test_an_edited_file_is_read_again_after_a_reindex_without_a_restart(
     reindex(assistant, settings)
     assert responsible(ask(assistant, WHO.format("Knolle"))) == (None, None)
     assert responsible(ask(assistant, WHO.format("Zettel"))) == fines
+
+
+@pytest.mark.integration
+def test_the_admins_summary_says_what_the_directory_read_again_holds(
+        town: tuple[Any, Settings]) -> None:
+    """After `neu indexieren` the admin sees whether the edited file counted: the town's own
+    groups (one already in the built-in list does not count) and how many lines the gap
+    report lists."""
+    from bot.texts import assistant as texts
+
+    assistant, settings = town
+    people, tasks = len(assistant.directory.people), len(assistant.directory.tasks)
+    before = reindex(assistant, settings)
+    assert before == texts.REINDEX_DIRECTORY.format(people=people, tasks=tasks, synonyms="")
+    (settings.directory_path / "synonyme.txt").write_text(
+        "Verwarnungsgeld, Knolle\nParkverstoß, Falschparken, Knöllchen\nEinzelwort\n",
+        encoding="utf-8")
+    summary = reindex(assistant, settings) or ""
+    assert summary.splitlines() == [
+        texts.REINDEX_DIRECTORY.format(people=people, tasks=tasks,
+                                       synonyms=texts.REINDEX_OWN_SYNONYMS.format(n=2)),
+        texts.REINDEX_DIRECTORY_PROBLEMS.format(n=1)]
+    (settings.directory_path / "synonyme.txt").write_text("Verwarnungsgeld, Knolle\n",
+                                                          encoding="utf-8")  # fmt: skip
+    assert texts.REINDEX_OWN_SYNONYM in (reindex(assistant, settings) or "")
+    (settings.directory_path / "personen.csv").write_bytes(b"\xff\xfe\x00garbage;;;\n" * 50)
+    assert reindex(assistant, settings) == texts.REINDEX_DIRECTORY_KEPT
+    assert len(assistant.directory.people) == people  # the previous directory serves
 
 
 @pytest.mark.integration
