@@ -1,6 +1,6 @@
-"""The towns written from scratch for the answer benchmark in stops 19 to 21
-(bench/towns/auental, seebruck, nordheide, talheim, brunnhausen, waldenau): each loads like
-any town hall's folder would.
+"""The towns written from scratch for the answer benchmark in stops 19 to 22
+(bench/towns/auental, seebruck, nordheide, talheim, brunnhausen, waldenau, kirchwalde): each
+loads like any town hall's folder would.
 
 Nothing is fitted on these towns; these tests only promise that their files are well-formed,
 so that the benchmark's figures measure the bot, not a broken knowledge base.
@@ -133,6 +133,24 @@ TOWNS = [
           "kita_anmeldung": "pkempe", "standesamt": "glindner", "gaestetaxe": "dseidel",
           "tourist_info": "dseidel", "feuerwehr": "aweigel", "winterdienst": "hgraupner",
           "bauhof_auftraege": "hgraupner"}),
+    Town("kirchwalde", "Gemeinde Kirchwalde",
+         ("zentrale_dienste/personal/stellenausschreibung_auswahlverfahren.docx",),
+         (20, 26), (24, 30), (30, 38), (9, 11), {"who": 28, "how": 21, "near": 13, "off": 8},
+         {
+             "grundsteuer": "rheil",  # CSV: holiday 07.-18.12.
+             "hundesteuer": "rheil",
+             "kita_anmeldung": "ynau",  # ICS: holiday 07.-11.12. found by ORGANIZER e-mail
+             "kita_gebuehren": "nreining",
+             "standesamt": "ubender",  # ICS: one-day course on 09.12. (X-WISSENSLOTSE-PERSON id)
+             # CSV: Reha 16.11.-18.12. with its own stand-in, who is in neither chain
+             "dgh_vermietung": "jseipp",
+             "vereinsfoerderung": "jseipp",
+             "bauantraege": "lbecker",  # CSV: course 07.-09.12., ending on the day itself
+             # responsible and deputy away (CSV course 08.-10.12., ICS holiday 04.-14.12. found
+             # by ATTENDEE e-mail): vertretung2, and the department head where there is none
+             "winterdienst": "swagner",
+             "bauhof_auftraege": "wroth",
+         }),
 ]  # fmt: skip
 by_town = pytest.mark.parametrize("town", TOWNS, ids=lambda t: t.folder)
 
