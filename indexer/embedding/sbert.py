@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.embedding.base import EmbedderUnavailable
+from indexer.embedding.base import EmbedderUnavailable, remembering_recent_queries
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class SentenceTransformerEmbedder:
         is_e5 = "e5" in Path(str(model_path or name)).name.lower()
         self._query_prefix = "query: " if is_e5 else ""
         self._passage_prefix = "passage: " if is_e5 else ""
+        self._queries = remembering_recent_queries(self._embed_query)
         log.info("loaded sentence-transformers model %s, %d dimensions, window %d",
                  name, self.dimension, self.max_tokens)
 
@@ -48,6 +49,9 @@ class SentenceTransformerEmbedder:
         return self._encode([self._passage_prefix + t for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self._queries(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
         return self._encode([self._query_prefix + text])[0]
 
     def _encode(self, texts: list[str]) -> np.ndarray:

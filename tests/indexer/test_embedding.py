@@ -12,6 +12,7 @@ from indexer.embedding import (
     canonical_model_name,
     load_embedder,
 )
+from indexer.embedding.base import remembering_recent_queries
 
 
 def test_fake_is_deterministic_normalised_and_an_embedder() -> None:
@@ -73,6 +74,27 @@ def test_e5_prefixes_tokens_and_meaning() -> None:
     assert float(passages[0] @ query) > float(passages[1] @ query)
     # the backend adds "query: " / "passage: ": the same text differs by role
     assert not np.allclose(e5.embed_query("Hundesteuer"), e5.embed_passages(["Hundesteuer"])[0])
+    # asked again (the search, then the task recognition), the question is not embedded again
+    again = e5.embed_query("Wo melde ich meinen Hund an?")
+    assert again is query and not again.flags.writeable
+    assert float(e5.embed_query("Wo melde ich meine Katze an?") @ query) < 0.999
+
+
+def test_an_answers_repeated_question_is_embedded_once() -> None:
+    calls: list[str] = []
+
+    def embed(text: str) -> np.ndarray:
+        calls.append(text)
+        return np.full(4, float(len(calls)), dtype=np.float32)
+
+    remembered = remembering_recent_queries(embed, size=2)
+    first = remembered("Wer macht die Hundesteuer?")
+    assert remembered("Wer macht die Hundesteuer?") is first and calls == [
+        "Wer macht die Hundesteuer?"]
+    with pytest.raises(ValueError):  # read-only: one caller cannot change the next one's
+        first[0] = 0.0
+    remembered("a"), remembered("b")  # two newer questions push the first one out
+    assert remembered("Wer macht die Hundesteuer?") is not first and len(calls) == 4
 
 
 @pytest.mark.integration
