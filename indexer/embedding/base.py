@@ -38,8 +38,9 @@ class Embedder(Protocol):
         ...
 
 
-def remembering_recent_queries(embed: Callable[[str], np.ndarray],
-                               size: int = RECENT_QUERIES) -> Callable[[str], np.ndarray]:  # fmt: skip
+def remembering_recent_queries(
+    embed: Callable[[str], np.ndarray], size: int = RECENT_QUERIES
+) -> Callable[[str], np.ndarray]:
     """``embed`` (a model's query embedding) remembering its last ``size`` questions: one
     answer asks for the same question's vector several times, at ~25 ms of CPU each. The
     vectors are read-only (a caller changing one would change it for the next); the
