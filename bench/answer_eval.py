@@ -201,7 +201,8 @@ async def ask_all(assistant: Any, questions: list[BenchQuestion],
         turn = Turn(question.question, user, f"bench-{number}")
         replies = await assistant.handle(turn)
         data = replies[0].data.get("answer") if replies else None
-        outcomes.append(outcome_from_answer(question, data or {}))
+        task_ids = {task.name: task_id for task_id, task in assistant.directory.tasks.items()}
+        outcomes.append(outcome_from_answer(question, data or {}, task_ids))
     return outcomes
 
 
@@ -262,7 +263,7 @@ def _detail(outcome: Outcome) -> dict[str, Any]:
             "task": question.task, "answer_task": outcome.task_id,
             "person": question.person_today, "answer_person": outcome.person_id,
             "sources": list(outcome.sources), "uncertain": outcome.uncertain,
-            "confidence": outcome.confidence}
+            "confidence": outcome.confidence, "offered": list(outcome.offered)}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -61,6 +61,7 @@ class Outcome:
     sources: tuple[str, ...] = ()
     uncertain: bool = False  # the answer says it may touch the question only in passing
     confidence: float | None = None  # the gate's confidence (for the --details analysis)
+    offered: tuple[str, ...] = ()  # task ids among the topics a refusal offers as buttons
 
 
 def parse_bench_question(record: Mapping[str, Any], where: str) -> BenchQuestion:
@@ -91,8 +92,10 @@ def load_bench_questions(path: Path) -> list[BenchQuestion]:
             for number, line in enumerate(lines, start=1) if line.strip()]
 
 
-def outcome_from_answer(question: BenchQuestion, answer: Mapping[str, Any]) -> Outcome:
-    """An Outcome from the bot's structured answer (``dataclasses.asdict(Answer)``)."""
+def outcome_from_answer(question: BenchQuestion, answer: Mapping[str, Any],
+                        task_ids: Mapping[str, str] = {}) -> Outcome:  # fmt: skip
+    """An Outcome from the bot's structured answer (``dataclasses.asdict(Answer)``);
+    ``task_ids`` (task name -> id, the directory's) tells which offered topics are tasks."""
     who = answer.get("who") or {}
     contact = who.get("contact") or {}
     return Outcome(
@@ -103,6 +106,7 @@ def outcome_from_answer(question: BenchQuestion, answer: Mapping[str, Any]) -> O
         sources=tuple(str(s.get("path", "")) for s in answer.get("sources") or ()),
         uncertain=bool(answer.get("uncertain")),
         confidence=answer.get("confidence"),
+        offered=tuple(task_ids[t] for t in answer.get("topics") or () if t in task_ids),
     )
 
 
@@ -159,6 +163,11 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     persons = [p for p in (person_right(o) for o in outcomes) if p is not None]
     out["who_person_n"], out["who_person_right"] = len(persons), sum(persons)
     out["who_person_rate"] = _rate(sum(persons), len(persons))
+    # who-questions the bot refused: how many offer the right task as a topic (one click)
+    refused_who = [o for o in outcomes if o.question.kind == "who" and verdict(o) == "refused"]
+    out["who_refused"] = len(refused_who)
+    out["who_refused_offered"] = sum(
+        1 for o in refused_who if set(o.offered) & set(o.question.right_tasks))
     out["leaks"] = sum(1 for o in outcomes if leaked(o))
     # answers that say they may touch the question only in passing, by verdict
     out["uncertain"] = dict(Counter(verdict(o) for o in outcomes if o.uncertain))

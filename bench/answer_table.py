@@ -21,8 +21,9 @@ def _label(result: dict[str, Any]) -> str:
 
 def answer_rows(results: Sequence[dict[str, Any]]) -> list[str]:
     head = ("| knowledge base | in scope: right task or document | refused | wrong document "
-            "| near answered | off answered | out of scope answered | who: right person | leaks |")
-    rows = [head, "|" + "---|" * 9]
+            "| near answered | off answered | out of scope answered | who: right person "
+            "| who refused: right task offered | leaks |")
+    rows = [head, "|" + "---|" * 10]
     for result in results:
         a = result["answers"]
         n = a["in_scope"]
@@ -35,6 +36,7 @@ def answer_rows(results: Sequence[dict[str, Any]]) -> list[str]:
             _count(a["off_answered"], a["off_n"], a["off_answered_rate"]),
             _count(a["out_answered"], a["out_n"], a["out_answered_rate"]),
             _count(a["who_person_right"], a["who_person_n"], a["who_person_rate"]),
+            f"{a.get('who_refused_offered', 0)}/{a.get('who_refused', 0)}",
             str(a["leaks"]),
         ]) + " |")
     return rows

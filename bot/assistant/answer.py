@@ -62,6 +62,8 @@ class TaskDirectory(Protocol):
         documents: Sequence[Sequence[str]] = (), groups: Collection[str] | None = None,
         trusted: bool = True, asks_person: bool = False,
     ) -> list[tuple[Task, float]]: ...
+    def nearest_tasks(self, question: str, groups: Collection[str] | None = None,
+                      query_vector: Any = None) -> list[Task]: ...
     def task(self, task_id: str) -> Task | None: ...
     def who_handles(self, task_id: str, day: date) -> Availability: ...
 
@@ -198,8 +200,11 @@ def compose_answer(
     if not quoted and not _person_is_the_answer(directory, task_id, own_score, asks_person,
                                                 groups):  # fmt: skip
         near = next((str(t.id) for t, score in matches if score >= TASK_GUESS), None)
-        return Answer(question, False, confidence, topics=closest_topics(hits, matches),
-                      near_task=task_id or near)
+        # a question asking who: the tasks its meaning is closest to, one click from a person
+        closest = (directory.nearest_tasks(question, groups)
+                   if asks_person and directory is not None else [])  # fmt: skip
+        return Answer(question, False, confidence,
+                      topics=closest_topics(hits, matches, closest), near_task=task_id or near)
     task_name, who = None, None
     if task_id is not None and directory is not None:
         task = directory.task(task_id)
@@ -367,11 +372,15 @@ def _url(base_url: str, path: str) -> str:
 
 
 def closest_topics(
-    hits: Sequence[Hit], matches: Sequence[tuple[Any, float]] = ()
+    hits: Sequence[Hit], matches: Sequence[tuple[Any, float]] = (), closest: Sequence[Any] = ()
 ) -> tuple[str, ...]:
     """Up to three topics the user may have meant: directory tasks that half match the
-    question, then the titles of the best documents."""
+    question, then the tasks closest to its meaning (``closest``, for a question asking who:
+    a click names the person), then the titles of the best documents."""
     topics = [task.name for task, score in matches if score >= TASK_GUESS]
+    for task in closest:
+        if task.name not in topics:
+            topics.append(task.name)
     for hit in hits:
         title = hit.chunk.title or hit.source
         if title not in topics:

@@ -227,6 +227,19 @@ class Directory:
                                                 -dense.get(t, 0.0), self.tasks[t].name))
         return [(self.tasks[t], combined[t]) for t in ranked[:k]]
 
+    def nearest_tasks(self, question: str, groups: Collection[str] | None = None,
+                      query_vector: Any = None) -> list[Task]:  # fmt: skip
+        """The tasks whose meaning the question is closest to: the dense side's first ones
+        that may vote (``recognise.TaskEmbedding.standing``), best first; offered as topics
+        when the bot found nothing to answer a question asking who. Empty before ``prepare``.
+        ``groups``: as in ``match_tasks``."""
+        if self._embedded is None:
+            return []
+        standing = self._embedded.standing(question, query_vector)
+        ranked = sorted(standing, key=lambda t: -standing[t])
+        return [self.tasks[t] for t in ranked
+                if t in self.tasks and self.tasks[t].visible_to(groups)]
+
     # --- the chain walk ---------------------------------------------------------------------
 
     def who_handles(self, task_id: str, day: date) -> Availability:

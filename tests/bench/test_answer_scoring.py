@@ -52,6 +52,9 @@ def test_outcome_reads_the_bots_answer_structure() -> None:
     assert unsure.uncertain
     refused = outcome_from_answer(question("off"), asdict(Answer("frage", False, 0.1)))
     assert not refused.found and refused.person_id is None
+    offering = Answer("frage", False, 0.1, topics=("Hundesteuer", "Merkblatt Hunde"))
+    offered = outcome_from_answer(question("who"), asdict(offering), {"Hundesteuer": "hst"})
+    assert offered.offered == ("hst",)  # a document title is no task
 
 
 def test_verdicts_and_summary_on_a_hand_made_case() -> None:
@@ -64,20 +67,24 @@ def test_verdicts_and_summary_on_a_hand_made_case() -> None:
         Outcome(question("near"), True, "t1", "p1", ("a/doc.pdf",), uncertain=True),  # answered
         Outcome(question("near"), False),
         Outcome(question("off"), False),
+        Outcome(question("who", (), "t3", "p3"), False, offered=("t7", "t3")),  # one click
+        Outcome(question("who", (), "t4", "p4"), False, offered=("t7",)),
     ]
     assert [verdict(o) for o in outcomes] == [
-        "right", "wrong", "right", "refused", "answered", "refused", "refused"]
+        "right", "wrong", "right", "refused", "answered", "refused", "refused", "refused",
+        "refused"]
     summary = summarise(outcomes)
     assert (summary["in_scope"], summary["right"], summary["wrong"], summary["refused"]) == (
-        4, 2, 1, 1)
-    assert summary["right_rate"] == 0.5
+        6, 2, 1, 3)
+    assert summary["right_rate"] == round(2 / 6, 4)
+    assert (summary["who_refused"], summary["who_refused_offered"]) == (2, 1)
     assert (summary["near_answered"], summary["near_n"], summary["off_answered"]) == (1, 2, 0)
     assert summary["out_answered_rate"] == round(1 / 3, 4)
-    assert (summary["who_person_right"], summary["who_person_n"]) == (1, 2)
+    assert (summary["who_person_right"], summary["who_person_n"]) == (1, 4)
     assert summary["uncertain"] == {"right": 1, "answered": 1}
     table = markdown_table([{"kb": "x", "held_out": True, "answers": summary,
                              "retrieval": {"hybrid": retrieval_measures([1, None])}}])
-    assert "2/4 (50 %)" in table and "x (held out)" in table
+    assert "2/6 (33 %)" in table and "x (held out)" in table and "| 1/2 |" in table
 
 
 def test_bad_question_lines_are_refused() -> None:

@@ -247,6 +247,25 @@ def test_before_the_gate_only_a_who_question_takes_the_documents_task(tmp_path: 
     assert not anyone.found
 
 
+def test_a_refused_who_question_offers_the_task_closest_to_its_meaning(tmp_path: Any) -> None:
+    """The dense side's first task (z 2.7: a vote, too weak to answer alone) is offered as the
+    first topic of a refused question asking who: one click names the person. A question not
+    asking who gets the documents' titles as before."""
+    from tests.bot.directory.conftest import ScriptedStanding, small_directory
+
+    directory = small_directory(tmp_path)
+    directory._embedded = ScriptedStanding({"gaststaette": 2.7})  # type: ignore[assignment]
+    unrelated = chunk("bauamt/baum.md", "Ablauf", "1. Baum prüfen", "Baumschutz", ())
+    settings = Settings(_env_file=None, kb_dir=tmp_path / "kb", index_dir=tmp_path / "index")
+    low = hits((unrelated, 0.70))
+    who = compose_answer("Wer kümmert sich um den Bierwagen beim Dorffest?", low, directory,
+                         FIXED_DAY, settings)  # fmt: skip
+    assert not who.found and who.topics == ("Gestattung Ausschank", "Baumschutz")
+    how = compose_answer("Was gilt für den Bierwagen beim Dorffest?", low, directory, FIXED_DAY,
+                         settings)  # fmt: skip
+    assert not how.found and how.topics == ("Baumschutz",)
+
+
 def test_without_a_document_only_a_question_for_a_person_gets_one(tmp_path: Any) -> None:
     """A keyword match with no document to quote: "Wer ..." gets the task's person; a
     question that does not ask who gets nothing found (the task offered as a topic), unless

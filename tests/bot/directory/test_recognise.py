@@ -190,6 +190,8 @@ def test_e5_finds_a_synonym_no_word_shares(question: str, task_id: str, sample: 
         assert directory.match_tasks(noise) == [], noise
     offered = dict((t.id, s) for t, s in directory.match_tasks("Wo kann ich mein Auto parken?"))
     assert offered["bewohnerparkausweis"] == GUESS  # z = 4.1: offered alone, not matched
+    # too weak to answer alone, but the closest task: offered when nothing else is found
+    assert directory.nearest_tasks(question)[0].id == task_id
 
 
 @pytest.fixture(scope="module")
