@@ -36,6 +36,7 @@ from bot.texts import assistant as texts
 from bot.turns import MAX_MESSAGE_CHARS, Notifier, Reply, Turn, UserRef
 from indexer.errors import IndexerError
 from indexer.model import DocumentMeta
+from indexer.store import read_built
 
 if TYPE_CHECKING:
     from indexer.store.version import IndexVersion
@@ -71,6 +72,9 @@ class Assistant(QuestionAnswering, Outreach):
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
         self._directory_kept = False  # the last reload kept the previous directory
+        # the last build this process's directory follows (indexer.store.mark_built): one that
+        # published nothing (only _verzeichnis/ changed) is read again by every replica
+        self._built = read_built(settings.index_dir)
         # front matter of the indexed documents (gap report)
         self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
         self.reindexer = reindexer or Reindexer(
@@ -274,7 +278,7 @@ class Assistant(QuestionAnswering, Outreach):
         CSV file, ``synonyme.txt``) leaves the version as it is; the directory is read again
         all the same, since that change is what the admin or the folder watch built for.
         Returns what the admin is told about the directory read (None without one)."""
-        if not self.follow_index():
+        if not any(self._follow()):
             self.reload_directory()
         return self._directory_summary()
 
@@ -297,18 +301,28 @@ class Assistant(QuestionAnswering, Outreach):
 
     def follow_index(self) -> bool:
         """Serve the version CURRENT names (built here, by another replica, or rolled back),
-        with the directory and documents' metadata read again; True when it switched. Blocks
-        (opens files): the index watcher calls it in a worker thread."""
+        with the directory and documents' metadata read again; True when it switched. A build
+        that published nothing (``BUILT`` changed, CURRENT not: only ``_verzeichnis/`` was
+        edited) has the directory read again too. Blocks (opens files): the index watcher
+        calls it in a worker thread."""
+        return self._follow()[0]
+
+    def _follow(self) -> tuple[bool, bool]:
+        """``follow_index``: (switched to another version, read the directory again)."""
         with self._refresh_lock:
             self.searcher.refresh()
             serving = getattr(self.searcher, "version_id", None)
-            if serving == self._followed:
-                return False
+            built = read_built(self.settings.index_dir)
+            switched, rebuilt = serving != self._followed, built != self._built
             # a question may have switched the searcher already: the directory follows here
-            self._followed = serving
-        self.reload_directory()
-        log.info("now serving index version %s", serving)
-        return True
+            self._followed, self._built = serving, built
+        if switched or rebuilt:
+            self.reload_directory()
+        if switched:
+            log.info("now serving index version %s", serving)
+        elif rebuilt and self._reload_directory is not None:
+            log.info("a build published no new version: directory read again")
+        return switched, (switched or rebuilt) and self._reload_directory is not None
 
     def reload_absences(self) -> None:
         """Take in absences entered in chat (by this or another bot process)."""

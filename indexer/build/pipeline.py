@@ -39,6 +39,7 @@ from indexer.store import (
     ContentInfo,
     FileRecord,
     IndexVersion,
+    mark_built,
     open_current,
     prune_versions,
     set_current,
@@ -110,6 +111,7 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         report_progress("scan", 1, 1)
         report = _build(settings, model, previous, scan, report_progress, started,
                         recipe or VectorRecipe())
+        mark_built(index_dir)  # replicas read their directory again, even if nothing published
     return replace(report, seconds=time.monotonic() - started)
 
 

@@ -13,7 +13,9 @@ from indexer.store.version import (
 )
 from indexer.store.writer import (
     BuildLock,
+    mark_built,
     prune_versions,
+    read_built,
     set_current,
     write_version,
 )
@@ -24,10 +26,12 @@ __all__ = [
     "FileRecord",
     "IndexVersion",
     "Rollback",
+    "mark_built",
     "current_version_id",
     "open_current",
     "previous_version",
     "prune_versions",
+    "read_built",
     "rollback",
     "set_current",
     "version_path",

@@ -3,6 +3,7 @@
 Layout of an index directory::
 
     <index>/CURRENT                  name of the version that serves (swapped with os.replace)
+    <index>/BUILT                    token of the last successful build, published or not
     <index>/versions/<id>/           manifest.json, dense.faiss, chunks.sqlite, lexical/
     <index>/cache/embeddings.sqlite  model + text hash -> vector (see embedding_cache)
     <index>/build.lock               held (flock) by the build that is running
@@ -32,6 +33,7 @@ from indexer.store.format import meta_from_json
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
+BUILT = "BUILT"  # token of the last successful build (writer.mark_built)
 VERSIONS = "versions"
 MANIFEST = "manifest.json"
 DENSE = "dense.faiss"

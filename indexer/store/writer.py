@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +24,7 @@ from indexer.errors import IndexBusy
 from indexer.model import Chunk, DocumentMeta
 from indexer.store.format import SCHEMA, meta_to_json
 from indexer.store.version import (
+    BUILT,
     CHUNKS_DB,
     CURRENT,
     DENSE,
@@ -133,6 +135,31 @@ def _write_sqlite(path: Path, chunks: Sequence[Chunk],
                 for src, *_ in files])
     finally:
         db.close()
+
+
+def mark_built(index_dir: Path) -> str:
+    """Write a new token to ``<index>/BUILT`` (atomically) after a successful build, whether
+    it published a version or not, and return it. Replicas compare it with the one they last
+    saw: a build that published nothing (only ``_verzeichnis/`` changed) still makes each of
+    them read the directory again."""
+    index_dir = Path(index_dir)
+    token = f"{time.time_ns()}-{os.getpid()}-{os.urandom(4).hex()}"
+    tmp = index_dir / f"{BUILT}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(token + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / BUILT)
+    return token
+
+
+def read_built(index_dir: Path) -> str | None:
+    """The token of the last successful build (``mark_built``); None before the first or when
+    the file cannot be read."""
+    try:
+        return (Path(index_dir) / BUILT).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def set_current(index_dir: Path, version_id: str, record: bool = True) -> None:

@@ -51,6 +51,29 @@ def test_no_change_rebuild_embeds_nothing_and_keeps_the_version(
     assert len(again.unchanged) == 2 and again.chunks == first.chunks
 
 
+def test_every_successful_build_leaves_a_new_token_a_failed_one_none(
+        settings: IndexSettings, kb: Path, index_dir: Path) -> None:
+    """BUILT changes with every build, published or not (replicas read their directory
+    again); a failed build leaves it as it was."""
+    from indexer.store import read_built
+
+    assert read_built(index_dir) is None
+    build_index(settings, embedder=FakeEmbedder())
+    first = read_built(index_dir)
+    assert not build_index(settings, embedder=FakeEmbedder()).published
+    second = read_built(index_dir)
+    assert first and second and second != first
+
+    class Broken(FakeEmbedder):
+        def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            raise RuntimeError("out of memory")
+
+    write(kb, "neu.md", "# Neu\nGanz neuer Text")
+    with pytest.raises(RuntimeError):
+        build_index(settings, embedder=Broken())
+    assert read_built(index_dir) == second
+
+
 def test_edited_file_reembeds_only_its_changed_chunks(
         build: Build, fake: FakeEmbedder, kb: Path, index_dir: Path, loaded: list[str]) -> None:
     build()

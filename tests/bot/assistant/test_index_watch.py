@@ -85,6 +85,21 @@ def test_follow_index_reloads_the_directory_even_after_a_question_switched(
     assert assistant.follow_index() is False and loads == [1]
 
 
+def test_a_build_that_publishes_nothing_still_has_the_directory_read_again(
+        tmp_path: Path) -> None:
+    """Only ``_verzeichnis/`` changed: the build (here, on another replica or from the CLI)
+    publishes no version but a new BUILT token; every watching replica reads its directory."""
+    from indexer.build.pipeline import build_index
+
+    assistant, settings, loads = _assistant(tmp_path)
+    version = assistant.searcher.version_id
+    assert assistant.follow_index() is False and loads == []  # nothing happened
+    assert not build_index(settings, FakeEmbedder()).published
+    assert assistant.follow_index() is False  # the same version serves ...
+    assert loads == [1] and assistant.searcher.version_id == version  # ... the directory is new
+    assert assistant.follow_index() is False and loads == [1]  # once
+
+
 def test_the_watch_survives_an_error_and_keeps_polling() -> None:
     calls: list[int] = []
 

@@ -123,6 +123,26 @@ def test_the_admins_summary_says_what_the_directory_read_again_holds(
 
 
 @pytest.mark.integration
+def test_another_replica_reads_the_edited_file_after_the_build_too(
+        town: tuple[Any, Settings]) -> None:
+    """Two bot processes on one index and knowledge base: the one an admin asks runs the
+    build, which publishes nothing; the other reads the directory again from the watch."""
+    from bot.assistant.warmup import build_assistant
+    from indexer.embedding import FakeEmbedder
+
+    first, settings = town
+    other = build_assistant(settings.model_copy(update={"state_db": settings.state_db.parent
+                                                        / "other.sqlite"}),
+                            lambda: FIXED_DAY, FakeEmbedder())  # fmt: skip
+    (settings.directory_path / "synonyme.txt").write_text("Verwarnungsgeld, Knolle\n",
+                                                          encoding="utf-8")  # fmt: skip
+    assert responsible(ask(other, WHO.format("Knolle"))) == (None, None)
+    reindex(first, settings)
+    assert other.follow_index() is False  # what its index watch does: no new version ...
+    assert responsible(ask(other, WHO.format("Knolle"))) == ("verwarnung", "Anna Kern")
+
+
+@pytest.mark.integration
 def test_bm25_finds_the_document_for_a_town_word_no_document_uses(
         town: tuple[Any, Settings]) -> None:
     assistant, settings = town
