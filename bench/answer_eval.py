@@ -194,6 +194,7 @@ async def ask_all(assistant: Any, questions: list[BenchQuestion],
     from bot.turns import Turn, UserRef
 
     outcomes = []
+    task_ids = {task.name: task_id for task_id, task in assistant.directory.tasks.items()}
     for number, question in enumerate(questions):
         clock["day"] = question.day
         # The web chat's "Sie sind:" choice names the asker (honoured in local mode only).
@@ -201,7 +202,6 @@ async def ask_all(assistant: Any, questions: list[BenchQuestion],
         turn = Turn(question.question, user, f"bench-{number}")
         replies = await assistant.handle(turn)
         data = replies[0].data.get("answer") if replies else None
-        task_ids = {task.name: task_id for task_id, task in assistant.directory.tasks.items()}
         outcomes.append(outcome_from_answer(question, data or {}, task_ids))
     return outcomes
 

@@ -49,6 +49,8 @@ _T = TypeVar("_T")
 TURN_BUDGET_SECONDS = 30.0
 
 
+_UNKNOWN = object()  # Assistant(built=...): not given, read the build token on creation
+
 class Assistant(QuestionAnswering, Outreach):
     """Turns a Turn into replies. Every dependency is injected (tests use fixed dates)."""
 
@@ -63,7 +65,10 @@ class Assistant(QuestionAnswering, Outreach):
         reload_directory: Callable[[], tuple[Directory, Mapping[str, DocumentMeta]]] | None = None,
         docs_meta: Mapping[str, DocumentMeta] | None = None,
         gate_for: Callable[[str | None], Gate] | None = None,
+        built: str | None | object = _UNKNOWN,
     ) -> None:
+        """``built``: the build token (``indexer.store.read_built``) read before the directory
+        was; None where there is none yet, ``_UNKNOWN`` to read it now."""
         self.settings = settings
         self.searcher = searcher
         self.directory = directory
@@ -71,10 +76,16 @@ class Assistant(QuestionAnswering, Outreach):
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
         self._reload_directory = reload_directory
-        self._directory_kept = False  # the last reload kept the previous directory
-        # the last build this process's directory follows (indexer.store.mark_built): one that
-        # published nothing (only _verzeichnis/ changed) is read again by every replica
-        self._built = read_built(settings.index_dir)
+        # what the last reload did: "" read, else why the previous directory was kept
+        self._directory_kept = ""
+        # the last build this process has seen (indexer.store.mark_built: a build that
+        # published nothing, only _verzeichnis/ changed, is read again by every replica) and
+        # the one its directory was read after; reloads run one at a time (the index watch
+        # and an admin's reindex may both start one)
+        self._built = (read_built(settings.index_dir) if built is _UNKNOWN
+                       else built if isinstance(built, str) else None)
+        self._directory_built = self._built
+        self._reload_lock = threading.Lock()
         # front matter of the indexed documents (gap report)
         self.docs_meta: Mapping[str, DocumentMeta] | None = docs_meta  # None: unknown yet
         self.reindexer = reindexer or Reindexer(
@@ -278,7 +289,11 @@ class Assistant(QuestionAnswering, Outreach):
         CSV file, ``synonyme.txt``) leaves the version as it is; the directory is read again
         all the same, since that change is what the admin or the folder watch built for.
         Returns what the admin is told about the directory read (None without one)."""
-        if not any(self._follow()):
+        self._follow()
+        with self._reload_lock:  # a reload the index watch started ends first
+            current = read_built(self.settings.index_dir)
+            read_after_it = current is not None and self._directory_built == current
+        if not read_after_it:  # (a build that wrote no token: read it here)
             self.reload_directory()
         return self._directory_summary()
 
@@ -287,14 +302,20 @@ class Assistant(QuestionAnswering, Outreach):
         synonym groups, how many problems the gap report lists; or that it was kept."""
         if self._reload_directory is None:
             return None
-        if self._directory_kept:
+        with self._reload_lock:
+            kept, directory = self._directory_kept, self.directory
+        if kept == "empty":
             return texts.REINDEX_DIRECTORY_KEPT
-        directory = self.directory
+        if kept:
+            return texts.REINDEX_DIRECTORY_FAILED
         own = directory.own_synonym_groups
         synonyms = (texts.REINDEX_OWN_SYNONYM if own == 1
                     else texts.REINDEX_OWN_SYNONYMS.format(n=own) if own > 1 else "")
-        lines = [texts.REINDEX_DIRECTORY.format(people=len(directory.people),
-                                                tasks=len(directory.tasks), synonyms=synonyms)]
+        people, tasks = len(directory.people), len(directory.tasks)
+        lines = [texts.REINDEX_DIRECTORY.format(
+            people=texts.ONE_PERSON if people == 1 else texts.PEOPLE.format(n=people),
+            tasks=texts.ONE_TASK if tasks == 1 else texts.TASKS.format(n=tasks),
+            synonyms=synonyms)]
         if directory.problems:
             lines.append(texts.REINDEX_DIRECTORY_PROBLEMS.format(n=len(directory.problems)))
         return "\n".join(lines)
@@ -305,10 +326,10 @@ class Assistant(QuestionAnswering, Outreach):
         that published nothing (``BUILT`` changed, CURRENT not: only ``_verzeichnis/`` was
         edited) has the directory read again too. Blocks (opens files): the index watcher
         calls it in a worker thread."""
-        return self._follow()[0]
+        return self._follow()
 
-    def _follow(self) -> tuple[bool, bool]:
-        """``follow_index``: (switched to another version, read the directory again)."""
+    def _follow(self) -> bool:
+        """``follow_index``."""
         with self._refresh_lock:
             self.searcher.refresh()
             serving = getattr(self.searcher, "version_id", None)
@@ -322,7 +343,7 @@ class Assistant(QuestionAnswering, Outreach):
             log.info("now serving index version %s", serving)
         elif rebuilt and self._reload_directory is not None:
             log.info("a build published no new version: directory read again")
-        return switched, (switched or rebuilt) and self._reload_directory is not None
+        return switched
 
     def reload_absences(self) -> None:
         """Take in absences entered in chat (by this or another bot process)."""
@@ -335,21 +356,26 @@ class Assistant(QuestionAnswering, Outreach):
         previous ones on error."""
         if self._reload_directory is None:
             return
-        self._directory_kept = True
-        try:
-            directory, docs_meta = self._reload_directory()
-        except Exception:
-            log.exception("directory reload failed; keeping the previous one")
-        else:
-            if _lost_its_core(self.directory, directory):
-                first = directory.problems[0] if directory.problems else None
-                log.error("directory reload found no people or no tasks (%d problems, first in "
-                          "%s line %s); keeping the previous directory", len(directory.problems),
-                          first.file if first else "-", first.line if first else "-")
+        with self._reload_lock:
+            built = read_built(self.settings.index_dir)  # before reading: a later build is new
+            self._directory_kept = "failed"
+            try:
+                directory, docs_meta = self._reload_directory()
+            except Exception:
+                log.exception("directory reload failed; keeping the previous one")
             else:
-                with self._directory_lock:
-                    self.directory, self.docs_meta = directory, docs_meta
-                self._directory_kept = False
+                if _lost_its_core(self.directory, directory):
+                    first = directory.problems[0] if directory.problems else None
+                    log.error("directory reload found no people or no tasks (%d problems, first "
+                              "in %s line %s); keeping the previous directory",
+                              len(directory.problems), first.file if first else "-",
+                              first.line if first else "-")  # fmt: skip
+                    self._directory_kept = "empty"
+                else:
+                    with self._directory_lock:
+                        self.directory, self.docs_meta = directory, docs_meta
+                    self._directory_kept = ""
+            self._directory_built = built
         self.reload_absences()
 
 

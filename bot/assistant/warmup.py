@@ -29,6 +29,7 @@ def build_assistant(
     from indexer.embedding import load_embedder
     from indexer.lexical.thesaurus import built_in
     from indexer.search.searcher import Searcher
+    from indexer.store import read_built
 
     log.info("thesaurus: %d groups", len(built_in()))  # loaded here, not on the first question
     embedder = embedder if embedder is not None else load_embedder(settings.model)
@@ -48,10 +49,11 @@ def build_assistant(
         directory.prepare(embedder, open_titles(meta), task_vectors)
         return directory, meta
 
+    built = read_built(settings.index_dir)  # before reading: a build meanwhile is followed
     directory, meta = load_directory()
     assistant = Assistant(
         settings, searcher, directory, state, today, reload_directory=load_directory,
-        docs_meta=meta, gate_for=gate_loader(settings, embedder),
+        docs_meta=meta, gate_for=gate_loader(settings, embedder), built=built,
     )  # fmt: skip
     log.info("assistant ready: %s", assistant.health())
     return assistant

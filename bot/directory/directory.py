@@ -90,7 +90,7 @@ class Directory:
     def own_synonym_groups(self) -> int:
         """Groups of the town's ``synonyme.txt`` beyond the built-in list (one already there
         does not count)."""
-        return len(self.thesaurus) - len(built_in())
+        return max(0, len(self.thesaurus) - len(built_in()))
 
     # --- building ---------------------------------------------------------------------
 

@@ -163,15 +163,24 @@ REINDEX_DONE = (
 )
 REINDEX_SKIPPED_FILES = "Übersprungen: {files}"
 # the directory read again after a build (its counts; own synonym groups only when there are)
-REINDEX_DIRECTORY = "Verzeichnis: {people} Personen, {tasks} Aufgaben{synonyms}."
+REINDEX_DIRECTORY = "Verzeichnis: {people}, {tasks}{synonyms}."
+ONE_PERSON = "1 Person"
+PEOPLE = "{n} Personen"
+ONE_TASK = "1 Aufgabe"
+TASKS = "{n} Aufgaben"
 REINDEX_OWN_SYNONYM = ", 1 eigene Synonymgruppe (synonyme.txt)"
 REINDEX_OWN_SYNONYMS = ", {n} eigene Synonymgruppen (synonyme.txt)"
 REINDEX_DIRECTORY_PROBLEMS = (
     "{n} Fehler in den Verzeichnisdaten; die betroffenen Zeilen zeigt der Befehl „lücken“."
 )
 REINDEX_DIRECTORY_KEPT = (
-    "Im Verzeichnis (_verzeichnis) habe ich keine Personen oder keine Aufgaben gefunden; es "
-    "gilt weiter der bisherige Stand. Bitte prüfen Sie personen.csv und zustaendigkeiten.csv."
+    "Im Verzeichnis (_verzeichnis) habe ich keine Personen oder keine Aufgaben gefunden; für "
+    "Personen und Zuständigkeiten gilt weiter der bisherige Stand. Bitte prüfen Sie "
+    "personen.csv und zustaendigkeiten.csv."
+)
+REINDEX_DIRECTORY_FAILED = (
+    "Das Verzeichnis (_verzeichnis) konnte ich nicht neu lesen; für Personen und "
+    "Zuständigkeiten gilt weiter der bisherige Stand. Die Ursache steht im Server-Protokoll."
 )
 REINDEX_FAILED = (
     "Die Neuindexierung ist fehlgeschlagen; ich antworte weiter mit dem bisherigen Stand. "

@@ -111,7 +111,8 @@ def build_index(settings: IndexSettings, embedder: Embedder | None = None,
         report_progress("scan", 1, 1)
         report = _build(settings, model, previous, scan, report_progress, started,
                         recipe or VectorRecipe())
-        mark_built(index_dir)  # replicas read their directory again, even if nothing published
+        if not report.published:  # replicas read their directory again all the same
+            mark_built(index_dir)
     return replace(report, seconds=time.monotonic() - started)
 
 
@@ -197,6 +198,7 @@ def _publish(settings: IndexSettings, model: Embedder, docs: list[DocumentChunks
     write_version(index_dir, version_id, chunks, vectors, files,
                   [(s.file, s.reason) for s in skipped], manifest, document_content(docs))
     set_current(index_dir, version_id)
+    mark_built(index_dir)  # at once: a replica seeing CURRENT and BUILT change reads once
     prune_versions(index_dir, settings.keep_versions)
     progress("write", 1, 1)
     log.info("published version %s: %d chunks", version_id, len(chunks))

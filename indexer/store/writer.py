@@ -137,19 +137,27 @@ def _write_sqlite(path: Path, chunks: Sequence[Chunk],
         db.close()
 
 
-def mark_built(index_dir: Path) -> str:
+def mark_built(index_dir: Path) -> str | None:
     """Write a new token to ``<index>/BUILT`` (atomically) after a successful build, whether
     it published a version or not, and return it. Replicas compare it with the one they last
     saw: a build that published nothing (only ``_verzeichnis/`` changed) still makes each of
-    them read the directory again."""
+    them read the directory again. None when it could not be written (logged; the build
+    stands)."""
     index_dir = Path(index_dir)
     token = f"{time.time_ns()}-{os.getpid()}-{os.urandom(4).hex()}"
-    tmp = index_dir / f"{BUILT}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(token + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / BUILT)
+    tmp = index_dir / f"{BUILT}.{token}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(token + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, index_dir / BUILT)
+        _fsync_dir(index_dir)
+    except OSError as exc:  # the build itself succeeded: only the replicas' hint is lost
+        log.warning("could not write %s (%s): other replicas read their directory again only "
+                    "with the next version", BUILT, type(exc).__name__)
+        tmp.unlink(missing_ok=True)
+        return None
     return token
 
 

@@ -55,7 +55,8 @@ def test_every_successful_build_leaves_a_new_token_a_failed_one_none(
         settings: IndexSettings, kb: Path, index_dir: Path) -> None:
     """BUILT changes with every build, published or not (replicas read their directory
     again); a failed build leaves it as it was."""
-    from indexer.store import read_built
+    from indexer.errors import IndexBusy
+    from indexer.store import BuildLock, read_built
 
     assert read_built(index_dir) is None
     build_index(settings, embedder=FakeEmbedder())
@@ -63,6 +64,9 @@ def test_every_successful_build_leaves_a_new_token_a_failed_one_none(
     assert not build_index(settings, embedder=FakeEmbedder()).published
     second = read_built(index_dir)
     assert first and second and second != first
+    with BuildLock(index_dir), pytest.raises(IndexBusy):  # another build holds the index
+        build_index(settings, embedder=FakeEmbedder())
+    assert read_built(index_dir) == second
 
     class Broken(FakeEmbedder):
         def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]

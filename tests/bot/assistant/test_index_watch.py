@@ -100,6 +100,22 @@ def test_a_build_that_publishes_nothing_still_has_the_directory_read_again(
     assert assistant.follow_index() is False and loads == [1]  # once
 
 
+def test_the_builder_reads_the_directory_once_when_its_watch_was_first(
+        tmp_path: Path) -> None:
+    """The watch of the replica that ran the build may see BUILT before the build's follow-up
+    runs: the follow-up then reads nothing again and reports the watch's reload."""
+    from indexer.build.pipeline import build_index
+
+    assistant, settings, loads = _assistant(tmp_path)
+    assert not build_index(settings, FakeEmbedder()).published
+    assert assistant.follow_index() is False and loads == [1]  # the watch, first
+    summary = assistant._after_reindex()
+    assert loads == [1] and summary is not None and summary.startswith("Verzeichnis: ")
+    assert not build_index(settings, FakeEmbedder()).published
+    assistant._after_reindex()  # no watch in between: the follow-up reads it
+    assert loads == [1, 1]
+
+
 def test_the_watch_survives_an_error_and_keeps_polling() -> None:
     calls: list[int] = []
 

@@ -104,15 +104,16 @@ def test_the_admins_summary_says_what_the_directory_read_again_holds(
 
     assistant, settings = town
     people, tasks = len(assistant.directory.people), len(assistant.directory.tasks)
+    counts = {"people": texts.PEOPLE.format(n=people), "tasks": texts.TASKS.format(n=tasks)}
     before = reindex(assistant, settings)
-    assert before == texts.REINDEX_DIRECTORY.format(people=people, tasks=tasks, synonyms="")
+    assert before == texts.REINDEX_DIRECTORY.format(**counts, synonyms="")
+    assert before == f"Verzeichnis: {people} Personen, {tasks} Aufgaben."
     (settings.directory_path / "synonyme.txt").write_text(
         "Verwarnungsgeld, Knolle\nParkverstoß, Falschparken, Knöllchen\nEinzelwort\n",
         encoding="utf-8")
     summary = reindex(assistant, settings) or ""
     assert summary.splitlines() == [
-        texts.REINDEX_DIRECTORY.format(people=people, tasks=tasks,
-                                       synonyms=texts.REINDEX_OWN_SYNONYMS.format(n=2)),
+        texts.REINDEX_DIRECTORY.format(**counts, synonyms=texts.REINDEX_OWN_SYNONYMS.format(n=2)),
         texts.REINDEX_DIRECTORY_PROBLEMS.format(n=1)]
     (settings.directory_path / "synonyme.txt").write_text("Verwarnungsgeld, Knolle\n",
                                                           encoding="utf-8")  # fmt: skip
@@ -120,6 +121,13 @@ def test_the_admins_summary_says_what_the_directory_read_again_holds(
     (settings.directory_path / "personen.csv").write_bytes(b"\xff\xfe\x00garbage;;;\n" * 50)
     assert reindex(assistant, settings) == texts.REINDEX_DIRECTORY_KEPT
     assert len(assistant.directory.people) == people  # the previous directory serves
+
+    def unreadable() -> Any:
+        raise PermissionError("_verzeichnis")
+
+    assistant._reload_directory = unreadable
+    assert reindex(assistant, settings) == texts.REINDEX_DIRECTORY_FAILED
+    assert len(assistant.directory.people) == people
 
 
 @pytest.mark.integration

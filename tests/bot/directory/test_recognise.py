@@ -35,6 +35,24 @@ def test_the_top_document_decides_a_question_the_table_does_not_word(small: Dire
     assert ranked[0][0].id == "gaststaette" and ranked[0][1] >= MATCH
 
 
+def test_a_task_only_a_restricted_document_names_is_offered_to_its_group_only(
+        tmp_path: Path) -> None:
+    """The closest tasks offered as topics (``nearest_tasks``) keep restricted tasks from
+    everybody outside the document's groups, as every other answer does."""
+    from indexer.model import DocumentMeta
+
+    small_directory(tmp_path)  # writes the two people and two tasks to tmp_path/verzeichnis
+    folder = tmp_path / "verzeichnis"
+    secret = DocumentMeta(title="Personalakten", tasks=("personalakte",), groups=("personal",))
+    directory = Directory.load(folder, {"personal/akten.md": secret})
+    directory._embedded = ScriptedStanding(  # type: ignore[assignment]
+        {"personalakte": 3.1, "gaststaette": 2.7})
+    question = "Wer führt die Akten?"
+    assert [t.id for t in directory.nearest_tasks(question, groups=())] == ["gaststaette"]
+    assert [t.id for t in directory.nearest_tasks(question, groups=("personal",))] == [
+        "personalakte", "gaststaette"]
+
+
 def test_documents_name_only_tasks_of_the_directory(small: Directory) -> None:
     assert small.match_tasks("Bierwagen", documents=[("unbekannt",)]) == []
 
