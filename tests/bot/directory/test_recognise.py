@@ -74,6 +74,10 @@ def test_votes_and_their_combination() -> None:
     # the dense side's second task votes half: with a lexical guess, still a guess
     assert combine({"u": 0.4}, {}, {"t": 3.6, "u": 3.0})["u"] == 0.4
     assert combine({}, {"t": 0.5}, {}) == {}  # a third document alone says nothing
+    # asking who, a lexical match the dense side puts first is as sure as the other agreements
+    assert combine({"t": 0.62}, {}, {"t": 2.7}) == {"t": 0.67}
+    assert combine({"t": 0.62}, {}, {"t": 2.7}, asks_person=True) == {"t": SEMANTIC_AGREEMENT}
+    assert combine({"t": 0.62}, {}, {"u": 2.9, "t": 2.7}, asks_person=True)["t"] < 0.7
     assert combine({"t": 0.4}, {"t": 0.5}, {}) == {"t": 0.4}
 
 
