@@ -1,6 +1,6 @@
 """The towns written from scratch for the answer benchmark in stops 19 to 22
-(bench/towns/auental, seebruck, nordheide, talheim, brunnhausen, waldenau, kirchwalde): each
-loads like any town hall's folder would.
+(bench/towns/auental, seebruck, nordheide, talheim, brunnhausen, waldenau, kirchwalde,
+wesermoor): each loads like any town hall's folder would.
 
 Nothing is fitted on these towns; these tests only promise that their files are well-formed,
 so that the benchmark's figures measure the bot, not a broken knowledge base.
@@ -150,6 +150,25 @@ TOWNS = [
              # by ATTENDEE e-mail): vertretung2, and the department head where there is none
              "winterdienst": "swagner",
              "bauhof_auftraege": "wroth",
+         }),
+    Town("wesermoor", "Gemeinde Wesermoor",
+         ("fb1_innere_dienste/personal/stellenausschreibung_auswahl_intern.docx",),
+         (20, 26), (24, 30), (30, 38), (9, 11), {"who": 28, "how": 21, "near": 13, "off": 8},
+         {
+             "grundsteuer": "wcordes",  # CSV: holiday 07.-18.12.
+             "hundesteuer": "wcordes",
+             "kita_anmeldung": "rbehrens",  # ICS: holiday 07.-11.12. found by ORGANIZER e-mail
+             "kita_beitraege": "rbehrens",
+             "standesamt": "efooken",  # ICS: one-day course on 09.12. (X-WISSENSLOTSE-PERSON id)
+             # CSV: Reha 16.11.-18.12. with its own stand-in, who is in neither chain
+             "fundbuero": "ngerdes",
+             "veranstaltungen": "ngerdes",
+             "bauantraege": "bhinrichs",  # CSV: course 07.-09.12., ending on the day itself
+             # responsible and deputy away (CSV course 08.-10.12., ICS holiday 04.-14.12. found
+             # by ATTENDEE e-mail): vertretung2, and the department head where there is none
+             "winterdienst": "tlammers",
+             "bauhof_auftraege": "bhinrichs",
+             # not kwillms' mahnung_vollstreckung: his ICS course ended the day before
          }),
 ]  # fmt: skip
 by_town = pytest.mark.parametrize("town", TOWNS, ids=lambda t: t.folder)
