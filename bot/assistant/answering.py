@@ -129,15 +129,21 @@ class QuestionAnswering:
         # one directory for the whole question: a reload meanwhile must not give the search
         # the old synonyms and the answer the new ones
         directory = self.directory
+        # typed in lower case: read with the capitals the town's documents use (the gate finds
+        # a question's topic by its nouns); the answer keeps the question as it was asked
+        casing = getattr(self.searcher, "casing", None)
+        reading = casing.recase(question) if casing is not None else question
         # Searches run side by side (ANSWER_SLOTS of them): the embedders are reentrant and a
         # search finishes on the version it started with, even when another thread refreshes.
-        hits = self.searcher.search(question, k=SEARCH_K, groups=groups,
+        hits = self.searcher.search(reading, k=SEARCH_K, groups=groups,
                                     thesaurus=directory.thesaurus)
         with self._search_lock:  # _document_chunks swaps the version it quotes from
             answer = compose_answer(
-                question, hits, directory, day, self.settings, self._document_chunks,
+                reading, hits, directory, day, self.settings, self._document_chunks,
                 self.gate(), groups=groups,
             )
+        if reading != question:
+            answer = replace(answer, question=question)
         return answer, hits
 
     def gate(self) -> Gate:

@@ -60,11 +60,13 @@ def calibrate(inside: Sequence[Evidence], probes: Sequence[Evidence],
 
 
 def measure(searcher: Any, directory: Any, questions: Sequence[str], scale: Any) -> list[Evidence]:
-    """The evidence the bot computes for each question (with the town's synonyms, as it
-    reads them when it answers)."""
+    """The evidence the bot computes for each question (with the town's synonyms and a
+    question typed in lower case recased, as it reads them when it answers)."""
     thesaurus = directory.thesaurus if directory is not None else None
+    casing = getattr(searcher, "casing", None)
     found = []
-    for question in questions:
+    for asked in questions:
+        question = casing.recase(asked) if casing is not None else asked
         hits = searcher.search(question, k=SEARCH_K, groups=None, thesaurus=thesaurus)
         matches = tasks_before_gate(directory, question, hits)
         task = max((s for _, s in matches), default=0.0)

@@ -8,7 +8,7 @@ restricted document can neither be returned nor push a permitted one out of the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -17,6 +17,7 @@ import numpy as np
 
 from indexer.errors import SearchModeError
 from indexer.lexical import LexicalIndex, LexicalIndexError, top_positive
+from indexer.lexical.casing import Casing
 from indexer.lexical.thesaurus import Thesaurus
 from indexer.model import Chunk, Hit
 from indexer.search.fusion import dense_weight, fuse, overview_penalty
@@ -80,6 +81,7 @@ class Searcher:
         serving = _Serving(version, lexical, load_rows(version),
                            dense_weight(version.manifest) if weight is None else weight)
         serving.penalty = overview_penalty(version.manifest) if penalty is None else penalty
+        serving.casing = Casing.learn(_texts(version))
         log.info("search: version %s, %d chunks, dense weight %.2f",
                  version.version_id, serving.rows.size, serving.weight)
         return serving
@@ -87,6 +89,12 @@ class Searcher:
     @property
     def version_id(self) -> str:
         return self._serving.version.version_id
+
+    @property
+    def casing(self) -> Casing:
+        """How the serving version's documents write their words (``indexer.lexical.casing``):
+        a question typed in lower case is read as if written with their capitals."""
+        return self._serving.casing
 
     @property
     def dense_weight(self) -> float:
@@ -166,6 +174,13 @@ class Searcher:
         return serving.grouped_hits(candidates, k, allowed)
 
 
+def _texts(version: IndexVersion, batch: int = 2000) -> Iterator[str]:
+    """Every chunk's text, read in batches."""
+    for start in range(0, version.chunk_count, batch):
+        ids = range(start, min(version.chunk_count, start + batch))
+        yield from (chunk.text for chunk in version.chunks(list(ids)))
+
+
 class _Serving:
     """One open index version with what searching it needs."""
 
@@ -173,6 +188,7 @@ class _Serving:
                  weight: float) -> None:
         self.version, self.lexical, self.rows, self.weight = version, lexical, rows, weight
         self.penalty = 0.0
+        self.casing = Casing()
         self._masks: dict[tuple[Any, ...], np.ndarray | None] = {}
 
     def allowed(self, groups: Collection[str] | None, folder: str | None) -> np.ndarray | None:

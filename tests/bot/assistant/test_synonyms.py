@@ -198,6 +198,19 @@ def test_the_question_is_searched_with_the_directorys_synonyms(settings: Setting
     assert thesaurus is assistant.directory.thesaurus and thesaurus.alternatives(["knoll"])
 
 
+def test_a_question_typed_in_lower_case_is_searched_with_the_documents_capitals(
+        settings: Settings) -> None:
+    """The searcher's casing (indexer.lexical.casing) recases what is searched and read; the
+    answer and the knowledge gap keep what the user typed."""
+    from indexer.lexical.casing import Casing
+
+    assistant = scripted(settings, "")
+    assistant.searcher.casing = Casing({"verwarnungsgeld"})  # type: ignore[attr-defined]
+    reply = ask(assistant, "wie bezahle ich ein verwarnungsgeld")
+    assert assistant.searcher.calls[-1]["query"] == "wie bezahle ich ein Verwarnungsgeld"
+    assert reply.data["answer"]["question"] == "wie bezahle ich ein verwarnungsgeld"
+
+
 def test_problems_of_the_file_reach_the_admins_gap_report(settings: Settings) -> None:
     assistant = scripted(settings, "Verwarnungsgeld, Knolle\nEinzelwort\n")
     report = ask(assistant, "lücken", ADMIN).text
