@@ -175,10 +175,11 @@ class Searcher:
 
 
 def _texts(version: IndexVersion, batch: int = 2000) -> Iterator[str]:
-    """Every chunk's text, read in batches."""
+    """The text of every chunk open to all staff, read in batches (a restricted document's
+    words must not shape how anybody's question is read)."""
     for start in range(0, version.chunk_count, batch):
         ids = range(start, min(version.chunk_count, start + batch))
-        yield from (chunk.text for chunk in version.chunks(list(ids)))
+        yield from (chunk.text for chunk in version.chunks(list(ids)) if not chunk.meta.groups)
 
 
 class _Serving:

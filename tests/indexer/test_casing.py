@@ -50,3 +50,10 @@ def test_the_searcher_learns_the_casing_of_the_version_it_serves(tmp_path: Path)
     build_index(settings, FakeEmbedder())
     assert searcher.refresh()  # a new version: its words
     assert searcher.casing.recase("wann kommt der sperrmüll") == "wann kommt der Sperrmüll"
+    (kb / "personal").mkdir()
+    (kb / "personal" / "akte.md").write_text(
+        "---\nzugriff: [personal]\n---\n# Akte\n\nDie Abmahnung kommt in die Personalakte.",
+        encoding="utf-8")
+    build_index(settings, FakeEmbedder())
+    assert searcher.refresh()  # a restricted document's words shape nobody's question
+    assert searcher.casing.recase("wo ist die personalakte") == "wo ist die personalakte"
