@@ -24,11 +24,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import confidence_questions as cq  # noqa: E402
-from bot.assistant.answer import tasks_before_gate  # noqa: E402
 from bot.assistant.confidence import (  # noqa: E402
     Evidence,
     covers_topic,
-    evidence_of,
     names_a_task,
 )
 from bot.assistant.gate import (  # noqa: E402
@@ -59,17 +57,12 @@ def question_sets(kb: Path) -> dict[str, tuple[list[str], bool]]:
 
 def evidences(searcher: Any, directory: Any, questions: Sequence[str],
               scale: CosineScale | None) -> list[Evidence]:  # fmt: skip
-    """The evidence the bot computes for each question (search k=8 as the assistant does,
-    with the town's synonyms: the directory's thesaurus)."""
-    thesaurus = directory.thesaurus if directory is not None else None
-    found = []
-    for question in questions:
-        hits = searcher.search(question, k=8, groups=None, thesaurus=thesaurus)
-        matches = tasks_before_gate(directory, question, hits)
-        task = max((s for _, s in matches), default=0.0)
-        found.append(evidence_of(question, hits, task, [t for t, _ in matches], scale,
-                                 thesaurus))
-    return found
+    """The evidence the bot computes for each question: ``python -m bot kalibrieren``'s
+    measure (search k=8 as the assistant does, with the town's synonyms and a question typed
+    in lower case recased)."""
+    from bot.assistant.calibrate import measure
+
+    return measure(searcher, directory, questions, scale)
 
 
 def answered(evidence: Evidence, rule: GateRule = DEFAULT_RULE, bot: bool = True) -> bool:

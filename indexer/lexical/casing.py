@@ -24,6 +24,7 @@ unknown noun, which the gate reads more strictly.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -42,17 +43,26 @@ class Casing:
         upper: Counter[str] = Counter()
         lower: Counter[str] = Counter()
         for text in texts:
-            for sentence in _SENTENCES.split(text):
+            for sentence in _SENTENCES.split(unicodedata.normalize("NFC", text)):
                 for word in _WORD.findall(sentence)[1:]:
                     (upper if word[0].isupper() else lower)[word.lower()] += 1
         return cls(word for word, count in upper.items() if count > lower[word])
 
     def recase(self, question: str) -> str:
-        """``question`` with the town's nouns capitalised, when it was typed in lower case."""
-        words = _WORD.findall(question)
-        if not words or any(not w.islower() for w in words[1:]):
+        """``question`` with the town's nouns capitalised, when it was typed in lower case
+        (an abbreviation in capitals, "GmbH", "LKW", does not count as a capital)."""
+        composed = unicodedata.normalize("NFC", question)  # "ü" typed as u + accent
+        words = _WORD.findall(composed)
+        if not words or any(_capitalised(w) for w in words[1:]):
             return question
-        return _WORD.sub(lambda match: self._word(match.group(0)), question)
+        recased = _WORD.sub(lambda match: self._word(match.group(0)), composed)
+        return question if recased == composed else recased
 
     def _word(self, word: str) -> str:
         return word.capitalize() if word in self.nouns else word
+
+
+def _capitalised(word: str) -> bool:
+    """A word written with a capital and then small letters ("Hund"), as German writes
+    nouns; not an abbreviation ("LKW", "GmbH")."""
+    return word[0].isupper() and word[1:].islower()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from indexer.embedding import FakeEmbedder
@@ -31,6 +32,14 @@ def test_only_a_question_typed_in_lower_case_is_recased() -> None:
     assert casing.recase(typed) == typed
     assert Casing().recase("wer macht die hundesteuer") == "wer macht die hundesteuer"
     assert casing.recase("") == ""
+    # an abbreviation in capitals is no sign of a question typed with capitals
+    assert casing.recase("hundesteuer für einen LKW oder eine GmbH?") == (
+        "Hundesteuer für einen LKW oder eine GmbH?")
+    # umlauts typed as a letter and an accent (Unicode NFD) are the same words
+    decomposed = Casing.learn([unicodedata.normalize("NFD", "Das ist im Bürgerbüro.")])
+    assert decomposed.nouns == {"bürgerbüro"}
+    assert decomposed.recase(unicodedata.normalize("NFD", "wo ist das bürgerbüro")) == (
+        "wo ist das Bürgerbüro")
 
 
 def test_the_searcher_learns_the_casing_of_the_version_it_serves(tmp_path: Path) -> None:
