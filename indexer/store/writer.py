@@ -137,6 +137,17 @@ def _write_sqlite(path: Path, chunks: Sequence[Chunk],
         db.close()
 
 
+def _replace_line(path: Path, line: str, tmp: Path) -> None:
+    """Replace ``path`` with the one ``line`` atomically: written to ``tmp``, fsynced, renamed
+    over it, the folder fsynced (readers see the old or the new line, never half of one)."""
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
 def mark_built(index_dir: Path) -> str | None:
     """Write a new token to ``<index>/BUILT`` (atomically) after a successful build, whether
     it published a version or not, and return it. Replicas compare it with the one they last
@@ -147,12 +158,7 @@ def mark_built(index_dir: Path) -> str | None:
     token = f"{time.time_ns()}-{os.getpid()}-{os.urandom(4).hex()}"
     tmp = index_dir / f"{BUILT}.{token}.tmp"
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(token + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, index_dir / BUILT)
-        _fsync_dir(index_dir)
+        _replace_line(index_dir / BUILT, token, tmp)
     except OSError as exc:  # the build itself succeeded: only the replicas' hint is lost
         log.warning("could not write %s (%s): other replicas read their directory again only "
                     "with the next version", BUILT, type(exc).__name__)
@@ -176,13 +182,7 @@ def set_current(index_dir: Path, version_id: str, record: bool = True) -> None:
     from indexer.store.history import record_published
 
     index_dir = Path(index_dir)
-    tmp = index_dir / f"{CURRENT}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(version_id + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    _replace_line(index_dir / CURRENT, version_id, index_dir / f"{CURRENT}.tmp")
     if record:
         record_published(index_dir, version_id)
 

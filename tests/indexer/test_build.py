@@ -25,6 +25,13 @@ from tests.indexer.conftest import HUNDESTEUER, REPO, copy_formats, write
 Build = Callable[..., BuildReport]
 
 
+class OutOfMemory(FakeEmbedder):
+    """An embedder that fails in the middle of a build."""
+
+    def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        raise RuntimeError("out of memory")
+
+
 @pytest.fixture
 def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the files the build actually loads (spy on the loaders' entry point)."""
@@ -68,13 +75,9 @@ def test_every_successful_build_leaves_a_new_token_a_failed_one_none(
         build_index(settings, embedder=FakeEmbedder())
     assert read_built(index_dir) == second
 
-    class Broken(FakeEmbedder):
-        def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
-            raise RuntimeError("out of memory")
-
     write(kb, "neu.md", "# Neu\nGanz neuer Text")
     with pytest.raises(RuntimeError):
-        build_index(settings, embedder=Broken())
+        build_index(settings, embedder=OutOfMemory())
     assert read_built(index_dir) == second
 
 
@@ -217,13 +220,9 @@ def test_failing_embedder_leaves_the_previous_version_serving(
         settings: IndexSettings, kb: Path, index_dir: Path) -> None:
     first = build_index(settings, embedder=FakeEmbedder())
 
-    class Broken(FakeEmbedder):
-        def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
-            raise RuntimeError("out of memory")
-
     write(kb, "neu.md", "# Neu\nGanz neuer Text")
     with pytest.raises(RuntimeError):
-        build_index(settings, embedder=Broken())
+        build_index(settings, embedder=OutOfMemory())
     assert current_version_id(index_dir) == first.version_id
     assert open_current(index_dir, "fake").documents() == first_documents(first, index_dir)
     after = build_index(settings, embedder=FakeEmbedder())  # the lock was released
