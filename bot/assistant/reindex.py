@@ -268,7 +268,7 @@ class Reindexer:
         # opening the new version takes a moment
         directory = await asyncio.to_thread(self._on_success)
         log.info("reindex done: version %s", report.get("version_id"))
-        return True, summary_replies(report, directory if isinstance(directory, str) else None)
+        return True, summary_replies(report, directory)
 
     async def _watch(self, process: asyncio.subprocess.Process, notify: Notify,
                      errors: deque[str]) -> tuple[dict[str, Any] | None, int]:
