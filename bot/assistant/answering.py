@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.assistant.answer import Answer, Gate, compose_answer
@@ -47,6 +47,10 @@ def _cores() -> int:
 
 # Questions searched at once: one per core (each with one OpenMP thread, see bot/__main__).
 ANSWER_SLOTS = _cores()
+# A task asked for by its name this soon after a refusal that offered it as a topic button is
+# the task the refused question was about (``_note_choice``): its words are the ones the
+# task's keywords miss, suggested to the admins in the gap report.
+CHOICE_WINDOW = timedelta(minutes=30)
 
 
 class QuestionAnswering:
@@ -117,9 +121,24 @@ class QuestionAnswering:
     def _remember(self, answer: Answer, user: UserRef) -> Answer:
         """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
         if answer.found:
+            self._note_choice(answer, user)
             return self._record(answer, user)
-        self.state.record_unanswered(answer.question, user.key, answer.task_id or answer.near_task)
+        self.state.record_unanswered(answer.question, user.key, answer.task_id or answer.near_task,
+                                     self._offered_tasks(answer))
         return answer
+
+    def _offered_tasks(self, refusal: Answer) -> list[str]:
+        """The tasks among a refusal's topic buttons (the others are document titles)."""
+        by_name = {task.name: task.id for task in self.directory.tasks.values()}
+        return [by_name[topic] for topic in refusal.topics if topic in by_name]
+
+    def _note_choice(self, answer: Answer, user: UserRef) -> None:
+        """An answer to a task's name (a topic button's text) may be the click after a
+        refusal that offered it: the state then notes the task for that refused question."""
+        task = self.directory.tasks.get(answer.task_id or "")
+        if task is None or (answer.question or "").strip().casefold() != task.name.casefold():
+            return
+        self.state.choose_offered(user.key, task.id, datetime.now(UTC) - CHOICE_WINDOW)
 
     def _search_and_compose(
         self, question: str, groups: frozenset[str], day: date

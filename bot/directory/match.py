@@ -16,6 +16,7 @@ Rule of thumb (see tests): >= 0.6 a match, 0.35-0.6 a guess worth offering, belo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -183,6 +184,31 @@ def _close_gaps(covered: list[bool]) -> int:
         else:
             gap += 1
     return count
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def words_missing(question: str, task: Task, others: Sequence[Task] = ()) -> list[str]:
+    """The question's nouns, as typed, that no word of ``task`` (name, keywords, id)
+    explains: the words someone used for the task that its keywords lack ("Ummeldung" for a
+    task whose keyword is "Umzug"). Nouns are the words written with a capital letter; in a
+    question typed in lower case every content word counts. Stop words, question filler, the
+    papers of any matter ("Formular", ``PAPERS``) and the words of the ``others`` tasks
+    ("Bauhof" in a question about a burial is the Bauhof's word) are left out."""
+    known = _indexed(task).words
+    taken = frozenset().union(*(_indexed(other).words for other in others if other != task))
+    words = _WORD.findall(question)
+    in_case = any(word[:1].isupper() for word in words[1:])
+    missing = []
+    for word in words:
+        if in_case and not word[:1].isupper():
+            continue
+        stems = question_stems(word)
+        if stems and not all(stem in PAPERS for stem in stems) and not any(
+                _explained(stem, known) or stem in taken for stem in stems):
+            missing.append(word)
+    return list(dict.fromkeys(missing))
 
 
 def _explained(q: str, words: AbstractSet[str]) -> bool:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.directory import format_date
 from bot.directory.directory import Directory, Task
+from bot.directory.match import words_missing
 from bot.texts import directory as texts
 from indexer.model import DocumentMeta
 
@@ -84,6 +86,7 @@ def gap_report(
     else:
         items += [GapItem("unbeantwortet", "", question, "", count=count)
                   for question, count in state.unanswered(unanswered_limit)]
+        items += _keyword_suggestions(directory, state)
         feedback = state.feedback_counts()
         items += _routed(directory, state)
         items += _briefings_pending(directory, state)
@@ -91,6 +94,48 @@ def gap_report(
               for p in directory.problems]
     log.info("gap report for %s: %d items", today, len(items))
     return GapReport(today, horizon_days, tuple(items), feedback, tuple(notes))
+
+
+SUGGESTED_WORDS = 6  # per task, most frequent first
+
+
+def _keyword_suggestions(directory: Directory, state: Any) -> list[GapItem]:
+    """Per task, most asked first: the words of refused questions whose askers then chose the
+    task among the offered topics, where the task's name and keywords lack them. Adding them
+    as keywords (or synonyms) lets the bot answer such a question next time."""
+    rows = getattr(state, "chosen_after_refusal", None)
+    if not callable(rows):
+        return []
+    return [GapItem("stichwortvorschlag", task_id, directory.tasks[task_id].name,
+                    texts.gap_keyword_suggestion(found), count=asked)
+            for task_id, (asked, found) in suggested_words(directory, rows()).items() if found]
+
+
+Suggestions = dict[str, tuple[int, list[tuple[str, int]]]]
+
+
+def suggested_words(directory: Directory, chosen: Iterable[tuple[str, str]],
+                    per_task: int = SUGGESTED_WORDS) -> Suggestions:
+    """``chosen``: (task id, refused question) pairs, newest first. Per task of the directory,
+    most asked first: how many questions, and their words the task lacks
+    (``bot.directory.match.words_missing``) with how many questions used each, most used first,
+    each as first written."""
+    words: dict[str, Counter[str]] = {}
+    written: dict[str, str] = {}
+    asked: Counter[str] = Counter()
+    others = list(directory.tasks.values())  # a word another task has is that task's
+    for task_id, question in chosen:
+        task = directory.tasks.get(task_id)
+        if task is None:  # the task was removed from the directory since
+            continue
+        asked[task_id] += 1
+        missing = words_missing(question, task, others)
+        for word in missing:
+            written.setdefault(word.casefold(), word)
+        folded = dict.fromkeys(word.casefold() for word in missing)  # in the question's order
+        words.setdefault(task_id, Counter()).update(folded.keys())
+    return {task_id: (n, [(written[w], c) for w, c in words[task_id].most_common(per_task)])
+            for task_id, n in asked.most_common()}
 
 
 def _routed(directory: Directory, state: Any) -> list[GapItem]:

@@ -79,7 +79,8 @@ def export(connection: Connection, keys: Collection[str]) -> dict[str, Any]:
             f"created_at FROM answers WHERE user_key IN ({marks}) ORDER BY created_at", values)],
         "feedback": _rows(connection, "SELECT answer_id, user_key, vote, created_at FROM "
                           f"feedback WHERE user_key IN ({marks}) ORDER BY created_at", values),
-        "unanswered": _rows(connection, "SELECT id, question, user_key, task_id, created_at FROM "
+        "unanswered": _rows(connection, "SELECT id, question, user_key, task_id, offered_tasks, "
+                            "chosen_task, created_at FROM "
                             f"unanswered WHERE user_key IN ({marks}) ORDER BY id", values),
         "conversation_refs": _rows(connection, "SELECT * FROM conversation_refs WHERE "
                                    f"user_key IN ({marks})", values),

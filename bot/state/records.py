@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 
@@ -33,6 +34,15 @@ def _now() -> str:
 def normalize_question(question: str) -> str:
     """Questions that differ only in case, spacing and punctuation count as one."""
     return re.sub(r"[\W_]+", " ", question.casefold()).strip()
+
+
+def _task_list(stored: object) -> list[str]:
+    """The task ids of an ``offered_tasks`` cell (a JSON list; anything else: none)."""
+    try:
+        tasks = json.loads(str(stored))
+    except ValueError:
+        return []
+    return [str(t) for t in tasks] if isinstance(tasks, list) else []
 
 
 def sender_digest(sender: str) -> str:
@@ -144,14 +154,44 @@ class SqlState(CaptureStore, RoutingStore, InboxStore, BriefingStore):
             )
         return True
 
-    def record_unanswered(self, question: str, user_key: str, task_id: str | None = None) -> None:
-        """``task_id``: the task the question was probably about (the directory's best guess)."""
+    def record_unanswered(self, question: str, user_key: str, task_id: str | None = None,
+                          offered_tasks: Sequence[str] = ()) -> None:  # fmt: skip
+        """``task_id``: the task the question was probably about (the directory's best guess);
+        ``offered_tasks``: the tasks offered as topic buttons with the refusal."""
+        offered = json.dumps(list(offered_tasks)) if offered_tasks else None
         with self._write() as connection:
             connection.execute(
-                "INSERT INTO unanswered (question, normalized, user_key, created_at, task_id) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (question.strip(), normalize_question(question), user_key, _now(), task_id),
+                "INSERT INTO unanswered (question, normalized, user_key, created_at, task_id, "
+                "offered_tasks) VALUES (?, ?, ?, ?, ?, ?)",
+                (question.strip(), normalize_question(question), user_key, _now(), task_id,
+                 offered),
             )
+
+    def choose_offered(self, user_key: str, task_id: str, since: datetime) -> bool:
+        """The user asked for ``task_id`` by one of the topic buttons of their latest refused
+        question (recorded since ``since``): note it as the task that question was about.
+        False when no such question is waiting (asked otherwise, or too late)."""
+        stamp = since.astimezone(UTC).isoformat(timespec="seconds")
+        with self._write() as connection:
+            rows = connection.execute(
+                "SELECT id, offered_tasks FROM unanswered WHERE user_key = ? AND created_at >= ? "
+                "AND offered_tasks IS NOT NULL ORDER BY id DESC LIMIT 1",
+                (user_key, stamp)).fetchall()
+            if not rows or task_id not in _task_list(rows[0][1]):
+                return False
+            connection.execute(
+                "UPDATE unanswered SET chosen_task = ?, offered_tasks = NULL WHERE id = ?",
+                (task_id, rows[0][0]))
+        return True
+
+    def chosen_after_refusal(self) -> list[tuple[str, str]]:
+        """(task id, question) of refused questions whose asker then chose that task among
+        the offered ones, newest first (within the retention period, like every question)."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT chosen_task, question FROM unanswered WHERE chosen_task IS NOT NULL "
+                "ORDER BY id DESC").fetchall()
+        return [(str(task_id), str(question)) for task_id, question in rows]
 
     def questions_per_task(self, since: datetime) -> dict[str | None, tuple[int, int]]:
         """Per task id (None: no task recognised): (questions asked, of them unanswered)

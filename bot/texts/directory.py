@@ -205,6 +205,8 @@ GAP_TITLES = {
     "ohne_dokument": "Aufgaben ohne Übergabedokument",
     "veraltet": "Dokumente, die lange nicht geprüft wurden",
     "unbeantwortet": "Fragen, die der Bot nicht beantworten konnte",
+    "stichwortvorschlag": "Wörter für Aufgaben (Frage nicht beantwortet, dann die Aufgabe "
+                          "gewählt): als Stichwort ergänzen?",
     "weitergeleitet_offen": "Weitergeleitete Fragen, noch offen",
     "weitergeleitet_beantwortet": "Weitergeleitete Fragen, beantwortet",
     "vertretungsmappe_offen": "Vertretungsmappen nicht zugestellt (noch kein Chat mit dem Bot)",
@@ -260,6 +262,11 @@ def gap_no_state() -> str:
 
 def gap_feedback(up: int, down: int) -> str:
     return f"Rückmeldungen zu Antworten: {up} × hilfreich, {down} × nicht hilfreich"
+
+
+def gap_keyword_suggestion(words: list[tuple[str, int]]) -> str:
+    listed = ", ".join(f"{word} ({count}×)" if count > 1 else word for word, count in words)
+    return listed
 
 
 def gap_none() -> str:

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,33 @@ def test_nothing_found_offers_topics_and_records_the_gap(assistant: Assistant) -
     # a topic button asks the topic as a question
     again = ask(assistant, "", value={"action": "ask", "text": "Hundesteuer Abmeldung"})
     assert again.data["kind"] == "answer"
+
+
+def test_a_task_chosen_after_a_refusal_teaches_its_words(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.assistant import answering
+    from bot.gaps import gap_report
+
+    refused = ask(assistant, "Hundemarke verloren, was nun?")
+    assert refused.data["kind"] == "not_found"
+    assert {"action": "ask", "text": "Hundesteuer"} in [a["data"] for a in refused.card["actions"]]  # type: ignore[index]
+    # the task's name typed by someone without such a refusal teaches nothing
+    assert ask(assistant, "Hundesteuer", TOM).data["kind"] == "answer"
+    assert assistant.state.chosen_after_refusal() == []
+    # the asker clicks the offered task: the refused question was about it
+    clicked = ask(assistant, "", value={"action": "ask", "text": "Hundesteuer"})
+    assert clicked.data["kind"] == "answer"
+    assert assistant.state.chosen_after_refusal() == [
+        ("hundesteuer", "Hundemarke verloren, was nun?")]
+    [item] = gap_report(assistant.directory, FIXED_DAY, None, assistant.state).of(
+        "stichwortvorschlag")
+    assert (item.key, item.detail) == ("hundesteuer", "verloren")
+    # too late: a click long after the refusal is another question
+    assert ask(assistant, "Hundemarke verloren, was nun?", TOM).data["kind"] == "not_found"
+    monkeypatch.setattr(answering, "CHOICE_WINDOW", timedelta(minutes=-1))
+    ask(assistant, "", TOM, value={"action": "ask", "text": "Hundesteuer"})
+    assert len(assistant.state.chosen_after_refusal()) == 1
 
 
 def test_feedback_is_stored_with_the_answer(assistant: Assistant) -> None:

@@ -111,6 +111,32 @@ def test_unanswered_questions_and_feedback_from_state(fixture_dir: Path, tmp_pat
     assert "  2 ×" in table
 
 
+def test_words_of_refused_questions_whose_askers_chose_a_task(
+    fixture_dir: Path, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    state = State(tmp_path / "state.sqlite")
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    for user, question, offered, chosen in (
+        ("u1", "Wer macht die Ummeldugn? Familie zieht nach Lehnbach", ["meldewesen"],
+         "meldewesen"),
+        ("u2", "wer macht die ummeldugn", ["meldewesen", "ausweise"], "meldewesen"),
+        ("u3", "Welpen geholt, wem geb ich das Formular?", ["hundesteuer"], "hundesteuer"),
+        ("u4", "Wer ist für die Parkscheibe da?", ["hundesteuer"], None),  # not chosen
+        ("u5", "Wer weiß was zum Altpapier?", ["altpapier"], "altpapier"),  # task removed
+    ):
+        state.record_unanswered(question, user, offered_tasks=offered)
+        if chosen:
+            assert state.choose_offered(user, chosen, since)
+    report = fixture_report(fixture_dir, state=state)
+    assert [(i.key, i.label, i.detail, i.count) for i in report.of("stichwortvorschlag")] == [
+        ("meldewesen", "Meldewesen (An-, Um- und Abmeldung)", "ummeldugn (2×), Familie, Lehnbach",
+         2),
+        ("hundesteuer", "Hundesteuer", "Welpen", 1)]
+    assert "Wörter für Aufgaben" in format_table(report)
+
+
 def test_directory_problems_are_part_of_the_report(fixture_dir: Path) -> None:
     with (fixture_dir / "abwesenheiten.csv").open("a", encoding="utf-8") as handle:
         handle.write("niemand;01.08.2026;02.08.2026;;\n")

@@ -233,3 +233,24 @@ def test_a_compound_going_on_with_another_tasks_kind_is_no_match(tmp_path: Path)
     ])  # fmt: skip
     best, score = other.match_tasks("Was kosten die Friedhofsgebühren?")[0]
     assert best.id == "friedhof" and score >= MATCH
+
+
+def test_the_words_a_task_lacks_are_the_questions_other_nouns(fixture_dir: Path) -> None:
+    from bot.directory.match import words_missing
+
+    tasks = Directory.load(fixture_dir).tasks
+    meldewesen, hund = tasks["meldewesen"], tasks["hundesteuer"]
+    # nouns only in a question typed with capitals; the task's own words and papers are known
+    assert words_missing("Wer macht bei uns die Ummeldugn? Jemand zieht von Lehnbach her",
+                         meldewesen) == ["Ummeldugn", "Lehnbach"]
+    assert words_missing("Welpen geholt, wem geb ich das Formular für die Anmeldung?",
+                         hund) == ["Welpen"]
+    assert words_missing("Wer macht die Hundesteuer für meinen Hund?", hund) == []
+    # typed in lower case, every content word may be the missing one
+    assert words_missing("wer macht die ummeldugn wenn jemand umzieht", meldewesen) == [
+        "ummeldugn", "umzieht"]
+    assert words_missing("", hund) == [] and words_missing("???", hund) == []
+    # a word another task has is that task's, not a new one of this task
+    question = "Welpen geholt, muss ich beim Umzug was beachten?"
+    assert words_missing(question, hund) == ["Welpen", "Umzug"]
+    assert words_missing(question, hund, list(tasks.values())) == ["Welpen"]

@@ -49,7 +49,7 @@ def test_notes_go_with_their_absence_and_returns_keep_the_first_holder(store: Sq
     assert store.routed_returns() == [("q1", "bschneider")]
     store.forget_return("q1")
     assert store.routed_returns() == []
-    assert SCHEMA_VERSION == 8
+    assert SCHEMA_VERSION == 9
 
 
 def test_purge_export_and_erase_cover_notes_and_briefings(store: SqlState) -> None:

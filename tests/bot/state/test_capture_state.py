@@ -23,7 +23,7 @@ def test_a_version_1_file_is_upgraded_in_place(tmp_path: Path) -> None:
     state.save_reference("aad-uwe", '{"conversation": {"id": "a:1"}}')
     assert state.reference_of("aad-uwe") == '{"conversation": {"id": "a:1"}}'
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
 
 
 def test_references_and_person_links_survive_reopening(

@@ -38,7 +38,7 @@ def test_upgrade_cuts_stored_reasons_to_their_category(tmp_path: Path) -> None:
         "abwesend", "abwesend", "Urlaub", "Dienstreise", "Fortbildung", "abwesend", "abwesend",
         "abwesend"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         stored = " ".join(row[0] for row in connection.execute("SELECT reason FROM absences"))
     assert "Krank" not in stored and "Bandscheibe" not in stored
 

@@ -7,12 +7,13 @@ import multiprocessing
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.state import SCHEMA_VERSION, SqlState, State, open_state
+from tests.bot.state.conftest import run_sql
 
 
 def test_everything_survives_reopening(open_store: Callable[..., SqlState]) -> None:
@@ -61,6 +62,31 @@ def test_unanswered_most_frequent_first(store: SqlState) -> None:
         store.record_unanswered(question, "u")
     assert store.unanswered(2) == [("Wo ist die  Kantine!", 3), ("Parkausweis", 2)]
     assert len(store.unanswered(10)) == 3
+
+
+def test_a_click_on_an_offered_task_is_noted_for_the_refused_question(store: SqlState) -> None:
+    before = datetime.now(UTC) - timedelta(minutes=5)
+    store.record_unanswered("Ummeldugn, wer macht das?", "u1", "meldewesen",
+                            offered_tasks=["meldewesen", "gewerbe"])
+    store.record_unanswered("Wo ist die Kantine?", "u2")  # offered nothing
+    assert not store.choose_offered("u1", "hundesteuer", before)  # not among the offered
+    assert not store.choose_offered("u2", "meldewesen", before)  # someone else's refusal
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert not store.choose_offered("u1", "meldewesen", later)  # too late: it was asked before
+    assert store.choose_offered("u1", "gewerbe", before)
+    assert store.chosen_after_refusal() == [("gewerbe", "Ummeldugn, wer macht das?")]
+    assert not store.choose_offered("u1", "meldewesen", before)  # one choice per refusal
+    # the choice is the user's data: exported with the question, erased with it
+    [row] = store.export_person(["u1"])["unanswered"]
+    assert (row["chosen_task"], row["offered_tasks"]) == ("gewerbe", None)
+    store.erase_person(["u1"])
+    assert store.chosen_after_refusal() == []
+
+
+def test_an_unreadable_offer_is_no_offer(store: SqlState) -> None:
+    store.record_unanswered("Frage?", "u1", offered_tasks=["a"])
+    run_sql(store, "UPDATE unanswered SET offered_tasks = ?", ("{kaputt",))
+    assert not store.choose_offered("u1", "a", datetime.now(UTC) - timedelta(minutes=5))
 
 
 def test_end_absence(store: SqlState) -> None:

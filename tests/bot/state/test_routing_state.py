@@ -37,7 +37,7 @@ def test_a_version_4_file_gains_the_routed_questions(tmp_path: Path) -> None:
     assert row is not None and row.status == "open" and row.assignee == "tkoch"
     assert not row.delivered and row.answer is None
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
 
 
 def test_an_answer_is_stored_once_and_ends_the_moving_on(store: SqlState) -> None:

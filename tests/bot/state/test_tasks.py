@@ -46,7 +46,7 @@ def test_a_schema_1_file_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
             connection.execute(statement)
     state = State(path)
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
     assert state.unanswered(5) == [("alt?", 1)]
     assert state.record_feedback("a1", "up", "u")
     state.record_unanswered("neu?", "u", task_id="archiv")
