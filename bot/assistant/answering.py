@@ -121,8 +121,12 @@ class QuestionAnswering:
     def _remember(self, answer: Answer, user: UserRef) -> Answer:
         """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
         if answer.found:
-            self._note_choice(answer, user)
-            return self._record(answer, user)
+            recorded = self._record(answer, user)
+            try:  # a lost choice costs a keyword suggestion, never the feedback buttons
+                self._note_choice(answer, user)
+            except (sqlite3.Error, OSError, DirectoryError) as error:
+                log.warning("choice after a refusal not noted (%s)", type(error).__name__)
+            return recorded
         self.state.record_unanswered(answer.question, user.key, answer.task_id or answer.near_task,
                                      self._offered_tasks(answer))
         return answer

@@ -186,29 +186,50 @@ def _close_gaps(covered: list[bool]) -> int:
     return count
 
 
+def task_stems(task: Task) -> frozenset[str]:
+    """The analysed words of a task (name, keywords, id) as the matcher reads them."""
+    return _indexed(task).words
+
+
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Words of any question that name no task: papers, greetings, forms of address.
+GENERIC = frozenset(question_stems(
+    "Antrag Anträge Formular Formulare Unterlagen Frage Fragen Termin Bescheid Nummer Liste "
+    "Sache Problem Hallo Guten Tag Morgen Abend Frau Herr Mann Person Leute Bürger Bürgerin "
+    "Kunde Kundin Kollege Kollegin Danke Bitte"))
 
 
-def words_missing(question: str, task: Task, others: Sequence[Task] = ()) -> list[str]:
+def words_missing(question: str, task: Task, taken: AbstractSet[str] = frozenset(),
+                  thesaurus: Thesaurus | None = None) -> list[str]:  # fmt: skip
     """The question's nouns, as typed, that no word of ``task`` (name, keywords, id)
     explains: the words someone used for the task that its keywords lack ("Ummeldung" for a
-    task whose keyword is "Umzug"). Nouns are the words written with a capital letter; in a
-    question typed in lower case every content word counts. Stop words, question filler, the
-    papers of any matter ("Formular", ``PAPERS``) and the words of the ``others`` tasks
-    ("Bauhof" in a question about a burial is the Bauhof's word) are left out."""
+    task whose keyword is "Umzug"), each once (one form of a stem).
+
+    Nouns are the words written with a capital letter. A question typed in lower case (no
+    capital after its first word, and no first word that is more than a question word:
+    phones capitalise it) counts every content word. Left out: stop words and question
+    filler, ``GENERIC`` words, ``taken`` stems (other tasks' words: "Bauhof" in a question
+    about a burial is the Bauhof's word) and words whose synonym in ``thesaurus`` (the town's
+    and the built-in one) the task knows already ("Welpe" for "Hund")."""
     known = _indexed(task).words
-    taken = frozenset().union(*(_indexed(other).words for other in others if other != task))
     words = _WORD.findall(question)
-    in_case = any(word[:1].isupper() for word in words[1:])
-    missing = []
+    in_case = any(w[:1].isupper() for w in words[1:]) or bool(
+        words and words[0][:1].isupper() and question_stems(words[0]))
+    synonyms = thesaurus if thesaurus is not None else built_in()
+    missing: dict[tuple[str, ...], str] = {}
     for word in words:
         if in_case and not word[:1].isupper():
             continue
-        stems = question_stems(word)
-        if stems and not all(stem in PAPERS for stem in stems) and not any(
-                _explained(stem, known) or stem in taken for stem in stems):
-            missing.append(word)
-    return list(dict.fromkeys(missing))
+        stems = tuple(question_stems(word))
+        if not stems or stems in missing or all(stem in GENERIC for stem in stems):
+            continue
+        alternatives = synonyms.alternatives(stems, word)
+        if any(_explained(stem, known) or stem in taken
+               or any(_explained(a, known) for a in alternatives.get(stem, ()))
+               for stem in stems):  # fmt: skip
+            continue
+        missing[stems] = word
+    return list(missing.values())
 
 
 def _explained(q: str, words: AbstractSet[str]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,8 +21,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.directory import format_date
 from bot.directory.directory import Directory, Task
-from bot.directory.match import words_missing
+from bot.directory.match import task_stems, words_missing
 from bot.texts import directory as texts
+from indexer.lexical import question_stems
 from indexer.model import DocumentMeta
 
 if TYPE_CHECKING:
@@ -118,24 +120,40 @@ def suggested_words(directory: Directory, chosen: Iterable[tuple[str, str]],
                     per_task: int = SUGGESTED_WORDS) -> Suggestions:
     """``chosen``: (task id, refused question) pairs, newest first. Per task of the directory,
     most asked first: how many questions, and their words the task lacks
-    (``bot.directory.match.words_missing``) with how many questions used each, most used first,
-    each as first written."""
+    (``bot.directory.match.words_missing``, with the town's synonyms) with how many questions
+    used each (forms of one stem together), most used first, each as first written. Words
+    another task has, and the names of the directory's people, are left out."""
+    stems = {task_id: task_stems(task) for task_id, task in directory.tasks.items()}
+    owners = Counter(stem for words in stems.values() for stem in words)
+    names = {part.casefold() for person in directory.people.values()
+             for part in _NAME_PART.findall(person.name)}
+    taken_by: dict[str, set[str]] = {}
     words: dict[str, Counter[str]] = {}
     written: dict[str, str] = {}
     asked: Counter[str] = Counter()
-    others = list(directory.tasks.values())  # a word another task has is that task's
     for task_id, question in chosen:
         task = directory.tasks.get(task_id)
         if task is None:  # the task was removed from the directory since
             continue
         asked[task_id] += 1
-        missing = words_missing(question, task, others)
-        for word in missing:
-            written.setdefault(word.casefold(), word)
-        folded = dict.fromkeys(word.casefold() for word in missing)  # in the question's order
-        words.setdefault(task_id, Counter()).update(folded.keys())
-    return {task_id: (n, [(written[w], c) for w, c in words[task_id].most_common(per_task)])
+        if task_id not in taken_by:
+            own = stems[task_id]
+            taken_by[task_id] = {stem for stem, n in owners.items() if n > (stem in own)}
+        taken = taken_by[task_id]
+        keys = []
+        for word in words_missing(question, task, taken, directory.thesaurus):
+            if word.casefold() in names:
+                continue
+            key = " ".join(question_stems(word))
+            written.setdefault(key, word)
+            keys.append(key)
+        words.setdefault(task_id, Counter()).update(keys)
+    return {task_id: (n, [(written[w], c) for w, c in words.get(task_id, Counter())
+                          .most_common(per_task)])
             for task_id, n in asked.most_common()}
+
+
+_NAME_PART = re.compile(r"[^\W\d_]+")
 
 
 def _routed(directory: Directory, state: Any) -> list[GapItem]:

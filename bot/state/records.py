@@ -25,6 +25,7 @@ from bot.state.inbox import InboxStore
 from bot.state.routing import RoutingStore
 
 VOTES = ("up", "down")
+OFFERS_KEPT = timedelta(days=1)  # the tasks a refusal offered, kept for choosing one
 
 
 def _now() -> str:
@@ -160,6 +161,10 @@ class SqlState(CaptureStore, RoutingStore, InboxStore, BriefingStore):
         ``offered_tasks``: the tasks offered as topic buttons with the refusal."""
         offered = json.dumps(list(offered_tasks)) if offered_tasks else None
         with self._write() as connection:
+            # only a user's latest refusal can be chosen from: older offers are of no use
+            connection.execute(
+                "UPDATE unanswered SET offered_tasks = NULL WHERE user_key = ? "
+                "AND offered_tasks IS NOT NULL", (user_key,))
             connection.execute(
                 "INSERT INTO unanswered (question, normalized, user_key, created_at, task_id, "
                 "offered_tasks) VALUES (?, ?, ?, ?, ?, ?)",
@@ -170,27 +175,28 @@ class SqlState(CaptureStore, RoutingStore, InboxStore, BriefingStore):
     def choose_offered(self, user_key: str, task_id: str, since: datetime) -> bool:
         """The user asked for ``task_id`` by one of the topic buttons of their latest refused
         question (recorded since ``since``): note it as the task that question was about.
-        False when no such question is waiting (asked otherwise, or too late)."""
+        False when that question offered no such task, its choice was made already, or there
+        is none (asked otherwise, or too late): an older refusal is never linked."""
         stamp = since.astimezone(UTC).isoformat(timespec="seconds")
         with self._write() as connection:
             rows = connection.execute(
                 "SELECT id, offered_tasks FROM unanswered WHERE user_key = ? AND created_at >= ? "
-                "AND offered_tasks IS NOT NULL ORDER BY id DESC LIMIT 1",
-                (user_key, stamp)).fetchall()
-            if not rows or task_id not in _task_list(rows[0][1]):
+                "ORDER BY id DESC LIMIT 1", (user_key, stamp)).fetchall()
+            if not rows or rows[0][1] is None or task_id not in _task_list(rows[0][1]):
                 return False
             connection.execute(
                 "UPDATE unanswered SET chosen_task = ?, offered_tasks = NULL WHERE id = ?",
                 (task_id, rows[0][0]))
         return True
 
-    def chosen_after_refusal(self) -> list[tuple[str, str]]:
+    def chosen_after_refusal(self, limit: int = 2000) -> list[tuple[str, str]]:
         """(task id, question) of refused questions whose asker then chose that task among
-        the offered ones, newest first (within the retention period, like every question)."""
+        the offered ones, newest first, at most ``limit`` (within the retention period, like
+        every question)."""
         with self._connect() as connection:
             rows = connection.execute(
                 "SELECT chosen_task, question FROM unanswered WHERE chosen_task IS NOT NULL "
-                "ORDER BY id DESC").fetchall()
+                "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [(str(task_id), str(question)) for task_id, question in rows]
 
     def questions_per_task(self, since: datetime) -> dict[str | None, tuple[int, int]]:
@@ -233,9 +239,16 @@ class SqlState(CaptureStore, RoutingStore, InboxStore, BriefingStore):
 
     def purge(self, retention_days: int, now: datetime | None = None) -> dict[str, int]:
         """Drop what is older than the retention period; counts per table."""
-        cutoff = privacy.cutoff_for(now or datetime.now(UTC), retention_days)
+        moment = now or datetime.now(UTC)
+        cutoff = privacy.cutoff_for(moment, retention_days)
+        stale = (moment - OFFERS_KEPT).astimezone(UTC).isoformat(timespec="seconds")
         with self._write() as connection:
-            return privacy.purge(connection, cutoff)
+            counts = privacy.purge(connection, cutoff)
+            # a refusal's offered buttons matter for minutes (the choice), not for the
+            # retention period of its question
+            connection.execute("UPDATE unanswered SET offered_tasks = NULL WHERE "
+                               "offered_tasks IS NOT NULL AND created_at < ?", (stale,))
+            return counts
 
     def export_person(self, keys: list[str]) -> dict[str, list[dict[str, object]]]:
         """Everything stored under any of ``keys`` (Art. 15 DSGVO)."""

@@ -21,6 +21,8 @@ Version 7 (issue 15, replicas): draft texts and the web chat's inbox in the stat
 any replica reads them (``bot.state.inbox``).
 Version 8 (issue 12, the stand-in's briefing): absence notes, briefings sent, routed
 questions to return after an absence (``bot.state.briefing``).
+Version 9 (issue 10, keyword suggestions): the tasks a refusal offered as buttons and the one
+its asker then chose, on unanswered questions (``bot.gaps.report.suggested_words``).
 """
 
 from __future__ import annotations

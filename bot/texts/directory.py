@@ -205,8 +205,8 @@ GAP_TITLES = {
     "ohne_dokument": "Aufgaben ohne Übergabedokument",
     "veraltet": "Dokumente, die lange nicht geprüft wurden",
     "unbeantwortet": "Fragen, die der Bot nicht beantworten konnte",
-    "stichwortvorschlag": "Wörter für Aufgaben (Frage nicht beantwortet, dann die Aufgabe "
-                          "gewählt): als Stichwort ergänzen?",
+    "stichwortvorschlag": "Stichwort-Vorschläge: Wörter aus unbeantworteten Fragen, nach "
+                          "denen die Aufgabe gewählt wurde",
     "weitergeleitet_offen": "Weitergeleitete Fragen, noch offen",
     "weitergeleitet_beantwortet": "Weitergeleitete Fragen, beantwortet",
     "vertretungsmappe_offen": "Vertretungsmappen nicht zugestellt (noch kein Chat mit dem Bot)",
@@ -265,8 +265,7 @@ def gap_feedback(up: int, down: int) -> str:
 
 
 def gap_keyword_suggestion(words: list[tuple[str, int]]) -> str:
-    listed = ", ".join(f"{word} ({count}×)" if count > 1 else word for word, count in words)
-    return listed
+    return ", ".join(f"{word} ({count}×)" if count > 1 else word for word, count in words)
 
 
 def gap_none() -> str:

@@ -69,28 +69,60 @@ def test_nothing_found_offers_topics_and_records_the_gap(assistant: Assistant) -
 def test_a_task_chosen_after_a_refusal_teaches_its_words(
     assistant: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import sqlite3
+
     from bot.assistant import answering
     from bot.gaps import gap_report
 
-    refused = ask(assistant, "Hundemarke verloren, was nun?")
+    def offered() -> list[str | None]:
+        with sqlite3.connect(assistant.settings.state_db) as connection:
+            return [row[0] for row in connection.execute(
+                "SELECT offered_tasks FROM unanswered ORDER BY id")]
+
+    def suggested() -> list[tuple[str, str]]:
+        report = gap_report(assistant.directory, FIXED_DAY, None, assistant.state)
+        return [(item.key, item.detail) for item in report.of("stichwortvorschlag")]
+
+    refused = ask(assistant, "Hundemarke im Park verloren, was nun?")
     assert refused.data["kind"] == "not_found"
-    assert {"action": "ask", "text": "Hundesteuer"} in [a["data"] for a in refused.card["actions"]]  # type: ignore[index]
-    # the task's name typed by someone without such a refusal teaches nothing
+    buttons = [a["data"] for a in refused.card["actions"]]  # type: ignore[index]
+    assert {"action": "ask", "text": "Hundesteuer"} in buttons
+    assert {"action": "ask", "text": "Übergabe Hundesteuer"} in buttons  # a title: no task
+    assert offered() == ['["hundesteuer"]']
+    # an answer about the task, or its name typed by someone else, is no choice
+    assert ask(assistant, QUESTION).data["answer"]["task_id"] == "hundesteuer"
     assert ask(assistant, "Hundesteuer", TOM).data["kind"] == "answer"
     assert assistant.state.chosen_after_refusal() == []
-    # the asker clicks the offered task: the refused question was about it
+    # a later refusal supersedes the first: a click then belongs to it
+    ask(assistant, "Hundemarke am Bahnhof verloren, was nun?")
+    assert offered() == [None, '["hundesteuer"]']
     clicked = ask(assistant, "", value={"action": "ask", "text": "Hundesteuer"})
     assert clicked.data["kind"] == "answer"
     assert assistant.state.chosen_after_refusal() == [
-        ("hundesteuer", "Hundemarke verloren, was nun?")]
-    [item] = gap_report(assistant.directory, FIXED_DAY, None, assistant.state).of(
-        "stichwortvorschlag")
-    assert (item.key, item.detail) == ("hundesteuer", "verloren")
+        ("hundesteuer", "Hundemarke am Bahnhof verloren, was nun?")]
+    assert suggested() == [("hundesteuer", "Bahnhof")]
+    # a second click (or a resent one) links nothing more, not even the older refusal
+    ask(assistant, "", value={"action": "ask", "text": "Hundesteuer"})
+    assert len(assistant.state.chosen_after_refusal()) == 1
     # too late: a click long after the refusal is another question
-    assert ask(assistant, "Hundemarke verloren, was nun?", TOM).data["kind"] == "not_found"
+    assert ask(assistant, "Hundemarke im Park verloren, was nun?", TOM).data["kind"] == "not_found"
     monkeypatch.setattr(answering, "CHOICE_WINDOW", timedelta(minutes=-1))
     ask(assistant, "", TOM, value={"action": "ask", "text": "Hundesteuer"})
     assert len(assistant.state.chosen_after_refusal()) == 1
+
+
+def test_a_state_failure_while_noting_a_choice_keeps_the_feedback_buttons(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    def broken(*_: Any) -> bool:
+        raise sqlite3.OperationalError("database is locked")
+
+    ask(assistant, "Hundemarke im Park verloren, was nun?")
+    monkeypatch.setattr(assistant.state, "choose_offered", broken)
+    clicked = ask(assistant, "", value={"action": "ask", "text": "Hundesteuer"})
+    assert clicked.data["kind"] == "answer" and clicked.data["answer"]["answer_id"]
 
 
 def test_feedback_is_stored_with_the_answer(assistant: Assistant) -> None:

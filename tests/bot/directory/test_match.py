@@ -236,21 +236,25 @@ def test_a_compound_going_on_with_another_tasks_kind_is_no_match(tmp_path: Path)
 
 
 def test_the_words_a_task_lacks_are_the_questions_other_nouns(fixture_dir: Path) -> None:
-    from bot.directory.match import words_missing
+    from bot.directory.match import task_stems, words_missing
 
     tasks = Directory.load(fixture_dir).tasks
     meldewesen, hund = tasks["meldewesen"], tasks["hundesteuer"]
-    # nouns only in a question typed with capitals; the task's own words and papers are known
-    assert words_missing("Wer macht bei uns die Ummeldugn? Jemand zieht von Lehnbach her",
-                         meldewesen) == ["Ummeldugn", "Lehnbach"]
-    assert words_missing("Welpen geholt, wem geb ich das Formular für die Anmeldung?",
-                         hund) == ["Welpen"]
-    assert words_missing("Wer macht die Hundesteuer für meinen Hund?", hund) == []
-    # typed in lower case, every content word may be the missing one
-    assert words_missing("wer macht die ummeldugn wenn jemand umzieht", meldewesen) == [
+    # nouns only in a question typed with capitals; the task's own words, papers and forms
+    # of address are no suggestions
+    assert words_missing("Wer macht die Ummeldugn? Familie zieht von Lehnbach her, Frau Meier "
+                         "fragt", meldewesen) == ["Ummeldugn", "Familie", "Lehnbach", "Meier"]
+    assert words_missing("Ein Kampfhund, wem geb ich das Formular?", hund) == []
+    # a first word that is a noun counts as written with capitals ("verloren" is no noun)
+    assert words_missing("Hundemarke verloren, was nun?", hund) == []
+    assert words_missing("Zweithund verloren, was nun?", hund) == []  # "Hund" in it
+    # typed in lower case (a phone capitalises the first word): every content word counts
+    assert words_missing("Wer macht die ummeldugn wenn jemand umzieht", meldewesen) == [
         "ummeldugn", "umzieht"]
+    # a synonym the bot knows ("Welpe" for "Hund") is no new word; forms of one stem once
+    assert words_missing("Welpen und Familie, Familien: Anmeldung?", hund) == ["Familie"]
+    # a word another task has is that task's
+    question = "Beim Umzug der Familie: wer macht das?"
+    assert words_missing(question, hund) == ["Umzug", "Familie"]
+    assert words_missing(question, hund, task_stems(meldewesen)) == ["Familie"]
     assert words_missing("", hund) == [] and words_missing("???", hund) == []
-    # a word another task has is that task's, not a new one of this task
-    question = "Welpen geholt, muss ich beim Umzug was beachten?"
-    assert words_missing(question, hund) == ["Welpen", "Umzug"]
-    assert words_missing(question, hund, list(tasks.values())) == ["Welpen"]

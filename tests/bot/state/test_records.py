@@ -83,6 +83,28 @@ def test_a_click_on_an_offered_task_is_noted_for_the_refused_question(store: Sql
     assert store.chosen_after_refusal() == []
 
 
+def test_only_the_latest_refusal_of_a_user_can_be_chosen_from(store: SqlState) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    store.record_unanswered("Wo parke ich am Rathaus?", "u1", offered_tasks=["hund", "parken"])
+    store.record_unanswered("Wo parke ich?", "u2", offered_tasks=["parken"])
+    store.record_unanswered("Hundemarke verloren", "u1", offered_tasks=["hund"])
+    assert not store.choose_offered("u1", "parken", since)  # the older refusal's button
+    assert store.choose_offered("u1", "hund", since)
+    assert not store.choose_offered("u1", "hund", since)  # clicked again: nothing older
+    assert store.choose_offered("u2", "parken", since)  # another user's offers stay theirs
+    assert store.chosen_after_refusal() == [("hund", "Hundemarke verloren"),  # newest first
+                                            ("parken", "Wo parke ich?")]
+    assert store.chosen_after_refusal(limit=1) == [("hund", "Hundemarke verloren")]
+
+
+def test_offers_nobody_chose_are_dropped_after_a_day(store: SqlState) -> None:
+    store.record_unanswered("Frage?", "u1", offered_tasks=["a"])
+    store.purge(90, now=datetime.now(UTC) + timedelta(hours=23))
+    assert run_sql(store, "SELECT offered_tasks FROM unanswered") == [('["a"]',)]
+    store.purge(90, now=datetime.now(UTC) + timedelta(hours=25))
+    assert run_sql(store, "SELECT question, offered_tasks FROM unanswered") == [("Frage?", None)]
+
+
 def test_an_unreadable_offer_is_no_offer(store: SqlState) -> None:
     store.record_unanswered("Frage?", "u1", offered_tasks=["a"])
     run_sql(store, "UPDATE unanswered SET offered_tasks = ?", ("{kaputt",))
