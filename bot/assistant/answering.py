@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,8 +20,8 @@ from bot.assistant.answer import Answer, Gate, compose_answer
 from bot.assistant.cards import answer_card, answer_text
 from bot.assistant.ports import SearchBackend
 from bot.directory import Directory, Person
-from bot.directory.errors import DirectoryError
 from bot.settings import Settings
+from bot.state.failures import STATE_ERRORS
 from bot.state.store import StateStore
 from bot.turns import Reply, Turn, UserRef
 from indexer.model import Chunk, Hit
@@ -51,6 +50,8 @@ ANSWER_SLOTS = _cores()
 # the task the refused question was about (``_note_choice``): its words are the ones the
 # task's keywords miss, suggested to the admins in the gap report.
 CHOICE_WINDOW = timedelta(minutes=30)
+CHOICE_BUDGET_SECONDS = 1.0  # noting such a choice may delay the reply this much, no more
+STATE_OR_TIMEOUT: tuple[type[Exception], ...] = (TimeoutError, *STATE_ERRORS)
 
 
 class QuestionAnswering:
@@ -81,17 +82,30 @@ class QuestionAnswering:
         # first served and bounded (see _admission), which keeps the p95 down under overload.
         async with self._admission():
             answer = await asyncio.to_thread(self._search_and_compose_for, turn, question)
-        return [self._answer_reply(await self._remember_if_possible(answer, turn.user))]
+        answer = await self._remember_if_possible(answer, turn.user)
+        if answer.found:
+            await self._note_choice_if_possible(answer, turn.user)
+        return [self._answer_reply(answer)]
 
     async def _remember_if_possible(self, answer: Answer, user: UserRef) -> Answer:
         """A full, locked or broken state DB costs the feedback buttons, never the answer."""
         job = asyncio.to_thread(self._remember, answer, user)
         try:
             return await asyncio.wait_for(job, STATE_BUDGET_SECONDS)
-        except (TimeoutError, sqlite3.Error, OSError, DirectoryError) as error:
+        except STATE_OR_TIMEOUT as error:
             log.warning("state not written (%s): answering without feedback",
                         type(error).__name__)
             return answer
+
+    async def _note_choice_if_possible(self, answer: Answer, user: UserRef) -> None:
+        """After the answer is stored: a click on a refusal's task button noted for the
+        keyword suggestions. A locked or broken state costs the suggestion, at most
+        CHOICE_BUDGET_SECONDS of the reply, never the answer or its feedback buttons."""
+        job = asyncio.to_thread(self._note_choice, answer, user)
+        try:
+            await asyncio.wait_for(job, CHOICE_BUDGET_SECONDS)
+        except STATE_OR_TIMEOUT as error:
+            log.warning("choice after a refusal not noted (%s)", type(error).__name__)
 
     def _admission(self) -> asyncio.Semaphore:
         """Questions searched at once. CPU-bound work beyond the number of cores only adds
@@ -104,7 +118,7 @@ class QuestionAnswering:
     def _search_and_compose_for(self, turn: Turn, question: str) -> Answer:
         try:
             self.reload_absences()
-        except (sqlite3.Error, OSError, DirectoryError) as error:  # answer with what we know
+        except STATE_ERRORS as error:  # answer with what we know
             log.warning("chat absences not read (%s)", type(error).__name__)
         person = self.person_of(turn.user)
         # Everybody in a channel or group chat reads the answer: only open documents there.
@@ -121,12 +135,7 @@ class QuestionAnswering:
     def _remember(self, answer: Answer, user: UserRef) -> Answer:
         """Store the answer (for feedback) or the unanswered question (a knowledge gap)."""
         if answer.found:
-            recorded = self._record(answer, user)
-            try:  # a lost choice costs a keyword suggestion, never the feedback buttons
-                self._note_choice(answer, user)
-            except (sqlite3.Error, OSError, DirectoryError) as error:
-                log.warning("choice after a refusal not noted (%s)", type(error).__name__)
-            return recorded
+            return self._record(answer, user)
         self.state.record_unanswered(answer.question, user.key, answer.task_id or answer.near_task,
                                      self._offered_tasks(answer))
         return answer

@@ -192,11 +192,14 @@ def task_stems(task: Task) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-# Words of any question that name no task: papers, greetings, forms of address.
-GENERIC = frozenset(question_stems(
-    "Antrag Anträge Formular Formulare Unterlagen Frage Fragen Termin Bescheid Nummer Liste "
-    "Sache Problem Hallo Guten Tag Morgen Abend Frau Herr Mann Person Leute Bürger Bürgerin "
-    "Kunde Kundin Kollege Kollegin Danke Bitte"))
+# Words of any question that name no task: the papers of any matter (PAPERS, except the
+# registrations, which may be the very word a task lacks), greetings, people, common verbs.
+GENERIC = (PAPERS - frozenset(question_stems("Anmeldung Abmeldung Ummeldung"))) | frozenset(
+    question_stems(
+        "Formular Formulare Frage Fragen Sache Problem Hallo Guten Tag Morgen Abend Frau Herr "
+        "Mann Person Leute Bürger Bürgerin Kunde Kundin Kollege Kollegin Danke Bitte brauche "
+        "brauchen möchte möchten suche suchen will wollen muss müssen kann können bekomme "
+        "bekommen kriege kriegen verloren gefunden geht gehen mache machen weiß wissen"))
 
 
 def words_missing(question: str, task: Task, taken: AbstractSet[str] = frozenset(),
@@ -205,17 +208,17 @@ def words_missing(question: str, task: Task, taken: AbstractSet[str] = frozenset
     explains: the words someone used for the task that its keywords lack ("Ummeldung" for a
     task whose keyword is "Umzug"), each once (one form of a stem).
 
-    Nouns are the words written with a capital letter. A question typed in lower case (no
-    capital after its first word, and no first word that is more than a question word:
-    phones capitalise it) counts every content word. Left out: stop words and question
-    filler, ``GENERIC`` words, ``taken`` stems (other tasks' words: "Bauhof" in a question
-    about a burial is the Bauhof's word) and words whose synonym in ``thesaurus`` (the town's
-    and the built-in one) the task knows already ("Welpe" for "Hund")."""
+    Nouns are the words written with a capital letter. A question with no capital after its
+    first word (typed in lower case; a phone capitalises the first word) counts every content
+    word. Left out: stop words and question filler, ``GENERIC`` words, ``taken`` stems (other
+    tasks' words: "Bauhof" in a question about a burial is the Bauhof's word) and words whose
+    synonym in ``thesaurus`` (the town's and the built-in one) the task knows already ("Welpe"
+    for "Hund")."""
     known = _indexed(task).words
     words = _WORD.findall(question)
-    in_case = any(w[:1].isupper() for w in words[1:]) or bool(
-        words and words[0][:1].isupper() and question_stems(words[0]))
-    synonyms = thesaurus if thesaurus is not None else built_in()
+    in_case = any(word[:1].isupper() for word in words[1:])
+    synonyms = (thesaurus if thesaurus is not None else built_in()).alternatives(
+        question_stems(question), question)
     missing: dict[tuple[str, ...], str] = {}
     for word in words:
         if in_case and not word[:1].isupper():
@@ -223,9 +226,8 @@ def words_missing(question: str, task: Task, taken: AbstractSet[str] = frozenset
         stems = tuple(question_stems(word))
         if not stems or stems in missing or all(stem in GENERIC for stem in stems):
             continue
-        alternatives = synonyms.alternatives(stems, word)
         if any(_explained(stem, known) or stem in taken
-               or any(_explained(a, known) for a in alternatives.get(stem, ()))
+               or any(_explained(a, known) for a in synonyms.get(stem, ()))
                for stem in stems):  # fmt: skip
             continue
         missing[stems] = word

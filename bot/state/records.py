@@ -25,7 +25,9 @@ from bot.state.inbox import InboxStore
 from bot.state.routing import RoutingStore
 
 VOTES = ("up", "down")
-OFFERS_KEPT = timedelta(days=1)  # the tasks a refusal offered, kept for choosing one
+# The tasks a refusal offered are kept this long for choosing one (the assistant's window is
+# 30 minutes); the nightly purge clears older ones, so none outlives the next night but one hour.
+OFFERS_KEPT = timedelta(hours=1)
 
 
 def _now() -> str:

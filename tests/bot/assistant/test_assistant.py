@@ -111,18 +111,34 @@ def test_a_task_chosen_after_a_refusal_teaches_its_words(
     assert len(assistant.state.chosen_after_refusal()) == 1
 
 
+@pytest.mark.parametrize("failure", ["sqlite", "postgresql", "slow"])
 def test_a_state_failure_while_noting_a_choice_keeps_the_feedback_buttons(
-    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    failure: str,
 ) -> None:
     import sqlite3
+    import time
+
+    import psycopg
+
+    from bot.assistant import answering
 
     def broken(*_: Any) -> bool:
-        raise sqlite3.OperationalError("database is locked")
+        if failure == "slow":  # a lock held elsewhere: the reply does not wait for it
+            time.sleep(1)
+            return True
+        raise (sqlite3.OperationalError if failure == "sqlite"
+               else psycopg.errors.LockNotAvailable)("locked")
 
     ask(assistant, "Hundemarke im Park verloren, was nun?")
     monkeypatch.setattr(assistant.state, "choose_offered", broken)
-    clicked = ask(assistant, "", value={"action": "ask", "text": "Hundesteuer"})
+    monkeypatch.setattr(answering, "CHOICE_BUDGET_SECONDS", 0.2)
+    with caplog.at_level(logging.WARNING, logger="bot.assistant.answering"):
+        clicked = ask(assistant, "", value={"action": "ask", "text": "Hundesteuer"})
     assert clicked.data["kind"] == "answer" and clicked.data["answer"]["answer_id"]
+    reason = {"sqlite": "OperationalError", "postgresql": "LockNotAvailable",
+              "slow": "TimeoutError"}
+    assert f"choice after a refusal not noted ({reason[failure]})" in caplog.text
 
 
 def test_feedback_is_stored_with_the_answer(assistant: Assistant) -> None:

@@ -97,12 +97,23 @@ def test_only_the_latest_refusal_of_a_user_can_be_chosen_from(store: SqlState) -
     assert store.chosen_after_refusal(limit=1) == [("hund", "Hundemarke verloren")]
 
 
-def test_offers_nobody_chose_are_dropped_after_a_day(store: SqlState) -> None:
+def test_offers_nobody_chose_are_dropped_by_the_nightly_purge(store: SqlState) -> None:
     store.record_unanswered("Frage?", "u1", offered_tasks=["a"])
-    store.purge(90, now=datetime.now(UTC) + timedelta(hours=23))
+    store.purge(90, now=datetime.now(UTC) + timedelta(minutes=40))  # still within the hour
     assert run_sql(store, "SELECT offered_tasks FROM unanswered") == [('["a"]',)]
-    store.purge(90, now=datetime.now(UTC) + timedelta(hours=25))
+    store.purge(90, now=datetime.now(UTC) + timedelta(hours=2))
     assert run_sql(store, "SELECT question, offered_tasks FROM unanswered") == [("Frage?", None)]
+
+
+def test_an_older_refusals_offer_still_stored_is_never_linked(store: SqlState) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    store.record_unanswered("Hund im Park?", "u1", offered_tasks=["hund"])
+    store.record_unanswered("Wo ist die Kantine?", "u1")  # the latest refusal offered nothing
+    # as a row of an earlier version could look: the older offer was never cleared
+    run_sql(store, "UPDATE unanswered SET offered_tasks = ? WHERE question = ?",
+            ('["hund"]', "Hund im Park?"))
+    assert not store.choose_offered("u1", "hund", since)
+    assert store.chosen_after_refusal() == []
 
 
 def test_an_unreadable_offer_is_no_offer(store: SqlState) -> None:
