@@ -179,14 +179,18 @@ def prepare_index(base: KnowledgeBase, index_dir: Path, reuse: Path | None,
     return target
 
 
-def start_assistant(base: KnowledgeBase, index: Path, work: Path, clock: dict[str, date]) -> Any:
+def start_assistant(base: KnowledgeBase, index: Path, work: Path, clock: dict[str, date],
+                    directory: Path | None = None, state_name: str = "state") -> Any:
+    """The bot over ``index`` with a fresh state (``<kb>-<state_name>.sqlite`` in ``work``),
+    reading the directory from ``directory`` (default: the knowledge base's own)."""
     from bot.assistant import build_assistant
     from bot.settings import Settings
 
     work.mkdir(parents=True, exist_ok=True)
-    state = work / f"{base.name}-state.sqlite"
+    state = work / f"{base.name}-{state_name}.sqlite"
     state.unlink(missing_ok=True)  # a fresh state: no chat absences, no earlier answers
-    settings = Settings(kb_dir=base.kb, index_dir=index, state_db=state, model="e5")
+    settings = Settings(kb_dir=base.kb, index_dir=index, state_db=state, model="e5",
+                        directory_dir=directory)
     return build_assistant(settings, today=lambda: clock["day"])
 
 

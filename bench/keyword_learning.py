@@ -41,7 +41,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.answer_eval import ask_all, knowledge_bases, prepare_index  # noqa: E402
+from bench.answer_eval import (  # noqa: E402
+    ask_all,
+    knowledge_bases,
+    prepare_index,
+    start_assistant,
+)
 from bench.answer_scoring import (  # noqa: E402
     BenchQuestion,
     Outcome,
@@ -50,16 +55,6 @@ from bench.answer_scoring import (  # noqa: E402
 )
 
 COUNTED = ("right", "in_scope", "out_answered", "out_n", "who_person_right", "who_person_n")
-
-
-def start(kb: Path, index: Path, state: Path, directory: Path | None, clock: dict[str, Any]) -> Any:
-    from bot.assistant import build_assistant
-    from bot.settings import Settings
-
-    state.unlink(missing_ok=True)
-    settings = Settings(kb_dir=kb, index_dir=index, state_db=state, model="e5",
-                        directory_dir=directory)
-    return build_assistant(settings, today=lambda: clock["day"])
 
 
 async def click_offered(assistant: Any, questions: list[BenchQuestion],
@@ -117,11 +112,10 @@ def measure(name: str, index_dir: Path) -> dict[str, Any]:
     questions = load_bench_questions(base.questions)
     index = prepare_index(base, index_dir, None, None)
     work = index_dir / "work"
-    work.mkdir(parents=True, exist_ok=True)
     learn = list(range(0, len(questions), 2))
     test = list(range(1, len(questions), 2))
     clock: dict[str, Any] = {"day": questions[0].day}
-    plain = start(base.kb, index, work / f"{name}-learning.sqlite", None, clock)
+    plain = start_assistant(base, index, work, clock, state_name="learning")
     before = asyncio.run(ask_all(plain, questions, clock))
     from bot.assistant import answering
 
@@ -130,12 +124,12 @@ def measure(name: str, index_dir: Path) -> dict[str, Any]:
         clicks = asyncio.run(click_offered(plain, questions, before, learn, clock))
     finally:
         answering.CHOICE_WINDOW = window
-    linked = len(plain.state.chosen_after_refusal())
-    suggestions = suggested_words(plain.directory, plain.state.chosen_after_refusal())
+    chosen = plain.state.chosen_after_refusal()
+    suggestions = suggested_words(plain.directory, chosen)
     words = {task: [w for w, _ in found] for task, (_, found) in suggestions.items() if found}
     with tempfile.TemporaryDirectory() as folder:
         directory = learned_directory(plain.settings.directory_path, Path(folder) / "v", words)
-        learned = start(base.kb, index, work / f"{name}-learned.sqlite", directory, clock)
+        learned = start_assistant(base, index, work, clock, directory, state_name="learned")
         after = asyncio.run(ask_all(learned, questions, clock))
     taught = [n for n in learn if questions[n].in_scope and verdict(before[n]) == "refused"
               and set(before[n].offered) & set(questions[n].right_tasks)]
@@ -148,7 +142,7 @@ def measure(name: str, index_dir: Path) -> dict[str, Any]:
     read = {} if base.held_out else {"learned": words, "changed": changed}
     return {
         **read,
-        "kb": name, "held_out": base.held_out, "clicks": clicks, "linked": linked,
+        "kb": name, "held_out": base.held_out, "clicks": clicks, "linked": len(chosen),
         "tasks_taught": len(words), "words": sum(len(w) for w in words.values()),
         "taught": {"before": counts(before, taught), "after": counts(after, taught)},
         "test": {"before": counts(before, test), "after": counts(after, test)},

@@ -46,9 +46,9 @@ def _cores() -> int:
 
 # Questions searched at once: one per core (each with one OpenMP thread, see bot/__main__).
 ANSWER_SLOTS = _cores()
-# A task asked for by its name this soon after a refusal that offered it as a topic button is
-# the task the refused question was about (``_note_choice``): its words are the ones the
-# task's keywords miss, suggested to the admins in the gap report.
+# A task asked for by its name this soon after a refusal that offered it as a topic button
+# is the task the refused question was about (``_note_choice_if_possible``): its words are
+# the ones the task's keywords miss, suggested to the admins in the gap report.
 CHOICE_WINDOW = timedelta(minutes=30)
 CHOICE_BUDGET_SECONDS = 1.0  # noting such a choice may delay the reply this much, no more
 STATE_OR_TIMEOUT: tuple[type[Exception], ...] = (TimeoutError, *STATE_ERRORS)
@@ -83,8 +83,9 @@ class QuestionAnswering:
         async with self._admission():
             answer = await asyncio.to_thread(self._search_and_compose_for, turn, question)
         answer = await self._remember_if_possible(answer, turn.user)
-        if answer.found:
-            await self._note_choice_if_possible(answer, turn.user)
+        chosen = self._asked_by_name(answer)
+        if chosen is not None:
+            await self._note_choice_if_possible(chosen, turn.user)
         return [self._answer_reply(answer)]
 
     async def _remember_if_possible(self, answer: Answer, user: UserRef) -> Answer:
@@ -97,11 +98,14 @@ class QuestionAnswering:
                         type(error).__name__)
             return answer
 
-    async def _note_choice_if_possible(self, answer: Answer, user: UserRef) -> None:
-        """After the answer is stored: a click on a refusal's task button noted for the
-        keyword suggestions. A locked or broken state costs the suggestion, at most
-        CHOICE_BUDGET_SECONDS of the reply, never the answer or its feedback buttons."""
-        job = asyncio.to_thread(self._note_choice, answer, user)
+    async def _note_choice_if_possible(self, task_id: str, user: UserRef) -> None:
+        """After the answer is stored: a task asked for by its name (a topic button's text)
+        may be the click after a refusal that offered it; the state then notes the task for
+        that refused question (the keyword suggestions). A locked or broken state costs the
+        suggestion, at most CHOICE_BUDGET_SECONDS of the reply, never the answer or its
+        feedback buttons."""
+        since = datetime.now(UTC) - CHOICE_WINDOW
+        job = asyncio.to_thread(self.state.choose_offered, user.key, task_id, since)
         try:
             await asyncio.wait_for(job, CHOICE_BUDGET_SECONDS)
         except STATE_OR_TIMEOUT as error:
@@ -145,13 +149,14 @@ class QuestionAnswering:
         by_name = {task.name: task.id for task in self.directory.tasks.values()}
         return [by_name[topic] for topic in refusal.topics if topic in by_name]
 
-    def _note_choice(self, answer: Answer, user: UserRef) -> None:
-        """An answer to a task's name (a topic button's text) may be the click after a
-        refusal that offered it: the state then notes the task for that refused question."""
-        task = self.directory.tasks.get(answer.task_id or "")
+    def _asked_by_name(self, answer: Answer) -> str | None:
+        """The task of an answer to nothing but the task's name (what a topic button
+        asks), else None: only such an answer can be a choice after a refusal (a cheap check
+        on the event loop; the state is asked only then)."""
+        task = self.directory.tasks.get(answer.task_id or "") if answer.found else None
         if task is None or (answer.question or "").strip().casefold() != task.name.casefold():
-            return
-        self.state.choose_offered(user.key, task.id, datetime.now(UTC) - CHOICE_WINDOW)
+            return None
+        return task.id
 
     def _search_and_compose(
         self, question: str, groups: frozenset[str], day: date
